@@ -1,0 +1,181 @@
+"""Read an extraction output folder and merge it into one graph (pure Python).
+
+Entities merge on (type, name) across documents; triples merge on
+(subject, predicate, object) and keep every evidence entry. Every store
+(Neo4j, the embedded database, networkx) is fed from :class:`GraphData`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from kg.errors import InputError
+from kg.models import (
+    Document,
+    Entity,
+    EntityRef,
+    EvidenceRecord,
+    ExtractionResult,
+    GraphData,
+    InputProblem,
+    MentionRecord,
+    NodeRecord,
+    RelRecord,
+    Triple,
+)
+from kg.ontology import load_ontology
+from kg.regions import region_levels
+
+M = TypeVar("M", bound=BaseModel)
+
+FILES = {"documents": "documents.jsonl", "entities": "entities.jsonl", "triples": "triples.jsonl"}
+
+
+def read_jsonl(path: Path, cls: type[M]) -> tuple[list[M], list[InputProblem]]:
+    """Parse a JSONL file of *cls*; bad lines become problems naming file and line."""
+    items: list[M] = []
+    problems: list[InputProblem] = []
+    try:
+        fh = path.open(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot open ({exc.strerror}); check the path") from exc
+    with fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                items.append(cls.model_validate_json(line))
+            except (ValidationError, ValueError) as exc:
+                msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                problems.append(InputProblem(path=str(path), line=lineno, message=f"skipped: {msg}"))
+    return items, problems
+
+
+def read_extraction(out_dir: Path) -> ExtractionResult:
+    """Read ``documents/entities/triples.jsonl`` written by ``kg extract``."""
+    out_dir = Path(out_dir)
+    missing = [n for n in FILES.values() if not (out_dir / n).is_file()]
+    if missing:
+        raise InputError(
+            f"{out_dir}: not an extraction folder (missing {', '.join(missing)}); "
+            "run `kg extract PATH --out DIR` first"
+        )
+    docs, p1 = read_jsonl(out_dir / FILES["documents"], Document)
+    ents, p2 = read_jsonl(out_dir / FILES["entities"], Entity)
+    triples, p3 = read_jsonl(out_dir / FILES["triples"], Triple)
+    return ExtractionResult(
+        documents=tuple(docs), entities=tuple(ents), triples=tuple(triples), problems=tuple(p1 + p2 + p3)
+    )
+
+
+def assemble(results: Iterable[ExtractionResult]) -> GraphData:
+    """Merge extraction results into one graph.
+
+    Triples whose subject/predicate/object types break the ontology's domain
+    and range are dropped with a problem entry, never loaded.
+    """
+    onto = load_ontology()
+    documents: dict[str, Document] = {}
+    nodes: dict[tuple[str, str], dict] = {}
+    mentions: dict[tuple[str, str, str], int] = {}
+    rels: dict[tuple[str, str, str, str, str], dict] = {}
+    problems: list[InputProblem] = []
+
+    def node(ref: EntityRef, doc_id: str | None = None, aliases: Iterable[str] = ()) -> None:
+        n = nodes.setdefault((ref.type, ref.name), {"aliases": [], "doc_ids": []})
+        for a in aliases:
+            if a != ref.name and a not in n["aliases"]:
+                n["aliases"].append(a)
+        if doc_id is not None and doc_id not in n["doc_ids"]:
+            n["doc_ids"].append(doc_id)
+
+    for result in results:
+        problems.extend(result.problems)
+        for d in result.documents:
+            documents.setdefault(d.doc_id, d)
+        for e in result.entities:
+            if e.type not in onto.types:
+                problems.append(InputProblem(path=e.doc_id, message=f"entity {e.name!r}: unknown type {e.type}"))
+                continue
+            node(EntityRef(type=e.type, name=e.name), e.doc_id, e.aliases)
+            key = (e.type, e.name, e.doc_id)
+            mentions[key] = mentions.get(key, 0) + max(1, len(e.mentions))
+        for t in result.triples:
+            if not onto.allows(t.subject.type, t.predicate, t.object.type):
+                problems.append(
+                    InputProblem(
+                        path=t.doc_id,
+                        message=f"triple {t.subject.name} {t.predicate} {t.object.name}: "
+                        f"{t.subject.type}→{t.object.type} is outside the ontology; dropped",
+                    )
+                )
+                continue
+            node(t.subject, t.doc_id)
+            node(t.object, t.doc_id)
+            key = (t.subject.type, t.subject.name, t.predicate, t.object.type, t.object.name)
+            r = rels.setdefault(key, {"attrs": {}, "evidence": {}, "triple": t})
+            ev = EvidenceRecord(
+                doc_id=t.doc_id,
+                sentence=t.evidence.sentence,
+                start=t.evidence.start,
+                end=t.evidence.end,
+                extractor=t.extractor,
+                confidence=t.confidence,
+            )
+            r["evidence"].setdefault(ev.key, ev)
+            for k, v in t.attrs.items():
+                r["attrs"].setdefault(k, v)
+
+    node_records = []
+    for (etype, name), n in sorted(nodes.items()):
+        prov = city = dist = None
+        if etype == "Region":
+            prov, city, dist = region_levels(name)
+        node_records.append(
+            NodeRecord(
+                type=etype, name=name, aliases=tuple(n["aliases"]), doc_ids=tuple(n["doc_ids"]),
+                province=prov, city=city, district=dist,
+            )
+        )
+    rel_records = []
+    for key, r in sorted(rels.items()):
+        t: Triple = r["triple"]
+        evidence = tuple(r["evidence"].values())
+        rel_records.append(
+            RelRecord(
+                subject=t.subject, predicate=t.predicate, object=t.object,
+                confidence=max(e.confidence for e in evidence), attrs=r["attrs"], evidence=evidence,
+            )
+        )
+    return GraphData(
+        documents=tuple(documents.values()),
+        nodes=tuple(node_records),
+        mentions=tuple(MentionRecord(type=k[0], name=k[1], doc_id=k[2], mentions=v) for k, v in sorted(mentions.items())),
+        rels=tuple(rel_records),
+        problems=tuple(problems),
+    )
+
+
+def assemble_dirs(dirs: Iterable[Path]) -> GraphData:
+    """Read and merge several extraction output folders."""
+    return assemble(read_extraction(Path(d)) for d in dirs)
+
+
+def graph_summary(g: GraphData) -> dict[str, object]:
+    """Counts by type and predicate, for summaries."""
+    by_type: dict[str, int] = {}
+    for n in g.nodes:
+        by_type[n.type] = by_type.get(n.type, 0) + 1
+    by_pred: dict[str, int] = {}
+    for r in g.rels:
+        by_pred[r.predicate] = by_pred.get(r.predicate, 0) + 1
+    return {"documents": len(g.documents), "nodes": by_type, "relationships": by_pred}
+
+
+def dumps(obj: object) -> str:
+    return json.dumps(obj, ensure_ascii=False)

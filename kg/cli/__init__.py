@@ -1,0 +1,30 @@
+"""The ``kg`` command: a thin typer adapter over the library.
+
+Each command group lives in its own module and registers itself on the app;
+stdout carries data, stderr carries messages for people.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from kg.cli import build, evaluate, extract, neo4j, query
+from kg.cli.common import run_app
+
+app = typer.Typer(
+    name="kg",
+    help="union-kg: knowledge graphs from Chinese trade-union news, offline and with evidence.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+bench_app = typer.Typer(help="Benchmarks that print throughput and ratios measured in one run.", no_args_is_help=True)
+app.add_typer(bench_app, name="bench")
+
+for _module in (extract, evaluate, neo4j, query, build):
+    _module.register(app, bench_app)
+
+
+def main() -> None:
+    """Console entry point."""
+    run_app(app)

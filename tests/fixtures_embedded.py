@@ -1,0 +1,1 @@
+"""Fixtures for the embedded store (owned by its module's tests)."""
