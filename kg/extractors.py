@@ -1,10 +1,138 @@
-"""The explicit table of extractors (filled by the extraction stages)."""
+"""The extraction pipeline for one document, as an explicit table of stages.
+
+clean → segment → entity candidates → context resolution → relation rules
+(:data:`kg.relations.RULES`) → entities and triples with offsets into the
+original text.
+"""
 
 from __future__ import annotations
 
-from kg.models import Document, Entity, Triple
+from kg.clean import clean
+from kg.entities import Cand, find_candidates
+from kg.models import Document, Entity, EntityRef, Evidence, Span, Triple
+from kg.ontology import load_ontology
+from kg.regions import lookup
+from kg.relations import RULES, Doc, RawTriple
+from kg.resolve import region_prefix, resolve_names
+from kg.segment import split_articles, split_sentences
+
+#: The default pipeline: relation rules by name, in order.
+DEFAULT_RULES: tuple[str, ...] = tuple(RULES)
+
+# Types kept as entities only when a triple uses them (bare class words, regions, quoted phrases).
+_ONLY_IF_USED = {"Group", "Region", "Program"}
 
 
-def run_extractors(doc: Document) -> tuple[list[Entity], list[Triple]]:
+def run_extractors(doc: Document, rules: tuple[str, ...] = DEFAULT_RULES) -> tuple[list[Entity], list[Triple]]:
     """Run the default pipeline of extractors on one document."""
-    return [], []
+    if not doc.text.strip():
+        return [], []
+    ct = clean(doc.text)
+    sections = [s for s in split_articles(ct.text, wrapped=ct.wrapped) if not s.masthead]
+    sentences = split_sentences(ct.text, sections)
+    cands = find_candidates(ct.text, sentences)
+    article_of = {s.start: s.article for s in sentences}
+    resolve_names(cands, article_of, ct.text)
+
+    by_sentence: dict[int, list[Cand]] = {}
+    for c in cands:
+        by_sentence.setdefault(c.sentence, []).append(c)
+    main_body: dict[int, Cand | None] = {}
+    for s in sentences:
+        if s.article in main_body:
+            continue
+        arts = [c for c in cands if article_of.get(c.sentence) == s.article]
+        unions = [c for c in arts if c.type == "Union" and region_prefix(c.name)[2] is not None]
+        main_body[s.article] = unions[0] if unions else next(
+            (c for c in arts if c.type in ("Union", "Organization") and not c.extra.get("context")), None
+        )
+    region_canon = _region_canon(cands)
+    adoc = Doc(text=ct.text, sentences=sentences, cands=cands, by_sentence=by_sentence,
+               main_body=main_body, region_canon=region_canon)
+
+    onto = load_ontology()
+    best: dict[tuple[str, str, str, str, str], RawTriple] = {}
+    for name in rules:
+        for rt in RULES[name](adoc):
+            if rt.s.name == rt.o.name or not onto.allows(rt.s.type, rt.p, rt.o.type):
+                continue
+            key = (rt.s.type, rt.s.name, rt.p, rt.o.type, rt.o.name)
+            if key not in best or rt.confidence > best[key].confidence:
+                best[key] = rt
+
+    used: set[tuple[str, str]] = set()
+    triples: list[Triple] = []
+    for rt in best.values():
+        start, end = ct.span(rt.sent.start, rt.sent.end)
+        triples.append(
+            Triple(
+                doc_id=doc.doc_id,
+                subject=EntityRef(type=rt.s.type, name=rt.s.name),
+                predicate=rt.p,
+                object=EntityRef(type=rt.o.type, name=rt.o.name),
+                attrs=rt.attrs,
+                evidence=Evidence(sentence=doc.text[start:end], start=start, end=end),
+                confidence=round(min(1.0, max(0.0, rt.confidence)), 3),
+                extractor=rt.extractor,
+            )
+        )
+        used.add((rt.s.type, rt.s.name))
+        used.add((rt.o.type, rt.o.name))
+
+    # region objects of IN_REGION that came from names count as mentions too
+    extra_cands = [rt.o for rt in best.values() if rt.o.rule == "region-of-name"]
+    entities = _entities(doc, ct, cands + extra_cands, used)
+    return entities, triples
+
+
+def _region_canon(cands: list[Cand]) -> dict[str, str]:
+    """Deepest division → the fullest chain the document writes for it (suffixes restored)."""
+    canon: dict[str, str] = {}
+    for c in cands:
+        if c.type == "Region":
+            written, full, div = region_prefix(c.name + "·")
+        else:
+            written, full, div = region_prefix(c.name)
+        if div is None:
+            continue
+        if len(full) > len(canon.get(div.name, "")):
+            canon[div.name] = full
+    return canon
+
+
+def _entities(doc: Document, ct, cands: list[Cand], used: set[tuple[str, str]]) -> list[Entity]:
+    groups: dict[tuple[str, str], dict] = {}
+    for c in cands:
+        key = (c.type, c.name)
+        if c.type in _ONLY_IF_USED and key not in used:
+            continue
+        if c.type == "Region" and not lookup(c.name) and key not in used:
+            continue
+        g = groups.setdefault(key, {"aliases": [], "mentions": set()})
+        alias = c.extra.get("alias") or ""
+        for a in (alias, c.surface):
+            a = a.strip()
+            if a and a != c.name and not c.extra.get("context") and a not in g["aliases"] and _alias_ok(a, c):
+                g["aliases"].append(a)
+        start, end = ct.span(c.start, c.end)
+        if end > start:
+            g["mentions"].add((start, end))
+    out = []
+    for (etype, name), g in groups.items():
+        out.append(
+            Entity(
+                doc_id=doc.doc_id,
+                type=etype,
+                name=name,
+                aliases=tuple(g["aliases"]),
+                mentions=tuple(Span(start=a, end=b) for a, b in sorted(g["mentions"])),
+            )
+        )
+    return out
+
+
+def _alias_ok(alias: str, c: Cand) -> bool:
+    from kg.entities import normalise_name
+
+    a = normalise_name(alias)
+    return bool(a) and a != c.name and a[:1] not in "省市区县"

@@ -1,0 +1,157 @@
+"""A cleaned view of a document, with an offset map back to the original text.
+
+Newspaper page text (PDF extraction) breaks names across lines and columns
+(``淮\\n\\n安方特``), prints titles one character per line and doubles
+headline glyphs. Extraction runs on the cleaned view; every offset is mapped
+back through :attr:`CleanText.offsets`, so evidence always points into the
+original ``Document.text``.
+
+Traditional characters are converted to simplified character by character
+(OpenCC, same length), so matching works while offsets stay put.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Punctuation after which a line break is a real break (sentence or heading end).
+_FINAL = set("。！？!?；;：:…】")
+# Characters that are content (CJK, letters, digits, and in-name punctuation).
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LINE = re.compile(r"[^\n]*\n?")
+_WS_RUN = re.compile(r"[ \t\r\f\v\u3000\u00a0]*\n[\s\u3000\u00a0]*")
+
+
+@dataclass(frozen=True, slots=True)
+class CleanText:
+    """The cleaned text and, for each of its characters, the index in the original."""
+
+    text: str
+    offsets: tuple[int, ...]  # len(text) + 1 entries; the last is the end of the original
+    wrapped: bool  # the original looked hard-wrapped (newspaper page)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original ``(start, end)`` of the cleaned range ``[start, end)``.
+
+        >>> c = clean("淮\\n\\n安方特", wrapped=True)
+        >>> c.text, c.span(0, 4)
+        ('淮安方特', (0, 6))
+        """
+        if end <= start:
+            o = self.offsets[min(start, len(self.offsets) - 1)]
+            return o, o
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+def is_wrapped(text: str) -> bool:
+    """True when the text looks hard-wrapped: many lines of about one length that end mid-sentence.
+
+    >>> is_wrapped("第一行很长的句子。\\n第二行也是完整的一句话。")
+    False
+    """
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    if len(lines) < 8:
+        return False
+    lengths = [len(ln) for ln in lines]
+    mode = max(set(lengths), key=lengths.count)
+    near_count = sum(1 for n in lengths if abs(n - mode) <= 2)
+    near = near_count / len(lines)
+    if near_count < 6:
+        return False
+    open_ends = sum(1 for ln in lines if ln[-1] not in _FINAL and len(ln) >= 6) / len(lines)
+    return mode <= 40 and near >= 0.3 and open_ends >= 0.35
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Convert traditional to simplified characters without changing the length.
+
+    >>> to_simplified("職工之家")
+    '职工之家'
+    """
+    conv = _t2s().convert(text)
+    if len(conv) == len(text):
+        return conv
+    return "".join(c2 if len(c2 := _t2s().convert(c)) == 1 else c for c in text)
+
+
+def clean(text: str, *, wrapped: bool | None = None) -> CleanText:
+    """Build the cleaned view of *text*.
+
+    In hard-wrapped text a line break (with surrounding blank lines and
+    spaces) between two content characters is removed; elsewhere a line break
+    stays a single ``\\n``. Runs of spaces become one space. Full-width ASCII
+    is kept (width is normalised on names, not here, so offsets stay simple).
+    """
+    if wrapped is None:
+        wrapped = is_wrapped(text)
+    if _needs_t2s(text):
+        text_for_view = to_simplified(text)
+    else:
+        text_for_view = text
+    out: list[str] = []
+    offs: list[int] = []
+    i, n = 0, len(text_for_view)
+    while i < n:
+        ch = text_for_view[i]
+        if ch in "\n\r\t \u3000\u00a0\f\v":
+            j = i
+            has_nl = False
+            while j < n and text_for_view[j] in "\n\r\t \u3000\u00a0\f\v":
+                has_nl = has_nl or text_for_view[j] == "\n"
+                j += 1
+            prev = out[-1] if out else ""
+            nxt = text_for_view[j] if j < n else ""
+            if has_nl:
+                if wrapped and prev and nxt and _joinable(prev, nxt, _current_line(out)):
+                    pass  # a wrap inside a sentence: drop the break
+                elif out and out[-1] != "\n":
+                    out.append("\n")
+                    offs.append(i)
+            elif out and out[-1] not in " \n" and nxt:
+                out.append(" ")  # spaces separate bylines (“总工会 张国庆”): keep one
+                offs.append(i)
+            i = j
+            continue
+        out.append(ch)
+        offs.append(i)
+        i += 1
+    offs.append(len(text))
+    return CleanText(text="".join(out), offsets=tuple(offs), wrapped=wrapped)
+
+
+_KEEP_LINE = re.compile(r"(来源[:：]|责任编辑|版面编辑|校对[/／:：]|电话[:：])")
+
+
+def _joinable(prev: str, nxt: str, line: str = "") -> bool:
+    if prev in _FINAL:
+        return False
+    if line and _KEEP_LINE.search(line):
+        return False
+    if nxt in "【":
+        return False
+    return True
+
+
+def _current_line(out: list[str]) -> str:
+    k = len(out) - 1
+    while k >= 0 and out[k] != "\n" and len(out) - k < 200:
+        k -= 1
+    return "".join(out[k + 1 :])
+
+
+def _needs_t2s(text: str) -> bool:
+    sample = text[:2000]
+    if not sample:
+        return False
+    conv = _t2s().convert(sample)
+    diff = sum(1 for a, b in zip(sample, conv) if a != b)
+    return diff >= 3

@@ -1,0 +1,522 @@
+"""Entity mentions: head-word patterns, quoted names, titles next to names,
+award triggers, beneficiary classes and administrative divisions.
+
+Works on the cleaned view (:mod:`kg.clean`) sentence by sentence; offsets are
+in the cleaned view and mapped back by the pipeline.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from kg.lexicon import lexicon, pos_tags, tokenizer, word_freq
+from kg.regions import divisions, lookup
+from kg.segment import Sentence
+
+# POS tags that end a name when walking left from a head.
+_STOP_TAGS = {"p", "c", "u", "d", "r", "m", "q", "t", "y", "e", "o", "uj", "ul", "uz", "ug", "uv", "ud", "f", "zg", "ad", "l"}
+# Verbs that may stand inside an organisation's name.
+_NAME_VERBS = {"开发", "保障", "互助", "包装", "制造", "加工", "建设", "发展", "服务", "管理", "投资", "教育", "旅游",
+               "建筑", "运输", "设计", "研究", "生产", "贸易", "物流", "研发", "检测", "维修", "销售", "经营", "培训",
+               "创新", "创意", "交流", "合作", "融合", "共享", "装备", "制药", "印刷", "环保", "能源"}
+_IN_NAME_TAGS = {"n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "vn", "j", "l", "i", "eng", "x", "an", "s", "g", "k", "h", "nz"}
+_PUNCT = re.compile(r"[\s，。、；：！？,.;:!?（）()“”‘’\"'《》〈〉【】\[\]—…·•/]")
+_CJK_NAME = re.compile(r"^[\u4e00-\u9fff]{2,3}$")
+_QUOTE = re.compile(r"[“「『\"]([^“”「」『』\"\n]{1,40})[”」』\"]")
+_PROGRAM_HEADS = ("专项行动", "系列主题活动", "主题活动", "系列活动", "专项活动", "行动", "活动", "工程", "计划", "品牌",
+                  "竞赛", "大赛", "挑战赛", "比赛", "夏令营", "项目", "服务", "工作", "行")
+_RUN_VERBS = ("开展", "实施", "举办", "启动", "推出", "发布", "打造", "推进", "深化", "持续开展", "组织开展", "组织",
+              "举行", "承办", "主办", "参加", "常态化开展", "创新开展", "开展了", "发布推广", "推广", "做实")
+_AWARD_TRIGGERS = ("被评为", "被授予", "荣获", "获评", "获得", "评为", "创成", "获")
+_AWARD_HEADS = ("单位", "称号", "集体", "奖", "模范", "示范点", "示范单位", "小家", "书屋", "标兵", "能手", "工匠", "劳模",
+                "班组", "企业", "项目", "状元", "导师", "站点", "基地", "之家", "先进个人", "先锋", "岗", "号")
+_AWARD_RE = re.compile("|".join(sorted(_AWARD_TRIGGERS, key=len, reverse=True)))
+_REGION_HEADS = ("经济技术开发区", "高新技术产业开发区", "经济开发区", "高新区", "开发区", "产业园区", "产业园", "示范区",
+                 "新区", "街道", "社区", "镇", "乡")
+
+
+@dataclass(slots=True)
+class Cand:
+    """A mention candidate in the cleaned view."""
+
+    type: str
+    start: int
+    end: int
+    surface: str
+    rule: str
+    name: str = ""
+    head: str = ""
+    sentence: int = -1
+    extra: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            self.name = normalise_name(self.surface)
+
+
+def normalise_name(s: str) -> str:
+    """Canonical spelling: half-width letters/digits, no quotes or spaces; full-width brackets kept.
+
+    >>> normalise_name("“求学圆梦”Ａ１")
+    '求学圆梦A1'
+    """
+    out = []
+    for ch in s:
+        if ch in "“”‘’\"'「」『』《》〈〉 \u3000\n\t":
+            continue
+        if ch in "（）":
+            out.append(ch)
+            continue
+        n = unicodedata.normalize("NFKC", ch)
+        out.append(n if len(n) == 1 else ch)
+    return "".join(out)
+
+
+@dataclass(slots=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def tag(self) -> str:
+        return pos_tags().get(self.text, "")
+
+
+def tokens_of(text: str, offset: int) -> list[Token]:
+    """jieba tokens of *text* with offsets (shifted by *offset*)."""
+    out = []
+    pos = offset
+    for w in tokenizer().lcut(text, HMM=True):
+        out.append(Token(w, pos, pos + len(w)))
+        pos += len(w)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _region_automaton():
+    import ahocorasick
+
+    a = ahocorasick.Automaton()
+    for d in divisions().values():
+        if len(d.name) >= 2:
+            a.add_word(d.name, d.name)
+    a.make_automaton()
+    return a
+
+
+@lru_cache(maxsize=1)
+def _group_automaton():
+    import ahocorasick
+
+    a = ahocorasick.Automaton()
+    for g in lexicon().groups:
+        a.add_word(g, g)
+    a.make_automaton()
+    return a
+
+
+def _is_stop(tok: Token) -> bool:
+    t = tok.text
+    if _PUNCT.search(t) or any(ch.isdigit() for ch in t):
+        return True
+    if t in lexicon().boundary_words:
+        return True
+    tag = tok.tag
+    if tag.startswith("v"):
+        return t not in _NAME_VERBS
+    if tag in _STOP_TAGS:
+        return t not in _NAME_VERBS
+    return False
+
+
+def _left_extend(tokens: list[Token], head_start: int, limit: int = 22) -> int:
+    """Start offset of the name whose head begins at *head_start*: walk left over name-like tokens."""
+    idx = None
+    for i, tk in enumerate(tokens):
+        if tk.end == head_start:
+            idx = i
+            break
+        if tk.start < head_start < tk.end:
+            # the head starts inside a token: split there (the token's left part is name-like)
+            return _left_extend_from(tokens, i - 1, tk.start, head_start, limit)
+    if idx is None:
+        return head_start
+    return _left_extend_from(tokens, idx, tokens[idx].end, head_start, limit)
+
+
+def _left_extend_from(tokens: list[Token], idx: int, cur: int, head_start: int, limit: int) -> int:
+    start = cur if cur < head_start else head_start
+    i = idx
+    fchars = lexicon().function_chars
+    while i >= 0:
+        tk = tokens[i]
+        if _is_stop(tk) or head_start - tk.start > limit:
+            break
+        if not tk.tag and len(tk.text) > 1:
+            # an unknown token (HMM): a function character at its left edge is no part of the name
+            k = 0
+            while k < len(tk.text) - 1 and tk.text[k] in fchars:
+                k += 1
+            if k:
+                start = tk.start + k
+                break
+        start = tk.start
+        i -= 1
+    return start
+
+
+def _cut_at_region(text: str, start: int, head_start: int) -> int:
+    """Names that contain a division start at it: “促发展高邮经济开发区总工会” → “高邮…”."""
+    span = text[start:head_start]
+    for k in range(1, len(span) - 1):
+        piece2 = span[k : k + 2]
+        piece3 = span[k : k + 3]
+        if _division_prefix(piece3) or _division_prefix(piece2):
+            before = span[:k]
+            if not lexicon().head_re.search(before):
+                return start + k
+            break
+    return start
+
+
+def _division_prefix(piece: str) -> bool:
+    if len(piece) < 2:
+        return False
+    cands = lookup(piece)
+    if not cands:
+        return False
+    tag = pos_tags().get(piece)
+    return piece.endswith(("省", "市", "区", "县")) or tag == "ns" or tag is None
+
+
+def _is_generic_prefix(tokens: list[Token], start: int, head_start: int) -> bool:
+    """True when the words before a head are all common dictionary words of two or more characters."""
+    words = [t for t in tokens if start <= t.start and t.end <= head_start]
+    if not words or sum(len(t.text) for t in words) != head_start - start:
+        return False
+    if len(words) == 1 and words[0].text[:1] in "省市区县" and len(words[0].text) <= 3:
+        return False  # “区委”, “市人社局”: a context form, resolved later
+    for t in words:
+        if len(t.text) < 2 or not t.tag or t.tag in ("nr", "ns", "nz", "nt", "nrt", "nrfg", "j", "eng", "x"):
+            return False
+        if word_freq(t.text) < 300:
+            return False
+    return True
+
+
+_UNION_HOST = re.compile(r"(公司|集团|厂|店|局|院|校|中心|街道|社区|村|镇|乡|园区|开发区|协会|委员会|部|站|队|商场|酒店|医院|诊所)$")
+
+
+def _union_prefix_ok(prefix: str) -> bool:
+    """A bare “工会” names a body only after a host (立章公司工会) or a locality."""
+    if _UNION_HOST.search(prefix):
+        return True
+    w, canon, div = _region_prefix_lazy(prefix + "工会")
+    return div is not None and w == prefix
+
+
+def _region_prefix_lazy(name: str):
+    from kg.resolve import region_prefix
+
+    return region_prefix(name)
+
+
+def _strip_generic(name_prefix: str) -> bool:
+    lex = lexicon()
+    return name_prefix in lex.generic_prefixes or len(name_prefix) < 2
+
+
+def head_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand]:
+    """Organisations, facilities, unions and zones found by their head word."""
+    lex = lexicon()
+    out: list[Cand] = []
+    s = sent.text
+    for m in lex.head_re.finditer(s):
+        head = m.group(0)
+        hs, he = sent.start + m.start(), sent.start + m.end()
+        etype = lex.head_type[head]
+        start = _left_extend(tokens, hs)
+        # a single-char or weak head inside a longer word (“格局”, “布局”) is no head
+        if len(head) == 1 and start == hs:
+            continue
+        start = _cut_at_region(text, start, hs)
+        surface = text[start:he]
+        prefix = text[start:hs]
+        if head in ("工会", "总工会") and prefix.endswith("总"):
+            continue
+        if _strip_generic(prefix):
+            # context-bound union forms are kept for resolution
+            for cu in lex.context_unions:
+                if text.endswith(cu, 0, he) and he - len(cu) >= sent.start and cu.endswith(head):
+                    out.append(Cand("Union", he - len(cu), he, cu, "context", head=head, sentence=sent.start,
+                                    extra={"context": True}))
+                    break
+            continue
+        if prefix in lex.generic_prefixes or _is_generic_prefix(tokens, start, hs):
+            # “物业公司”, “服务大局”: common words only, no proper part — a bare mention
+            for cu in lex.context_unions:
+                if surface.endswith(cu):
+                    out.append(Cand("Union", he - len(cu), he, cu, "context", head=head, sentence=sent.start,
+                                    extra={"context": True}))
+                    break
+            continue
+        if head == "工会" and not _union_prefix_ok(prefix):
+            continue
+        out.append(Cand(etype, start, he, surface, f"head:{etype}", head=head, sentence=sent.start))
+    # short context forms that have no head match of their own (“市总”, “区总”)
+    for cu in ("省总", "市总", "区总", "县总"):
+        for m in re.finditer(cu + r"(?!工会)", s):
+            a = sent.start + m.start()
+            if a > 0 and text[a - 1] in "省市区县":
+                continue
+            prev = text[a - 2 : a]
+            if prev and re.search(r"[\u4e00-\u9fff]{2}$", prev) and cu[0] in "区县市":
+                # “秦淮区总” → a named short form: X区总 = X区总工会
+                name_start = _left_extend(tokens, a)
+                if name_start < a:
+                    out.append(Cand("Union", name_start, a + 2, text[name_start : a + 2], "short-union",
+                                    name=text[name_start : a + 1] + "总工会", sentence=sent.start))
+                    continue
+            out.append(Cand("Union", a, a + 2, cu, "context", name=cu, sentence=sent.start, extra={"context": True}))
+    return out
+
+
+def quoted_candidates(sent: Sentence, text: str) -> list[Cand]:
+    """Programs named in quotes: “求学圆梦”行动, 开展“四季送”活动, “A”“B”等行动."""
+    out: list[Cand] = []
+    s = sent.text
+    ms = list(_QUOTE.finditer(s))
+    # chains of adjacent quotes share what follows the last one
+    chains: list[list[re.Match[str]]] = []
+    for m in ms:
+        if chains and chains[-1][-1].end() == m.start():
+            chains[-1].append(m)
+        else:
+            chains.append([m])
+    for chain_ in chains:
+        last = chain_[-1]
+        after = s[last.end() : last.end() + 8]
+        before = s[max(0, chain_[0].start() - 6) : chain_[0].start()]
+        etc = after.startswith("等")
+        tail = after[1:] if etc else after
+        head = next((h for h in _PROGRAM_HEADS if tail.startswith(h)), "")
+        if head in ("服务", "工作", "行"):
+            head = ""
+        verb_before = any(before.endswith(v) for v in _RUN_VERBS)
+        free_after = not after or bool(re.match(r"[，。；、！？,;]", after))
+        if len(chain_) > 1 and not head:
+            continue  # “思想引领”“产改提质”…五大工程: parts of a named whole, not programs
+        if not head and not (verb_before and free_after):
+            continue
+        for m in chain_:
+            inner = m.group(1)
+            name = normalise_name(inner)
+            if not name or len(name) < 2 or len(name) > 30 or re.search(r"[，。；！？+]", inner):
+                continue
+            if not head and "、" in inner:
+                continue
+            qs, qe = sent.start + m.start(), sent.start + m.end()
+            own_head = head if m is last and not etc else ""
+            alias = name + own_head if own_head else ""
+            out.append(Cand("Program", qs, qe + len(own_head), text[qs : qe + len(own_head)], "quoted", name=name,
+                            sentence=sent.start, extra={"alias": alias}))
+    return out
+
+
+def award_candidates(sent: Sentence, text: str) -> list[Cand]:
+    """Honours after 获评/荣获/被评为/创成 …"""
+    out: list[Cand] = []
+    s = sent.text
+    for m in _AWARD_RE.finditer(s):
+        if True:
+            trig = m.group(0)
+            rest = s[m.end() :]
+            mm = re.match(r"[^，。；、！？,;（(]{2,30}", rest)
+            if not mm:
+                continue
+            span = mm.group(0)
+            span = re.split(r"(验收|荣誉|称号|等荣誉|的称号|，)", span)[0]
+            name = normalise_name(span)
+            if not name.endswith(_AWARD_HEADS) or len(name) < 4:
+                continue
+            a = sent.start + m.end()
+            out.append(Cand("Award", a, a + len(span), span, "award", name=name, sentence=sent.start,
+                            extra={"trigger": trig}))
+    return out
+
+
+def region_candidates(sent: Sentence, text: str) -> list[Cand]:
+    """Full administrative division names (淮安市, 洪泽区) and chains of them (淮安市洪泽区)."""
+    out: list[Cand] = []
+    hits = []
+    for end_idx, name in _region_automaton().iter(sent.text):
+        a = sent.start + end_idx - len(name) + 1
+        hits.append((a, a + len(name), name))
+    # keep longest, non-overlapping
+    hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+    kept: list[tuple[int, int, str]] = []
+    for h in hits:
+        if kept and h[0] < kept[-1][1]:
+            continue
+        kept.append(h)
+    # chains of adjacent divisions become one mention
+    i = 0
+    while i < len(kept):
+        a, b, _ = kept[i]
+        j = i
+        while j + 1 < len(kept) and kept[j + 1][0] == kept[j][1]:
+            j += 1
+        b = kept[j][1]
+        out.append(Cand("Region", a, b, text[a:b], "region", sentence=sent.start))
+        i = j + 1
+    return out
+
+
+def group_candidates(sent: Sentence, text: str) -> list[Cand]:
+    out = []
+    for end_idx, g in _group_automaton().iter(sent.text):
+        a = sent.start + end_idx - len(g) + 1
+        out.append(Cand("Group", a, a + len(g), g, "group", sentence=sent.start))
+    out.sort(key=lambda c: (c.start, -(c.end - c.start)))
+    kept: list[Cand] = []
+    for c in out:
+        if kept and c.start < kept[-1].end:
+            continue
+        kept.append(c)
+    return kept
+
+
+def _looks_like_name(w: str) -> bool:
+    lex = lexicon()
+    if not _CJK_NAME.match(w):
+        return False
+    if w[0] not in lex.surnames and w[:2] not in lex.surnames:
+        return False
+    tag = pos_tags().get(w)
+    if tag is not None and tag not in ("nr", "nrfg", "nrt") and word_freq(w) > 3:
+        return False
+    if any(w.endswith(t) for t in ("主席", "书记", "主任", "部长", "领导", "同志", "先生", "女士", "师傅", "老师")):
+        return False
+    return True
+
+
+def person_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand]:
+    """People: a name next to a title, a speech verb, or in an enumeration of such names."""
+    lex = lexicon()
+    out: list[Cand] = []
+    titles = lex.titles
+    for i, tk in enumerate(tokens):
+        w = tk.text
+        start = tk.start
+        if len(w) == 2 and i > 0:
+            p = tokens[i - 1].text
+            if len(p) >= 3 and p[-1] in lex.surnames and (p[:-1] in titles or p[:-1] in ("职工", "工人", "环卫工人")):
+                w = p[-1] + w
+                start = tk.start - 1
+                tokens[i - 1] = Token(p[:-1], tokens[i - 1].start, tokens[i - 1].end - 1)
+        if not _looks_like_name(w):
+            continue
+        prev = tokens[i - 1].text if i > 0 else ""
+        prev2 = tokens[i - 2].text if i > 1 else ""
+        nxt = tokens[i + 1].text if i + 1 < len(tokens) else ""
+        if prev in lex.staff or prev2 in lex.staff or any(prev.endswith(s) for s in lex.staff):
+            continue
+        title = ""
+        if any(prev.endswith(t) for t in titles):
+            title = next(t for t in titles if prev.endswith(t))
+        elif nxt in ("说", "表示", "介绍", "感慨", "感慨道", "指出", "强调", "讲话", "致辞", "坦言", "告诉", "带队",
+                     "一行", "同志", "先生", "女士", "领导", "为领头人", "等") or nxt in titles:
+            title = nxt if nxt in titles or nxt == "领导" else ""
+        elif prev in ("、", "和") and i >= 2 and out and out[-1].end == tokens[i - 1].start:
+            title = out[-1].extra.get("title", "")
+        elif prev == " " or (tk.start > 0 and text[tk.start - 1] == " "):
+            # byline: “…总工会 张国庆”
+            line_end = text.find("\n", tk.end)
+            if line_end == -1:
+                line_end = len(text)
+            if line_end - tk.end <= 1:
+                title = ""
+            else:
+                continue
+        elif prev in ("工人", "职工", "劳模", "工匠", "代表", "环卫工人", "班长", "技师"):
+            title = prev
+        else:
+            continue
+        out.append(Cand("Person", start, tk.end, w, "person", sentence=sent.start, extra={"title": title}))
+    return out
+
+
+def known_body_candidates(sent: Sentence, text: str) -> list[Cand]:
+    out = []
+    for name, info in lexicon().known_bodies.items():
+        for form in (name, *info.get("aliases", ())):
+            for m in re.finditer(re.escape(form), sent.text):
+                a = sent.start + m.start()
+                out.append(Cand(info["type"], a, a + len(form), form, "known", name=name, sentence=sent.start,
+                                extra={"alias": form if form != name else ""}))
+    return out
+
+
+def find_candidates(text: str, sentences: list[Sentence]) -> list[Cand]:
+    """All mention candidates of the cleaned text, overlaps resolved."""
+    cands: list[Cand] = []
+    for sent in sentences:
+        toks = tokens_of(sent.text, sent.start)
+        cands.extend(known_body_candidates(sent, text))
+        cands.extend(head_candidates(sent, toks, text))
+        cands.extend(quoted_candidates(sent, text))
+        cands.extend(award_candidates(sent, text))
+        cands.extend(region_candidates(sent, text))
+        cands.extend(group_candidates(sent, text))
+        cands.extend(person_candidates(sent, toks, text))
+    return _resolve_overlaps(cands)
+
+
+_PRIORITY = {"known": 6, "award": 5, "quoted": 4, "head:Union": 3, "head:Facility": 3, "head:Enterprise": 3,
+             "head:Organization": 3, "short-union": 3, "context": 2, "person": 2, "region": 1, "group": 1}
+
+
+def _resolve_overlaps(cands: list[Cand]) -> list[Cand]:
+    """Drop candidates inside a better one; nested organisation names (host of a facility) stay."""
+    cands.sort(key=lambda c: (c.start, -(c.end - c.start)))
+    kept: list[Cand] = []
+    for c in cands:
+        drop = False
+        for k in kept:
+            if k.end <= c.start or c.end <= k.start:
+                continue
+            if k.start <= c.start and c.end <= k.end and (k.start, k.end) != (c.start, c.end):
+                # c inside k
+                if c.type == "Region" or c.type == "Group":
+                    drop = False  # regions/groups inside names are kept as separate mentions
+                    c.extra["inside"] = True
+                    continue
+                if c.rule.startswith("head:") and k.rule.startswith("head:") and len(c.head) >= 2 \
+                        and c.end <= k.end - len(k.head) and c.type in ("Enterprise", "Organization", "Union") \
+                        and not (c.type == "Union" and k.type == "Facility") \
+                        and k.head not in ("有限公司", "有限责任公司", "股份有限公司", "集团有限公司", "公司"):
+                    c.extra["inside"] = True
+                    continue  # a host inside a longer name: 华晨气缸套 … 工作室
+                if c.rule.startswith("head:") and k.rule == "award":
+                    drop = True
+                    break
+                if k.rule in ("quoted", "award") or k.rule.startswith("head:"):
+                    drop = True
+                    break
+                continue
+            if (k.start, k.end) == (c.start, c.end):
+                if _PRIORITY.get(c.rule, 0) <= _PRIORITY.get(k.rule, 0):
+                    drop = True
+                    break
+                continue
+            # crossing spans: keep the earlier, longer one unless c has higher priority
+            if _PRIORITY.get(c.rule, 0) <= _PRIORITY.get(k.rule, 0):
+                drop = True
+                break
+        if not drop:
+            kept.append(c)
+    return kept

@@ -1,0 +1,327 @@
+"""Relations by trigger patterns over sentences, with subject carry-over.
+
+Each rule is a plain function from the analysed document to raw triples; the
+table :data:`RULES` lists them by extractor name. The helper is always the
+subject; a program the help came under goes to ``attrs.program``; planned
+actions (将, 拟, 计划, 力争) get ``attrs.status = "planned"``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from kg.entities import Cand
+from kg.resolve import region_prefix
+from kg.segment import Sentence
+
+BODY = ("Union", "Organization", "Enterprise")
+_AMOUNT = re.compile(r"(\d+(?:\.\d+)?(?:余|多)?(?:万|亿)?元)")
+_COUNT = re.compile(r"(\d+(?:\.\d+)?(?:余|多)?(?:万)?(?:名|人次|人|户|家|套|册|份))")
+_PLANNED = re.compile(r"(将|拟|计划|力争|准备|下一步|今后|明年)")
+_ESTABLISH = re.compile(r"(成立|新建|建成|组建|挂牌|设立|建立|揭牌|创建)")
+_VISIT = re.compile(r"(走访|调研|深入|看望)")
+_SUPPORT_VERBS = re.compile(r"(送去|送来|送上|送出|提供|赠送|补贴|发放|慰问|帮助|帮扶|救助|资助|配送|解决|惠及)")
+_PARTNER = re.compile(r"(联合|携手|与|同)([^，。；]{2,30}?)(合作|共同|联合|携手|开展|举办|签订)")
+_RUN = re.compile(r"(开展|实施|举办|启动|推出|发布|打造|推进|深化|组织|举行|承办|主办|做实|持续)")
+
+
+@dataclass(slots=True)
+class RawTriple:
+    s: Cand
+    p: str
+    o: Cand
+    sent: Sentence
+    extractor: str
+    confidence: float
+    attrs: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Doc:
+    """The analysed document the rules read."""
+
+    text: str
+    sentences: list[Sentence]
+    cands: list[Cand]
+    by_sentence: dict[int, list[Cand]]
+    main_body: dict[int, Cand | None]  # article → the body the article is about
+    region_canon: dict[str, str]  # deepest division name → fullest chain written in the document
+
+
+def _sent_cands(doc: Doc, sent: Sentence) -> list[Cand]:
+    return sorted(doc.by_sentence.get(sent.start, []), key=lambda c: c.start)
+
+
+def _bodies(cs: list[Cand]) -> list[Cand]:
+    return [c for c in cs if c.type in BODY and not c.extra.get("inside")]
+
+
+def _status(doc: Doc, sent: Sentence, upto: int) -> dict[str, str]:
+    head = doc.text[sent.start : upto]
+    return {"status": "planned"} if _PLANNED.search(head[-12:]) else {}
+
+
+def rule_in_region(doc: Doc) -> list[RawTriple]:
+    out = []
+    seen = set()
+    for c in doc.cands:
+        if c.type not in BODY or c.extra.get("context"):
+            continue
+        written, canon, div = region_prefix(c.name)
+        zone = _ZONE.match(c.name[len(written):]) if div is not None or _ZONE.match(c.name) else None
+        if div is None and zone is None:
+            continue
+        if div is not None:
+            canon = doc.region_canon.get(div.name, canon)
+        if zone is not None and len(written) + zone.end() < len(c.name):
+            written = written + zone.group(0)
+            canon = canon + zone.group(0)
+        if (c.name, canon) in seen:
+            continue
+        seen.add((c.name, canon))
+        region = Cand("Region", c.start, c.start + len(written), written, "region-of-name", name=canon,
+                      sentence=c.sentence)
+        sent = next(s for s in doc.sentences if s.start == c.sentence)
+        out.append(RawTriple(c, "IN_REGION", region, sent, "name:region", 0.9))
+    return out
+
+
+_ZONE = re.compile(r"^[\u4e00-\u9fff()（）]{0,12}?(?:经济技术开发区|经济开发区|高新技术产业开发区|高新区|开发区|新区|示范区|产业园区|街道|社区|镇)(?:[\u4e00-\u9fff]{2,6}?(?:社区|村))?")
+_TITLE_SEP = "、"
+
+
+def rule_positions(doc: Doc) -> list[RawTriple]:
+    """“区总工会主席刘筠”, “广东省人大常委会副主任、省总工会主席黄宁生”, “刘潇、赵漪领导”, bylines."""
+    from kg.lexicon import lexicon
+
+    titles = lexicon().titles
+    out = []
+    for sent in doc.sentences:
+        cs = _sent_cands(doc, sent)
+        for p in (c for c in cs if c.type == "Person"):
+            bodies = [b for b in cs if b.type in BODY and b.end <= p.start]
+            pos = p.start
+            found: list[tuple[Cand, str]] = []
+            # Org Title(、Title) Name, repeated with 、
+            while True:
+                txt = doc.text[sent.start : pos]
+                tl = []
+                while True:
+                    t = next((t for t in titles if txt.endswith(t)), None)
+                    if not t:
+                        break
+                    tl.insert(0, t)
+                    txt = txt[: -len(t)]
+                    if txt.endswith(_TITLE_SEP) and any(txt[:-1].endswith(t2) for t2 in titles):
+                        txt = txt[:-1]
+                        continue
+                    break
+                end = sent.start + len(txt)
+                org = next((b for b in reversed(bodies) if b.end == end), None)
+                if org is None or (not tl and end != pos):
+                    break
+                found.append((org, "、".join(tl)))
+                pos = org.start
+                if doc.text[pos - 1 : pos] == _TITLE_SEP:
+                    pos -= 1
+                    continue
+                break
+            if not found:
+                # Org Name 领导 / Org Name (byline) / Org、Name、Name 领导
+                title = p.extra.get("title", "")
+                gap_ok = {"", " ", "、"}
+                prev_person_chain = p.start
+                for q in reversed([c for c in cs if c.type == "Person" and c.end <= p.start]):
+                    if doc.text[q.end : prev_person_chain] in ("、", "和"):
+                        prev_person_chain = q.start
+                org = next((b for b in reversed(bodies) if doc.text[b.end : prev_person_chain] in gap_ok), None)
+                if org is not None and (title in ("领导", "") or title in titles):
+                    line_tail = doc.text[p.end : p.end + 2]
+                    if title or line_tail[:1] in ("\n", "") or line_tail.startswith(("领导", "等")):
+                        found.append((org, title if title in titles or title == "领导" else ""))
+            for org, title in found:
+                attrs = {"title": title} if title else {}
+                out.append(RawTriple(p, "HOLDS_POSITION", org, sent, "pattern:position", 0.85, attrs))
+    return out
+
+
+def rule_awarded(doc: Doc) -> list[RawTriple]:
+    out = []
+    for sent in doc.sentences:
+        cs = _sent_cands(doc, sent)
+        for a in (c for c in cs if c.type == "Award"):
+            trig_start = a.start - len(a.extra.get("trigger", ""))
+            subjects = []
+            limit = trig_start
+            for c in reversed([c for c in cs if c.end <= trig_start and c.type in (*BODY, "Facility", "Person")
+                               and not c.extra.get("inside")]):
+                gap = doc.text[c.end : limit]
+                if gap in ("", "成功", "先后", "已", "均", "分别") or (subjects and gap == "、"):
+                    subjects.append(c)
+                    limit = c.start
+                    continue
+                break
+            for s in subjects:
+                out.append(RawTriple(s, "AWARDED", a, sent, "pattern:awarded", 0.85))
+    return out
+
+
+def _subject_in(doc: Doc, sent: Sentence, before: int) -> Cand | None:
+    """The body in subject position: near the sentence start, at most one comma before it."""
+    for c in _bodies(_sent_cands(doc, sent)):
+        if c.end > before or c.type not in ("Union", "Organization"):
+            continue
+        lead = doc.text[sent.start : c.start]
+        if len(lead) <= 12 and lead.count("，") <= 1 and not re.search(r"(和|与|及|在|向|为|对|给)$", lead):
+            return c
+    return None
+
+
+def _subject_for(doc: Doc, sent: Sentence, before: int, carry: dict[int, Cand]) -> tuple[Cand | None, float]:
+    c = _subject_in(doc, sent, before)
+    if c is not None:
+        return c, 0.8
+    s = carry.get(sent.article) or doc.main_body.get(sent.article)
+    return s, 0.65
+
+
+def rule_runs_supports(doc: Doc) -> list[RawTriple]:
+    """RUNS of programs, SUPPORTS of groups and enterprises, VISITS, PARTNERS_WITH, ESTABLISHES."""
+    out: list[RawTriple] = []
+    carry: dict[int, Cand] = {}
+    for sent in doc.sentences:
+        cs = _sent_cands(doc, sent)
+        subj_here = _subject_in(doc, sent, sent.end)
+        explicit = [subj_here] if subj_here is not None and subj_here.type == "Union" else []
+        programs = [c for c in cs if c.type == "Program"]
+        for prog in programs:
+            subj, conf = _subject_for(doc, sent, prog.start, carry)
+            if subj is None or subj is prog:
+                continue
+            out.append(RawTriple(subj, "RUNS", prog, sent, "pattern:runs", conf, _status(doc, sent, prog.start)))
+        # SUPPORTS
+        m = _SUPPORT_VERBS.search(sent.text)
+        if m:
+            vpos = sent.start + m.start()
+            objs = [c for c in cs if c.type == "Group"]
+            objs += [c for c in cs if c.type == "Enterprise" and not c.extra.get("inside")
+                     and re.search(r"(为|向|给|走进|帮助|助力)$", doc.text[max(sent.start, c.start - 2) : c.start])]
+            subj, conf = _subject_for(doc, sent, min([o.start for o in objs] + [vpos]), carry)
+            if subj is not None:
+                attrs = {}
+                if programs:
+                    attrs["program"] = programs[0].name
+                am = _AMOUNT.search(sent.text)
+                if am:
+                    attrs["amount"] = am.group(1)
+                cm = _COUNT.search(sent.text)
+                if cm:
+                    attrs["count"] = cm.group(1)
+                attrs.update(_status(doc, sent, vpos))
+                for o in objs:
+                    if o.name != subj.name:
+                        out.append(RawTriple(subj, "SUPPORTS", o, sent, "pattern:supports", conf - 0.05, dict(attrs)))
+        # VISITS
+        m = _VISIT.search(sent.text)
+        if m:
+            vpos = sent.start + m.start()
+            objs = [c for c in cs if c.type in ("Enterprise",) and c.start > vpos and not c.extra.get("inside")]
+            subj, conf = _subject_for(doc, sent, vpos, carry)
+            if subj is not None:
+                for o in objs:
+                    out.append(RawTriple(subj, "VISITS", o, sent, "pattern:visits", conf - 0.05))
+        # PARTNERS_WITH
+        for pm in _PARTNER.finditer(sent.text):
+            a, b = sent.start + pm.start(2), sent.start + pm.end(2)
+            objs = [c for c in cs if c.type in BODY and a <= c.start and c.end <= b and not c.extra.get("inside")]
+            subj, conf = _subject_for(doc, sent, a, carry)
+            if subj is not None:
+                for o in objs:
+                    if o.name != subj.name:
+                        out.append(RawTriple(subj, "PARTNERS_WITH", o, sent, "pattern:partners", conf - 0.05))
+        # ESTABLISHES
+        for em in _ESTABLISH.finditer(sent.text):
+            epos = sent.start + em.end()
+            objs = [c for c in cs if c.type == "Facility" and epos <= c.start <= epos + 12]
+            subj, conf = _subject_for(doc, sent, epos, carry)
+            if subj is not None:
+                for o in objs:
+                    out.append(RawTriple(subj, "ESTABLISHES", o, sent, "pattern:establish", conf - 0.05,
+                                         _status(doc, sent, epos)))
+        if explicit:
+            carry[sent.article] = explicit[0]
+    return out
+
+
+def rule_hosts(doc: Doc) -> list[RawTriple]:
+    """Facilities and unions named after their host (LOCATED_AT), departments of a body (PART_OF)."""
+    out = []
+    bodies = {c.name: c for c in doc.cands if c.type in ("Enterprise", "Organization") and not c.extra.get("context")}
+    unions = {c.name: c for c in doc.cands if c.type == "Union" and c.name.endswith("总工会")}
+    seen = set()
+    for c in doc.cands:
+        if c.type not in ("Facility", "Union", "Enterprise"):
+            continue
+        for host_name, host in bodies.items():
+            if host_name == c.name or not c.name.startswith(host_name) or len(host_name) < 2:
+                continue
+            rest = c.name[len(host_name) :]
+            if c.type == "Enterprise":
+                if re.search(r"(部|车间|项目部|分公司|店)$", rest) and len(rest) >= 2:
+                    key = (c.name, "PART_OF", host_name)
+                    pred = "PART_OF"
+                else:
+                    continue
+            else:
+                pred = "LOCATED_AT"
+                key = (c.name, pred, host_name)
+            if key in seen:
+                continue
+            seen.add(key)
+            sent = next(s for s in doc.sentences if s.start == c.sentence)
+            out.append(RawTriple(c, pred, host, sent, "pattern:host", 0.85))
+        if c.type == "Union":
+            for uname, u in unions.items():
+                if uname != c.name and c.name.startswith(uname) and re.search(r"(委员会|部)$", c.name):
+                    key = (c.name, "PART_OF", uname)
+                    if key not in seen:
+                        seen.add(key)
+                        sent = next(s for s in doc.sentences if s.start == c.sentence)
+                        out.append(RawTriple(c, "PART_OF", u, sent, "pattern:department", 0.85))
+    # “在X的（正确）领导下”
+    for sent in doc.sentences:
+        for m in re.finditer(r"在(.{2,40}?)的(?:正确)?领导下", sent.text):
+            a, b = sent.start + m.start(1), sent.start + m.end(1)
+            cs = _sent_cands(doc, sent)
+            subj = next((c for c in cs if c.type == "Union" and c.end <= a), None)
+            for o in cs:
+                if o.type == "Union" and a <= o.start and o.end <= b and subj is not None and o.name != subj.name:
+                    out.append(RawTriple(subj, "PART_OF", o, sent, "pattern:led-by", 0.8))
+    return out
+
+
+def rule_leads(doc: Doc) -> list[RawTriple]:
+    """“以A、B为领头人，成立…工作室”."""
+    out = []
+    for sent in doc.sentences:
+        if not re.search(r"(领头人|带头人|牵头人|领衔人)", sent.text):
+            continue
+        cs = _sent_cands(doc, sent)
+        people = [c for c in cs if c.type == "Person"]
+        facs = [c for c in cs if c.type in ("Facility", "Program")]
+        if len(facs) == 1:
+            for p in people:
+                out.append(RawTriple(p, "LEADS", facs[0], sent, "pattern:leads", 0.75))
+    return out
+
+
+RULES: dict[str, Callable[[Doc], list[RawTriple]]] = {
+    "name:region": rule_in_region,
+    "pattern:position": rule_positions,
+    "pattern:awarded": rule_awarded,
+    "pattern:actions": rule_runs_supports,
+    "pattern:hosts": rule_hosts,
+    "pattern:leads": rule_leads,
+}

@@ -1,0 +1,226 @@
+"""Context resolution: canonical names for mentions, per article.
+
+“区总工会” in an article by 淮安市洪泽区总工会 is that union; “洪泽区总工会”
+is its alias; “区税务局” is “洪泽区税务局”; “三联新材料” is the
+“三联新材料有限公司” named elsewhere in the document; a region is named by the
+fullest chain the document writes (“甘肃兰州城关区” → 甘肃省兰州市城关区).
+Forms that cannot be resolved stay as written.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.entities import Cand
+from kg.regions import Division, chain, lookup
+
+_LEVEL_CHAR = {"省": 1, "市": 2, "区": 3, "县": 3}
+_UNION_HEAD = re.compile(r"(总工会|工会联合会|联合工会|工会)$")
+
+
+def region_prefix(name: str) -> tuple[str, str, Division | None]:
+    """Split a leading chain of divisions off a body name.
+
+    Returns (written chain, canonical chain with suffixes restored, deepest division).
+
+    >>> region_prefix("甘肃兰州城关区总工会")[:2]
+    ('甘肃兰州城关区', '甘肃省兰州市城关区')
+    >>> region_prefix("南京八艳文化产业有限公司")[:2]
+    ('南京', '南京市')
+    """
+    pos = 0
+    written, canon = "", ""
+    best: Division | None = None
+    while pos < len(name):
+        found = None
+        for size in (8, 7, 6, 5, 4, 3, 2):
+            piece = name[pos : pos + size]
+            if len(piece) < size:
+                continue
+            cands = lookup(piece)
+            if not cands:
+                continue
+            if best is not None:
+                inside = [c for c in cands if c.adcode.startswith(best.adcode[: 2 * best.level]) and c.level > best.level]
+                if not inside:
+                    continue
+                cands = tuple(inside)
+            elif len(cands) > 1:
+                top = min(cands, key=lambda c: c.level)
+                if not all(c.adcode.startswith(top.adcode[: 2 * top.level]) for c in cands):
+                    continue
+                cands = (max(cands, key=lambda c: c.level),) if piece.endswith(("市", "区", "县")) else (top,)
+            if best is None and not piece.endswith(("省", "市", "区", "县", "州", "盟", "旗")) and min(c.level for c in cands) > 2:
+                continue  # a bare county short form (“温泉”) is too ambiguous on its own
+            rest = name[pos + size :]
+            if not piece.endswith(("省", "市", "区", "县", "州", "盟", "旗")) and rest[:1] and rest[0] in "路街巷道村镇乡湾湖山河江桥门港岛园":
+                continue  # “酒泉路街道”: a street named after a place, not the place
+            # a short form must not eat the head of the name (“南京市” vs “南京” + “市…”)
+            rest = name[pos + size :]
+            if size == 2 and rest[:1] in "省市区县" and lookup(piece + rest[:1]):
+                continue
+            found = (piece, cands[0])
+            break
+        if found is None:
+            break
+        piece, div = found
+        written += piece
+        canon += div.name
+        best = div
+        pos += len(piece)
+    if best is None or written == name:
+        return "", "", None
+    return written, canon, best
+
+
+class ArticleContext:
+    """What an article says about itself: its bodies and regions."""
+
+    def __init__(self, cands: list[Cand]) -> None:
+        self.dominant: dict[str, str] = {}
+        self.unions = [c for c in cands if c.type == "Union" and not c.extra.get("context")]
+        self.full_unions: list[str] = []
+        for c in self.unions:
+            w, canon, div = region_prefix(c.name)
+            if div is not None and c.name.endswith("总工会") and c.name not in self.full_unions:
+                self.full_unions.append(c.name)
+        self.divisions: list[Division] = []
+        for name in self.full_unions:
+            _, _, div = region_prefix(name)
+            if div is not None:
+                self.divisions.append(div)
+
+    def division_at(self, level_char: str) -> Division | None:
+        """The article's division at the level of 省/市/区/县 (from its main union)."""
+        want = _LEVEL_CHAR[level_char]
+        for d in self.divisions:
+            for x in chain(d):
+                if x.level == want and x.name.endswith(level_char if level_char != "区" else ("区",)):
+                    return x
+                if want == 3 and x.level == 3:
+                    return x
+            if want == 2 and d.level == 3 and d.name.endswith("市"):
+                return d  # a county-level city answers “市”
+        return None
+
+    def union_at(self, level_char: str) -> str | None:
+        for name in self.full_unions:
+            _, _, div = region_prefix(name)
+            if div is None:
+                continue
+            if name.endswith(level_char + "总工会") or (div.name.endswith(level_char)):
+                return name
+        return None
+
+
+def dominant_divisions(text: str) -> dict[str, str]:
+    """The division a document is about, per level character: mentioned at least twice, most often.
+
+    >>> dominant_divisions("昆山举行活动。昆山市总工会…")["市"]
+    '昆山市'
+    """
+    from kg.entities import _region_automaton  # full names
+    from kg.regions import divisions
+
+    counts: dict[str, int] = {}
+    for d in divisions().values():
+        pass
+    for _, name in _region_automaton().iter(text):
+        counts[name] = counts.get(name, 0) + 1
+    # short forms of divisions already seen in full
+    for name in list(counts):
+        for d in lookup(name):
+            if d.short != d.name:
+                counts[name] += text.count(d.short) - text.count(d.name)
+    out: dict[str, str] = {}
+    for ch in "省市区县":
+        best = sorted(((n, k) for n, k in counts.items() if n.endswith(ch)), key=lambda x: -x[1])
+        if best and best[0][1] >= 2 and (len(best) == 1 or best[1][1] < best[0][1]):
+            out[ch] = best[0][0]
+    return out
+
+
+def resolve_names(cands: list[Cand], article_of: dict[int, int], text: str = "") -> None:
+    """Set each candidate's canonical ``name`` in place (per article, then per document)."""
+    by_article: dict[int, list[Cand]] = {}
+    for c in cands:
+        by_article.setdefault(article_of.get(c.sentence, 0), []).append(c)
+    doc_ctx = ArticleContext(cands)
+    doc_ctx.dominant = dominant_divisions(text) if text else {}
+    for art_cands in by_article.values():
+        ctx = ArticleContext(art_cands)
+        for c in art_cands:
+            _resolve_one(c, ctx, doc_ctx)
+    _merge_short_long(cands)
+
+
+def _resolve_one(c: Cand, ctx: ArticleContext, doc_ctx: ArticleContext) -> None:
+    n = c.name
+    if c.type == "Union":
+        if c.extra.get("context"):
+            form = n if n.endswith("总工会") else n + "工会"
+            level = form[0] if form[0] in _LEVEL_CHAR else ""
+            target = None
+            if form == "开发区总工会" or form == "街道总工会":
+                target = next((u for u in ctx.full_unions if u.endswith(form)), None)
+            elif level:
+                target = ctx.union_at(level) or None
+            if not target and level and doc_ctx.dominant.get(level):
+                target = doc_ctx.dominant[level] + form[1:]
+            if target:
+                c.extra["resolved_from"] = c.surface
+                c.name = target
+            else:
+                c.name = form
+            return
+        # named short forms: 洪泽区总工会 → 淮安市洪泽区总工会; 高邮开发区总工会 → 高邮经济开发区总工会
+        for full in ctx.full_unions + doc_ctx.full_unions:
+            if full != n and _is_short_of(n, full):
+                c.extra["alias"] = n
+                c.name = full
+                return
+        return
+    if n[1:2] == "级" and n[:1] in _LEVEL_CHAR and len(n) >= 5:
+        div = ctx.division_at(n[0]) or doc_ctx.division_at(n[0])
+        if div is not None and div.name.endswith(n[0]):
+            c.extra["alias"] = ""
+            c.name = div.short + n[2:] if c.type == "Union" else div.name + n[2:]
+            c.name = div.name + n[2:]
+            return
+    if n[:1] in _LEVEL_CHAR and c.type in ("Organization", "Facility", "Enterprise") and len(n) >= 3:
+        # “区税务局” → “洪泽区税务局”; “省职工保障互助会” → “广东省职工保障互助会”
+        div = ctx.division_at(n[0]) or doc_ctx.division_at(n[0])
+        if div is not None and div.name.endswith(n[0]):
+            c.extra["alias"] = n
+            c.name = div.name + n[1:]
+
+
+def _is_short_of(short: str, full: str) -> bool:
+    """True when *short* names the same union as *full*: same head, its characters in order, same start."""
+    hs = _UNION_HEAD.search(short)
+    hf = _UNION_HEAD.search(full)
+    if not hs or not hf or hs.group(0) != hf.group(0):
+        return False
+    if full.endswith(short):
+        return len(short) - len(hs.group(0)) >= 2
+    # subsequence with the same first two characters (高邮开发区总工会 ⊂ 高邮经济开发区总工会)
+    if short[:2] != full[:2]:
+        # “广东工会” for “广东省总工会”: region short + 工会
+        w, canon, div = region_prefix(full)
+        return bool(div) and short == div.short + "工会" and full.endswith("总工会")
+    it = iter(full)
+    return all(ch in it for ch in short) and len(short) >= 5
+
+
+def _merge_short_long(cands: list[Cand]) -> None:
+    """A company named short and long is one entity: the long form is canonical."""
+    longs = sorted({c.name for c in cands if c.type == "Enterprise"}, key=len, reverse=True)
+    for c in cands:
+        if c.type != "Enterprise":
+            continue
+        for L in longs:
+            if L != c.name and L.startswith(c.name) and re.search(r"(有限公司|有限责任公司|股份有限公司|集团)$", L) \
+                    and not re.search(r"(公司|集团)$", c.name) and len(c.name) >= 2:
+                c.extra["alias"] = c.name
+                c.name = L
+                break
