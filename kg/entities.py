@@ -17,7 +17,7 @@ from kg.regions import divisions, lookup
 from kg.segment import Sentence
 
 # POS tags that end a name when walking left from a head.
-_STOP_TAGS = {"p", "c", "u", "d", "r", "m", "q", "t", "y", "e", "o", "uj", "ul", "uz", "ug", "uv", "ud", "f", "zg", "ad", "l"}
+_STOP_TAGS = {"p", "c", "u", "d", "r", "q", "t", "y", "e", "o", "uj", "ul", "uz", "ug", "uv", "ud", "f", "ad", "l"}
 # Verbs that may stand inside an organisation's name.
 _NAME_VERBS = {"开发", "保障", "互助", "包装", "制造", "加工", "建设", "发展", "服务", "管理", "投资", "教育", "旅游",
                "建筑", "运输", "设计", "研究", "生产", "贸易", "物流", "研发", "检测", "维修", "销售", "经营", "培训",
@@ -34,6 +34,12 @@ _AWARD_TRIGGERS = ("被评为", "被授予", "荣获", "获评", "获得", "评�
 _AWARD_HEADS = ("单位", "称号", "集体", "奖", "模范", "示范点", "示范单位", "小家", "书屋", "标兵", "能手", "工匠", "劳模",
                 "班组", "企业", "项目", "状元", "导师", "站点", "基地", "之家", "先进个人", "先锋", "岗", "号")
 _AWARD_RE = re.compile("|".join(sorted(_AWARD_TRIGGERS, key=len, reverse=True)))
+def _title_re() -> re.Pattern[str]:
+    lex = lexicon()
+    words = sorted(set(lex.titles) | set(lex.raw["lists"]["descriptors"]), key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
 _REGION_HEADS = ("经济技术开发区", "高新技术产业开发区", "经济开发区", "高新区", "开发区", "产业园区", "产业园", "示范区",
                  "新区", "街道", "社区", "镇", "乡")
 
@@ -126,6 +132,8 @@ def _is_stop(tok: Token) -> bool:
     if t in lexicon().boundary_words:
         return True
     tag = tok.tag
+    if tag == "m":
+        return t[:1] in "一二三四五六七八九十两几数多百千万第每"
     if tag.startswith("v"):
         return t not in _NAME_VERBS
     if tag in _STOP_TAGS:
@@ -203,7 +211,7 @@ def _is_generic_prefix(tokens: list[Token], start: int, head_start: int) -> bool
     for t in words:
         if len(t.text) < 2 or not t.tag or t.tag in ("nr", "ns", "nz", "nt", "nrt", "nrfg", "j", "eng", "x"):
             return False
-        if word_freq(t.text) < 300:
+        if word_freq(t.text) < 50:
             return False
     return True
 
@@ -240,14 +248,16 @@ def head_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand
         hs, he = sent.start + m.start(), sent.start + m.end()
         etype = lex.head_type[head]
         start = _left_extend(tokens, hs)
-        # a single-char or weak head inside a longer word (“格局”, “布局”) is no head
-        if len(head) == 1 and start == hs:
+        # a single-char head inside a longer word (“格局”, “大局”, “瓦房店市”) is no head
+        if len(head) == 1 and (start == hs or not any(t.start == hs and t.end == he for t in tokens)):
             continue
         start = _cut_at_region(text, start, hs)
         surface = text[start:he]
         prefix = text[start:hs]
         if head in ("工会", "总工会") and prefix.endswith("总"):
             continue
+        if re.search(r"(省市|市县|县区|区县|市区|省区)$", prefix):
+            continue  # “试点省市总工会”: several bodies, none named
         if _strip_generic(prefix):
             # context-bound union forms are kept for resolution
             for cu in lex.context_unions:
@@ -392,61 +402,111 @@ def group_candidates(sent: Sentence, text: str) -> list[Cand]:
 
 def _looks_like_name(w: str) -> bool:
     lex = lexicon()
-    if not _CJK_NAME.match(w):
+    if not _CJK_NAME.match(w) and not (len(w) == 4 and w[:2] in lex.surnames and re.match(r"^[\u4e00-\u9fff]{4}$", w)):
         return False
     if w[0] not in lex.surnames and w[:2] not in lex.surnames:
         return False
     tag = pos_tags().get(w)
     if tag is not None and tag not in ("nr", "nrfg", "nrt") and word_freq(w) > 3:
         return False
-    if any(w.endswith(t) for t in ("主席", "书记", "主任", "部长", "领导", "同志", "先生", "女士", "师傅", "老师")):
+    if any(w.endswith(t) for t in ("主席", "书记", "主任", "部长", "领导", "同志", "先生", "女士", "师傅", "老师", "阿姨", "大姐",
+                                    "大哥", "叔叔", "奶奶", "爷爷", "大爷", "大妈")) or w[1:2] in ("阿", "老", "小"):
         return False
+    if len(w) == 3 and word_freq(w[1:]) >= 100 and pos_tags().get(w[1:], "nr")[:2] != "nr":
+        return False  # “全周期”, “康乃馨”: a common word after a surname-like character
     return True
 
 
+# Characters that end a name when they follow it (verbs, particles): “顾锐介绍”, “蒋华当选”.
+_AFTER_NAME = set("出表在说等和与为带介指强讲致同先女一的领来对到参代率陪向作是也还走深调看慰了将现当亲分共首要已就又坐刚接获被任主")
+_SPEECH = ("说", "表示", "介绍", "感慨", "感慨道", "指出", "强调", "讲话", "致辞", "坦言", "告诉", "带队", "一行", "同志",
+           "先生", "女士", "领导", "为领头人", "等", "出席", "当选", "担任", "获评", "荣获", "分享", "带领", "主持")
+
+
+def _name_at(text: str, p: int, limit: int) -> str:
+    """The 2- or 3-character name starting at *p* (after a title), or ''."""
+    lex = lexicon()
+    size = 3 if text[p : p + 2] in lex.surnames else 2  # compound surname
+    cand = text[p : min(limit, p + size + 1)]
+    if len(cand) < size or not re.match(r"^[\u4e00-\u9fff]+$", cand[:size]):
+        return ""
+    if len(cand) == size + 1 and re.match(r"[\u4e00-\u9fff]", cand[-1]):
+        third = cand[-1]
+        nxt2 = text[p + size : p + size + 2]
+        if third not in _AFTER_NAME and not (len(nxt2) == 2 and word_freq(nxt2) >= 30):
+            return cand
+    return cand[:size]
+
+
 def person_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand]:
-    """People: a name next to a title, a speech verb, or in an enumeration of such names."""
+    """People: a name right after a title or descriptor, before a speech verb, in bylines and enumerations."""
     lex = lexicon()
     out: list[Cand] = []
-    titles = lex.titles
+    seen: set[int] = set()
+    s, base = sent.text, sent.start
+
+    def staff_before(a: int) -> bool:
+        line_start = text.rfind("\n", 0, a) + 1
+        seg = text[max(line_start, a - 16) : a]
+        cut = max(seg.rfind("("), seg.rfind("（"), seg.rfind("■"))
+        if cut >= 0:
+            seg = seg[cut + 1 :]
+        elif a - line_start > 16:
+            seg = seg[-6:]
+        return any(w in seg for w in lex.staff)
+
+    def add(a: int, name: str, title: str, rule: str) -> bool:
+        if a in seen or not _looks_like_name(name) or staff_before(a):
+            return False
+        seen.add(a)
+        out.append(Cand("Person", a, a + len(name), name, rule, sentence=base, extra={"title": title}))
+        return True
+
+    def enum_after(b: int, title: str) -> None:
+        # “徐维贵、李永、李印旺等” — names chained with 、 after a detected one
+        while text[b : b + 1] == "、":
+            nm = _name_at(text, b + 1, sent.end)
+            if not nm or not add(b + 1, nm, title, "person:enum"):
+                return
+            b = b + 1 + len(nm)
+
+    # 1. title or descriptor, then a name
+    for m in _TITLE_RE.finditer(s):
+        a = base + m.end()
+        nm = _name_at(text, a, sent.end)
+        if nm and add(a, nm, m.group(0), "person:title"):
+            enum_after(a + len(nm), m.group(0))
+    # 1b. “以华晨气缸套曾惠敏、三联新材料杨兆珍为领头人”: the last 2-3 characters before 、 / 为领头人
+    for m in re.finditer(r"以([^，。；]{2,60}?)为(?:领头人|带头人|牵头人|领衔人)", s):
+        for part in m.group(1).split("、"):
+            part_end = base + m.start(1) + m.group(1).find(part) + len(part)
+            for size in (3, 2):
+                nm = text[part_end - size : part_end]
+                if len(part) > size and _looks_like_name(nm) and not word_freq(nm):
+                    add(part_end - size, nm, "", "person:leads")
+                    break
+    # 2. a name (token) followed by a speech verb / 领导 / 等 / a title
     for i, tk in enumerate(tokens):
         w = tk.text
-        start = tk.start
-        if len(w) == 2 and i > 0:
-            p = tokens[i - 1].text
-            if len(p) >= 3 and p[-1] in lex.surnames and (p[:-1] in titles or p[:-1] in ("职工", "工人", "环卫工人")):
-                w = p[-1] + w
-                start = tk.start - 1
-                tokens[i - 1] = Token(p[:-1], tokens[i - 1].start, tokens[i - 1].end - 1)
         if not _looks_like_name(w):
             continue
-        prev = tokens[i - 1].text if i > 0 else ""
-        prev2 = tokens[i - 2].text if i > 1 else ""
         nxt = tokens[i + 1].text if i + 1 < len(tokens) else ""
-        if prev in lex.staff or prev2 in lex.staff or any(prev.endswith(s) for s in lex.staff):
-            continue
+        after = text[tk.end : tk.end + 4]
         title = ""
-        if any(prev.endswith(t) for t in titles):
-            title = next(t for t in titles if prev.endswith(t))
-        elif nxt in ("说", "表示", "介绍", "感慨", "感慨道", "指出", "强调", "讲话", "致辞", "坦言", "告诉", "带队",
-                     "一行", "同志", "先生", "女士", "领导", "为领头人", "等") or nxt in titles:
-            title = nxt if nxt in titles or nxt == "领导" else ""
-        elif prev in ("、", "和") and i >= 2 and out and out[-1].end == tokens[i - 1].start:
-            title = out[-1].extra.get("title", "")
-        elif prev == " " or (tk.start > 0 and text[tk.start - 1] == " "):
-            # byline: “…总工会 张国庆”
-            line_end = text.find("\n", tk.end)
-            if line_end == -1:
-                line_end = len(text)
-            if line_end - tk.end <= 1:
-                title = ""
-            else:
-                continue
-        elif prev in ("工人", "职工", "劳模", "工匠", "代表", "环卫工人", "班长", "技师"):
-            title = prev
+        if after.startswith(("被授予", "被评为", "为领头人", "为带头人", "牵头")):
+            title = ""
+        elif nxt in _SPEECH or nxt in lex.titles:
+            title = nxt if nxt in lex.titles or nxt == "领导" else ""
+        elif text[tk.start - 1 : tk.start] == " " and text[tk.end : tk.end + 1] in ("\n", ""):
+            title = ""  # byline: “…总工会 张国庆”
         else:
             continue
-        out.append(Cand("Person", start, tk.end, w, "person", sentence=sent.start, extra={"title": title}))
+        if add(tk.start, w, title, "person:verb"):
+            # names before it in the same enumeration: “刘潇、赵漪领导”
+            j = i - 1
+            while j >= 1 and tokens[j].text == "、" and _looks_like_name(tokens[j - 1].text):
+                add(tokens[j - 1].start, tokens[j - 1].text, title, "person:enum")
+                j -= 2
     return out
 
 
@@ -454,15 +514,21 @@ def known_body_candidates(sent: Sentence, text: str) -> list[Cand]:
     out = []
     for name, info in lexicon().known_bodies.items():
         for form in (name, *info.get("aliases", ())):
-            for m in re.finditer(re.escape(form), sent.text):
+            for m in re.finditer(re.escape(form) + r"(?!门)", sent.text):
                 a = sent.start + m.start()
                 out.append(Cand(info["type"], a, a + len(form), form, "known", name=name, sentence=sent.start,
                                 extra={"alias": form if form != name else ""}))
     return out
 
 
+_TITLE_RE = None  # built on first use
+
+
 def find_candidates(text: str, sentences: list[Sentence]) -> list[Cand]:
     """All mention candidates of the cleaned text, overlaps resolved."""
+    global _TITLE_RE
+    if _TITLE_RE is None:
+        _TITLE_RE = _title_re()
     cands: list[Cand] = []
     for sent in sentences:
         toks = tokens_of(sent.text, sent.start)
@@ -477,7 +543,8 @@ def find_candidates(text: str, sentences: list[Sentence]) -> list[Cand]:
 
 
 _PRIORITY = {"known": 6, "award": 5, "quoted": 4, "head:Union": 3, "head:Facility": 3, "head:Enterprise": 3,
-             "head:Organization": 3, "short-union": 3, "context": 2, "person": 2, "region": 1, "group": 1}
+             "head:Organization": 3, "short-union": 3, "context": 2, "person:title": 2, "person:verb": 2,
+             "person:enum": 2, "person:leads": 2, "region": 1, "group": 1}
 
 
 def _resolve_overlaps(cands: list[Cand]) -> list[Cand]:

@@ -81,8 +81,8 @@ class ArticleContext:
         self.unions = [c for c in cands if c.type == "Union" and not c.extra.get("context")]
         self.full_unions: list[str] = []
         for c in self.unions:
-            w, canon, div = region_prefix(c.name)
-            if div is not None and c.name.endswith("总工会") and c.name not in self.full_unions:
+            if c.name.endswith(("总工会", "工会联合会")) and len(c.name) >= 5 and c.name not in self.full_unions \
+                    and c.name[:1] not in _LEVEL_CHAR:
                 self.full_unions.append(c.name)
         self.divisions: list[Division] = []
         for name in self.full_unions:
@@ -156,6 +156,11 @@ def resolve_names(cands: list[Cand], article_of: dict[int, int], text: str = "")
 
 def _resolve_one(c: Cand, ctx: ArticleContext, doc_ctx: ArticleContext) -> None:
     n = c.name
+    if n[1:2] == "级" and n[:1] in _LEVEL_CHAR and len(n) >= 5:
+        div = ctx.division_at(n[0]) or doc_ctx.division_at(n[0])
+        if div is not None and div.name.endswith(n[0]):
+            c.name = div.name + n[2:]
+            return
     if c.type == "Union":
         if c.extra.get("context"):
             form = n if n.endswith("总工会") else n + "工会"
@@ -180,13 +185,8 @@ def _resolve_one(c: Cand, ctx: ArticleContext, doc_ctx: ArticleContext) -> None:
                 c.name = full
                 return
         return
-    if n[1:2] == "级" and n[:1] in _LEVEL_CHAR and len(n) >= 5:
-        div = ctx.division_at(n[0]) or doc_ctx.division_at(n[0])
-        if div is not None and div.name.endswith(n[0]):
-            c.extra["alias"] = ""
-            c.name = div.short + n[2:] if c.type == "Union" else div.name + n[2:]
-            c.name = div.name + n[2:]
-            return
+    if "总工会" in n:
+        return
     if n[:1] in _LEVEL_CHAR and c.type in ("Organization", "Facility", "Enterprise") and len(n) >= 3:
         # “区税务局” → “洪泽区税务局”; “省职工保障互助会” → “广东省职工保障互助会”
         div = ctx.division_at(n[0]) or doc_ctx.division_at(n[0])
