@@ -17,7 +17,7 @@ from kg.regions import divisions, lookup
 from kg.segment import Sentence
 
 # POS tags that end a name when walking left from a head.
-_STOP_TAGS = {"p", "c", "u", "d", "r", "q", "t", "y", "e", "o", "uj", "ul", "uz", "ug", "uv", "ud", "f", "ad", "l"}
+_STOP_TAGS = {"p", "c", "u", "d", "r", "q", "t", "y", "e", "o", "uj", "ul", "uz", "ug", "uv", "ud", "f", "ad"}
 # Verbs that may stand inside an organisation's name.
 _NAME_VERBS = {"开发", "保障", "互助", "包装", "制造", "加工", "建设", "发展", "服务", "管理", "投资", "教育", "旅游",
                "建筑", "运输", "设计", "研究", "生产", "贸易", "物流", "研发", "检测", "维修", "销售", "经营", "培训",
@@ -180,6 +180,8 @@ def _left_extend_from(tokens: list[Token], idx: int, cur: int, head_start: int, 
 def _cut_at_region(text: str, start: int, head_start: int) -> int:
     """Names that contain a division start at it: “促发展高邮经济开发区总工会” → “高邮…”."""
     span = text[start:head_start]
+    if _division_prefix(span[:3]) or _division_prefix(span[:2]):
+        return start
     for k in range(1, len(span) - 1):
         piece2 = span[k : k + 2]
         piece3 = span[k : k + 3]
@@ -204,7 +206,10 @@ def _division_prefix(piece: str) -> bool:
 def _is_generic_prefix(tokens: list[Token], start: int, head_start: int) -> bool:
     """True when the words before a head are all common dictionary words of two or more characters."""
     words = [t for t in tokens if start <= t.start and t.end <= head_start]
-    if not words or sum(len(t.text) for t in words) != head_start - start:
+    if not words:
+        whole = next((t for t in tokens if t.start <= start and t.end > head_start), None)
+        return whole is not None and word_freq(whole.text) >= 20 and whole.tag in ("n", "nz", "vn") and whole.start == start
+    if sum(len(t.text) for t in words) != head_start - start:
         return False
     if len(words) == 1 and words[0].text[:1] in "省市区县" and len(words[0].text) <= 3:
         return False  # “区委”, “市人社局”: a context form, resolved later
@@ -258,6 +263,11 @@ def head_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand
             continue
         if re.search(r"(省市|市县|县区|区县|市区|省区)$", prefix):
             continue  # “试点省市总工会”: several bodies, none named
+        if prefix in ("省", "市", "区", "县") and etype in ("Organization", "Facility"):
+            # “区开放大学”, “市旅游局”: named after the article's own division, resolved later
+            out.append(Cand(etype, start, he, surface, f"head:{etype}", head=head, sentence=sent.start,
+                            extra={"level_prefix": True}))
+            continue
         if _strip_generic(prefix):
             # context-bound union forms are kept for resolution
             for cu in lex.context_unions:
@@ -293,6 +303,82 @@ def head_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand
                     continue
             out.append(Cand("Union", a, a + 2, cu, "context", name=cu, sentence=sent.start, extra={"context": True}))
     return out
+
+
+_FAC_HEAD_RE = None
+_ENUM = re.compile(r"((?:[\u4e00-\u9fff（）()A-Za-z]{2,14}、)+[\u4e00-\u9fff（）()A-Za-z]{2,14}?)"
+                   r"(等?[0-9一二三四五六七八九十两]+(?:家|个|所)|等)")
+
+
+def enumeration_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand]:
+    """“新建欧西盾、智慧谷2家职工之家” → two hosts and two facilities; “为A、B、C三家企业” → three companies."""
+    lex = lexicon()
+    out: list[Cand] = []
+    s = sent.text
+    for m in _ENUM.finditer(s):
+        after = s[m.end() : m.end() + 12]
+        fac_head = next((h for h, t in lex.heads if t == "Facility" and after.startswith(h)), "")
+        company = after.startswith(("企业", "公司", "单位"))
+        if not fac_head and not company:
+            continue
+        items_start = sent.start + m.start(1)
+        pos = items_start
+        parts = m.group(1).split("、")
+        for k, part in enumerate(parts):
+            a = pos
+            pos += len(part) + 1
+            if k == 0:
+                # the first item starts after a verb or a time word: drop those
+                for tk in tokens:
+                    if tk.end <= a:
+                        continue
+                    if tk.start >= a + len(part):
+                        break
+                    if tk.start < a or tk.text in lex.boundary_words or tk.tag[:1] in ("v", "t", "p", "d", "c", "u") \
+                            or tk.text in ("了",):
+                        cut = tk.end
+                        part = text[cut : a + len(part)]
+                        a = cut
+                        continue
+                    break
+            if len(part) < 2 or part in lex.generic_prefixes or _PUNCT.search(part) or lex.head_re.search(part) \
+                    or re.search(r"(联合|和|与|及)", part):
+                continue
+            host = Cand("Enterprise", a, a + len(part), part, "enum", sentence=sent.start, extra={"enum": True})
+            out.append(host)
+            if fac_head:
+                hs = sent.start + m.end()
+                out.append(Cand("Facility", a, a + len(part), part + fac_head, "enum-facility",
+                                name=normalise_name(part) + fac_head, sentence=sent.start,
+                                extra={"host": host.name, "head_at": hs}))
+    return out
+
+
+def program_head_candidates(sent: Sentence, text: str) -> list[Cand]:
+    """Unquoted programs right after a run verb: 推进女职工康乃馨服务计划, 开展普惠观影活动."""
+    out: list[Cand] = []
+    for m in _UNQUOTED_PROGRAM.finditer(sent.text):
+        body, head = m.group(2), m.group(3)
+        body = body.lstrip("了")
+        if not body or _PUNCT.search(body) or re.match(r"[0-9一二三四五六七八九十两多各全本该]", body):
+            continue
+        keep_head = head not in ("活动", "行动", "专项行动", "系列活动", "主题活动", "专项活动")
+        name = body + head if keep_head else body
+        if not keep_head and len(body) > 6:
+            continue
+        if len(name) < 3:
+            continue
+        a = sent.start + m.start(2) + (len(m.group(2)) - len(body))
+        b = sent.start + m.end(3)
+        out.append(Cand("Program", a, b, text[a:b], "program-head", name=name, sentence=sent.start,
+                        extra={"alias": body + head if not keep_head else ""}))
+    return out
+
+
+_UNQUOTED_PROGRAM = re.compile(
+    r"(开展|实施|启动|推进|举办|开办|推出|组织开展|持续推进|持续开展)([\u4e00-\u9fff·]{2,14}?)"
+    r"(服务计划|计划|工程|夏令营|暑托班|挑战赛|专项行动|系列活动|主题活动|专项活动|活动|行动)(?=[，。；、等,;]|$)"
+)
 
 
 def quoted_candidates(sent: Sentence, text: str) -> list[Cand]:
@@ -412,6 +498,8 @@ def _looks_like_name(w: str) -> bool:
     if any(w.endswith(t) for t in ("主席", "书记", "主任", "部长", "领导", "同志", "先生", "女士", "师傅", "老师", "阿姨", "大姐",
                                     "大哥", "叔叔", "奶奶", "爷爷", "大爷", "大妈")) or w[1:2] in ("阿", "老", "小"):
         return False
+    if tag in ("nr", "nrfg", "nrt"):
+        return True
     if len(w) == 3 and word_freq(w[1:]) >= 100 and pos_tags().get(w[1:], "nr")[:2] != "nr":
         return False  # “全周期”, “康乃馨”: a common word after a surname-like character
     return True
@@ -476,6 +564,11 @@ def person_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Ca
         nm = _name_at(text, a, sent.end)
         if nm and add(a, nm, m.group(0), "person:title"):
             enum_after(a + len(nm), m.group(0))
+    # 1a. a byline: “…总工会 张国庆” at the end of a line
+    for m in re.finditer(r"(?<=[\u4e00-\u9fff]) ([\u4e00-\u9fff]{2,3})(?=\n|$)", s):
+        a = base + m.start(1)
+        if text[a + len(m.group(1)) : a + len(m.group(1)) + 1] in ("\n", ""):
+            add(a, m.group(1), "", "person:byline")
     # 1b. “以华晨气缸套曾惠敏、三联新材料杨兆珍为领头人”: the last 2-3 characters before 、 / 为领头人
     for m in re.finditer(r"以([^，。；]{2,60}?)为(?:领头人|带头人|牵头人|领衔人)", s):
         for part in m.group(1).split("、"):
@@ -535,16 +628,21 @@ def find_candidates(text: str, sentences: list[Sentence]) -> list[Cand]:
         cands.extend(known_body_candidates(sent, text))
         cands.extend(head_candidates(sent, toks, text))
         cands.extend(quoted_candidates(sent, text))
+        cands.extend(program_head_candidates(sent, text))
+        cands.extend(enumeration_candidates(sent, toks, text))
         cands.extend(award_candidates(sent, text))
         cands.extend(region_candidates(sent, text))
         cands.extend(group_candidates(sent, text))
         cands.extend(person_candidates(sent, toks, text))
-    return _resolve_overlaps(cands)
+    special = [c for c in cands if c.rule in ("enum", "enum-facility")]
+    kept = _resolve_overlaps([c for c in cands if c.rule not in ("enum", "enum-facility")])
+    spans = {(c.start, c.end, c.type) for c in kept}
+    return kept + [c for c in special if (c.start, c.end, c.type) not in spans]
 
 
 _PRIORITY = {"known": 6, "award": 5, "quoted": 4, "head:Union": 3, "head:Facility": 3, "head:Enterprise": 3,
              "head:Organization": 3, "short-union": 3, "context": 2, "person:title": 2, "person:verb": 2,
-             "person:enum": 2, "person:leads": 2, "region": 1, "group": 1}
+             "person:enum": 2, "person:leads": 2, "person:byline": 2, "enum": 3, "enum-facility": 3, "program-head": 3, "region": 1, "group": 1}
 
 
 def _resolve_overlaps(cands: list[Cand]) -> list[Cand]:

@@ -33,6 +33,7 @@ def run_extractors(doc: Document, rules: tuple[str, ...] = DEFAULT_RULES) -> tup
     cands = find_candidates(ct.text, sentences)
     article_of = {s.start: s.article for s in sentences}
     resolve_names(cands, article_of, ct.text)
+    cands = [c for c in cands if not c.extra.get("drop")]
 
     by_sentence: dict[int, list[Cand]] = {}
     for c in cands:

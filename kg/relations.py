@@ -50,6 +50,24 @@ class Doc:
     region_canon: dict[str, str]  # deepest division name → fullest chain written in the document
 
 
+_HELP_CUE = re.compile(r"(为|向|给|慰问|帮助|帮扶|关爱|惠及|服务|资助|救助|补贴|赠送|送给|覆盖)$")
+
+
+def _helped(doc: Doc, sent: Sentence, g: Cand, cs: list[Cand]) -> bool:
+    """A group is a beneficiary when a help cue stands right before it (or before its enumeration)."""
+    start = g.start
+    # walk back over an enumeration “A、B、C”
+    while True:
+        prev = [c for c in cs if c.end <= start and c.type == "Group"]
+        if prev and doc.text[prev[-1].end : start] in ("、", "和", "及"):
+            start = prev[-1].start
+            continue
+        break
+    before = doc.text[max(sent.start, start - 8) : start]
+    before = re.sub(r"(全区|全市|全县|全省|广大|全体|一线|生活困难的|困难)$", "", before)
+    return bool(_HELP_CUE.search(before))
+
+
 def _sent_cands(doc: Doc, sent: Sentence) -> list[Cand]:
     return sorted(doc.by_sentence.get(sent.start, []), key=lambda c: c.start)
 
@@ -88,7 +106,7 @@ def rule_in_region(doc: Doc) -> list[RawTriple]:
     return out
 
 
-_ZONE = re.compile(r"^[\u4e00-\u9fff()（）]{0,12}?(?:经济技术开发区|经济开发区|高新技术产业开发区|高新区|开发区|新区|示范区|产业园区|街道|社区|镇)(?:[\u4e00-\u9fff]{2,6}?(?:社区|村))?")
+_ZONE = re.compile(r"^[\u4e00-\u9fff()（）]{2,12}?(?:经济技术开发区|经济开发区|高新技术产业开发区|高新区|开发区|新区|示范区|产业园区|街道|社区|镇)(?:[\u4e00-\u9fff]{2,6}?(?:社区|村))?")
 _TITLE_SEP = "、"
 
 
@@ -106,7 +124,7 @@ def rule_positions(doc: Doc) -> list[RawTriple]:
             found: list[tuple[Cand, str]] = []
             # Org Title(、Title) Name, repeated with 、
             while True:
-                txt = doc.text[sent.start : pos]
+                txt = doc.text[sent.start : pos].rstrip(" ")
                 tl = []
                 while True:
                     t = next((t for t in titles if txt.endswith(t)), None)
@@ -158,6 +176,8 @@ def rule_awarded(doc: Doc) -> list[RawTriple]:
             for c in reversed([c for c in cs if c.end <= trig_start and c.type in (*BODY, "Facility", "Person")
                                and not c.extra.get("inside")]):
                 gap = doc.text[c.end : limit]
+                if subjects and subjects[-1].type == "Person" and gap != "、":
+                    break  # “公司张惠艳被授予”: the person is the one honoured
                 if gap in ("", "成功", "先后", "已", "均", "分别") or (subjects and gap == "、"):
                     subjects.append(c)
                     limit = c.start
@@ -205,7 +225,7 @@ def rule_runs_supports(doc: Doc) -> list[RawTriple]:
         m = _SUPPORT_VERBS.search(sent.text)
         if m:
             vpos = sent.start + m.start()
-            objs = [c for c in cs if c.type == "Group"]
+            objs = [c for c in cs if c.type == "Group" and _helped(doc, sent, c, cs)]
             objs += [c for c in cs if c.type == "Enterprise" and not c.extra.get("inside")
                      and re.search(r"(为|向|给|走进|帮助|助力)$", doc.text[max(sent.start, c.start - 2) : c.start])]
             subj, conf = _subject_for(doc, sent, min([o.start for o in objs] + [vpos]), carry)
@@ -241,10 +261,11 @@ def rule_runs_supports(doc: Doc) -> list[RawTriple]:
                 for o in objs:
                     if o.name != subj.name:
                         out.append(RawTriple(subj, "PARTNERS_WITH", o, sent, "pattern:partners", conf - 0.05))
-        # ESTABLISHES
+        # ESTABLISHES: the facilities (or new unions / bodies) right after the trigger, and their enumeration
         for em in _ESTABLISH.finditer(sent.text):
             epos = sent.start + em.end()
-            objs = [c for c in cs if c.type == "Facility" and epos <= c.start <= epos + 12]
+            objs = _chain_after(doc, cs, epos, ("Facility", "Union", "Organization"), max_gap=4)
+            objs = [o for o in objs if o.type == "Facility" or doc.text[epos : o.start] in ("", "了")]
             subj, conf = _subject_for(doc, sent, epos, carry)
             if subj is not None:
                 for o in objs:
@@ -252,6 +273,25 @@ def rule_runs_supports(doc: Doc) -> list[RawTriple]:
                                          _status(doc, sent, epos)))
         if explicit:
             carry[sent.article] = explicit[0]
+    return out
+
+
+def _chain_after(doc: Doc, cs: list[Cand], pos: int, types: tuple[str, ...], *, max_gap: int) -> list[Cand]:
+    """Candidates of *types* starting within *max_gap* characters after *pos*, then chained by 、/和/及."""
+    out: list[Cand] = []
+    cur = pos
+    gap = max_gap
+    for c in sorted((c for c in cs if c.type in types and not c.extra.get("inside")), key=lambda c: c.start):
+        if c.start < cur:
+            continue
+        between = doc.text[cur : c.start]
+        if len(between) > gap or re.search(r"[，。；：]", between):
+            break
+        if out and between not in ("、", "和", "及", "与", "以及", "，"):
+            break
+        out.append(c)
+        cur = c.end
+        gap = 2
     return out
 
 

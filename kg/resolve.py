@@ -147,16 +147,25 @@ def resolve_names(cands: list[Cand], article_of: dict[int, int], text: str = "")
         by_article.setdefault(article_of.get(c.sentence, 0), []).append(c)
     doc_ctx = ArticleContext(cands)
     doc_ctx.dominant = dominant_divisions(text) if text else {}
+    # named short forms first (洪泽区总工会 → 淮安市洪泽区总工会), then context forms against the result
     for art_cands in by_article.values():
         ctx = ArticleContext(art_cands)
         for c in art_cands:
-            _resolve_one(c, ctx, doc_ctx)
+            if c.type == "Union" and not c.extra.get("context"):
+                _resolve_one(c, ctx, doc_ctx)
+    doc_ctx2 = ArticleContext(cands)
+    doc_ctx2.dominant = doc_ctx.dominant
+    for art_cands in by_article.values():
+        ctx = ArticleContext(art_cands)
+        for c in art_cands:
+            if not (c.type == "Union" and not c.extra.get("context")):
+                _resolve_one(c, ctx, doc_ctx2)
     _merge_short_long(cands)
 
 
 def _resolve_one(c: Cand, ctx: ArticleContext, doc_ctx: ArticleContext) -> None:
     n = c.name
-    if n[1:2] == "级" and n[:1] in _LEVEL_CHAR and len(n) >= 5:
+    if n[1:2] == "级" and n[:1] in _LEVEL_CHAR and len(n) >= 5 and c.type in ("Union", "Organization", "Facility"):
         div = ctx.division_at(n[0]) or doc_ctx.division_at(n[0])
         if div is not None and div.name.endswith(n[0]):
             c.name = div.name + n[2:]
@@ -184,6 +193,9 @@ def _resolve_one(c: Cand, ctx: ArticleContext, doc_ctx: ArticleContext) -> None:
                 c.extra["alias"] = n
                 c.name = full
                 return
+        w, canon, div = region_prefix(n)
+        if div is not None and w + "工会" == n:
+            c.extra["drop"] = True  # “江苏工会” (an app, a slogan) that names no union of the article
         return
     if "总工会" in n:
         return
@@ -193,6 +205,8 @@ def _resolve_one(c: Cand, ctx: ArticleContext, doc_ctx: ArticleContext) -> None:
         if div is not None and div.name.endswith(n[0]):
             c.extra["alias"] = n
             c.name = div.name + n[1:]
+        elif c.extra.get("level_prefix"):
+            c.extra["drop"] = True
 
 
 def _is_short_of(short: str, full: str) -> bool:
