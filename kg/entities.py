@@ -354,6 +354,47 @@ def enumeration_candidates(sent: Sentence, tokens: list[Token], text: str) -> li
     return out
 
 
+_REGION_ENUM = re.compile(r"((?:[\u4e00-\u9fff]{2,6}、)+[\u4e00-\u9fff]{2,6}?)等?(?:[0-9一二三四五六七八九十]+个)?(?:试点)?(?:省市|省区市|省|市|县|区)?总工会")
+
+
+def region_enum_candidates(sent: Sentence, text: str) -> list[Cand]:
+    """“上海、江苏、福建等5个试点省市总工会” → one 总工会 per region named."""
+    out: list[Cand] = []
+    for m in _REGION_ENUM.finditer(sent.text):
+        parts = m.group(1).split("、")
+        divs = []
+        for part in parts:
+            cands = [d for d in lookup(part) if d.level <= 2]
+            if len(cands) != 1:
+                break
+            divs.append(cands[0])
+        if len(divs) != len(parts) or len(divs) < 2:
+            continue
+        pos = sent.start + m.start(1)
+        for part, d in zip(parts, divs):
+            out.append(Cand("Union", pos, pos + len(part), part, "region-enum", name=d.name + "总工会",
+                            sentence=sent.start, extra={"enum": True}))
+            pos += len(part) + 1
+    return out
+
+
+_DEPT = re.compile(r"总工会([\u4e00-\u9fff]{2,8}?(?:工作部|部|女职工委员会))")
+
+
+def union_department_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand]:
+    """“全国总工会劳动和经济工作部” → a union department (PART_OF its union)."""
+    out: list[Cand] = []
+    for m in _DEPT.finditer(sent.text):
+        hs = sent.start + m.start()
+        start = _left_extend(tokens, hs)
+        if hs - start < 2:
+            continue
+        end = sent.start + m.end()
+        out.append(Cand("Union", start, end, text[start:end], "union-dept", sentence=sent.start,
+                        extra={"parent_end": hs + 3}))
+    return out
+
+
 def program_head_candidates(sent: Sentence, text: str) -> list[Cand]:
     """Unquoted programs right after a run verb: 推进女职工康乃馨服务计划, 开展普惠观影活动."""
     out: list[Cand] = []
@@ -364,7 +405,7 @@ def program_head_candidates(sent: Sentence, text: str) -> list[Cand]:
             continue
         keep_head = head not in ("活动", "行动", "专项行动", "系列活动", "主题活动", "专项活动")
         name = body + head if keep_head else body
-        if not keep_head and len(body) > 6:
+        if not keep_head and len(body) > (12 if head in ("专项行动", "行动") else 6):
             continue
         if len(name) < 3:
             continue
@@ -395,32 +436,61 @@ def quoted_candidates(sent: Sentence, text: str) -> list[Cand]:
             chains.append([m])
     for chain_ in chains:
         last = chain_[-1]
-        after = s[last.end() : last.end() + 8]
+        after = s[last.end() : last.end() + 16]
         before = s[max(0, chain_[0].start() - 6) : chain_[0].start()]
         etc = after.startswith("等")
         tail = after[1:] if etc else after
         head = next((h for h in _PROGRAM_HEADS if tail.startswith(h)), "")
         if head in ("服务", "工作", "行"):
             head = ""
+        # “墨舞油乡·童心逐梦”书画成长夏令营: a few words, then a program head that belongs to the name
+        long_tail = "" if head or etc else _long_program_tail(tail)
         verb_before = any(before.endswith(v) for v in _RUN_VERBS)
         free_after = not after or bool(re.match(r"[，。；、！？,;]", after))
-        if len(chain_) > 1 and not head:
-            continue  # “思想引领”“产改提质”…五大工程: parts of a named whole, not programs
-        if not head and not (verb_before and free_after):
+        numbered = re.match(r"[一二三四五六七八九十两]+大(工程|行动|任务|活动|计划)", tail)
+        if len(chain_) > 1 and numbered:
+            # “思想引领”“产改提质”…五大工程: the named whole is the program
+            a = sent.start + last.end()
+            out.append(Cand("Program", a, a + numbered.end(), numbered.group(0), "quoted-whole", sentence=sent.start))
             continue
         for m in chain_:
             inner = m.group(1)
             name = normalise_name(inner)
+            own_head = ""
+            inner_head = next((h for h in _NAME_HEADS if name.endswith(h) and len(name) > len(h) + 1), "")
+            if not (head or (verb_before and free_after and len(chain_) == 1) or inner_head or long_tail):
+                continue
+            if len(chain_) > 1 and not head:
+                continue
             if not name or len(name) < 2 or len(name) > 30 or re.search(r"[，。；！？+]", inner):
                 continue
             if not head and "、" in inner:
                 continue
+            alias = ""
+            if inner_head in _GENERIC_PROGRAM_HEADS:
+                alias, name = name, name[: -len(inner_head)]
             qs, qe = sent.start + m.start(), sent.start + m.end()
+            if m is last and long_tail:
+                full = name + long_tail
+                out.append(Cand("Program", qs, qe + len(long_tail), text[qs : qe + len(long_tail)], "quoted",
+                                name=full, sentence=sent.start, extra={"alias": name}))
+                continue
             own_head = head if m is last and not etc else ""
-            alias = name + own_head if own_head else ""
+            if own_head and not alias:
+                alias = name + own_head
             out.append(Cand("Program", qs, qe + len(own_head), text[qs : qe + len(own_head)], "quoted", name=name,
                             sentence=sent.start, extra={"alias": alias}))
     return out
+
+
+# Heads that stay part of a program's name (“新双15工程”); the generic ones are dropped (“五心呵护行动” → 五心呵护).
+_NAME_HEADS = ("工程", "计划", "行动", "活动", "大赛", "竞赛", "挑战赛", "杯", "夏令营")
+_GENERIC_PROGRAM_HEADS = ("行动", "活动")
+
+
+def _long_program_tail(tail: str) -> str:
+    m = re.match(r"([\u4e00-\u9fff]{2,8}?)(夏令营|挑战赛|大赛|竞赛|训练营)", tail)
+    return m.group(0) if m else ""
 
 
 def award_candidates(sent: Sentence, text: str) -> list[Cand]:
@@ -629,20 +699,22 @@ def find_candidates(text: str, sentences: list[Sentence]) -> list[Cand]:
         cands.extend(head_candidates(sent, toks, text))
         cands.extend(quoted_candidates(sent, text))
         cands.extend(program_head_candidates(sent, text))
+        cands.extend(region_enum_candidates(sent, text))
+        cands.extend(union_department_candidates(sent, toks, text))
         cands.extend(enumeration_candidates(sent, toks, text))
         cands.extend(award_candidates(sent, text))
         cands.extend(region_candidates(sent, text))
         cands.extend(group_candidates(sent, text))
         cands.extend(person_candidates(sent, toks, text))
-    special = [c for c in cands if c.rule in ("enum", "enum-facility")]
-    kept = _resolve_overlaps([c for c in cands if c.rule not in ("enum", "enum-facility")])
+    special = [c for c in cands if c.rule in ("enum", "enum-facility", "region-enum")]
+    kept = _resolve_overlaps([c for c in cands if c.rule not in ("enum", "enum-facility", "region-enum")])
     spans = {(c.start, c.end, c.type) for c in kept}
     return kept + [c for c in special if (c.start, c.end, c.type) not in spans]
 
 
 _PRIORITY = {"known": 6, "award": 5, "quoted": 4, "head:Union": 3, "head:Facility": 3, "head:Enterprise": 3,
              "head:Organization": 3, "short-union": 3, "context": 2, "person:title": 2, "person:verb": 2,
-             "person:enum": 2, "person:leads": 2, "person:byline": 2, "enum": 3, "enum-facility": 3, "program-head": 3, "region": 1, "group": 1}
+             "person:enum": 2, "person:leads": 2, "person:byline": 2, "enum": 3, "enum-facility": 3, "program-head": 3, "quoted-whole": 4, "union-dept": 4, "region": 1, "group": 1}
 
 
 def _resolve_overlaps(cands: list[Cand]) -> list[Cand]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 
 class Frozen(BaseModel):
@@ -232,3 +232,310 @@ class GraphData(Frozen):
     mentions: tuple[MentionRecord, ...] = ()
     rels: tuple[RelRecord, ...] = ()
     problems: tuple[InputProblem, ...] = ()
+
+
+# --------------------------------------------------------------------------- reader
+
+
+class ReaderOptions(Frozen):
+    """How :func:`kg.reader.read_documents` reads records (``.jsonl``/``.csv``) and decodes files.
+
+    The ``*_field`` options name the record fields; ``encoding`` overrides the
+    detection for every file (e.g. ``"gb18030"``).
+    """
+
+    id_field: str = "id"
+    title_field: str = "title"
+    date_field: str = "date"
+    source_field: str = "source"
+    text_field: str = "text"
+    encoding: str | None = None
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+class Score(Frozen):
+    """Counts of true positives, false positives and false negatives, with P/R/F1."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def __add__(self, other: "Score") -> "Score":
+        return Score(tp=self.tp + other.tp, fp=self.fp + other.fp, fn=self.fn + other.fn)
+
+
+class EvalError(Frozen):
+    """One false positive or false negative, written for the person tuning the extractor.
+
+    ``item`` is ``"Type name"`` for an entity and ``"s -PREDICATE-> o"`` for a
+    triple; ``note`` says why it nearly matched (wrong type, other predicate...).
+    """
+
+    kind: str  # "entity" | "triple"
+    label: str  # entity type or predicate
+    item: str
+    evidence: str = ""
+    note: str = ""
+
+
+class DocScore(Frozen):
+    """Scores of one gold document, with its false positives and negatives."""
+
+    doc_id: str
+    entities: Score = Score()
+    triples: Score = Score()
+    false_positives: tuple[EvalError, ...] = ()
+    false_negatives: tuple[EvalError, ...] = ()
+
+
+class EvalReport(Frozen):
+    """Result of :func:`kg.evaluate.score`: micro-averaged over the gold documents scored."""
+
+    entities: Score = Score()
+    triples: Score = Score()
+    by_type: dict[str, Score] = Field(default_factory=dict)
+    by_predicate: dict[str, Score] = Field(default_factory=dict)
+    documents: tuple[DocScore, ...] = ()
+    #: gold documents without a single prediction (all their gold counts as misses)
+    unpredicted_docs: tuple[str, ...] = ()
+    #: documents with predictions but no gold record (not scored)
+    ignored_docs: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------- benchmark
+
+
+class BenchRun(Frozen):
+    """Throughput of one measured run (``what`` is ``"jieba.lcut"`` or ``"pipeline"``)."""
+
+    what: str
+    workers: int = 1
+    seconds: float
+    kb_per_s: float
+    ratio_to_jieba: float | None = None
+
+
+class BenchReport(Frozen):
+    """What ``kg bench extract`` measured, all in one run on one corpus."""
+
+    corpus: str
+    documents: int
+    size_kb: float
+    runs: tuple[BenchRun, ...] = ()
+
+
+# --- build / diagram / inventory
+
+
+class InventoryRow(Frozen):
+    """One program and one organiser of the program inventory (``kg inventory``)."""
+
+    program: str
+    organiser: str
+    organiser_type: str
+    organiser_level: str = ""
+    province: str = ""
+    city: str = ""
+    district: str = ""
+    beneficiaries: tuple[str, ...] = ()
+    amounts: tuple[str, ...] = ()
+    counts: tuple[str, ...] = ()
+    first_date: str = ""
+    last_date: str = ""
+    article_count: int = 0
+    evidence: str = ""
+    evidence_doc_id: str = ""
+
+    @property
+    def region(self) -> str:
+        """``province/city/district`` with the known levels only (``""`` when none)."""
+        return "/".join(x for x in (self.province, self.city, self.district) if x)
+
+
+class MultiRegionProgram(Frozen):
+    """A program whose organisers sit in more than one region."""
+
+    program: str
+    regions: tuple[str, ...]
+    organisers: tuple[str, ...]
+    article_count: int = 0
+    first_date: str = ""
+    last_date: str = ""
+
+
+class Inventory(Frozen):
+    """The program inventory: one row per (program, organiser), plus cross-region programs."""
+
+    rows: tuple[InventoryRow, ...] = ()
+    multi_region: tuple[MultiRegionProgram, ...] = ()
+
+
+class BuildReport(Frozen):
+    """What ``kg build`` produced: counts, written files, skipped input and notes."""
+
+    out_dir: str
+    documents: int = 0
+    nodes: dict[str, int] = Field(default_factory=dict)
+    relationships: dict[str, int] = Field(default_factory=dict)
+    files: dict[str, str] = Field(default_factory=dict)
+    problems: tuple[InputProblem, ...] = ()  # input that was skipped: exit code 1
+    dropped: tuple[InputProblem, ...] = ()  # triples the ontology rejected while assembling
+    notes: tuple[str, ...] = ()
+
+    @property
+    def skipped_files(self) -> tuple[str, ...]:
+        """Input paths that had a problem, each once, in order."""
+        return tuple(dict.fromkeys(p.path for p in self.problems))
+
+
+# --- queries / embedded
+
+
+class QueryParam(Frozen):
+    """One declared ``$parameter`` of a saved query (from its header)."""
+
+    name: str
+    type: str  # "string" | "int" | "float" | "bool"
+    required: bool = True
+    default: str | int | float | bool | None = None
+    minimum: int | float | None = None
+    maximum: int | float | None = None
+    description: str = ""
+    example: str = ""
+
+
+class SavedQuery(Frozen):
+    """A saved Cypher query of ``queries/``: header metadata, text, per-engine variants."""
+
+    name: str
+    description: str
+    params: tuple[QueryParam, ...] = ()
+    text: str
+    path: str
+    #: engine name → text of ``queries/<name>.<engine>.cypher`` (only where unavoidable)
+    variants: dict[str, str] = Field(default_factory=dict)
+
+    def text_for(self, engine: str) -> str:
+        """The Cypher to send to *engine* (its variant if there is one)."""
+        return self.variants.get(engine, self.text)
+
+
+class QueryRows(Frozen):
+    """Rows of one query run: column names in order, one dict per row."""
+
+    columns: tuple[str, ...]
+    rows: tuple[dict[str, Any], ...]
+
+
+class EmbeddedBuildReport(Frozen):
+    """What :func:`kg.embedded.build_embedded` wrote."""
+
+    db_dir: str
+    engine: str
+    engine_version: str
+    nodes: int
+    relationships: int
+    documents: int
+    mentions: int
+    skipped: int = 0
+    seconds: float
+
+
+# --- neo4j store
+
+
+class Neo4jServerConfig(Frozen):
+    """How ``kg neo4j start`` runs its Neo4j (see :mod:`kg.neo4j_server`).
+
+    ``home`` holds the Maven classpath cache and one folder per port
+    (``<home>/<port>/``: data, logs, ``neo4j.conf``, pid file, JVM output).
+    """
+
+    home: str = ".neo4j"
+    host: str = "127.0.0.1"
+    port: int = Field(default=7687, ge=1, le=65535)
+    user: str = "neo4j"
+    password: str = Field(default="unionkg-test", min_length=8)
+    heap: str = "1g"
+    pagecache: str = "128m"
+    start_timeout: float = 300.0
+    java: str = "java"
+    maven: str = "mvn"
+
+    @property
+    def uri(self) -> str:
+        return f"bolt://{self.host}:{self.port}"
+
+
+class Neo4jServerStatus(Frozen):
+    """Whether the Neo4j of a :class:`Neo4jServerConfig` runs, and where to look."""
+
+    running: bool
+    uri: str
+    pid: int | None = None
+    instance_dir: str
+    log_file: str
+    version: str = ""
+    started: bool = False  # True when this call started it (False: it was already running)
+
+
+class Neo4jConfig(Frozen):
+    """Where :func:`kg.store_neo4j.load_graph` connects when it is not handed a driver."""
+
+    uri: str = "bolt://127.0.0.1:7687"
+    user: str = "neo4j"
+    password: str = "unionkg-test"
+
+
+class LoadReport(Frozen):
+    """What one ``kg load`` created or changed (or, with ``dry_run``, would have)."""
+
+    uri: str = ""
+    database: str | None = None
+    dry_run: bool = False
+    #: False for a dry run that could not reach the database (counts assume an empty one)
+    compared_to_database: bool = True
+    note: str = ""
+    constraints_created: int = 0
+    documents_created: int = 0
+    documents_updated: int = 0
+    nodes_created: int = 0
+    nodes_updated: int = 0
+    mentions_created: int = 0
+    mentions_updated: int = 0
+    rels_created: int = 0
+    rels_updated: int = 0
+    evidence_added: int = 0
+    #: MENTIONED_IN rows whose document is in no documents.jsonl (not linked)
+    mentions_skipped: int = 0
+    batches: int = 0
+    seconds: float = 0.0
+    #: the server's own update counters, summed over all batches
+    counters: dict[str, int] = Field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        """True when anything was (or would be) created or updated."""
+        return any(
+            (self.constraints_created, self.documents_created, self.documents_updated, self.nodes_created,
+             self.nodes_updated, self.mentions_created, self.mentions_updated, self.rels_created,
+             self.rels_updated, self.evidence_added)
+        )

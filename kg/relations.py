@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kg.entities import Cand
+from kg.regions import lookup
 from kg.resolve import region_prefix
 from kg.segment import Sentence
 
@@ -85,7 +86,16 @@ def rule_in_region(doc: Doc) -> list[RawTriple]:
     out = []
     seen = set()
     for c in doc.cands:
-        if c.type not in BODY or c.extra.get("context"):
+        if c.type not in BODY or c.name[:1] in "省市区县":
+            continue
+        bracket = re.search(r"[（(]([\u4e00-\u9fff]{2,4})[）)]", c.name) if c.type == "Enterprise" else None
+        if bracket and not region_prefix(c.name)[2]:
+            divs = [d for d in lookup(bracket.group(1)) if d.level <= 2]
+            if len(divs) == 1:
+                sent = next(s for s in doc.sentences if s.start == c.sentence)
+                region = Cand("Region", c.start, c.end, bracket.group(1), "region-of-name", name=divs[0].name,
+                              sentence=c.sentence)
+                out.append(RawTriple(c, "IN_REGION", region, sent, "name:region", 0.85))
             continue
         written, canon, div = region_prefix(c.name)
         zone = _ZONE.match(c.name[len(written):]) if div is not None or _ZONE.match(c.name) else None
@@ -114,7 +124,8 @@ def rule_positions(doc: Doc) -> list[RawTriple]:
     """“区总工会主席刘筠”, “广东省人大常委会副主任、省总工会主席黄宁生”, “刘潇、赵漪领导”, bylines."""
     from kg.lexicon import lexicon
 
-    titles = lexicon().titles
+    lex = lexicon()
+    titles = tuple(sorted(set(lex.titles) | set(lex.raw["lists"]["descriptors"]), key=len, reverse=True))
     out = []
     for sent in doc.sentences:
         cs = _sent_cands(doc, sent)
@@ -191,7 +202,7 @@ def rule_awarded(doc: Doc) -> list[RawTriple]:
 def _subject_in(doc: Doc, sent: Sentence, before: int) -> Cand | None:
     """The body in subject position: near the sentence start, at most one comma before it."""
     for c in _bodies(_sent_cands(doc, sent)):
-        if c.end > before or c.type not in ("Union", "Organization"):
+        if c.end > before or c.type not in ("Union", "Organization", "Enterprise"):
             continue
         lead = doc.text[sent.start : c.start]
         if len(lead) <= 12 and lead.count("，") <= 1 and not re.search(r"(和|与|及|在|向|为|对|给)$", lead):
@@ -330,6 +341,13 @@ def rule_hosts(doc: Doc) -> list[RawTriple]:
                         seen.add(key)
                         sent = next(s for s in doc.sentences if s.start == c.sentence)
                         out.append(RawTriple(c, "PART_OF", u, sent, "pattern:department", 0.85))
+    for c in doc.cands:
+        if c.rule == "union-dept":
+            parent = next((u for u in doc.cands if u.type == "Union" and u.end == c.extra["parent_end"]
+                           and u.start == c.start), None)
+            if parent is not None and parent.name != c.name:
+                sent = next(s for s in doc.sentences if s.start == c.sentence)
+                out.append(RawTriple(c, "PART_OF", parent, sent, "pattern:department", 0.85))
     # “在X的（正确）领导下”
     for sent in doc.sentences:
         for m in re.finditer(r"在(.{2,40}?)的(?:正确)?领导下", sent.text):

@@ -215,6 +215,9 @@ def _is_short_of(short: str, full: str) -> bool:
     hf = _UNION_HEAD.search(full)
     if not hs or not hf or hs.group(0) != hf.group(0):
         return False
+    ds, df = region_prefix(short)[2], region_prefix(full)[2]
+    if ds is not None and df is not None and ds.adcode != df.adcode:
+        return False  # 南京市总工会 is not 南京市秦淮区总工会
     if full.endswith(short):
         return len(short) - len(hs.group(0)) >= 2
     # subsequence with the same first two characters (高邮开发区总工会 ⊂ 高邮经济开发区总工会)

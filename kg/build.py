@@ -1,0 +1,235 @@
+"""``kg build``: from input files to every product in one folder.
+
+Extraction files, ``graph.graphml``, ``graph.json`` (node-link), the embedded
+database (``graph.db``), ``inventory.csv`` / ``inventory.xlsx`` and an
+overview diagram (``overview.html``, plus ``overview.svg`` when graphviz is
+installed). Everything is written into a hidden staging folder inside the
+output folder and moved into place only when all of it succeeded, so a failed
+build leaves the previous outputs as they were and nothing half-written.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from kg.assemble import assemble, graph_summary
+from kg.diagram import graphviz_available, render
+from kg.errors import OutputError
+from kg.graph import connected_part, to_networkx, top_nodes, write_graphml, write_node_link
+from kg.inventory import build_inventory, write_inventory_csv, write_inventory_xlsx
+from kg.models import BuildReport, Document, ExtractionResult, GraphData
+
+__all__ = ["OUTPUTS", "build", "build_from_extraction", "write_graph_outputs"]
+
+#: Output kind → file name inside the build folder.
+OUTPUTS: dict[str, str] = {
+    "documents": "documents.jsonl",
+    "entities": "entities.jsonl",
+    "triples": "triples.jsonl",
+    "graphml": "graph.graphml",
+    "graph_json": "graph.json",
+    "database": "graph.db",
+    "inventory_csv": "inventory.csv",
+    "inventory_xlsx": "inventory.xlsx",
+    "diagram_html": "overview.html",
+    "diagram_svg": "overview.svg",
+}
+#: The overview drawings keep the best-connected entities only beyond these sizes.
+OVERVIEW_HTML_LIMIT = 1500
+OVERVIEW_SVG_LIMIT = 150
+
+Stage = Callable[[str], None]
+
+
+def _noop(_: str) -> None:
+    pass
+
+
+def build(
+    paths: Sequence[Path],
+    out_dir: Path,
+    *,
+    on_document: Callable[[Document], None] | None = None,
+    on_stage: Stage | None = None,
+    title: str = "union-kg",
+) -> BuildReport:
+    """Extract from *paths* and write every product into *out_dir*.
+
+    Unreadable input is skipped and listed in ``report.problems``; an output
+    folder that cannot be written raises :class:`OutputError` before any
+    extraction work is done.
+    """
+    stage = on_stage or _noop
+    with _staging(Path(out_dir)) as staging:
+        from kg.pipeline import extract
+
+        stage("extracting")
+        result = extract(list(paths), on_document=on_document)
+        report = _write_all(result, staging, stage=stage, title=title)
+    return _relocate(report, Path(out_dir))
+
+
+def build_from_extraction(
+    result: ExtractionResult,
+    out_dir: Path,
+    *,
+    on_stage: Stage | None = None,
+    title: str = "union-kg",
+) -> BuildReport:
+    """Everything :func:`build` does after extraction, for an extraction already made."""
+    with _staging(Path(out_dir)) as staging:
+        report = _write_all(result, staging, stage=on_stage or _noop, title=title)
+    return _relocate(report, Path(out_dir))
+
+
+def _write_all(result: ExtractionResult, folder: Path, *, stage: Stage, title: str) -> BuildReport:
+    from kg.pipeline import write_extraction
+
+    stage("writing extraction")
+    files = {k: str(v) for k, v in write_extraction(result, folder).items()}
+    stage("assembling")
+    graph = assemble([result])
+    report = write_graph_outputs(graph, folder, on_stage=stage, title=title)
+    known = set(result.problems)
+    return report.model_copy(
+        update={
+            "files": {**files, **report.files},
+            "problems": result.problems,
+            "dropped": tuple(p for p in graph.problems if p not in known),
+        }
+    )
+
+
+def write_graph_outputs(
+    graph: GraphData,
+    folder: Path,
+    *,
+    on_stage: Stage | None = None,
+    title: str = "union-kg",
+) -> BuildReport:
+    """Write the graph files, database, inventory and overview of *graph* into *folder*.
+
+    Each file is written atomically; :func:`build` calls this on its staging folder.
+    """
+    stage = on_stage or _noop
+    folder = Path(folder)
+    files: dict[str, str] = {}
+    notes: list[str] = []
+
+    stage("graph files")
+    G = to_networkx(graph)
+    files["graphml"] = str(write_graphml(G, folder / OUTPUTS["graphml"]))
+    files["graph_json"] = str(write_node_link(G, folder / OUTPUTS["graph_json"]))
+
+    stage("embedded database")
+    build_embedded = _embedded_builder()
+    if build_embedded is None:
+        notes.append("embedded database skipped: kg.embedded.build_embedded is not available in this version")
+    else:
+        build_embedded(graph, folder / OUTPUTS["database"])
+        files["database"] = str(folder / OUTPUTS["database"])
+
+    stage("inventory")
+    inventory = build_inventory(graph)
+    files["inventory_csv"] = str(write_inventory_csv(inventory, folder / OUTPUTS["inventory_csv"]))
+    files["inventory_xlsx"] = str(write_inventory_xlsx(inventory, folder / OUTPUTS["inventory_xlsx"]))
+
+    stage("overview diagram")
+    related = connected_part(graph)
+    html_graph = top_nodes(related, OVERVIEW_HTML_LIMIT)
+    if len(html_graph.nodes) < len(related.nodes):
+        notes.append(f"overview.html shows the {OVERVIEW_HTML_LIMIT} best-connected entities; use `kg diagram --focus` for the rest")
+    centrality = dict(G.nodes(data="betweenness"))  # of the whole graph, not of the drawn part
+    files["diagram_html"] = str(render(html_graph, folder / OUTPUTS["diagram_html"], title=title, betweenness=centrality))
+    if graphviz_available():
+        svg_graph = top_nodes(related, OVERVIEW_SVG_LIMIT)
+        if len(svg_graph.nodes) < len(related.nodes):
+            notes.append(f"overview.svg shows the {OVERVIEW_SVG_LIMIT} best-connected entities")
+        files["diagram_svg"] = str(render(svg_graph, folder / OUTPUTS["diagram_svg"], title=title))
+    else:
+        notes.append("overview.svg skipped: graphviz is not installed (apt-get install graphviz fonts-noto-cjk)")
+
+    summary = graph_summary(graph)
+    return BuildReport(
+        out_dir=str(folder),
+        documents=summary["documents"],  # type: ignore[arg-type]
+        nodes=summary["nodes"],  # type: ignore[arg-type]
+        relationships=summary["relationships"],  # type: ignore[arg-type]
+        files=files,
+        problems=graph.problems,
+        notes=tuple(notes),
+    )
+
+
+def _embedded_builder() -> Callable[[GraphData, Path], object] | None:
+    """``kg.embedded.build_embedded`` when that module provides it (it is written separately)."""
+    try:
+        module = importlib.import_module("kg.embedded")
+    except ModuleNotFoundError as exc:
+        if exc.name == "kg.embedded":
+            return None
+        raise
+    return getattr(module, "build_embedded", None)
+
+
+# --------------------------------------------------------------------------- staging
+
+
+@contextmanager
+def _staging(out_dir: Path) -> Iterator[Path]:
+    """A hidden folder inside *out_dir* to build in; its contents replace the outputs on success.
+
+    On failure the staging folder is removed, and so is *out_dir* when this
+    build created it: nothing half-written is left behind.
+    """
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir} is a file, not a folder; choose another --out")
+    created = not out_dir.exists()
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out_dir))
+    except OSError as exc:
+        raise OutputError(f"cannot write to output folder {out_dir}: {exc.strerror or exc}; choose a writable --out") from exc
+    try:
+        yield staging
+        _publish(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        if created:
+            shutil.rmtree(out_dir, ignore_errors=True)
+        raise
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _publish(staging: Path, out_dir: Path) -> None:
+    """Move every product from *staging* into *out_dir*; drop stale products not made this time."""
+    try:
+        for name in OUTPUTS.values():
+            src, dst = staging / name, out_dir / name
+            if not src.exists() and not dst.exists():
+                continue
+            if dst.is_dir() and not dst.is_symlink():
+                shutil.rmtree(dst)
+            elif dst.exists() or dst.is_symlink():
+                dst.unlink()
+            if src.exists():
+                os.replace(src, dst)
+        for extra in staging.iterdir():  # anything else the database wrote beside its folder
+            dst = out_dir / extra.name
+            if dst.is_dir() and not dst.is_symlink():
+                shutil.rmtree(dst)
+            os.replace(extra, dst)
+    except OSError as exc:
+        raise OutputError(f"cannot move the build into {out_dir}: {exc.strerror or exc}; choose a writable --out") from exc
+
+
+def _relocate(report: BuildReport, out_dir: Path) -> BuildReport:
+    """Point the report's file paths at *out_dir* instead of the staging folder."""
+    files = {k: str(out_dir / Path(v).name) for k, v in report.files.items()}
+    return report.model_copy(update={"out_dir": str(out_dir), "files": files})

@@ -1,0 +1,473 @@
+"""The embedded graph database: the graph of schemas/GRAPH.md in ``ladybug``, no server.
+
+Why ladybug (the maintained fork of Kùzu): it runs in-process from the wheel
+(nothing to start or stop), bulk-loads from files with ``COPY`` (100k
+relationships in about a second here) and answers the saved queries with the
+same Cypher text as Neo4j once ``Union`` is back-quoted. FalkorDB would need a
+redis-server process to manage and collapses parallel relationships unless
+the query binds and counts them.
+
+A database is a folder we own entirely::
+
+    DIR/graph.lbug          the ladybug database file
+    DIR/kg-embedded.json    the version marker (format, schema, engine, ontology)
+
+It is built into a sibling temporary folder and renamed into place, so a
+failed build never leaves a half-written database behind.
+
+ladybug needs a schema: one node table per entity type (key ``name``), a
+``Document`` table (key ``id``), one relationship table per predicate with a
+FROM/TO pair for each (domain, range) pair of the ontology, and
+``MENTIONED_IN`` from every entity type to ``Document``. The DDL and COPY
+statements below are generated from ontology names only; every query that
+reads the graph is a saved query of ``queries/``.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import re
+import shutil
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from kg import __version__
+from kg.errors import IncompatibleStore, OutputError, StoreError
+from kg.models import EmbeddedBuildReport, GraphData, QueryRows, SavedQuery
+from kg.ontology import Ontology, load_ontology
+from kg.queries import bind_params, get_query
+
+__all__ = [
+    "DB_FILE",
+    "ENGINE",
+    "MARKER_FILE",
+    "SCHEMA_VERSION",
+    "EmbeddedDB",
+    "build_embedded",
+    "open_embedded",
+    "read_marker",
+    "run_query",
+    "run_saved",
+    "schema_statements",
+]
+
+ENGINE = "ladybug"
+FORMAT = "union-kg-embedded"
+#: Bump whenever the layout of the embedded database changes: older databases
+#: then raise IncompatibleStore and must be rebuilt.
+SCHEMA_VERSION = 1
+DB_FILE = "graph.lbug"
+MARKER_FILE = "kg-embedded.json"
+
+# Lists travel through CSV as one field: items joined by the unit separator,
+# each item prefixed with "i" so that empty items survive (ladybug's
+# string_split drops empty pieces). The separator is removed from the data.
+_SEP = "\x1f"
+_BUILD_BUFFER_POOL = 2 << 30  # bytes; address space, only used as pages are written
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+_NODE_COLUMNS = (
+    ("name", "STRING"),
+    ("type", "STRING"),
+    ("aliases", "STRING[]"),
+    ("doc_count", "INT64"),
+    ("province", "STRING"),
+    ("city", "STRING"),
+    ("district", "STRING"),
+)
+_DOC_COLUMNS = (("id", "STRING"), ("title", "STRING"), ("date", "STRING"), ("source", "STRING"), ("path", "STRING"))
+_REL_COLUMNS = (
+    ("predicate", "STRING"),
+    ("confidence", "DOUBLE"),
+    ("evidence_count", "INT64"),
+    ("ev_keys", "STRING[]"),
+    ("ev_doc_ids", "STRING[]"),
+    ("ev_sentences", "STRING[]"),
+    ("ev_starts", "INT64[]"),
+    ("ev_ends", "INT64[]"),
+    ("ev_extractors", "STRING[]"),
+)
+_MENTION_COLUMNS = (("mentions", "INT64"),)
+
+
+# --------------------------------------------------------------------------- schema
+
+
+def _q(name: str) -> str:
+    """Back-quote an ontology name (``Union`` is reserved in ladybug)."""
+    if not _IDENT.match(name):
+        raise StoreError(f"ontology name {name!r} cannot be a table name; use letters, digits and _")
+    return f"`{name}`"
+
+
+def _rel_columns(onto: Ontology) -> tuple[tuple[str, str], ...]:
+    return _REL_COLUMNS + tuple((a, "STRING") for a in onto.attrs)
+
+
+def _columns_ddl(columns: Iterable[tuple[str, str]]) -> str:
+    return ", ".join(f"{_q(c)} {t}" for c, t in columns)
+
+
+def schema_statements(onto: Ontology | None = None) -> list[str]:
+    """The DDL that creates an empty graph of *onto* (generated from its names only)."""
+    onto = onto or load_ontology()
+    stmts = [
+        f"CREATE NODE TABLE {_q(t)}({_columns_ddl(_NODE_COLUMNS)}, PRIMARY KEY (name))" for t in onto.types
+    ]
+    stmts.append(f"CREATE NODE TABLE Document({_columns_ddl(_DOC_COLUMNS)}, PRIMARY KEY (id))")
+    for p in onto.predicates.values():
+        pairs = ", ".join(f"FROM {_q(s)} TO {_q(o)}" for s in p.domain for o in p.range)
+        stmts.append(f"CREATE REL TABLE {_q(p.name)}({pairs}, {_columns_ddl(_rel_columns(onto))})")
+    pairs = ", ".join(f"FROM {_q(t)} TO Document" for t in onto.types)
+    stmts.append(f"CREATE REL TABLE MENTIONED_IN({pairs}, {_columns_ddl(_MENTION_COLUMNS)})")
+    return stmts
+
+
+def _ontology_fingerprint(onto: Ontology) -> str:
+    """A hash of what shapes the schema (types, predicates with domain/range, attrs)."""
+    shape = {
+        "types": sorted(onto.types),
+        "predicates": {p.name: [sorted(p.domain), sorted(p.range)] for p in onto.predicates.values()},
+        "attrs": list(onto.attrs),
+    }
+    return hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _marker(onto: Ontology) -> dict[str, Any]:
+    import ladybug
+
+    return {
+        "format": FORMAT,
+        "schema_version": SCHEMA_VERSION,
+        "engine": ENGINE,
+        "engine_version": ladybug.__version__,
+        "storage_version": ladybug.storage_version,
+        "ontology": _ontology_fingerprint(onto),
+        "kg_version": __version__,
+    }
+
+
+# --------------------------------------------------------------------------- CSV staging
+
+
+def _str(value: str | None) -> str | None:
+    return value if value is None or _SEP not in value else value.replace(_SEP, " ")
+
+
+def _list(items: Iterable[Any]) -> str | None:
+    """A list as one CSV field (None for an empty list); see ``_SEP``.
+
+    >>> _list(["a", "", "b"]) == "ia\x1fi\x1fib"
+    True
+    """
+    items = [str(v) for v in items]
+    if not items:
+        return None
+    joined = "\x1fi".join(items)
+    if joined.count(_SEP) != len(items) - 1:  # the data itself holds a separator
+        joined = "\x1fi".join(v.replace(_SEP, " ") for v in items)
+    return "i" + joined
+
+
+def _write_csv(path: Path, rows: Iterable[Iterable[Any]]) -> int:
+    """Write rows (already encoded with :func:`_list`/:func:`_str`); None and "" both load as null."""
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        n = 0
+        for row in rows:
+            w.writerow(row)
+            n += 1
+    return n
+
+
+def _copy_statement(table: str, columns: tuple[tuple[str, str], ...], path: Path, *, endpoints: tuple[str, str] | None) -> str:
+    """``COPY table FROM (LOAD ... RETURN ...)`` for a staged CSV (names from the ontology only)."""
+    load_cols = []
+    exprs = []
+    if endpoints is not None:
+        load_cols += ["`_from` STRING", "`_to` STRING"]
+        exprs += ["`_from`", "`_to`"]
+    for i, (_, typ) in enumerate(columns):
+        c = f"c{i}"
+        if typ.endswith("[]"):
+            load_cols.append(f"{c} STRING")
+            # substring(x, 2, size(x)) inside the lambda returns '' on some rows in
+            # ladybug 0.22 (size() in a lambda misbehaves across vectors); a constant
+            # length longer than any field avoids it.
+            item = "substring(x, 2, 1000000000)"
+            if typ == "INT64[]":
+                item = f"CAST({item} AS INT64)"
+            exprs.append(
+                f"CASE WHEN {c} IS NULL THEN CAST([] AS {typ}) "
+                f"ELSE list_transform(string_split({c}, '{_SEP}'), x -> {item}) END"
+            )
+        else:
+            load_cols.append(f"{c} {typ}")
+            exprs.append(c)
+    literal = str(path).replace("\\", "\\\\").replace("'", "\\'")
+    stmt = (
+        f"COPY {_q(table)} FROM (LOAD WITH HEADERS ({', '.join(load_cols)}) FROM '{literal}' "
+        f"(header=false, parallel=false) RETURN {', '.join(exprs)})"
+    )
+    if endpoints is not None:
+        stmt += f" (from='{endpoints[0]}', to='{endpoints[1]}')"
+    return stmt
+
+
+# --------------------------------------------------------------------------- build
+
+
+def _db_options(read_only: bool) -> dict[str, Any]:
+    """ladybug settings: a build checkpoints once at the end, not after every COPY.
+
+    Checkpointing after each of the ~80 COPY statements of a build costs more
+    than the data itself; with it off, dirty pages stay in the buffer pool, so
+    that must be sized explicitly (ladybug's default pool filled up here).
+    """
+    if read_only:
+        return {}
+    return {"auto_checkpoint": False, "buffer_pool_size": _BUILD_BUFFER_POOL}
+
+
+@contextmanager
+def _connection(db_path: Path, *, read_only: bool) -> Iterator[Any]:
+    import ladybug
+
+    try:
+        db = ladybug.Database(str(db_path), read_only=read_only, **_db_options(read_only))
+        conn = ladybug.Connection(db)
+    except RuntimeError as exc:
+        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if "lock" in msg.lower():
+            raise StoreError(
+                f"{db_path.parent}: the embedded database is open in another process; "
+                "close that kg command and retry"
+            ) from exc
+        raise IncompatibleStore(f"{db_path.parent}: cannot open the embedded database ({msg}); rebuild with `kg build`") from exc
+    try:
+        yield conn
+    finally:
+        conn.close()
+        db.close()
+
+
+def build_embedded(graph: GraphData, db_dir: Path) -> EmbeddedBuildReport:
+    """Write *graph* into a new embedded database at *db_dir* (replacing an older one).
+
+    *db_dir* must be missing, empty, or an embedded database built by kg
+    (any version); anything else is refused rather than deleted. Nodes of
+    unknown types and relationships outside the ontology's domain/range are
+    skipped (``kg.assemble`` has already dropped them with a problem entry).
+    """
+    started = time.perf_counter()
+    db_dir = Path(db_dir)
+    onto = load_ontology()
+    if db_dir.exists() and not _replaceable(db_dir):
+        raise OutputError(
+            f"{db_dir} exists and is not a kg embedded database; choose another folder or remove it"
+        )
+    try:
+        db_dir.parent.mkdir(parents=True, exist_ok=True)
+        tmp = db_dir.parent / f".{db_dir.name}.building-{os.getpid()}"
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        tmp.mkdir()
+    except OSError as exc:
+        raise OutputError(f"cannot write {db_dir}: {exc.strerror}; choose a writable folder") from exc
+    try:
+        counts = _load(graph, tmp, onto)
+        (tmp / MARKER_FILE).write_text(json.dumps(_marker(onto) | counts, ensure_ascii=False, indent=1), encoding="utf-8")
+        old = None
+        if db_dir.exists():
+            old = db_dir.parent / f".{db_dir.name}.old-{os.getpid()}"
+            db_dir.rename(old)
+        tmp.rename(db_dir)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise OutputError(f"cannot write {db_dir}: {exc.strerror or exc}; choose a writable folder") from exc
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    import ladybug
+
+    return EmbeddedBuildReport(
+        db_dir=str(db_dir),
+        engine=ENGINE,
+        engine_version=ladybug.__version__,
+        seconds=round(time.perf_counter() - started, 3),
+        **counts,
+    )
+
+
+def _replaceable(db_dir: Path) -> bool:
+    if not db_dir.is_dir():
+        return False
+    entries = {p.name for p in db_dir.iterdir()}
+    return not entries or MARKER_FILE in entries
+
+
+def _load(graph: GraphData, folder: Path, onto: Ontology) -> dict[str, int]:
+    stage = folder / "_stage"
+    stage.mkdir()
+    keys = {(n.type, n.name) for n in graph.nodes if n.type in onto.types}
+    rel_columns = _rel_columns(onto)
+    statements: list[str] = []
+
+    by_type: dict[str, list[tuple]] = {}
+    for n in graph.nodes:
+        if n.type in onto.types:
+            by_type.setdefault(n.type, []).append(
+                (_str(n.name), n.type, _list(a for a in n.aliases if a), len(n.doc_ids),
+                 _str(n.province), _str(n.city), _str(n.district))
+            )
+    for t, rows in by_type.items():
+        path = stage / f"node_{t}.csv"
+        _write_csv(path, rows)
+        statements.append(_copy_statement(t, _NODE_COLUMNS, path, endpoints=None))
+
+    docs = {d.doc_id: d for d in graph.documents}
+    if docs:
+        path = stage / "documents.csv"
+        _write_csv(path, ((_str(d.doc_id), _str(d.title), _str(d.date), _str(d.source), _str(d.path))
+                          for d in docs.values()))
+        statements.append(_copy_statement("Document", _DOC_COLUMNS, path, endpoints=None))
+
+    groups: dict[tuple[str, str, str], list[tuple]] = {}
+    skipped = 0
+    for r in graph.rels:
+        s, o = r.subject, r.object
+        if (
+            not onto.allows(s.type, r.predicate, o.type)
+            or (s.type, s.name) not in keys
+            or (o.type, o.name) not in keys
+        ):
+            skipped += 1
+            continue
+        ev = r.evidence
+        row = (
+            _str(s.name), _str(o.name), r.predicate, float(r.confidence), len(ev),
+            _list(f"{e.doc_id}:{e.start}:{e.end}" for e in ev), _list(e.doc_id for e in ev),
+            _list(e.sentence for e in ev), _list(e.start for e in ev), _list(e.end for e in ev),
+            _list(e.extractor for e in ev),
+            *(_str(r.attrs.get(a)) for a in onto.attrs),
+        )
+        groups.setdefault((r.predicate, s.type, o.type), []).append(row)
+    n_rels = 0
+    for (p, st, ot), rows in sorted(groups.items()):
+        path = stage / f"rel_{p}_{st}_{ot}.csv"
+        n_rels += _write_csv(path, rows)
+        statements.append(_copy_statement(p, rel_columns, path, endpoints=(st, ot)))
+
+    mention_groups: dict[str, list[tuple]] = {}
+    for m in graph.mentions:
+        if (m.type, m.name) in keys and m.doc_id in docs:
+            mention_groups.setdefault(m.type, []).append((_str(m.name), _str(m.doc_id), m.mentions))
+    n_mentions = 0
+    for t, rows in sorted(mention_groups.items()):
+        path = stage / f"mentioned_{t}.csv"
+        n_mentions += _write_csv(path, rows)
+        statements.append(_copy_statement("MENTIONED_IN", _MENTION_COLUMNS, path, endpoints=(t, "Document")))
+
+    with _connection(folder / DB_FILE, read_only=False) as conn:
+        for stmt in [*schema_statements(onto), *statements]:
+            try:
+                conn.execute(stmt)
+            except RuntimeError as exc:
+                raise StoreError(f"embedded load failed ({str(exc).splitlines()[0]}); report this as a bug") from exc
+        conn.execute("CHECKPOINT")
+    shutil.rmtree(stage, ignore_errors=True)
+    return {
+        "nodes": sum(len(v) for v in by_type.values()),
+        "relationships": n_rels,
+        "documents": len(docs),
+        "mentions": n_mentions,
+        "skipped": skipped,
+    }
+
+
+# --------------------------------------------------------------------------- open and query
+
+
+def read_marker(db_dir: Path) -> dict[str, Any]:
+    """The version marker of the database at *db_dir*; raises when it is missing or from another version."""
+    db_dir = Path(db_dir)
+    marker_path = db_dir / MARKER_FILE
+    if not db_dir.is_dir():
+        raise StoreError(f"no embedded database at {db_dir}; build one with `kg build PATH --out DIR`")
+    try:
+        marker = json.loads(marker_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise IncompatibleStore(
+            f"{db_dir} is not a kg embedded database (no {MARKER_FILE}); rebuild with `kg build`"
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise IncompatibleStore(f"{marker_path}: unreadable version marker ({exc}); rebuild with `kg build`") from exc
+    expected = _marker(load_ontology())
+    for key, what in (
+        ("format", "format"),
+        ("schema_version", "schema version"),
+        ("storage_version", "ladybug storage version"),
+        ("ontology", "ontology"),
+    ):
+        if marker.get(key) != expected[key]:
+            raise IncompatibleStore(
+                f"{db_dir} was built by another version of kg ({what} {marker.get(key)!r}, "
+                f"this kg needs {expected[key]!r}); rebuild with `kg build`"
+            )
+    return marker
+
+
+class EmbeddedDB:
+    """An open embedded database (read-only). Use :func:`open_embedded`; close it when done."""
+
+    engine = ENGINE
+
+    def __init__(self, db_dir: Path) -> None:
+        self.db_dir = Path(db_dir)
+        self.marker = read_marker(self.db_dir)
+        self._cm = _connection(self.db_dir / DB_FILE, read_only=True)
+        self._conn = self._cm.__enter__()
+
+    def execute(self, cypher: str, params: Mapping[str, Any] | None = None) -> QueryRows:
+        """Run Cypher with ``$parameters``; rows keep the query's column names."""
+        try:
+            result = self._conn.execute(cypher, dict(params or {}))
+            columns = tuple(result.get_column_names())
+            rows = tuple(dict(zip(columns, row)) for row in result.get_all())
+        except RuntimeError as exc:
+            raise StoreError(f"embedded query failed: {str(exc).splitlines()[0]}") from exc
+        return QueryRows(columns=columns, rows=rows)
+
+    def close(self) -> None:
+        if self._cm is not None:
+            self._cm.__exit__(None, None, None)
+            self._cm = None
+
+    def __enter__(self) -> EmbeddedDB:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_embedded(db_dir: Path) -> EmbeddedDB:
+    """Open the embedded database at *db_dir* read-only, after checking its version marker."""
+    return EmbeddedDB(db_dir)
+
+
+def run_saved(db: EmbeddedDB, query: SavedQuery, params: Mapping[str, Any] | None = None) -> QueryRows:
+    """Run a saved query (validated parameters, the ladybug variant if there is one)."""
+    return db.execute(query.text_for(ENGINE), bind_params(query, params))
+
+
+def run_query(db: EmbeddedDB, name: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Run the saved query *name* and return its rows as dicts (column names as on Neo4j)."""
+    return [dict(r) for r in run_saved(db, get_query(name), params).rows]

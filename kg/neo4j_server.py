@@ -1,0 +1,341 @@
+"""A real Neo4j for development and CI: fetched from Maven Central, run in one JVM.
+
+Neo4j Community 5.26 (LTS, runs on Java 17) is resolved by Maven from
+``kg/data/neo4j/pom.xml`` into the usual local repository (``~/.m2``, so the
+first start downloads about 150 MB and later starts are offline). A tiny Java
+launcher (``kg/data/neo4j/Neo4jLauncher.java``, run by Java's single-file
+source launcher, no build step) starts the embedded DBMS with Bolt on a
+loopback port and authentication on; the password goes to the JVM through its
+environment, never its command line.
+
+Layout of ``config.home`` (default ``.neo4j/`` in the working directory)::
+
+    classpath-<pom hash>.txt    the resolved classpath (re-resolved when the pom changes)
+    <port>/neo4j.conf           written on every start from the config
+    <port>/neo4j.pid            written by the launcher once the password is set
+    <port>/neo4j.out            the JVM's stdout and stderr
+    <port>/data/, <port>/logs/  Neo4j's own folders (debug.log is in logs/)
+
+Nothing here prints or reads the environment: :func:`start`, :func:`stop` and
+:func:`status` return :class:`~kg.models.Neo4jServerStatus` or raise
+:class:`~kg.errors.StoreError`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+from kg.errors import ConnectionFailed, StoreError
+from kg.models import Neo4jServerConfig, Neo4jServerStatus
+from kg.resources import package_data
+
+__all__ = ["instance_dir", "resolve_classpath", "start", "status", "stop"]
+
+NEO4J_VERSION = "5.26.30"
+
+# Flags that Neo4j's own launcher passes on Java 17 (neo4j.conf, server.jvm.additional).
+_JVM_FLAGS = (
+    "-XX:+UseG1GC",
+    "-XX:-OmitStackTraceInFastThrow",
+    "-XX:+DisableExplicitGC",
+    "-Djdk.nio.maxCachedBufferSize=1024",
+    "-Dio.netty.tryReflectionSetAccessible=true",
+    "-Dlog4j2.disable.jmx=true",
+    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/java.lang=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+)
+
+_LAUNCHER_CLASS = "Neo4jLauncher"
+
+
+def instance_dir(config: Neo4jServerConfig) -> Path:
+    """The folder of the server on ``config.port`` (data, logs, pid file)."""
+    return Path(config.home).expanduser().resolve() / str(config.port)
+
+
+def _pid_file(config: Neo4jServerConfig) -> Path:
+    return instance_dir(config) / "neo4j.pid"
+
+
+def _log_file(config: Neo4jServerConfig) -> Path:
+    return instance_dir(config) / "neo4j.out"
+
+
+def resolve_classpath(config: Neo4jServerConfig, *, timeout: float = 1800.0) -> str:
+    """Resolve Neo4j's classpath with Maven (cached per pom content under ``config.home``)."""
+    pom = package_data("neo4j", "pom.xml")
+    digest = hashlib.sha1(pom.read_bytes()).hexdigest()[:12]
+    home = Path(config.home).expanduser().resolve()
+    cache = home / f"classpath-{digest}.txt"
+    if cache.is_file():
+        cp = cache.read_text(encoding="utf-8").strip()
+        # A cleaned ~/.m2 makes the cache stale: resolve again rather than fail in Java.
+        if cp and all(Path(p).is_file() for p in cp.split(os.pathsep)):
+            return cp
+    home.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_suffix(".tmp")
+    cmd = [config.maven, "-B", "-q", "-f", str(pom), "dependency:build-classpath", f"-Dmdep.outputFile={tmp}"]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    except FileNotFoundError:
+        raise StoreError(
+            f"`{config.maven}` not found: install Maven (apt-get install maven) and Java 17, "
+            "or point --uri at a Neo4j 5.x you run yourself"
+        ) from None
+    except subprocess.TimeoutExpired:
+        raise StoreError(
+            f"Maven did not resolve Neo4j within {timeout:.0f} s; check that Maven Central is reachable "
+            "and run `kg neo4j start` again (downloads resume from ~/.m2)"
+        ) from None
+    if proc.returncode != 0 or not tmp.is_file():
+        tail = " | ".join((proc.stdout + proc.stderr).strip().splitlines()[-5:])
+        raise StoreError(
+            f"Maven could not fetch Neo4j {NEO4J_VERSION} ({tail or f'exit code {proc.returncode}'}); "
+            "check that Maven Central is reachable and run `kg neo4j start` again"
+        )
+    tmp.replace(cache)
+    return cache.read_text(encoding="utf-8").strip()
+
+
+def _conf_text(config: Neo4jServerConfig) -> str:
+    address = f"{config.host}:{config.port}"
+    settings = {
+        "server.bolt.enabled": "true",
+        "server.bolt.listen_address": address,
+        "server.bolt.advertised_address": address,
+        "server.http.enabled": "false",
+        "server.https.enabled": "false",
+        "dbms.security.auth_enabled": "true",
+        "server.memory.pagecache.size": config.pagecache,
+        # A scratch server: keep transaction logs from piling up over benchmark runs.
+        "db.tx_log.rotation.retention_policy": "256M size",
+        # Only loopback traffic: never phone home.
+        "dbms.usage_report.enabled": "false",
+    }
+    lines = ["# Written by kg.neo4j_server on every start; edit the options of `kg neo4j start` instead."]
+    lines += [f"{k}={v}" for k, v in settings.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _read_pid(config: Neo4jServerConfig) -> int | None:
+    try:
+        return int(_pid_file(config).read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        return None
+
+
+def _is_our_jvm(pid: int) -> bool:
+    """True if *pid* is alive and is a launcher JVM (guards against a recycled pid)."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            return False
+        return True  # no /proc (macOS): trust the pid file
+    return _LAUNCHER_CLASS.encode() in cmdline
+
+
+def _port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1.0):
+            return True
+    except OSError:
+        return False
+
+
+def _log_tail(path: Path, n: int = 6) -> str:
+    try:
+        lines = [ln for ln in path.read_text(encoding="utf-8", errors="replace").splitlines() if ln.strip()]
+    except OSError:
+        return ""
+    return " | ".join(lines[-n:])
+
+
+def _bolt_version(config: Neo4jServerConfig) -> str:
+    """Connect with the configured credentials; return the server agent, or raise the driver's error."""
+    import neo4j
+
+    with neo4j.GraphDatabase.driver(
+        config.uri, auth=(config.user, config.password), connection_timeout=3.0, max_connection_pool_size=1
+    ) as driver:
+        info = driver.get_server_info()
+        return str(info.agent)
+
+
+def status(config: Neo4jServerConfig) -> Neo4jServerStatus:
+    """Report whether the server of *config* runs (its pid file names a live launcher JVM)."""
+    pid = _read_pid(config)
+    running = pid is not None and _is_our_jvm(pid)
+    version = ""
+    if running:
+        try:
+            version = _bolt_version(config)
+        except Exception:  # noqa: BLE001 - status is informative; start/load raise the real error
+            version = ""
+    return Neo4jServerStatus(
+        running=running,
+        uri=config.uri,
+        pid=pid if running else None,
+        instance_dir=str(instance_dir(config)),
+        log_file=str(_log_file(config)),
+        version=version,
+    )
+
+
+def start(config: Neo4jServerConfig) -> Neo4jServerStatus:
+    """Start Neo4j for *config* unless it already runs; return once Bolt accepts the password.
+
+    Raises :class:`StoreError` when Maven or Java fail, the port is taken by
+    another program, or Bolt does not answer within ``config.start_timeout``.
+    """
+    current = status(config)
+    if current.running:
+        _wait_for_bolt(config, proc=None, deadline=time.monotonic() + config.start_timeout)
+        return status(config)
+    if _port_open(config.host, config.port):
+        raise StoreError(
+            f"port {config.port} on {config.host} is taken by another program (not a `kg neo4j` server "
+            f"of {config.home}); stop it, or start on another port with --port and set NEO4J_URI to match"
+        )
+    classpath = resolve_classpath(config)
+    inst = instance_dir(config)
+    inst.mkdir(parents=True, exist_ok=True)
+    (inst / "neo4j.conf").write_text(_conf_text(config), encoding="utf-8")
+    _pid_file(config).unlink(missing_ok=True)
+    launcher = package_data("neo4j", f"{_LAUNCHER_CLASS}.java")
+    cmd = [
+        config.java,
+        "-Xms256m",
+        f"-Xmx{config.heap}",
+        *_JVM_FLAGS,
+        "-cp",
+        classpath,
+        str(launcher),
+        "--home", str(inst),
+        "--conf", str(inst / "neo4j.conf"),
+        "--pid-file", str(_pid_file(config)),
+    ]
+    # The JVM needs PATH/JAVA_HOME; the password travels in its environment, not on `ps`.
+    env = {**os.environ, "NEO4J_PASSWORD": config.password}
+    log = _log_file(config).open("ab")
+    try:
+        proc = subprocess.Popen(
+            cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env,
+            cwd=inst, start_new_session=True,  # outlives `kg neo4j start`; Ctrl-C there does not kill it
+        )
+    except FileNotFoundError:
+        raise StoreError(f"`{config.java}` not found: install Java 17 (apt-get install openjdk-17-jre-headless)") from None
+    finally:
+        log.close()
+    try:
+        _wait_for_bolt(config, proc=proc, deadline=time.monotonic() + config.start_timeout)
+    except BaseException:
+        if proc.poll() is None:
+            _terminate(proc.pid, timeout=30.0)
+        raise
+    return status(config).model_copy(update={"started": True})
+
+
+def _wait_for_bolt(config: Neo4jServerConfig, *, proc: subprocess.Popen | None, deadline: float) -> None:
+    from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
+
+    last = ""
+    while True:
+        if proc is not None and proc.poll() is not None:
+            raise StoreError(
+                f"Neo4j exited during start (exit code {proc.returncode}): {_log_tail(_log_file(config))}; "
+                f"see {_log_file(config)} and {instance_dir(config) / 'logs' / 'debug.log'}"
+            )
+        # The launcher writes its pid file only after it has set the password,
+        # so an auth failure before that is the start-up race, not a wrong password.
+        ready = _pid_file(config).is_file()
+        try:
+            _bolt_version(config)
+            if ready:
+                return
+        except AuthError:
+            if ready:
+                raise ConnectionFailed(
+                    f"the Neo4j on {config.uri} (from {instance_dir(config)}) refuses the password; "
+                    "run `kg neo4j stop` and start it again with the password you want"
+                ) from None
+            last = "authentication not ready"
+        except (ServiceUnavailable, Neo4jError, OSError) as exc:
+            last = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if time.monotonic() > deadline:
+            raise StoreError(
+                f"Neo4j did not answer on {config.uri} within {config.start_timeout:.0f} s ({last}); "
+                f"see {_log_file(config)}, or raise --timeout on a slow machine"
+            )
+        time.sleep(0.5)
+
+
+def _terminate(pid: int, *, timeout: float) -> None:
+    """SIGTERM (the launcher's shutdown hook stops Neo4j cleanly), then SIGKILL after *timeout*."""
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not _alive(pid):
+            return
+        time.sleep(0.2)
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        return
+    while _alive(pid):
+        time.sleep(0.1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        # Reap it if it is our child, so that it does not linger as a zombie.
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        if done == pid:
+            return False
+    except ChildProcessError:
+        pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][:1]
+        return state != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def stop(config: Neo4jServerConfig, *, timeout: float = 60.0) -> bool:
+    """Stop the server of *config*; True if one was running. Waits for a clean shutdown."""
+    pid = _read_pid(config)
+    if pid is None or not _is_our_jvm(pid):
+        _pid_file(config).unlink(missing_ok=True)
+        return False
+    _terminate(pid, timeout=timeout)
+    _pid_file(config).unlink(missing_ok=True)
+    return True
+
+
+def kill(config: Neo4jServerConfig) -> bool:
+    """SIGKILL the server of *config* (no clean shutdown): for fault tests of the loader."""
+    pid = _read_pid(config)
+    if pid is None or not _is_our_jvm(pid):
+        return False
+    os.kill(pid, signal.SIGKILL)
+    while _alive(pid):
+        time.sleep(0.05)
+    _pid_file(config).unlink(missing_ok=True)
+    return True

@@ -1,0 +1,538 @@
+"""The saved queries of ``queries/``: registry, header parsing, parameter checks.
+
+Each ``queries/<name>.cypher`` starts with a header of ``//`` comment lines::
+
+    // name: helpers_of
+    // description: Who supports an entity (SUPPORTS), with programs and evidence.
+    // param: name (string) Canonical name or alias of the entity. Example: 明远机械有限公司
+    // param: depth (int, optional, default 1, 1..3) Hops from the entity. Example: 2
+
+A parameter is ``(type[, optional][, default V][, LO..HI])``; type is one of
+``string``, ``int``, ``float``, ``bool``. The same text runs on Neo4j and on
+the embedded database; where an engine needs its own text (rarely, and said
+why in its header), it lives in ``queries/<name>.<engine>.cypher``.
+
+Parameters always travel as ``$parameters``: values are data, never Cypher.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from kg.errors import QueryError
+from kg.models import QueryParam, SavedQuery
+from kg.resources import data_dir
+
+__all__ = [
+    "ENGINES",
+    "bind_params",
+    "coerce_params",
+    "get_query",
+    "list_queries",
+    "load_queries",
+    "parse_query_file",
+]
+
+#: Engines a query variant may be written for (``<name>.<engine>.cypher``).
+ENGINES = ("neo4j", "ladybug")
+TYPES = ("string", "int", "float", "bool")
+
+_HEADER = re.compile(r"^\s*//\s?(.*)$")
+_FIELD = re.compile(r"^([a-z_]+):\s*(.*)$")
+_KEYS = ("name", "description", "param")
+_PARAM = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*\(([^)]*)\)\s*(.*)$")
+_RANGE = re.compile(r"^(-?\d+(?:\.\d+)?)\.\.(-?\d+(?:\.\d+)?)$")
+_EXAMPLE = re.compile(r"\s*Example:\s*(.*)$", re.IGNORECASE)
+_USED = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_TRUE = {"true", "1", "yes", "y", "on"}
+_FALSE = {"false", "0", "no", "n", "off"}
+
+
+def _header_lines(text: str) -> list[str]:
+    """The comment lines at the top of a query file (without the ``//``)."""
+    lines = []
+    for line in text.splitlines():
+        if not line.strip():
+            if lines:
+                break
+            continue
+        m = _HEADER.match(line)
+        if m is None:
+            break
+        lines.append(m.group(1).rstrip())
+    return lines
+
+
+def _literal(value: str, type_: str, *, where: str) -> Any:
+    try:
+        return _coerce(value, type_)
+    except ValueError:
+        raise QueryError(f"{where}: {value!r} is not a {type_}; fix the query header") from None
+
+
+def _parse_param(spec: str, *, where: str) -> QueryParam:
+    m = _PARAM.match(spec)
+    if m is None:
+        raise QueryError(
+            f"{where}: bad parameter line {spec!r}; write `param: NAME (TYPE[, optional][, default V]) text`"
+        )
+    name, inner, rest = m.groups()
+    parts = [p.strip() for p in inner.split(",") if p.strip()]
+    if not parts or parts[0] not in TYPES:
+        raise QueryError(f"{where}: parameter {name} needs a type first, one of {', '.join(TYPES)}")
+    type_ = parts[0]
+    required, default, lo, hi = True, None, None, None
+    for part in parts[1:]:
+        if part == "optional":
+            required = False
+        elif part.startswith("default "):
+            raw = part[len("default ") :].strip().strip('"')
+            default = "" if raw == "" else _literal(raw, type_, where=where)
+            required = False
+        elif (r := _RANGE.match(part)) is not None:
+            lo, hi = (_literal(v, type_, where=where) for v in r.groups())
+        else:
+            raise QueryError(f"{where}: parameter {name}: unknown option {part!r}")
+    if not required and default is None:
+        default = {"string": "", "int": 0, "float": 0.0, "bool": False}[type_]
+    description, example = rest, ""
+    e = _EXAMPLE.search(rest)
+    if e is not None:
+        description, example = rest[: e.start()].strip(), e.group(1).strip()
+    return QueryParam(
+        name=name, type=type_, required=required, default=default, minimum=lo, maximum=hi,
+        description=description, example=example,
+    )
+
+
+def parse_query_file(path: Path) -> SavedQuery:
+    """Read one ``queries/<name>.cypher`` and its header.
+
+    Raises :class:`QueryError` when the header lacks a name or description,
+    when the name differs from the file name, or when the text uses a
+    ``$parameter`` the header does not declare (or declares one it never uses).
+    """
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    where = str(path)
+    fields: dict[str, str] = {}
+    params: list[QueryParam] = []
+    for line in _header_lines(text):
+        m = _FIELD.match(line.strip())
+        if m is None or m.group(1) not in _KEYS:
+            continue  # free notes for readers of the file
+        key, value = m.groups()
+        if key == "param":
+            params.append(_parse_param(value, where=where))
+        else:
+            fields[key] = value.strip()
+    name = fields.get("name")
+    if not name or not fields.get("description"):
+        raise QueryError(f"{where}: header needs `// name:` and `// description:` lines")
+    if name != path.name.split(".")[0]:
+        raise QueryError(f"{where}: header name {name!r} differs from the file name; rename one")
+    declared = {p.name for p in params}
+    used = set(_USED.findall(_strip_comments(text)))
+    if used - declared:
+        raise QueryError(f"{where}: uses undeclared parameters {sorted(used - declared)}; add `// param:` lines")
+    if declared - used:
+        raise QueryError(f"{where}: declares unused parameters {sorted(declared - used)}")
+    return SavedQuery(name=name, description=fields["description"], params=tuple(params), text=text, path=where)
+
+
+def _strip_comments(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//"))
+
+
+@lru_cache(maxsize=4)
+def _load(folder: str) -> dict[str, SavedQuery]:
+    root = Path(folder)
+    base: dict[str, SavedQuery] = {}
+    variants: dict[str, dict[str, str]] = {}
+    variant_params: dict[str, tuple[QueryParam, ...]] = {}
+    for path in sorted(root.glob("*.cypher")):
+        stem_parts = path.name[: -len(".cypher")].split(".")
+        if len(stem_parts) == 1:
+            q = parse_query_file(path)
+            base[q.name] = q
+        elif len(stem_parts) == 2 and stem_parts[1] in ENGINES:
+            v = parse_query_file(path)
+            variants.setdefault(stem_parts[0], {})[stem_parts[1]] = v.text
+            variant_params[stem_parts[0]] = v.params
+        else:
+            raise QueryError(f"{path}: name it <query>.cypher or <query>.<engine>.cypher ({', '.join(ENGINES)})")
+    orphans = set(variants) - set(base)
+    if orphans:
+        raise QueryError(f"{root}: engine variants without a base query: {sorted(orphans)}")
+    for name, vparams in variant_params.items():
+        if vparams != base[name].params:
+            raise QueryError(f"{root}: the engine variants of {name} must declare the same parameters as {name}.cypher")
+    return {
+        name: q.model_copy(update={"variants": variants.get(name, {})}) for name, q in sorted(base.items())
+    }
+
+
+def load_queries(folder: Path | None = None) -> dict[str, SavedQuery]:
+    """All saved queries by name (from ``queries/`` unless *folder* is given)."""
+    return dict(_load(str(folder or data_dir("queries"))))
+
+
+def list_queries(folder: Path | None = None) -> list[SavedQuery]:
+    """The saved queries, sorted by name."""
+    return list(load_queries(folder).values())
+
+
+def get_query(name: str, folder: Path | None = None) -> SavedQuery:
+    """The saved query called *name*; an unknown name raises :class:`QueryError` naming close matches."""
+    queries = load_queries(folder)
+    if name in queries:
+        return queries[name]
+    close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.5)
+    hint = f"did you mean {', '.join(close)}? " if close else ""
+    raise QueryError(f"unknown query {name!r}; {hint}run `kg queries` to list them")
+
+
+def _coerce(value: str, type_: str) -> Any:
+    """Turn a command-line string into *type_* (raises ``ValueError``).
+
+    >>> _coerce("2", "int"), _coerce("yes", "bool"), _coerce("岳阳市", "string")
+    (2, True, '岳阳市')
+    """
+    if type_ == "string":
+        return value
+    if type_ == "int":
+        return int(value.strip())
+    if type_ == "float":
+        return float(value.strip())
+    if type_ == "bool":
+        v = value.strip().lower()
+        if v in _TRUE:
+            return True
+        if v in _FALSE:
+            return False
+        raise ValueError(value)
+    raise ValueError(type_)
+
+
+def _usage(query: SavedQuery, p: QueryParam) -> str:
+    example = p.example or {"string": "text", "int": "1", "float": "0.5", "bool": "true"}[p.type]
+    return f"--param {p.name}={example}"
+
+
+def coerce_params(query: SavedQuery, raw: Mapping[str, str]) -> dict[str, Any]:
+    """Convert ``--param k=v`` strings to the declared types, then :func:`bind_params`."""
+    declared = {p.name: p for p in query.params}
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        p = declared.get(key)
+        if p is None:
+            out[key] = value  # bind_params reports it with the list of accepted names
+            continue
+        try:
+            out[key] = _coerce(value, p.type)
+        except ValueError:
+            raise QueryError(
+                f"query {query.name}: parameter {key} must be a {p.type}, got {value!r}; "
+                f"pass e.g. {_usage(query, p)}"
+            ) from None
+    return bind_params(query, out)
+
+
+def bind_params(query: SavedQuery, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Check *params* against the header and fill defaults; returns what the engine receives.
+
+    Unknown, missing and wrong-typed parameters raise :class:`QueryError`
+    with a message that says what to pass. ``None`` for an optional
+    parameter means its default.
+    """
+    params = dict(params or {})
+    declared = {p.name: p for p in query.params}
+    unknown = sorted(set(params) - set(declared))
+    if unknown:
+        accepted = ", ".join(declared) or "none"
+        raise QueryError(f"query {query.name}: unknown parameter(s) {', '.join(unknown)}; it accepts: {accepted}")
+    out: dict[str, Any] = {}
+    for p in query.params:
+        value = params.get(p.name)
+        if value is None:
+            if p.required:
+                raise QueryError(
+                    f"query {query.name} needs parameter {p.name} ({p.type}); pass {_usage(query, p)}"
+                )
+            value = p.default
+        ok = {
+            "string": isinstance(value, str),
+            "int": isinstance(value, int) and not isinstance(value, bool),
+            "float": isinstance(value, (int, float)) and not isinstance(value, bool),
+            "bool": isinstance(value, bool),
+        }[p.type]
+        if not ok:
+            raise QueryError(
+                f"query {query.name}: parameter {p.name} must be a {p.type}, got {type(value).__name__} "
+                f"{value!r}; pass e.g. {_usage(query, p)}"
+            )
+        if p.type == "float":
+            value = float(value)
+        if (p.minimum is not None and value < p.minimum) or (p.maximum is not None and value > p.maximum):
+            raise QueryError(
+                f"query {query.name}: parameter {p.name}={value} is out of range; use {p.minimum}..{p.maximum}"
+            )
+        out[p.name] = value
+    return out
+
+
+# --------------------------------------------------------------------------- Neo4j
+
+
+def neo4j_driver(uri: str, user: str, password: str) -> Any:
+    """A verified Neo4j driver (used when ``kg.store_neo4j`` is not there to connect)."""
+    from kg.errors import ConnectionFailed
+
+    try:
+        import neo4j
+        from neo4j.exceptions import AuthError, ConfigurationError, ServiceUnavailable
+    except ImportError as exc:  # pragma: no cover - a declared dependency
+        raise ConnectionFailed("the neo4j driver is missing; run pip install -e .") from exc
+    try:
+        driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
+        driver.verify_connectivity()
+    except AuthError:
+        raise ConnectionFailed(f"Neo4j at {uri} refused user {user!r}; check --user/--password (NEO4J_PASSWORD)") from None
+    except (ServiceUnavailable, ConfigurationError, ValueError, OSError) as exc:
+        raise ConnectionFailed(
+            f"no Neo4j answers at {uri} ({exc}); start one or pass --uri, or query the embedded database with --db DIR"
+        ) from None
+    return driver
+
+
+def run_on_neo4j(driver: Any, query: SavedQuery, params: Mapping[str, Any] | None = None, *,
+                 database: str | None = None) -> "QueryRows":
+    """Run a saved query on Neo4j (read transaction); rows as on the embedded database."""
+    from neo4j import RoutingControl
+    from neo4j.exceptions import Neo4jError, ServiceUnavailable
+
+    from kg.errors import ConnectionFailed, StoreError
+    from kg.models import QueryRows
+
+    bound = bind_params(query, params)
+    try:
+        records, summary, keys = driver.execute_query(
+            query.text_for("neo4j"), bound, database_=database, routing_=RoutingControl.READ
+        )
+    except ServiceUnavailable as exc:
+        raise ConnectionFailed(f"Neo4j stopped answering ({exc}); check the server and retry") from None
+    except Neo4jError as exc:
+        raise StoreError(f"Neo4j rejected query {query.name}: {exc.message or exc}") from None
+    columns = tuple(keys)
+    return QueryRows(columns=columns, rows=tuple(dict(zip(columns, r.values())) for r in records))
+
+
+# --------------------------------------------------------------------------- benchmark
+
+
+def _fallback_synthetic_graph(n_rels: int, *, seed: int = 0) -> Any:
+    """A generated graph of about *n_rels* relationships (used until ``kg.synth`` exists).
+
+    Shapes follow the corpus: unions in regions under parent unions, programs
+    run in several regions, support with program attrs, facilities at
+    companies with founders and leaders, people in positions, awards.
+    """
+    import random
+
+    from kg.models import (Document, EntityRef, EvidenceRecord, GraphData, MentionRecord, NodeRecord,
+                           RelRecord)
+
+    rnd = random.Random(seed)
+    k = max(1, n_rels // 100)
+    counts = {"Region": max(5, k // 2), "Union": 5 * k, "Enterprise": 10 * k, "Organization": 2 * k,
+              "Person": 5 * k, "Program": k, "Facility": 3 * k, "Award": max(5, k // 5), "Group": 20}
+    nodes: dict[str, list[NodeRecord]] = {}
+    for t, n in counts.items():
+        nodes[t] = []
+        for i in range(n):
+            extra = {}
+            if t == "Region":
+                extra = {"province": f"合成{i % 7}省", "city": f"合成{i % 31}市", "district": f"合成{i}区"}
+            nodes[t].append(NodeRecord(type=t, name=f"合成{t}{i}", aliases=(f"别名{t}{i}",), **extra))
+    docs = [Document(doc_id=f"syn{i:06d}", text="", title=f"合成文章{i}", date=f"2025-{1 + i % 12:02d}-01")
+            for i in range(max(1, n_rels // 20))]
+    rels: dict[tuple, RelRecord] = {}
+
+    def add(p: str, s: NodeRecord, o: NodeRecord, attrs: dict[str, str] | None = None) -> None:
+        key = (s.type, s.name, p, o.type, o.name)
+        if key in rels:
+            return
+        ev = tuple(
+            EvidenceRecord(doc_id=rnd.choice(docs).doc_id, sentence=f"{s.name}{p}{o.name}。", start=j * 10,
+                           end=j * 10 + 9, extractor="synthetic", confidence=0.9)
+            for j in range(rnd.choice((1, 1, 1, 2)))
+        )
+        rels[key] = RelRecord(subject=s.ref, predicate=p, object=o.ref, confidence=0.9,
+                              attrs=attrs or {}, evidence=ev)
+
+    pick = lambda t: rnd.choice(nodes[t])  # noqa: E731
+    bodies = ("Union", "Union", "Union", "Organization", "Enterprise")
+    for t in ("Union", "Organization", "Enterprise"):
+        for n in nodes[t]:
+            add("IN_REGION", n, pick("Region"))
+    for n in nodes["Union"]:
+        add("PART_OF", n, pick("Union"))
+    for f in nodes["Facility"]:
+        add("LOCATED_AT", f, pick("Enterprise"))
+        add("ESTABLISHES", pick("Union"), f)
+        add("LEADS", pick("Person"), f)
+    for p in nodes["Person"]:
+        add("HOLDS_POSITION", p, pick(rnd.choice(bodies)), {"title": rnd.choice(("主席", "副主席", "经理"))})
+    for g in nodes["Program"]:
+        for _ in range(rnd.randint(1, 6)):
+            add("RUNS", pick("Union"), g)
+    while len(rels) < n_rels:
+        r = rnd.random()
+        if r < 0.55:
+            prog = pick("Program").name if rnd.random() < 0.5 else None
+            obj = pick(rnd.choice(("Enterprise", "Enterprise", "Group", "Person", "Facility")))
+            add("SUPPORTS", pick(rnd.choice(bodies[:4])), obj, {"program": prog} if prog else None)
+        elif r < 0.75:
+            add("VISITS", pick(rnd.choice(("Union", "Person"))), pick("Enterprise"))
+        elif r < 0.85:
+            add("PARTNERS_WITH", pick(rnd.choice(bodies)), pick(rnd.choice(bodies)))
+        elif r < 0.95:
+            add("AWARDED", pick(rnd.choice(("Union", "Enterprise", "Facility", "Person"))), pick("Award"))
+        else:
+            add("RUNS", pick(rnd.choice(bodies)), pick("Program"))
+    mentions = [MentionRecord(type=n.type, name=n.name, doc_id=rnd.choice(docs).doc_id, mentions=1)
+                for ns in nodes.values() for n in ns]
+    return GraphData(documents=tuple(docs), nodes=tuple(n for ns in nodes.values() for n in ns),
+                     mentions=tuple(mentions), rels=tuple(rels.values()))
+
+
+def _bench_params(graph: Any) -> dict[str, dict[str, Any]]:
+    """Parameters for every saved query, taken from the graph itself (typical, not extreme, entities)."""
+    supports = [r for r in graph.rels if r.predicate == "SUPPORTS"] or list(graph.rels)
+    rel = supports[len(supports) // 2] if supports else None
+    region = next((n for n in graph.nodes if n.type == "Region"), None)
+    region_value = (region.city or region.name) if region else ""
+    helper = rel.subject.name if rel else ""
+    target = rel.object.name if rel else ""
+    return {
+        "who_helped_whom": {"region": region_value},
+        "helpers_of": {"name": target},
+        "beneficiaries_of": {"name": helper},
+        "awards_by_region": {"region": region_value},
+        "neighbourhood": {"name": helper, "depth": 2},
+        "evidence_for": {"subject": helper, "object": target},
+    }
+
+
+def bench_queries(
+    *,
+    n_rels: int = 100_000,
+    repeat: int = 15,
+    seed: int = 0,
+    neo4j: Any = None,
+    database: str | None = None,
+    on_note: Any = None,
+) -> dict[str, Any]:
+    """Generate a graph, load it into the embedded database (and Neo4j), time every saved query.
+
+    *neo4j* is a callable returning a driver (or None to skip Neo4j). Neo4j is
+    only used when its database is empty, so a benchmark never mixes its
+    synthetic graph into real data. Returns ``{"summary": [...], "columns":
+    [...], "rows": [...]}``; nothing here asserts a time.
+    """
+    import statistics
+    import tempfile
+    import time
+    from pathlib import Path as _Path
+
+    from kg.embedded import build_embedded, open_embedded, run_saved
+
+    note = on_note or (lambda _m: None)
+    try:
+        from kg.synth import synthetic_graph  # type: ignore[import-not-found]
+        source = "kg.synth.synthetic_graph"
+    except ImportError:
+        synthetic_graph = _fallback_synthetic_graph
+        source = "kg.queries._fallback_synthetic_graph (kg.synth not available)"
+    t0 = time.perf_counter()
+    graph = synthetic_graph(n_rels, seed=seed)
+    gen_s = time.perf_counter() - t0
+    params = _bench_params(graph)
+    saved = list_queries()
+    summary = [f"graph: {len(graph.nodes)} nodes, {len(graph.rels)} relationships, "
+               f"{len(graph.documents)} documents from {source} in {gen_s:.1f} s"]
+
+    def p50(run: Any) -> float:
+        run()  # warm-up: compile, caches
+        times = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            run()
+            times.append((time.perf_counter() - t) * 1000)
+        return statistics.median(times)
+
+    results: dict[str, dict[str, Any]] = {q.name: {"query": q.name} for q in saved}
+    with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
+        report = build_embedded(graph, _Path(tmp) / "graph.db")
+        summary.append(f"embedded load (ladybug): {report.seconds:.2f} s "
+                       f"({report.relationships / max(report.seconds, 1e-9):,.0f} relationships/s)")
+        note(summary[-1])
+        with open_embedded(_Path(tmp) / "graph.db") as db:
+            for q in saved:
+                p = params.get(q.name, {})
+                rows = run_saved(db, q, p).rows
+                results[q.name]["rows"] = len(rows)
+                results[q.name]["embedded_p50_ms"] = round(p50(lambda q=q, p=p: run_saved(db, q, p)), 2)
+    if neo4j is not None:
+        _bench_neo4j(neo4j, graph, saved, params, results, summary, p50, database=database, note=note)
+    columns = ["query", "rows", "embedded_p50_ms"]
+    if any("neo4j_p50_ms" in r for r in results.values()):
+        columns += ["neo4j_p50_ms", "neo4j_rows"]
+    return {"summary": summary, "columns": columns, "rows": [results[q.name] for q in saved]}
+
+
+def _internal(name: str) -> SavedQuery:
+    """A helper query of ``queries/internal/`` (not a saved query users run)."""
+    return parse_query_file(data_dir("queries") / "internal" / f"{name}.cypher")
+
+
+def _bench_neo4j(make_driver: Any, graph: Any, saved: list[SavedQuery], params: dict, results: dict,
+                 summary: list[str], p50: Any, *, database: str | None, note: Any) -> None:
+    import time
+
+    from kg.errors import KgError
+
+    try:
+        driver = make_driver()
+    except KgError as exc:
+        summary.append(f"Neo4j skipped: {exc}")
+        return
+    try:
+        try:
+            from kg.store_neo4j import load_graph  # type: ignore[import-not-found]
+        except ImportError:
+            summary.append("Neo4j skipped: kg.store_neo4j.load_graph is not available yet")
+            return
+        rows = run_on_neo4j(driver, _internal("count_nodes"), {}, database=database).rows
+        if rows and rows[0]["nodes"]:
+            summary.append(f"Neo4j skipped: its database holds {rows[0]['nodes']} nodes; "
+                           "benchmark on an empty database (e.g. a fresh `kg neo4j` server)")
+            return
+        t = time.perf_counter()
+        load_graph(driver, graph, database=database) if database else load_graph(driver, graph)
+        secs = time.perf_counter() - t
+        summary.append(f"Neo4j load (kg.store_neo4j.load_graph): {secs:.2f} s "
+                       f"({len(graph.rels) / max(secs, 1e-9):,.0f} relationships/s)")
+        note(summary[-1])
+        for q in saved:
+            p = params.get(q.name, {})
+            results[q.name]["neo4j_rows"] = len(run_on_neo4j(driver, q, p, database=database).rows)
+            results[q.name]["neo4j_p50_ms"] = round(
+                p50(lambda q=q, p=p: run_on_neo4j(driver, q, p, database=database)), 2)
+    finally:
+        driver.close()
