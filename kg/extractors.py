@@ -7,6 +7,8 @@ original text.
 
 from __future__ import annotations
 
+import re
+
 from kg.clean import clean
 from kg.entities import Cand, find_candidates
 from kg.models import Document, Entity, EntityRef, Evidence, Span, Triple
@@ -42,10 +44,11 @@ def run_extractors(doc: Document, rules: tuple[str, ...] = DEFAULT_RULES) -> tup
     for s in sentences:
         if s.article in main_body:
             continue
-        arts = [c for c in cands if article_of.get(c.sentence) == s.article]
-        unions = [c for c in arts if c.type == "Union" and region_prefix(c.name)[2] is not None]
+        arts = sorted((c for c in cands if article_of.get(c.sentence) == s.article), key=lambda c: c.start)
+        # the body an article is about is the first union it names (its title or first sentence)
+        unions = [c for c in arts if c.type == "Union" and not c.extra.get("inside") and c.rule != "region-enum"]
         main_body[s.article] = unions[0] if unions else next(
-            (c for c in arts if c.type in ("Union", "Organization") and not c.extra.get("context")), None
+            (c for c in arts if c.type == "Organization" and not c.extra.get("context")), None
         )
     region_canon = _region_canon(cands)
     adoc = Doc(text=ct.text, sentences=sentences, cands=cands, by_sentence=by_sentence,
@@ -96,6 +99,8 @@ def _region_canon(cands: list[Cand]) -> dict[str, str]:
             written, full, div = region_prefix(c.name)
         if div is None:
             continue
+        if re.match(r"[\u4e00-\u9fff]{0,8}?(开发区|园区|新区|示范区|产业园|街道|社区|镇)", c.name[len(written):]):
+            continue  # “湖南平江高新技术产业园区”: a zone's name does not name the county
         if len(full) > len(canon.get(div.name, "")):
             canon[div.name] = full
     return canon

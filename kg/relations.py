@@ -54,19 +54,26 @@ class Doc:
 _HELP_CUE = re.compile(r"(为|向|给|慰问|帮助|帮扶|关爱|惠及|服务|资助|救助|补贴|赠送|送给|覆盖)$")
 
 
-def _helped(doc: Doc, sent: Sentence, g: Cand, cs: list[Cand]) -> bool:
-    """A group is a beneficiary when a help cue stands right before it (or before its enumeration)."""
+def _helped(doc: Doc, sent: Sentence, g: Cand, cs: list[Cand], cue: re.Pattern[str] | None = None) -> bool:
+    """A beneficiary has a help cue right before it (or before the enumeration it stands in)."""
     start = g.start
-    # walk back over an enumeration “A、B、C”
+    # walk back over an enumeration “A、B、C” of the same type
     while True:
-        prev = [c for c in cs if c.end <= start and c.type == "Group"]
-        if prev and doc.text[prev[-1].end : start] in ("、", "和", "及"):
+        prev = [c for c in cs if c.end <= start and c.type == g.type and not c.extra.get("inside")]
+        if prev and doc.text[prev[-1].end : start] in ("、", "和", "及", "以及"):
             start = prev[-1].start
             continue
         break
-    before = doc.text[max(sent.start, start - 8) : start]
-    before = re.sub(r"(全区|全市|全县|全省|广大|全体|一线|生活困难的|困难)$", "", before)
-    return bool(_HELP_CUE.search(before))
+    before = doc.text[max(sent.start, start - 10) : start]
+    while True:
+        stripped = re.sub(r"(全区|全市|全县|全省|广大|全体|一线|生活困难的|困难|的|各类|广大的)$", "", before)
+        if stripped == before:
+            break
+        before = stripped
+    return bool((cue or _HELP_CUE).search(before))
+
+
+_ENTERPRISE_CUE = re.compile(r"(为|向|给|走进|帮助|助力|推动|帮扶|慰问|支持)$")
 
 
 def _sent_cands(doc: Doc, sent: Sentence) -> list[Cand]:
@@ -214,7 +221,7 @@ def _subject_for(doc: Doc, sent: Sentence, before: int, carry: dict[int, Cand]) 
     c = _subject_in(doc, sent, before)
     if c is not None:
         return c, 0.8
-    s = carry.get(sent.article) or doc.main_body.get(sent.article)
+    s = doc.main_body.get(sent.article)
     return s, 0.65
 
 
@@ -238,7 +245,7 @@ def rule_runs_supports(doc: Doc) -> list[RawTriple]:
             vpos = sent.start + m.start()
             objs = [c for c in cs if c.type == "Group" and _helped(doc, sent, c, cs)]
             objs += [c for c in cs if c.type == "Enterprise" and not c.extra.get("inside")
-                     and re.search(r"(为|向|给|走进|帮助|助力)$", doc.text[max(sent.start, c.start - 2) : c.start])]
+                     and _helped(doc, sent, c, cs, _ENTERPRISE_CUE)]
             subj, conf = _subject_for(doc, sent, min([o.start for o in objs] + [vpos]), carry)
             if subj is not None:
                 attrs = {}
