@@ -100,6 +100,7 @@ def clean(text: str, *, wrapped: bool | None = None) -> CleanText:
     out: list[str] = []
     offs: list[int] = []
     i, n = 0, len(text_for_view)
+    line_start = 0  # index in *out* where the current cleaned line starts
     while i < n:
         ch = text_for_view[i]
         if ch in "\n\r\t \u3000\u00a0\f\v":
@@ -111,11 +112,12 @@ def clean(text: str, *, wrapped: bool | None = None) -> CleanText:
             prev = out[-1] if out else ""
             nxt = text_for_view[j] if j < n else ""
             if has_nl:
-                if wrapped and prev and nxt and _joinable(prev, nxt, _current_line(out)):
+                if wrapped and prev and nxt and _joinable(prev, nxt, "".join(out[line_start:])):
                     pass  # a wrap inside a sentence: drop the break
                 elif out and out[-1] != "\n":
                     out.append("\n")
                     offs.append(i)
+                    line_start = len(out)
             elif out and out[-1] not in " \n" and nxt:
                 out.append(" ")  # spaces separate bylines (“总工会 张国庆”): keep one
                 offs.append(i)
@@ -139,13 +141,6 @@ def _joinable(prev: str, nxt: str, line: str = "") -> bool:
     if nxt in "【":
         return False
     return True
-
-
-def _current_line(out: list[str]) -> str:
-    k = len(out) - 1
-    while k >= 0 and out[k] != "\n" and len(out) - k < 200:
-        k -= 1
-    return "".join(out[k + 1 :])
 
 
 def _needs_t2s(text: str) -> bool:

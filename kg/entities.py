@@ -556,6 +556,7 @@ def group_candidates(sent: Sentence, text: str) -> list[Cand]:
     return kept
 
 
+@lru_cache(maxsize=65536)
 def _looks_like_name(w: str) -> bool:
     lex = lexicon()
     if not _CJK_NAME.match(w) and not (len(w) == 4 and w[:2] in lex.surnames and re.match(r"^[\u4e00-\u9fff]{4}$", w)):
@@ -673,14 +674,26 @@ def person_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Ca
     return out
 
 
-def known_body_candidates(sent: Sentence, text: str) -> list[Cand]:
-    out = []
+@lru_cache(maxsize=1)
+def _known_body_re() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
+    forms: dict[str, tuple[str, str]] = {}
     for name, info in lexicon().known_bodies.items():
         for form in (name, *info.get("aliases", ())):
-            for m in re.finditer(re.escape(form) + r"(?!门)", sent.text):
-                a = sent.start + m.start()
-                out.append(Cand(info["type"], a, a + len(form), form, "known", name=name, sentence=sent.start,
-                                extra={"alias": form if form != name else ""}))
+            forms[form] = (name, info["type"])
+    pattern = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    return re.compile(f"(?:{pattern})(?!门)"), forms
+
+
+def known_body_candidates(sent: Sentence, text: str) -> list[Cand]:
+    """Bodies any article may mention (中华全国总工会 and its short forms)."""
+    rx, forms = _known_body_re()
+    out = []
+    for m in rx.finditer(sent.text):
+        form = m.group(0)
+        name, etype = forms[form]
+        a = sent.start + m.start()
+        out.append(Cand(etype, a, a + len(form), form, "known", name=name, sentence=sent.start,
+                        extra={"alias": form if form != name else ""}))
     return out
 
 

@@ -10,6 +10,7 @@ Forms that cannot be resolved stay as written.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kg.entities import Cand
 from kg.regions import Division, chain, lookup
@@ -18,6 +19,7 @@ _LEVEL_CHAR = {"省": 1, "市": 2, "区": 3, "县": 3}
 _UNION_HEAD = re.compile(r"(总工会|工会联合会|联合工会|工会)$")
 
 
+@lru_cache(maxsize=65536)
 def region_prefix(name: str) -> tuple[str, str, Division | None]:
     """Split a leading chain of divisions off a body name.
 
