@@ -257,6 +257,11 @@ def head_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand
         if len(head) == 1 and (start == hs or not any(t.start == hs and t.end == he for t in tokens)):
             continue
         start = _cut_at_region(text, start, hs)
+        if etype == "Facility":
+            # “在X建设工会驿站”: the verb is no part of the facility's name
+            for tk in tokens:
+                if start <= tk.start < hs and tk.text in ("建设", "新建", "建成", "打造", "设立", "设置", "建立", "成立"):
+                    start = tk.end
         surface = text[start:he]
         prefix = text[start:hs]
         if head in ("工会", "总工会") and prefix.endswith("总"):
@@ -327,20 +332,12 @@ def enumeration_candidates(sent: Sentence, tokens: list[Token], text: str) -> li
         for k, part in enumerate(parts):
             a = pos
             pos += len(part) + 1
-            if k == 0:
-                # the first item starts after a verb or a time word: drop those
-                for tk in tokens:
-                    if tk.end <= a:
-                        continue
-                    if tk.start >= a + len(part):
-                        break
-                    if tk.start < a or tk.text in lex.boundary_words or tk.tag[:1] in ("v", "t", "p", "d", "c", "u") \
-                            or tk.text in ("了",):
-                        cut = tk.end
-                        part = text[cut : a + len(part)]
-                        a = cut
-                        continue
-                    break
+            if True:
+                # an item may start after a verb, a body or a time word: keep its name-like tail
+                end_ = a + len(part)
+                cut = _name_tail_start(tokens, a, end_)
+                part = text[cut:end_]
+                a = cut
             if len(part) < 2 or part in lex.generic_prefixes or _PUNCT.search(part) or lex.head_re.search(part) \
                     or re.search(r"(联合|和|与|及)", part):
                 continue
@@ -392,6 +389,74 @@ def union_department_candidates(sent: Sentence, tokens: list[Token], text: str) 
         end = sent.start + m.end()
         out.append(Cand("Union", start, end, text[start:end], "union-dept", sentence=sent.start,
                         extra={"parent_end": hs + 3}))
+    return out
+
+
+_TAIL_STOP_TAGS = ("v", "p", "c", "u", "d", "r", "t")
+
+
+def _name_tail_start(tokens: list[Token], a: int, end: int) -> int:
+    """Start of the name-like tail of ``[a, end)``: walk left from *end* until a verb, particle or body head."""
+    lex = lexicon()
+    start = end
+    for tk in reversed(tokens):
+        if tk.start >= end:
+            continue
+        if tk.end <= a:
+            break
+        t = tk.text
+        if (t in lex.boundary_words or (tk.tag[:1] in _TAIL_STOP_TAGS and t not in _NAME_VERBS)
+                or _PUNCT.search(t) or lex.head_re.fullmatch(t) or tk.start < a):
+            break
+        start = tk.start
+    return start
+
+
+_LEADER_FACILITY = re.compile(r"以([^，。；]{2,60}?)为(?:领头人|带头人|牵头人|领衔人)[，,]?(?:成立|建立|组建|创建|挂牌)了?"
+                              r"([\u4e00-\u9fff（）()]{0,8}?(?:创新工作室|工作室))")
+_AT_HOST_FACILITY = None
+
+
+def leader_facility_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand]:
+    """“以A公司张三、B公司李四为领头人，成立劳模创新工作室” → one studio per host, led by its person."""
+    out: list[Cand] = []
+    for m in _LEADER_FACILITY.finditer(sent.text):
+        head = m.group(2)
+        base = sent.start + m.start(1)
+        pos = base
+        for part in m.group(1).split("、"):
+            a, b = pos, pos + len(part)
+            pos = b + 1
+            for size in (3, 2):
+                nm = text[b - size : b]
+                host = text[a : b - size]
+                if len(host) >= 2 and _looks_like_name(nm, False) and (not word_freq(nm) or pos_tags().get(nm, '')[:2] == 'nr'):
+                    fac = Cand("Facility", a, b, normalise_name(host) + head, "leader-facility",
+                               name=normalise_name(host) + head,
+                               sentence=sent.start, extra={"host": normalise_name(host), "leader": nm,
+                                                           "alias": nm + head})
+                    out.append(fac)
+                    out.append(Cand("Enterprise", a, b - size, host, "enum", sentence=sent.start, extra={"enum": True}))
+                    break
+    return out
+
+
+_AT_HOST = re.compile(r"在([^，。；在]{2,20}?)(建设|新建|建成|设立|打造|挂牌成立|成立|建立)了?"
+                      r"(职工之家|职工小家|职工书屋|工会驿站|爱心驿站|劳模创新工作室|创新工作室|爱心妈妈小屋|母婴室|服务站点|服务站)")
+
+
+def host_facility_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand]:
+    """“在禾丰纺织集团建设工会驿站” → the facility 禾丰纺织集团工会驿站 at its host."""
+    out: list[Cand] = []
+    for m in _AT_HOST.finditer(sent.text):
+        a = sent.start + m.start(1)
+        b = sent.start + m.end(1)
+        host = text[a:b]
+        if not lexicon().head_re.search(host[-6:]) and not re.search(r"[\u4e00-\u9fff]{2}", host):
+            continue
+        hs = sent.start + m.start(3)
+        out.append(Cand("Facility", hs, sent.start + m.end(3), normalise_name(host) + m.group(3), "host-facility",
+                        name=normalise_name(host) + m.group(3), sentence=sent.start, extra={"host": normalise_name(host)}))
     return out
 
 
@@ -557,7 +622,7 @@ def group_candidates(sent: Sentence, text: str) -> list[Cand]:
 
 
 @lru_cache(maxsize=65536)
-def _looks_like_name(w: str) -> bool:
+def _looks_like_name(w: str, strict: bool = True) -> bool:
     lex = lexicon()
     if not _CJK_NAME.match(w) and not (len(w) == 4 and w[:2] in lex.surnames and re.match(r"^[\u4e00-\u9fff]{4}$", w)):
         return False
@@ -571,7 +636,7 @@ def _looks_like_name(w: str) -> bool:
         return False
     if tag in ("nr", "nrfg", "nrt"):
         return True
-    if len(w) == 3 and word_freq(w[1:]) >= 100 and pos_tags().get(w[1:], "nr")[:2] != "nr":
+    if strict and len(w) == 3 and word_freq(w[1:]) >= 100 and pos_tags().get(w[1:], "nr")[:2] != "nr":
         return False  # “全周期”, “康乃馨”: a common word after a surname-like character
     return True
 
@@ -614,8 +679,8 @@ def person_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Ca
             seg = seg[-6:]
         return any(w in seg for w in lex.staff)
 
-    def add(a: int, name: str, title: str, rule: str) -> bool:
-        if a in seen or not _looks_like_name(name) or staff_before(a):
+    def add(a: int, name: str, title: str, rule: str, strict: bool = True) -> bool:
+        if a in seen or not _looks_like_name(name, strict) or staff_before(a):
             return False
         seen.add(a)
         out.append(Cand("Person", a, a + len(name), name, rule, sentence=base, extra={"title": title}))
@@ -646,8 +711,8 @@ def person_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Ca
             part_end = base + m.start(1) + m.group(1).find(part) + len(part)
             for size in (3, 2):
                 nm = text[part_end - size : part_end]
-                if len(part) > size and _looks_like_name(nm) and not word_freq(nm):
-                    add(part_end - size, nm, "", "person:leads")
+                if len(part) > size and _looks_like_name(nm, False) and (not word_freq(nm) or pos_tags().get(nm, '')[:2] == 'nr'):
+                    add(part_end - size, nm, "", "person:leads", strict=False)
                     break
     # 2. a name (token) followed by a speech verb / 领导 / 等 / a title
     for i, tk in enumerate(tokens):
@@ -715,19 +780,22 @@ def find_candidates(text: str, sentences: list[Sentence]) -> list[Cand]:
         cands.extend(region_enum_candidates(sent, text))
         cands.extend(union_department_candidates(sent, toks, text))
         cands.extend(enumeration_candidates(sent, toks, text))
+        cands.extend(leader_facility_candidates(sent, toks, text))
+        cands.extend(host_facility_candidates(sent, toks, text))
         cands.extend(award_candidates(sent, text))
         cands.extend(region_candidates(sent, text))
         cands.extend(group_candidates(sent, text))
         cands.extend(person_candidates(sent, toks, text))
-    special = [c for c in cands if c.rule in ("enum", "enum-facility", "region-enum")]
-    kept = _resolve_overlaps([c for c in cands if c.rule not in ("enum", "enum-facility", "region-enum")])
+    special_rules = ("enum", "enum-facility", "region-enum", "leader-facility")
+    special = [c for c in cands if c.rule in special_rules]
+    kept = _resolve_overlaps([c for c in cands if c.rule not in special_rules])
     spans = {(c.start, c.end, c.type) for c in kept}
     return kept + [c for c in special if (c.start, c.end, c.type) not in spans]
 
 
 _PRIORITY = {"known": 6, "award": 5, "quoted": 4, "head:Union": 3, "head:Facility": 3, "head:Enterprise": 3,
              "head:Organization": 3, "short-union": 3, "context": 2, "person:title": 2, "person:verb": 2,
-             "person:enum": 2, "person:leads": 2, "person:byline": 2, "enum": 3, "enum-facility": 3, "program-head": 3, "quoted-whole": 4, "union-dept": 4, "region": 1, "group": 1}
+             "person:enum": 2, "person:leads": 2, "person:byline": 2, "enum": 3, "enum-facility": 3, "program-head": 3, "quoted-whole": 4, "union-dept": 4, "host-facility": 4, "region": 1, "group": 1}
 
 
 def _resolve_overlaps(cands: list[Cand]) -> list[Cand]:

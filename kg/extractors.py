@@ -140,5 +140,7 @@ def _entities(doc: Document, ct, cands: list[Cand], used: set[tuple[str, str]]) 
 def _alias_ok(alias: str, c: Cand) -> bool:
     from kg.entities import normalise_name
 
+    from kg.lexicon import lexicon
+
     a = normalise_name(alias)
-    return bool(a) and a != c.name and a[:1] not in "省市区县"
+    return bool(a) and a != c.name and a[:1] not in "省市区县" and a not in lexicon().head_type

@@ -21,7 +21,7 @@ BODY = ("Union", "Organization", "Enterprise")
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?(?:余|多)?(?:万|亿)?元)")
 _COUNT = re.compile(r"(\d+(?:\.\d+)?(?:余|多)?(?:万)?(?:名|人次|人|户|家|套|册|份))")
 _PLANNED = re.compile(r"(将|拟|计划|力争|准备|下一步|今后|明年)")
-_ESTABLISH = re.compile(r"(成立|新建|建成|组建|挂牌|设立|建立|揭牌|创建)")
+_ESTABLISH = re.compile(r"(成立|新建|建成|组建|挂牌|设立|建立|揭牌|创建|建设)")
 _VISIT = re.compile(r"(走访|调研|深入|看望)")
 _SUPPORT_VERBS = re.compile(r"(送去|送来|送上|送出|提供|赠送|补贴|发放|慰问|帮助|帮扶|救助|资助|配送|解决|惠及)")
 _PARTNER = re.compile(r"(联合|携手|与|同)([^，。；]{2,30}?)(合作|共同|联合|携手|开展|举办|签订)")
@@ -283,7 +283,10 @@ def rule_runs_supports(doc: Doc) -> list[RawTriple]:
         for em in _ESTABLISH.finditer(sent.text):
             epos = sent.start + em.end()
             objs = _chain_after(doc, cs, epos, ("Facility", "Union", "Organization"), max_gap=4)
+            objs += [c for c in cs if c.rule == "host-facility" and c.start == epos and c not in objs]
             objs = [o for o in objs if o.type == "Facility" or doc.text[epos : o.start] in ("", "了")]
+            if em.group(0) == "建设":
+                objs = [o for o in objs if doc.text[epos : o.start] == ""]
             subj, conf = _subject_for(doc, sent, epos, carry)
             if subj is not None:
                 for o in objs:
@@ -317,6 +320,10 @@ def rule_hosts(doc: Doc) -> list[RawTriple]:
     """Facilities and unions named after their host (LOCATED_AT), departments of a body (PART_OF)."""
     out = []
     bodies = {c.name: c for c in doc.cands if c.type in ("Enterprise", "Organization") and not c.extra.get("context")}
+    for c in doc.cands:
+        host = c.extra.get("host")
+        if c.type == "Facility" and host and host not in bodies:
+            bodies[host] = Cand("Enterprise", c.start, c.start + len(host), host, "host", sentence=c.sentence)
     unions = {c.name: c for c in doc.cands if c.type == "Union" and c.name.endswith("总工会")}
     seen = set()
     for c in doc.cands:
@@ -368,8 +375,22 @@ def rule_hosts(doc: Doc) -> list[RawTriple]:
 
 
 def rule_leads(doc: Doc) -> list[RawTriple]:
-    """“以A、B为领头人，成立…工作室”."""
+    """“以A、B为领头人，成立…工作室”: each leader leads the studio at their host, and works there."""
     out = []
+    for f in (c for c in doc.cands if c.rule == "leader-facility"):
+        sent = next(s for s in doc.sentences if s.start == f.sentence)
+        person = next((p for p in doc.cands if p.type == "Person" and p.name == f.extra["leader"]
+                       and f.start <= p.start < f.end), None)
+        host = next((h for h in doc.cands if h.rule == "enum" and h.start == f.start), None)
+        if person is not None:
+            out.append(RawTriple(person, "LEADS", f, sent, "pattern:leads", 0.8))
+            if host is not None:
+                out.append(RawTriple(person, "HOLDS_POSITION", host, sent, "pattern:leads", 0.75))
+        subj = _subject_in(doc, sent, f.start) or doc.main_body.get(sent.article)
+        if subj is not None:
+            out.append(RawTriple(subj, "ESTABLISHES", f, sent, "pattern:establish", 0.75))
+    if any(c.rule == "leader-facility" for c in doc.cands):
+        return out
     for sent in doc.sentences:
         if not re.search(r"(领头人|带头人|牵头人|领衔人)", sent.text):
             continue

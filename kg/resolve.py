@@ -232,14 +232,26 @@ def _is_short_of(short: str, full: str) -> bool:
 
 
 def _merge_short_long(cands: list[Cand]) -> None:
-    """A company named short and long is one entity: the long form is canonical."""
+    """A company named short and long is one entity: the long form is canonical.
+
+    Facilities named after a host follow the host's canonical name
+    (三联新材料劳模工匠创新工作室 → 三联新材料有限公司劳模工匠创新工作室).
+    """
     longs = sorted({c.name for c in cands if c.type == "Enterprise"}, key=len, reverse=True)
+    renamed: dict[str, str] = {}
     for c in cands:
         if c.type != "Enterprise":
             continue
         for L in longs:
             if L != c.name and L.startswith(c.name) and re.search(r"(有限公司|有限责任公司|股份有限公司|集团)$", L) \
                     and not re.search(r"(公司|集团)$", c.name) and len(c.name) >= 2:
+                renamed[c.name] = L
                 c.extra["alias"] = c.name
                 c.name = L
                 break
+    for c in cands:
+        host = c.extra.get("host")
+        if c.type == "Facility" and host in renamed and c.name.startswith(host):
+            c.extra["alias"] = c.name
+            c.name = renamed[host] + c.name[len(host) :]
+            c.extra["host"] = renamed[host]
