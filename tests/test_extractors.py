@@ -1,0 +1,122 @@
+"""The extraction rules on a fictional article written in the style of union news.
+
+Each expected fact is one a reader of the article would state; each forbidden
+one is a mistake an earlier version made.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.models import Document
+from kg.pipeline import analyse
+
+TEXT = (Path(__file__).parent / "data" / "article_yunxi.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def result():
+    ents, trips = analyse(Document(doc_id="yunxi", text=TEXT))
+    return (
+        {(e.type, e.name) for e in ents},
+        {(t.subject.name, t.predicate, t.object.name) for t in trips},
+        {(t.subject.name, t.predicate, t.object.name): t for t in trips},
+        ents,
+        trips,
+    )
+
+
+@pytest.mark.parametrize(
+    "entity",
+    [
+        ("Union", "岳阳市云溪区总工会"),
+        ("Region", "岳阳市云溪区"),
+        ("Program", "匠心助企行"),
+        ("Program", "普惠观影"),
+        ("Enterprise", "明远机械有限公司"),
+        ("Enterprise", "禾丰纺织集团"),
+        ("Enterprise", "星河电子"),
+        ("Person", "王志远"),
+        ("Person", "李春华"),
+        ("Person", "赵红梅"),
+        ("Person", "刘建国"),
+        ("Union", "明远机械有限公司工会小组"),
+        ("Award", "全国模范职工小家"),
+        ("Organization", "云溪区人社局"),
+        ("Group", "新就业形态劳动者"),
+        ("Facility", "明远机械有限公司职工之家"),
+        ("Facility", "禾丰纺织集团劳模创新工作室"),
+        ("Facility", "禾丰纺织集团工会驿站"),
+    ],
+)
+def test_extractors_find_entity(result, entity):
+    assert entity in result[0]
+
+
+@pytest.mark.parametrize(
+    "entity",
+    [
+        ("Person", "周文"),  # the reporter of the byline
+        ("Person", "钱进"),  # the correspondent of the byline
+        ("Union", "区总工会"),  # resolved, never left as written
+        ("Union", "云溪区总工会"),  # an alias, not a second entity
+        ("Enterprise", "明远机械"),  # the short form of 明远机械有限公司
+    ],
+)
+def test_extractors_skip_staff_and_unresolved_forms(result, entity):
+    assert entity not in result[0]
+
+
+@pytest.mark.parametrize(
+    "triple",
+    [
+        ("岳阳市云溪区总工会", "IN_REGION", "岳阳市云溪区"),
+        ("岳阳市云溪区总工会", "RUNS", "匠心助企行"),
+        ("岳阳市云溪区总工会", "SUPPORTS", "明远机械有限公司"),
+        ("王志远", "HOLDS_POSITION", "岳阳市云溪区总工会"),
+        ("岳阳市云溪区总工会", "VISITS", "星河电子"),
+        ("岳阳市云溪区总工会", "ESTABLISHES", "明远机械有限公司职工之家"),
+        ("明远机械有限公司职工之家", "LOCATED_AT", "明远机械有限公司"),
+        ("赵红梅", "LEADS", "禾丰纺织集团劳模创新工作室"),
+        ("岳阳市云溪区总工会", "ESTABLISHES", "禾丰纺织集团劳模创新工作室"),
+        ("明远机械有限公司工会小组", "AWARDED", "全国模范职工小家"),
+        ("岳阳市云溪区总工会", "PARTNERS_WITH", "云溪区人社局"),
+        ("岳阳市云溪区总工会", "SUPPORTS", "困难职工"),
+        ("刘建国", "HOLDS_POSITION", "明远机械有限公司"),
+    ],
+)
+def test_extractors_find_triple(result, triple):
+    assert triple in result[1]
+
+
+def test_extractors_position_keeps_the_whole_title(result):
+    t = result[2][("王志远", "HOLDS_POSITION", "岳阳市云溪区总工会")]
+    assert t.attrs["title"] == "党组书记、主席"
+
+
+def test_extractors_support_carries_program_amount_and_count(result):
+    t = result[2][("岳阳市云溪区总工会", "SUPPORTS", "困难职工")]
+    assert t.attrs == {"program": "普惠观影", "amount": "30万元", "count": "1600余人"}
+
+
+def test_extractors_planned_action_is_marked(result):
+    t = result[2][("岳阳市云溪区总工会", "ESTABLISHES", "禾丰纺织集团工会驿站")]
+    assert t.attrs.get("status") == "planned"
+
+
+def test_extractors_evidence_points_into_the_text(result):
+    for t in result[4]:
+        assert TEXT[t.evidence.start : t.evidence.end] == t.evidence.sentence
+        assert t.doc_id == "yunxi" and 0 < t.confidence <= 1 and t.extractor
+
+
+def test_extractors_mentions_point_at_the_name(result):
+    for e in result[3]:
+        for m in e.mentions:
+            assert 0 <= m.start < m.end <= len(TEXT)
+
+
+def test_extractors_empty_document_gives_nothing():
+    assert analyse(Document(doc_id="empty", text="  \n ")) == ([], [])
