@@ -362,6 +362,8 @@ def region_enum_candidates(sent: Sentence, text: str) -> list[Cand]:
         divs = []
         for part in parts:
             cands = [d for d in lookup(part) if d.level <= 2]
+            if cands and all(c.adcode[:2] == cands[0].adcode[:2] for c in cands):
+                cands = [min(cands, key=lambda c: c.level)]  # 上海 → the municipality, not its city entry
             if len(cands) != 1:
                 break
             divs.append(cands[0])
@@ -375,7 +377,7 @@ def region_enum_candidates(sent: Sentence, text: str) -> list[Cand]:
     return out
 
 
-_DEPT = re.compile(r"总工会([\u4e00-\u9fff]{2,8}?(?:工作部|部|女职工委员会))")
+_DEPT = re.compile(r"总工会((?:[\u4e00-\u9fff]{2,8}?工作部|[\u4e00-\u9fff]{1,4}?(?:部|处|室)|女职工委员会|经费审查委员会))")
 
 
 def union_department_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand]:
@@ -383,6 +385,9 @@ def union_department_candidates(sent: Sentence, tokens: list[Token], text: str) 
     out: list[Cand] = []
     for m in _DEPT.finditer(sent.text):
         hs = sent.start + m.start()
+        dept = m.group(1)
+        if any(w in dept for w in lexicon().boundary_words if len(w) >= 2) or re.search(r"(相关|有关|各|等)", dept):
+            continue
         start = _left_extend(tokens, hs)
         if hs - start < 2:
             continue

@@ -73,6 +73,7 @@ def _helped(doc: Doc, sent: Sentence, g: Cand, cs: list[Cand], cue: re.Pattern[s
     return bool((cue or _HELP_CUE).search(before))
 
 
+_HELP_VERB_CUE = re.compile(r"(慰问|帮助|帮扶|关爱|惠及|资助|救助|补贴|赠送|送给|走进|助力|推动)$")
 _ENTERPRISE_CUE = re.compile(r"(为|向|给|走进|帮助|助力|推动|帮扶|慰问|支持)$")
 
 
@@ -239,13 +240,15 @@ def rule_runs_supports(doc: Doc) -> list[RawTriple]:
             if subj is None or subj is prog:
                 continue
             out.append(RawTriple(subj, "RUNS", prog, sent, "pattern:runs", conf, _status(doc, sent, prog.start)))
-        # SUPPORTS
+        # SUPPORTS: beneficiaries after a help cue; a preposition cue (为/向/给) needs a help verb in the sentence
         m = _SUPPORT_VERBS.search(sent.text)
-        if m:
-            vpos = sent.start + m.start()
-            objs = [c for c in cs if c.type == "Group" and _helped(doc, sent, c, cs)]
-            objs += [c for c in cs if c.type == "Enterprise" and not c.extra.get("inside")
-                     and _helped(doc, sent, c, cs, _ENTERPRISE_CUE)]
+        objs = [c for c in cs if c.type == "Group" and _helped(doc, sent, c, cs)]
+        objs += [c for c in cs if c.type == "Enterprise" and not c.extra.get("inside")
+                 and _helped(doc, sent, c, cs, _ENTERPRISE_CUE)]
+        if not m and len(sent.text) > 12:
+            objs = [o for o in objs if _helped(doc, sent, o, cs, _HELP_VERB_CUE)]
+        if objs:
+            vpos = sent.start + m.start() if m else objs[0].start
             subj, conf = _subject_for(doc, sent, min([o.start for o in objs] + [vpos]), carry)
             if subj is not None:
                 attrs = {}
