@@ -99,6 +99,9 @@ def assemble(results: Iterable[ExtractionResult]) -> GraphData:
         for d in result.documents:
             documents.setdefault(d.doc_id, d)
         for e in result.entities:
+            if not e.name.strip():
+                problems.append(InputProblem(path=e.doc_id, message=f"{e.type} entity with an empty name; dropped"))
+                continue
             if e.type not in onto.types:
                 problems.append(InputProblem(path=e.doc_id, message=f"entity {e.name!r}: unknown type {e.type}"))
                 continue
@@ -106,6 +109,9 @@ def assemble(results: Iterable[ExtractionResult]) -> GraphData:
             key = (e.type, e.name, e.doc_id)
             mentions[key] = mentions.get(key, 0) + max(1, len(e.mentions))
         for t in result.triples:
+            if not t.subject.name.strip() or not t.object.name.strip():
+                problems.append(InputProblem(path=t.doc_id, message=f"{t.predicate} triple with an empty name; dropped"))
+                continue
             if not onto.allows(t.subject.type, t.predicate, t.object.type):
                 problems.append(
                     InputProblem(

@@ -30,8 +30,8 @@ _PROGRAM_HEADS = ("专项行动", "系列主题活动", "主题活动", "系列�
                   "竞赛", "大赛", "挑战赛", "比赛", "夏令营", "项目", "服务", "工作", "行")
 _RUN_VERBS = ("开展", "实施", "举办", "启动", "推出", "发布", "打造", "推进", "深化", "持续开展", "组织开展", "组织",
               "举行", "承办", "主办", "参加", "常态化开展", "创新开展", "开展了", "发布推广", "推广", "做实")
-_AWARD_TRIGGERS = ("被评为", "被授予", "荣获", "获评", "获得", "评为", "创成", "获")
-_AWARD_HEADS = ("单位", "称号", "集体", "奖", "模范", "示范点", "示范单位", "小家", "书屋", "标兵", "能手", "工匠", "劳模",
+_AWARD_TRIGGERS = ("被评为", "被授予", "荣获", "获评", "获得", "评为", "创成", "获颁", "获")
+_AWARD_HEADS = ("单位", "称号", "集体", "奖", "模范", "示范点", "示范单位", "小家", "书屋", "标兵", "能手", "工匠", "劳模", "导师",
                 "班组", "企业", "项目", "状元", "导师", "站点", "基地", "之家", "先进个人", "先锋", "岗", "号")
 _AWARD_RE = re.compile("|".join(sorted(_AWARD_TRIGGERS, key=len, reverse=True)))
 def _title_re() -> re.Pattern[str]:
@@ -311,7 +311,7 @@ def head_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand
 
 
 _FAC_HEAD_RE = None
-_ENUM = re.compile(r"((?:[\u4e00-\u9fff（）()A-Za-z]{2,14}、)+[\u4e00-\u9fff（）()A-Za-z]{2,14}?)"
+_ENUM = re.compile(r"((?:[\u4e00-\u9fff（）()A-Za-z]{2,20}、)+[\u4e00-\u9fff（）()A-Za-z]{2,20}?)"
                    r"(等?[0-9一二三四五六七八九十两]+(?:家|个|所)|等)")
 
 
@@ -321,8 +321,12 @@ def enumeration_candidates(sent: Sentence, tokens: list[Token], text: str) -> li
     out: list[Cand] = []
     s = sent.text
     for m in _ENUM.finditer(s):
-        after = s[m.end() : m.end() + 12]
-        fac_head = next((h for h, t in lex.heads if t == "Facility" and after.startswith(h)), "")
+        after = s[m.end() : m.end() + 16]
+        fac_head = ""
+        for k in range(0, 7):
+            fac_head = next((after[:k] + h for h, t in lex.heads if t == "Facility" and after[k:].startswith(h)), "")
+            if fac_head or (k < len(after) and not re.match(r"[\u4e00-\u9fff]", after[k : k + 1])):
+                break
         company = after.startswith(("企业", "公司", "单位"))
         if not fac_head and not company:
             continue
@@ -332,17 +336,25 @@ def enumeration_candidates(sent: Sentence, tokens: list[Token], text: str) -> li
         for k, part in enumerate(parts):
             a = pos
             pos += len(part) + 1
-            if True:
-                # an item may start after a verb, a body or a time word: keep its name-like tail
-                end_ = a + len(part)
-                cut = _name_tail_start(tokens, a, end_)
-                part = text[cut:end_]
-                a = cut
-            if len(part) < 2 or part in lex.generic_prefixes or _PUNCT.search(part) or lex.head_re.search(part) \
-                    or re.search(r"(联合|和|与|及)", part):
+            end_ = a + len(part)
+            headed = lex.head_re.search(part)
+            if headed and headed.end() == len(part):
+                cut = max(a, _left_extend(tokens, a + headed.start()))  # a named body: from its head
+            else:
+                cut = _name_tail_start(tokens, a, end_)  # keep the name-like tail after a verb or time word
+            part = text[cut:end_]
+            a = cut
+            if len(part) < 2 or part in lex.generic_prefixes or _PUNCT.search(part) \
+                    or re.search(r"(联合|和|与|及)", lex.head_re.sub("", part)):
                 continue
+            if lookup(part) or re.search(r"(开发区|示范区|新区|园区|街道|社区|镇|乡|村|县|区|市|省)$", part):
+                continue  # a place in the list, not a company
+            headed = lex.head_re.search(part)
+            if headed and not (fac_head and headed.end() == len(part)):
+                continue  # a named body is found by its head; here only as the host of a facility
             host = Cand("Enterprise", a, a + len(part), part, "enum", sentence=sent.start, extra={"enum": True})
-            out.append(host)
+            if not headed:
+                out.append(host)
             if fac_head:
                 hs = sent.start + m.end()
                 out.append(Cand("Facility", a, a + len(part), part + fac_head, "enum-facility",
@@ -515,6 +527,7 @@ def quoted_candidates(sent: Sentence, text: str) -> list[Cand]:
             head = ""
         # “墨舞油乡·童心逐梦”书画成长夏令营: a few words, then a program head that belongs to the name
         long_tail = "" if head or etc else _long_program_tail(tail)
+        generic_tail = "" if head or etc or long_tail else _generic_program_tail(tail)
         verb_before = any(before.endswith(v) for v in _RUN_VERBS)
         free_after = not after or bool(re.match(r"[，。；、！？,;]", after))
         numbered = re.match(r"[一二三四五六七八九十两]+大(工程|行动|任务|活动|计划)", tail)
@@ -528,8 +541,12 @@ def quoted_candidates(sent: Sentence, text: str) -> list[Cand]:
             name = normalise_name(inner)
             own_head = ""
             inner_head = next((h for h in _NAME_HEADS if name.endswith(h) and len(name) > len(h) + 1), "")
-            if not (head or (verb_before and free_after and len(chain_) == 1) or inner_head or long_tail):
+            if inner_head in ("杯",):
+                long_tail = ""  # “秦淮能工巧匠杯”技能大赛: the cup is the name
+            if not (head or (verb_before and free_after and len(chain_) == 1) or inner_head or long_tail or generic_tail):
                 continue
+            if re.match(r"[一二三四五六七八九十两]", name) and len(name) <= 2:
+                continue  # “五小”, “五一”: a numbered slogan or a holiday, not a program
             if len(chain_) > 1 and not head:
                 continue
             if not name or len(name) < 2 or len(name) > 30 or re.search(r"[，。；！？+]", inner):
@@ -548,6 +565,8 @@ def quoted_candidates(sent: Sentence, text: str) -> list[Cand]:
             own_head = head if m is last and not etc else ""
             if own_head and not alias:
                 alias = name + own_head
+            if m is last and generic_tail and not alias:
+                alias = name + generic_tail
             out.append(Cand("Program", qs, qe + len(own_head), text[qs : qe + len(own_head)], "quoted", name=name,
                             sentence=sent.start, extra={"alias": alias}))
     return out
@@ -558,30 +577,38 @@ _NAME_HEADS = ("工程", "计划", "行动", "活动", "大赛", "竞赛", "挑�
 _GENERIC_PROGRAM_HEADS = ("行动", "活动")
 
 
+def _generic_program_tail(tail: str) -> str:
+    """“求学圆梦”学历提升行动: a few words and a generic head after the quotes."""
+    m = re.match(r"([\u4e00-\u9fff]{2,6}?)(专项行动|行动|主题活动|系列活动|活动)(?![\u4e00-\u9fff])", tail)
+    return m.group(0) if m else ""
+
+
 def _long_program_tail(tail: str) -> str:
     m = re.match(r"([\u4e00-\u9fff]{2,8}?)(夏令营|挑战赛|大赛|竞赛|训练营)", tail)
     return m.group(0) if m else ""
 
 
+def _award_span(rest: str) -> str:
+    m = re.match(r"[^，。；、！？,;（(的]{2,30}", rest)
+    if not m:
+        return ""
+    span = re.split(r"(验收|荣誉|称号|等荣誉|的称号|聘书|证书|牌匾|，)", m.group(0))[0]
+    return span
+
+
 def award_candidates(sent: Sentence, text: str) -> list[Cand]:
-    """Honours after 获评/荣获/被评为/创成 …"""
+    """Honours after 获评/荣获/被评为/创成/获颁 …"""
     out: list[Cand] = []
     s = sent.text
     for m in _AWARD_RE.finditer(s):
-        if True:
-            trig = m.group(0)
-            rest = s[m.end() :]
-            mm = re.match(r"[^，。；、！？,;（(]{2,30}", rest)
-            if not mm:
-                continue
-            span = mm.group(0)
-            span = re.split(r"(验收|荣誉|称号|等荣誉|的称号|，)", span)[0]
-            name = normalise_name(span)
-            if not name.endswith(_AWARD_HEADS) or len(name) < 4:
-                continue
-            a = sent.start + m.end()
-            out.append(Cand("Award", a, a + len(span), span, "award", name=name, sentence=sent.start,
-                            extra={"trigger": trig}))
+        trig = m.group(0)
+        span = _award_span(s[m.end() :])
+        name = normalise_name(span)
+        if not name.endswith(_AWARD_HEADS) or len(name) < 4:
+            continue
+        a = sent.start + m.end()
+        out.append(Cand("Award", a, a + len(span), span, "award", name=name, sentence=sent.start,
+                        extra={"trigger": trig}))
     return out
 
 

@@ -58,6 +58,8 @@ def run_extractors(doc: Document, rules: tuple[str, ...] = DEFAULT_RULES) -> tup
     best: dict[tuple[str, str, str, str, str], RawTriple] = {}
     for name in rules:
         for rt in RULES[name](adoc):
+            if not rt.s.name.strip() or not rt.o.name.strip():
+                continue
             if rt.s.name == rt.o.name or not onto.allows(rt.s.type, rt.p, rt.o.type):
                 continue
             key = (rt.s.type, rt.s.name, rt.p, rt.o.type, rt.o.name)
@@ -110,6 +112,8 @@ def _entities(doc: Document, ct, cands: list[Cand], used: set[tuple[str, str]]) 
     groups: dict[tuple[str, str], dict] = {}
     for c in cands:
         key = (c.type, c.name)
+        if not c.name.strip():
+            continue
         if c.type in _ONLY_IF_USED and key not in used:
             continue
         if c.type == "Region" and not lookup(c.name) and key not in used:

@@ -21,7 +21,7 @@ BODY = ("Union", "Organization", "Enterprise")
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?(?:余|多)?(?:万|亿)?元)")
 _COUNT = re.compile(r"(\d+(?:\.\d+)?(?:余|多)?(?:万)?(?:名|人次|人|户|家|套|册|份))")
 _PLANNED = re.compile(r"(将|拟|计划|力争|准备|下一步|今后|明年)")
-_ESTABLISH = re.compile(r"(成立|新建|建成|组建|挂牌|设立|建立|揭牌|创建|建设)")
+_ESTABLISH = re.compile(r"(成立|新建|建成|组建|挂牌|设立|建立|揭牌|创建|建设|打造)")
 _VISIT = re.compile(r"(走访|调研|深入|看望)")
 _SUPPORT_VERBS = re.compile(r"(送去|送来|送上|送出|提供|赠送|补贴|发放|慰问|帮助|帮扶|救助|资助|配送|解决|惠及)")
 _PARTNER = re.compile(r"(联合|携手|与|同)([^，。；]{2,30}?)(合作|共同|联合|携手|开展|举办|签订)")
@@ -114,7 +114,7 @@ def rule_in_region(doc: Doc) -> list[RawTriple]:
         if zone is not None and len(written) + zone.end() < len(c.name):
             written = written + zone.group(0)
             canon = canon + zone.group(0)
-        if (c.name, canon) in seen:
+        if not canon or (c.name, canon) in seen:
             continue
         seen.add((c.name, canon))
         region = Cand("Region", c.start, c.start + len(written), written, "region-of-name", name=canon,
@@ -197,11 +197,20 @@ def rule_awarded(doc: Doc) -> list[RawTriple]:
                 gap = doc.text[c.end : limit]
                 if subjects and subjects[-1].type == "Person" and gap != "、":
                     break  # “公司张惠艳被授予”: the person is the one honoured
-                if gap in ("", "成功", "先后", "已", "均", "分别") or (subjects and gap == "、"):
+                if gap in ("", "成功", "先后", "已", "均", "分别") or (subjects and gap == "、") \
+                        or (not subjects and c.type == "Person" and re.fullmatch(r"等[0-9一二三四五六七八九十]+[位名个][\u4e00-\u9fff]{0,4}", gap)):
                     subjects.append(c)
                     limit = c.start
                     continue
                 break
+            if not subjects and doc.text[a.end : a.end + 1] == "的":
+                # “获评全国劳模的李永、李印旺”
+                pos = a.end + 1
+                for p in sorted((c for c in cs if c.type == "Person" and c.start >= pos), key=lambda c: c.start):
+                    if doc.text[pos : p.start] not in ("", "、", "和"):
+                        break
+                    subjects.append(p)
+                    pos = p.end
             for s in subjects:
                 out.append(RawTriple(s, "AWARDED", a, sent, "pattern:awarded", 0.85))
     return out
@@ -288,8 +297,8 @@ def rule_runs_supports(doc: Doc) -> list[RawTriple]:
             objs = _chain_after(doc, cs, epos, ("Facility", "Union", "Organization"), max_gap=4)
             objs += [c for c in cs if c.rule == "host-facility" and c.start == epos and c not in objs]
             objs = [o for o in objs if o.type == "Facility" or doc.text[epos : o.start] in ("", "了")]
-            if em.group(0) == "建设":
-                objs = [o for o in objs if doc.text[epos : o.start] == ""]
+            if em.group(0) in ("建设", "打造"):
+                objs = [o for o in objs if o.type == "Facility"]
             subj, conf = _subject_for(doc, sent, epos, carry)
             if subj is not None:
                 for o in objs:
@@ -305,7 +314,8 @@ def _chain_after(doc: Doc, cs: list[Cand], pos: int, types: tuple[str, ...], *, 
     out: list[Cand] = []
     cur = pos
     gap = max_gap
-    for c in sorted((c for c in cs if c.type in types and not c.extra.get("inside")), key=lambda c: c.start):
+    for c in sorted((c for c in cs if c.type in types and not c.extra.get("inside")),
+                    key=lambda c: (c.start, c.type != types[0])):
         if c.start < cur:
             continue
         between = doc.text[cur : c.start]
@@ -325,18 +335,23 @@ def rule_hosts(doc: Doc) -> list[RawTriple]:
     bodies = {c.name: c for c in doc.cands if c.type in ("Enterprise", "Organization") and not c.extra.get("context")}
     for c in doc.cands:
         host = c.extra.get("host")
-        if c.type == "Facility" and host and host not in bodies:
+        if c.type == "Facility" and host and host not in bodies and not re.search(r"(工会|工会联合会|委员会)$", host):
             bodies[host] = Cand("Enterprise", c.start, c.start + len(host), host, "host", sentence=c.sentence)
     unions = {c.name: c for c in doc.cands if c.type == "Union" and c.name.endswith("总工会")}
     seen = set()
     for c in doc.cands:
-        if c.type not in ("Facility", "Union", "Enterprise"):
+        if c.type not in ("Facility", "Union", "Enterprise", "Organization"):
             continue
         for host_name, host in bodies.items():
             if host_name == c.name or not c.name.startswith(host_name) or len(host_name) < 2:
                 continue
             rest = c.name[len(host_name) :]
-            if c.type == "Enterprise":
+            if c.type == "Organization" and re.search(r"(校区|分校|分院)$", rest):
+                key = (c.name, "PART_OF", host_name)
+                pred = "PART_OF"
+            elif c.type == "Organization":
+                continue
+            elif c.type == "Enterprise":
                 if re.search(r"(部|车间|项目部|分公司|店)$", rest) and len(rest) >= 2:
                     key = (c.name, "PART_OF", host_name)
                     pred = "PART_OF"
