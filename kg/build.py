@@ -23,7 +23,7 @@ from kg.diagram import graphviz_available, render
 from kg.errors import OutputError
 from kg.graph import connected_part, to_networkx, top_nodes, write_graphml, write_node_link
 from kg.inventory import build_inventory, write_inventory_csv, write_inventory_xlsx
-from kg.models import BuildReport, Document, ExtractionResult, GraphData
+from kg.models import BuildReport, Document, ExtractionResult, GraphData, InputProblem, ReaderOptions
 
 __all__ = ["OUTPUTS", "build", "build_from_extraction", "write_graph_outputs"]
 
@@ -55,24 +55,39 @@ def build(
     paths: Sequence[Path],
     out_dir: Path,
     *,
+    workers: int = 1,
+    reader_options: ReaderOptions | None = None,
+    on_problem: Callable[[InputProblem], None] | None = None,
+    on_documents: Callable[[int], None] | None = None,
     on_document: Callable[[Document], None] | None = None,
     on_stage: Stage | None = None,
     title: str = "union-kg",
 ) -> BuildReport:
     """Extract from *paths* and write every product into *out_dir*.
 
-    Unreadable input is skipped and listed in ``report.problems``; an output
-    folder that cannot be written raises :class:`OutputError` before any
-    extraction work is done.
+    Unreadable input, and a document the extractor fails on, is skipped and
+    listed in ``report.problems``; the output folder itself is never read as
+    input. An output folder that cannot be written raises :class:`OutputError`
+    before any extraction work is done. The callbacks are those of
+    :func:`kg.parallel.extract`, plus *on_stage* with the name of each step.
     """
-    stage = on_stage or _noop
-    with _staging(Path(out_dir)) as staging:
-        from kg.pipeline import extract
+    from kg.parallel import extract
 
+    stage = on_stage or _noop
+    out_dir = Path(out_dir)
+    with _staging(out_dir) as staging:
         stage("extracting")
-        result = extract(list(paths), on_document=on_document)
+        result = extract(
+            list(paths),
+            workers=workers,
+            reader_options=reader_options,
+            exclude=[out_dir],
+            on_problem=on_problem,
+            on_documents=on_documents,
+            on_document=on_document,
+        )
         report = _write_all(result, staging, stage=stage, title=title)
-    return _relocate(report, Path(out_dir))
+    return _relocate(report, out_dir)
 
 
 def build_from_extraction(

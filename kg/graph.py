@@ -189,7 +189,8 @@ def graphml_ready(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
                 flat["ev_doc_ids"] = " | ".join(dict.fromkeys(e["doc_id"] for e in x))
             elif x is not None:
                 flat[name] = _scalar(x)
-        H.add_edge(u, v, key=k, **flat)
+        # GraphML edge ids must be unique in the file; the predicate stays in `predicate`/`label`
+        H.add_edge(u, v, key=f"e{H.number_of_edges()}", **flat)
     return H
 
 

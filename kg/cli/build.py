@@ -1,9 +1,170 @@
-"""CLI commands of this group (to be filled by its owner)."""
+"""``kg build``, ``kg diagram`` and ``kg inventory``: thin adapters over kg.build / kg.diagram / kg.inventory.
+
+stdout carries data (the paths written, or CSV with ``--out -``); the summary,
+warnings and errors go to stderr.
+"""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
 import typer
+from rich.text import Text
+
+from kg.cli.common import err, fail, kg_errors, progress_bar
+from kg.models import BuildReport, InputProblem
+
+#: Label printed in front of each product path, in this order.
+_WHERE = (
+    ("graphml", "graph (GraphML, Gephi)"),
+    ("graph_json", "graph (node-link JSON)"),
+    ("database", "embedded database"),
+    ("diagram_html", "diagram (interactive)"),
+    ("diagram_svg", "diagram (static)"),
+    ("inventory_csv", "inventory (CSV)"),
+    ("inventory_xlsx", "inventory (Excel)"),
+)
+
+
+def _warn(problem: InputProblem) -> None:
+    err.print(Text.assemble(("warning: ", "bold yellow"), str(problem)))
+
+
+def _breakdown(counts: dict[str, int]) -> str:
+    return f" ({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))})" if counts else ""
+
+
+def summary_lines(report: BuildReport) -> list[str]:
+    """The end-of-build summary for people (stderr)."""
+    lines = [
+        f"documents:     {report.documents}",
+        f"entities:      {sum(report.nodes.values())}{_breakdown(report.nodes)}",
+        f"relationships: {sum(report.relationships.values())}{_breakdown(report.relationships)}",
+        f"skipped files: {len(report.skipped_files)}" + (" (see the warnings above)" if report.problems else ""),
+    ]
+    if report.dropped:
+        lines.append(f"dropped:       {len(report.dropped)} triples outside the ontology")
+    lines.extend(f"note: {n}" for n in report.notes)
+    return lines
+
+
+def where_lines(report: BuildReport) -> list[str]:
+    """Where each product is, one ``label: path`` per line (stdout)."""
+    return [f"{label}: {report.files[k]}" for k, label in _WHERE if k in report.files]
+
+
+def build_command(
+    paths: Annotated[list[Path], typer.Argument(help="Article files (.txt, .md, .jsonl, .csv) or folders, read recursively.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder for the graph, database, inventory and diagram.")] = Path("out"),
+    title: Annotated[str, typer.Option(help="Title of the overview diagram.")] = "union-kg",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes for the extraction.")] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the build report as JSON on stdout instead of the paths.")] = False,
+) -> None:
+    """Build everything from a folder of articles: extraction files, graph.graphml, graph.json,
+    the embedded database, inventory.csv/.xlsx and an overview diagram.
+
+    Prints where each product is. Exit code 1 when some input was skipped
+    (warnings name the files) or the output folder cannot be written.
+    """
+    from kg.build import build
+
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise fail(f"no such file or folder: {', '.join(missing)}; check the PATH arguments", 2)
+    warned: list[InputProblem] = []
+
+    def warn(problem: InputProblem) -> None:
+        warned.append(problem)
+        _warn(problem)
+
+    with kg_errors(), progress_bar(quiet=quiet) as progress:
+        task = progress.add_task("reading", total=None)
+        report = build(
+            paths,
+            out,
+            workers=workers,
+            on_problem=warn,
+            on_documents=lambda n: progress.update(task, description="extracting", total=n, completed=0),
+            on_document=lambda _doc: progress.advance(task),
+            on_stage=lambda stage: progress.update(task, description=stage),
+            title=title,
+        )
+        progress.update(task, description="done")
+    for problem in report.problems:
+        if problem not in warned:
+            _warn(problem)
+    if not quiet:
+        for line in summary_lines(report):
+            err.print(line, markup=False, highlight=False)
+    if as_json:
+        typer.echo(json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=1))
+    else:
+        for line in where_lines(report):
+            typer.echo(line)
+    if report.problems:
+        raise typer.Exit(1)
+
+
+def _check_suffix(out: Path, allowed: tuple[str, ...], option: str = "--out") -> None:
+    if out.suffix.lower() not in allowed:
+        raise fail(f"{option} {out}: the file name must end in {', '.join(allowed)} (the suffix picks the format)", 2)
+
+
+def diagram_command(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Diagram file: .html (interactive), .svg / .png (graphviz) or .mmd (Mermaid).")],
+    source: Annotated[Path, typer.Option("--from", help="Output folder of `kg build` or `kg extract`.")] = Path("out"),
+    focus: Annotated[Optional[str], typer.Option(help="Draw only around this entity (name, alias or Type:name).")] = None,
+    depth: Annotated[int, typer.Option(min=0, help="With --focus/--region: relationships to follow from it.")] = 1,
+    region: Annotated[Optional[str], typer.Option(help="Draw only bodies in this region (e.g. 岳阳市, 云溪区) and their neighbours.")] = None,
+    title: Annotated[Optional[str], typer.Option(help="Title of the diagram.")] = None,
+    all_entities: Annotated[
+        bool, typer.Option("--all-entities", help="Also draw entities that take part in no relationship.")
+    ] = False,
+) -> None:
+    """Draw the relationships of a built graph; the suffix of --out picks the format."""
+    from kg.diagram import FORMATS, render
+    from kg.graph import connected_part, subgraph
+    from kg.inventory import load_build
+
+    _check_suffix(out, FORMATS)
+    with kg_errors():
+        graph = load_build(source)
+        part = subgraph(graph, focus=focus, depth=depth, region=region)
+        if not all_entities:
+            part = connected_part(part)
+        label = title or " · ".join(x for x in ("union-kg", focus, region) if x)
+        path = render(part, out, title=label)
+    err.print(f"{len(part.nodes)} entities, {len(part.rels)} relationships drawn", markup=False, highlight=False)
+    typer.echo(str(path))
+
+
+def inventory_command(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Inventory file: .csv (UTF-8 with BOM) or .xlsx; - writes CSV to stdout.")],
+    db: Annotated[Path, typer.Option("--db", help="Output folder of `kg build` (its graph.db folder works too).")] = Path("out"),
+) -> None:
+    """The program inventory: one row per program and organiser, plus programs run in more than one region."""
+    from kg.inventory import build_inventory, inventory_csv, load_build, write_inventory
+
+    if str(out) != "-":
+        _check_suffix(out, (".csv", ".xlsx"))
+    with kg_errors():
+        inv = build_inventory(load_build(db))
+        if str(out) == "-":
+            typer.echo(inventory_csv(inv), nl=False)
+        else:
+            typer.echo(str(write_inventory(inv, out)))
+    err.print(
+        f"{len(inv.rows)} program/organiser rows, {len(inv.multi_region)} program(s) run in more than one region",
+        markup=False,
+        highlight=False,
+    )
 
 
 def register(app: typer.Typer, bench_app: typer.Typer) -> None:
     """Add this module's commands to the app."""
+    app.command("build")(build_command)
+    app.command("diagram")(diagram_command)
+    app.command("inventory")(inventory_command)

@@ -1,0 +1,222 @@
+"""kg.build and ``kg build``: every product, the summary, exit codes, nothing half-written."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from typer.testing import CliRunner
+
+import kg.build
+import kg.parallel
+from kg.assemble import read_extraction
+from kg.build import OUTPUTS, build_from_extraction
+from kg.cli import app
+from kg.errors import OutputError
+from kg.models import ExtractionResult, InputProblem
+
+PRODUCTS = ("graph.graphml", "graph.json", "inventory.csv", "inventory.xlsx", "overview.html")
+
+
+@pytest.fixture(scope="module")
+def extraction(graph_fixture_dir: Path) -> ExtractionResult:
+    return read_extraction(graph_fixture_dir)
+
+
+_REAL_EMBEDDED = kg.build._embedded_builder
+
+
+def _embedded_available() -> bool:
+    return _REAL_EMBEDDED() is not None
+
+
+@pytest.fixture(autouse=True)
+def _skip_embedded_database(request, monkeypatch) -> None:
+    """The embedded database takes seconds to create and has its own tests: build it once here."""
+    if "writes_every_product" not in request.node.name:
+        monkeypatch.setattr(kg.build, "_embedded_builder", lambda: None)
+
+
+def test_build_from_extraction_writes_every_product(extraction: ExtractionResult, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    report = build_from_extraction(extraction, out)
+    for name in (*PRODUCTS, "documents.jsonl", "entities.jsonl", "triples.jsonl"):
+        assert (out / name).is_file(), name
+    assert report.files["graphml"] == str(out / "graph.graphml")
+    assert all(Path(p).exists() for p in report.files.values())
+    assert not [p for p in out.iterdir() if p.name.startswith(".")], "staging left behind"
+    G = nx.read_graphml(out / "graph.graphml")
+    assert G.number_of_nodes() == 19 and G.number_of_edges() == 22
+    rows = list(csv.reader(io.StringIO((out / "inventory.csv").read_text(encoding="utf-8-sig"))))
+    assert rows[1][0] == "匠心助企行"
+    assert "vis.Network" in (out / "overview.html").read_text(encoding="utf-8")
+    if _embedded_available():
+        assert (out / "graph.db").is_dir() and report.files["database"] == str(out / "graph.db")
+    else:
+        assert any("embedded database skipped" in n for n in report.notes)
+
+
+def test_build_report_counts_documents_entities_and_triples(extraction: ExtractionResult, tmp_path: Path) -> None:
+    report = build_from_extraction(extraction, tmp_path / "out")
+    assert report.documents == 2
+    assert report.nodes["Union"] == 4 and sum(report.nodes.values()) == 19
+    assert report.relationships["SUPPORTS"] == 3 and sum(report.relationships.values()) == 22
+    assert report.problems == () and report.skipped_files == ()
+
+
+def test_build_overview_svg_only_with_graphviz(extraction: ExtractionResult, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(kg.build, "graphviz_available", lambda: False)
+    report = build_from_extraction(extraction, tmp_path / "out")
+    assert "diagram_svg" not in report.files and not (tmp_path / "out" / "overview.svg").exists()
+    assert any("apt-get install graphviz" in n for n in report.notes)
+
+
+def test_build_output_under_a_file_is_output_error(extraction: ExtractionResult, tmp_path: Path) -> None:
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("not a folder")
+    with pytest.raises(OutputError, match="choose a writable --out"):
+        build_from_extraction(extraction, blocker / "out")
+    with pytest.raises(OutputError, match="is a file"):
+        build_from_extraction(extraction, blocker)
+    assert blocker.read_text() == "not a folder"
+
+
+def test_build_failure_leaves_no_new_folder(extraction: ExtractionResult, tmp_path: Path, monkeypatch) -> None:
+    def boom(*_a, **_k):
+        raise OutputError("simulated failure")
+
+    monkeypatch.setattr(kg.build, "write_inventory_xlsx", boom)
+    with pytest.raises(OutputError):
+        build_from_extraction(extraction, tmp_path / "new")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_build_failure_keeps_the_previous_build(extraction: ExtractionResult, tmp_path: Path, monkeypatch) -> None:
+    out = tmp_path / "out"
+    build_from_extraction(extraction, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+
+    def boom(*_a, **_k):
+        raise OutputError("simulated failure")
+
+    monkeypatch.setattr(kg.build, "render", boom)
+    smaller = extraction.model_copy(update={"triples": extraction.triples[:3]})
+    with pytest.raises(OutputError):
+        build_from_extraction(smaller, out)
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert after == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_build_rebuild_replaces_products_and_keeps_other_files(extraction: ExtractionResult, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    (out / "overview.svg").write_text("stale")
+    build_from_extraction(extraction, out)
+    smaller = extraction.model_copy(update={"triples": extraction.triples[:3]})
+    report = build_from_extraction(smaller, out, on_stage=lambda _s: None)
+    assert (out / "notes.txt").read_text() == "mine"
+    assert sum(report.relationships.values()) == 3
+    assert len(read_extraction(out).triples) == 3
+    assert "stale" not in (out / "overview.svg").read_text(encoding="utf-8") if (out / "overview.svg").exists() else True
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+@pytest.fixture()
+def fake_extract(extraction: ExtractionResult, monkeypatch):
+    """Let ``kg build`` run on the fixture extraction, whatever the extractor does today."""
+    calls: list[list[Path]] = []
+
+    def extract(paths, *, on_document=None, on_documents=None, exclude=(), **_options):
+        calls.append((list(paths), list(exclude)))
+        if on_documents:
+            on_documents(len(extraction.documents))
+        for doc in extraction.documents:
+            if on_document:
+                on_document(doc)
+        return extraction
+
+    monkeypatch.setattr(kg.parallel, "extract", extract)
+    return calls
+
+
+def test_build_cli_prints_where_the_products_are(fake_extract, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["build", str(tmp_path), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert fake_extract == [([tmp_path], [out])]  # the output folder is never read as input
+    stdout = result.stdout
+    for name in ("graph.graphml", "graph.json", "overview.html", "inventory.csv", "inventory.xlsx"):
+        assert str(out / name) in stdout
+    assert "diagram (interactive):" in stdout and "inventory (CSV):" in stdout
+    assert "documents:     2" in result.stderr
+    assert "Union 4" in result.stderr and "RUNS 2" in result.stderr
+    assert "skipped files: 0" in result.stderr
+
+
+def test_build_cli_json_report_on_stdout(fake_extract, tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["build", str(tmp_path), "--out", str(tmp_path / "o"), "--json", "--quiet"])
+    assert result.exit_code == 0
+    report = json.loads(result.stdout)
+    assert report["documents"] == 2 and report["files"]["inventory_csv"].endswith("inventory.csv")
+    assert result.stderr == ""
+
+
+def test_build_cli_exit_1_when_input_was_skipped(extraction: ExtractionResult, tmp_path: Path, monkeypatch) -> None:
+    bad = extraction.model_copy(update={"problems": (InputProblem(path="broken.txt", message="cannot decode"),)})
+    monkeypatch.setattr(kg.parallel, "extract", lambda paths, **_k: bad)
+    result = CliRunner().invoke(app, ["build", str(tmp_path), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert "warning: broken.txt: cannot decode" in result.stderr
+    assert "skipped files: 1" in result.stderr
+    assert str(tmp_path / "o" / "graph.graphml") in result.stdout  # the rest is still built
+
+
+def test_build_cli_unwritable_out_is_one_line_exit_1(fake_extract, tmp_path: Path) -> None:
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("x")
+    result = CliRunner().invoke(app, ["build", str(tmp_path), "--out", str(blocker / "out"), "-q"])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:") and "--out" in lines[0]
+
+
+def test_build_cli_missing_input_is_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["build", str(tmp_path / "nope"), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "no such file or folder" in result.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_build_cli_without_paths_is_usage_error() -> None:
+    assert CliRunner().invoke(app, ["build"]).exit_code == 2
+
+
+@pytest.mark.parametrize("command", ["build", "diagram", "inventory"])
+def test_build_cli_commands_have_help(command: str) -> None:
+    result = CliRunner().invoke(app, [command, "--help"])
+    assert result.exit_code == 0 and "--out" in result.stdout
+
+
+def test_build_cli_runs_the_real_pipeline_on_a_text_file(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "云溪区总工会开展“匠心助企行”活动\n\n本报讯 岳阳市云溪区总工会开展“匠心助企行”活动，走进明远机械有限公司。",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["build", str(corpus), "--out", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    assert len(read_extraction(out).documents) == 1
+    for name in PRODUCTS:
+        assert (out / name).is_file(), name
+    assert set(OUTPUTS) >= {"graphml", "diagram_html", "inventory_csv"}
