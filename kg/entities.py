@@ -311,7 +311,7 @@ def head_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand
 
 
 _FAC_HEAD_RE = None
-_ENUM = re.compile(r"((?:[\u4e00-\u9fff（）()A-Za-z]{2,20}、)+[\u4e00-\u9fff（）()A-Za-z]{2,20}?)"
+_ENUM = re.compile(r"((?:[\u4e00-\u9fff（）()A-Za-z]{2,20}、)+?[\u4e00-\u9fff（）()A-Za-z]{2,20}?)"
                    r"(等?[0-9一二三四五六七八九十两]+(?:家|个|所)|等)")
 
 
@@ -323,7 +323,8 @@ def enumeration_candidates(sent: Sentence, tokens: list[Token], text: str) -> li
     for m in _ENUM.finditer(s):
         after = s[m.end() : m.end() + 16]
         fac_head = ""
-        for k in range(0, 7):
+        counted = bool(re.search(r"[0-9一二三四五六七八九十两]", m.group(2)))
+        for k in range(0, 7 if counted else 1):
             fac_head = next((after[:k] + h for h, t in lex.heads if t == "Facility" and after[k:].startswith(h)), "")
             if fac_head or (k < len(after) and not re.match(r"[\u4e00-\u9fff]", after[k : k + 1])):
                 break
