@@ -28,8 +28,8 @@ Analysed = tuple[Document, list[Entity], list[Triple], InputProblem | None]
 AnalyseFn = Callable[[Document], tuple[list[Entity], list[Triple]]]
 
 #: a chunk closes after this many characters of text or this many documents
-CHUNK_CHARS = 100_000
-CHUNK_DOCS = 64
+CHUNK_CHARS = 20_000
+CHUNK_DOCS = 32
 #: chunks in flight per worker
 _IN_FLIGHT = 3
 
@@ -166,6 +166,7 @@ def extract(
     *,
     workers: int = 1,
     reader_options: ReaderOptions | None = None,
+    exclude: Sequence[Path | str] = (),
     on_problem: Callable[[InputProblem], None] | None = None,
     on_documents: Callable[[int], None] | None = None,
     on_document: Callable[[Document], None] | None = None,
@@ -173,7 +174,8 @@ def extract(
     """Read *paths* and analyse every document with *workers* processes.
 
     The same result as :func:`kg.pipeline.extract`, plus callbacks for a
-    user interface: *on_problem* for each skipped input as soon as it is
+    user interface (and *exclude*, folders not to read, e.g. the output
+    folder): *on_problem* for each skipped input as soon as it is
     found, *on_documents* with the number of documents once reading is done,
     *on_document* after each analysed document.
     """
@@ -181,7 +183,7 @@ def extract(
 
     documents: list[Document] = []
     problems: list[InputProblem] = []
-    for item in read_documents(paths, options=reader_options):
+    for item in read_documents(paths, options=reader_options, exclude=exclude):
         if isinstance(item, InputProblem):
             problems.append(item)
             if on_problem is not None:

@@ -223,16 +223,21 @@ def _common_hanzi() -> frozenset[str]:
 # --------------------------------------------------------------------------- walking paths
 
 
-def _iter_files(paths: Iterable[Path | str]) -> Iterator[tuple[Path, bool] | InputProblem]:
+def _iter_files(
+    paths: Iterable[Path | str], exclude: Iterable[Path | str] = ()
+) -> Iterator[tuple[Path, bool] | InputProblem]:
     """Files to read, in a deterministic order; ``(path, explicitly named)``."""
     seen: set[Path] = set()
+    skip = {Path(p).resolve() for p in exclude}
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             files: list[Path] = []
             for dirpath, dirnames, filenames in os.walk(path):
                 # Hidden folders and files (.git, .DS_Store) are not input.
-                dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+                dirnames[:] = [
+                    d for d in dirnames if not d.startswith(".") and (Path(dirpath) / d).resolve() not in skip
+                ]
                 files.extend(
                     Path(dirpath) / name
                     for name in filenames
@@ -260,18 +265,22 @@ def _iter_files(paths: Iterable[Path | str]) -> Iterator[tuple[Path, bool] | Inp
 
 
 def read_documents(
-    paths: Iterable[Path | str], *, options: ReaderOptions | None = None
+    paths: Iterable[Path | str],
+    *,
+    options: ReaderOptions | None = None,
+    exclude: Iterable[Path | str] = (),
 ) -> Iterator[Document | InputProblem]:
     """Read files and folders (recursively, sorted) into documents and problems.
 
     Folders yield their ``.txt``, ``.md``, ``.jsonl`` and ``.csv`` files and
-    skip anything else; a file named explicitly with another extension is a
-    problem. A second document with an already used ``doc_id`` is skipped
-    with a problem.
+    skip anything else, and skip the folders in *exclude* (``kg extract``
+    excludes its own ``--out``, whose ``.jsonl`` files are not articles); a
+    file named explicitly with another extension is a problem. A second
+    document with an already used ``doc_id`` is skipped with a problem.
     """
     options = options or ReaderOptions()
     first_path: dict[str, str] = {}
-    for entry in _iter_files(paths):
+    for entry in _iter_files(paths, exclude):
         if isinstance(entry, InputProblem):
             yield entry
             continue

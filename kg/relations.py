@@ -60,7 +60,7 @@ def _helped(doc: Doc, sent: Sentence, g: Cand, cs: list[Cand], cue: re.Pattern[s
     # walk back over an enumeration “A、B、C” of the same type
     while True:
         prev = [c for c in cs if c.end <= start and c.type == g.type and not c.extra.get("inside")]
-        if prev and doc.text[prev[-1].end : start] in ("、", "和", "及", "以及"):
+        if prev and re.fullmatch(r"(家庭|群体|代表)?(、|和|及|以及|与)(困难|生活困难的|广大)?", doc.text[prev[-1].end : start]):
             start = prev[-1].start
             continue
         break

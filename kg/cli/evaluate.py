@@ -1,9 +1,92 @@
-"""CLI commands of this group (to be filled by its owner)."""
+"""``kg eval``: score an extraction folder against gold annotations."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
 import typer
+
+from kg.cli.common import err, fail, kg_errors
+
+
+def eval_command(
+    gold: Annotated[Path, typer.Option("--gold", help="gold.jsonl with the hand annotations.")],
+    pred: Annotated[Path, typer.Option("--pred", help="Folder written by `kg extract --out`.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON on stdout.")] = False,
+    docs: Annotated[
+        Optional[str], typer.Option(help="Score only these documents: comma-separated ids, or @FILE with one id a line.")
+    ] = None,
+    split: Annotated[
+        Optional[str],
+        typer.Option(help="Score only a named part of the gold: 'tune' or 'heldout' (one document in four, by id hash)."),
+    ] = None,
+    errors: Annotated[
+        bool, typer.Option("--errors", help="Also list false positives (+) and false negatives (-) per document.")
+    ] = False,
+) -> None:
+    """Precision, recall and F1 of entities and triples against gold (matching rule of ONTOLOGY.md).
+
+    Overall, per entity type, per predicate and per document, micro-averaged
+    over the gold documents.
+    """
+    from kg.assemble import read_jsonl
+    from kg.evaluate import format_errors, format_report, score, split_docs
+    from kg.models import Entity, GoldRecord, Triple
+
+    from kg.evaluate import SPLITS
+
+    if docs and split:
+        raise fail("give either --docs or --split, not both", 2)
+    if split and split not in SPLITS:
+        raise fail(f"unknown --split {split!r}; choose one of {', '.join(SPLITS)}", 2)
+    with kg_errors():
+        if not gold.is_file():
+            raise fail(f"{gold}: no such gold file; give --gold the path of gold.jsonl", 2)
+        if not pred.is_dir():
+            raise fail(f"{pred}: not a folder; give --pred the --out folder of `kg extract`", 2)
+        missing = [n for n in ("entities.jsonl", "triples.jsonl") if not (pred / n).is_file()]
+        if missing:
+            raise fail(f"{pred}: missing {', '.join(missing)}; run `kg extract PATH --out {pred}` first")
+        gold_records, problems = read_jsonl(gold, GoldRecord)
+        entities, p2 = read_jsonl(pred / "entities.jsonl", Entity)
+        triples, p3 = read_jsonl(pred / "triples.jsonl", Triple)
+        for problem in problems + p2 + p3:
+            err.print(f"warning: {problem}", markup=False, highlight=False)
+        selected: list[str] | None = None
+        if docs:
+            if docs.startswith("@"):
+                id_file = Path(docs[1:])
+                try:
+                    raw = id_file.read_text(encoding="utf-8-sig").split()
+                except OSError as exc:
+                    raise fail(f"{id_file}: cannot read ({exc.strerror}); check the @FILE of --docs", 2) from None
+            else:
+                raw = docs.split(",")
+            selected = [d.strip() for d in raw if d.strip()]
+            known = {r.doc_id for r in gold_records}
+            unknown = [d for d in selected if d not in known]
+            if unknown:
+                raise fail(f"--docs: no gold for {', '.join(unknown)}; check the ids against {gold}", 2)
+        elif split:
+            selected = split_docs([r.doc_id for r in gold_records], split)
+        report = score(gold_records, entities, triples, docs=selected)
+
+    if as_json:
+        payload = report.model_dump(mode="json")
+        if not errors:
+            for doc in payload["documents"]:
+                doc.pop("false_positives")
+                doc.pop("false_negatives")
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    typer.echo(format_report(report))
+    if errors:
+        typer.echo("")
+        typer.echo(format_errors(report))
 
 
 def register(app: typer.Typer, bench_app: typer.Typer) -> None:
     """Add this module's commands to the app."""
+    app.command("eval")(eval_command)

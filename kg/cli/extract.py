@@ -1,9 +1,134 @@
-"""CLI commands of this group (to be filled by its owner)."""
+"""``kg extract`` (articles → documents/entities/triples.jsonl) and ``kg bench extract``."""
 
 from __future__ import annotations
 
+import logging
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Optional
+
 import typer
+from rich.text import Text
+
+from kg.cli.common import err, fail, kg_errors, progress_bar
+from kg.models import ExtractionResult, InputProblem, ReaderOptions
+
+
+def warn(problem: InputProblem) -> None:
+    """One warning line on stderr naming the file (and line)."""
+    err.print(Text.assemble(("warning: ", "bold yellow"), str(problem)))
+
+
+def summary(result: ExtractionResult, out: Path) -> list[str]:
+    """Lines of the end-of-run summary."""
+    types = Counter(e.type for e in result.entities)
+    predicates = Counter(t.predicate for t in result.triples)
+
+    def breakdown(counts: Counter[str]) -> str:
+        return f" ({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))})" if counts else ""
+
+    return [
+        f"documents: {len(result.documents)}",
+        f"entities:  {len(result.entities)}{breakdown(types)}",
+        f"triples:   {len(result.triples)}{breakdown(predicates)}",
+        f"skipped:   {len(result.problems)}" + (" (see the warnings above)" if result.problems else ""),
+        f"written to {out}/documents.jsonl, entities.jsonl, triples.jsonl",
+    ]
+
+
+def extract_command(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Article files (.txt, .md, .jsonl, .csv) or folders, read recursively.")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for documents/entities/triples.jsonl.")],
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes for the analysis.")] = 1,
+    id_field: Annotated[str, typer.Option(help="Record field (JSONL) or column (CSV) holding the id.")] = "id",
+    title_field: Annotated[str, typer.Option(help="Record field or column holding the title.")] = "title",
+    date_field: Annotated[str, typer.Option(help="Record field or column holding the date.")] = "date",
+    source_field: Annotated[str, typer.Option(help="Record field or column holding the source.")] = "source",
+    text_field: Annotated[str, typer.Option(help="Record field or column holding the article text.")] = "text",
+    encoding: Annotated[
+        Optional[str], typer.Option(help="Read every file in this encoding (e.g. gb18030) instead of detecting it.")
+    ] = None,
+) -> None:
+    """Extract entities and evidence-carrying triples from Chinese trade-union articles.
+
+    Writes documents.jsonl, entities.jsonl and triples.jsonl into --out. Input
+    that cannot be read is skipped with a warning naming the file and line; the
+    exit code is then 1, else 0.
+    """
+    from kg.parallel import extract
+    from kg.pipeline import write_extraction
+
+    options = ReaderOptions(
+        id_field=id_field,
+        title_field=title_field,
+        date_field=date_field,
+        source_field=source_field,
+        text_field=text_field,
+        encoding=encoding,
+    )
+    with kg_errors(), progress_bar(quiet=quiet) as progress:
+        task = progress.add_task("reading", total=None)
+
+        def on_documents(n: int) -> None:
+            progress.update(task, description="extracting", total=n, completed=0)
+
+        result = extract(
+            paths,
+            workers=workers,
+            reader_options=options,
+            exclude=[out],  # a rerun must not read its own output as input
+            on_problem=warn,
+            on_documents=on_documents,
+            on_document=lambda _doc: progress.advance(task),
+        )
+        write_extraction(result, out)
+    if not quiet:
+        for line in summary(result, out):
+            err.print(line, markup=False, highlight=False)
+    if result.problems:
+        raise typer.Exit(1)
+
+
+def bench_extract_command(
+    corpus: Annotated[
+        Optional[Path],
+        typer.Option(help="Folder of articles to repeat (default: ../shared/dev/corpus, else the example corpus)."),
+    ] = None,
+    size_mb: Annotated[float, typer.Option(min=0.01, help="Corpus size to build, in MB.")] = 5.0,
+    workers: Annotated[str, typer.Option(help="Comma-separated worker counts to measure.")] = "1,2",
+) -> None:
+    """Throughput of the pipeline in KB/s and as a ratio to bare jieba.lcut on the same text.
+
+    Prints only; the numbers vary with the machine and its load.
+    """
+    from kg.bench import bench_extract, default_corpus_dir, format_bench
+
+    try:
+        counts = [int(w) for w in workers.split(",") if w.strip()]
+    except ValueError:
+        raise fail(f"--workers must be numbers separated by commas, not {workers!r}", 2) from None
+    if not counts or min(counts) < 1:
+        raise fail("--workers needs at least one count of 1 or more (e.g. 1,2)", 2)
+    corpus_dir = corpus or default_corpus_dir()
+    if not corpus_dir.is_dir():
+        raise fail(f"{corpus_dir}: not a folder; give --corpus a folder of articles", 2)
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # jieba logs its dictionary loading at DEBUG
+    with kg_errors():
+        report = bench_extract(
+            corpus_dir,
+            size_mb=size_mb,
+            workers=counts,
+            on_step=lambda msg: err.print(f"{msg} …", markup=False, highlight=False),
+        )
+    typer.echo(format_bench(report))
 
 
 def register(app: typer.Typer, bench_app: typer.Typer) -> None:
     """Add this module's commands to the app."""
+    app.command("extract")(extract_command)
+    bench_app.command("extract")(bench_extract_command)
