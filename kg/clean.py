@@ -45,6 +45,24 @@ class CleanText:
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
+def _local_widths(text: str) -> dict[int, int]:
+    """For each line (by its start offset), the median length of the non-empty lines around it.
+
+    A page mixes columns of different widths; a line is judged against its neighbours.
+    """
+    starts, lengths = [], []
+    pos = 0
+    for line in text.split("\n"):
+        starts.append(pos)
+        lengths.append(len(line.rstrip()) if line.strip() else 0)  # indentation counts: it takes column width
+        pos += len(line) + 1
+    out: dict[int, int] = {}
+    for k, st in enumerate(starts):
+        around = [n for j, n in enumerate(lengths[max(0, k - 5) : k + 6], max(0, k - 5)) if n and j != k]
+        out[st] = sorted(around)[len(around) // 2] if around else 0
+    return out
+
+
 def is_wrapped(text: str) -> bool:
     """True when the text looks hard-wrapped: many lines of about one length that end mid-sentence.
 
@@ -93,6 +111,7 @@ def clean(text: str, *, wrapped: bool | None = None) -> CleanText:
     """
     if wrapped is None:
         wrapped = is_wrapped(text)
+    widths = _local_widths(text) if wrapped else {}
     if _needs_t2s(text):
         text_for_view = to_simplified(text)
     else:
@@ -101,6 +120,7 @@ def clean(text: str, *, wrapped: bool | None = None) -> CleanText:
     offs: list[int] = []
     i, n = 0, len(text_for_view)
     line_start = 0  # index in *out* where the current cleaned line starts
+    last_nl = -1  # index in the original of the newline before the current line
     while i < n:
         ch = text_for_view[i]
         if ch in "\n\r\t \u3000\u00a0\f\v":
@@ -112,8 +132,15 @@ def clean(text: str, *, wrapped: bool | None = None) -> CleanText:
             prev = out[-1] if out else ""
             nxt = text_for_view[j] if j < n else ""
             if has_nl:
-                if wrapped and prev and nxt and _joinable(prev, nxt, "".join(out[line_start:])):
-                    pass  # a wrap inside a sentence: drop the break
+                orig_line = text_for_view[last_nl + 1 : i].rstrip()
+                next_nl = text_for_view.find("\n", j)
+                next_line = text_for_view[j : next_nl if next_nl >= 0 else n].strip()
+                # a wrapped line is about a column wide; a wider one is a headline, a shorter one ends a paragraph
+                width = widths.get(last_nl + 1, 0)
+                full = width - 4 <= len(orig_line) <= width + 3 or (len(orig_line.strip()) <= 2 and len(next_line) <= 2)
+                last_nl = text_for_view.rfind("\n", i, j)
+                if wrapped and full and prev and nxt and _joinable(prev, nxt, "".join(out[line_start:])):
+                    pass  # a wrap inside a sentence (a full-width line, or a vertical title): drop the break
                 elif out and out[-1] != "\n":
                     out.append("\n")
                     offs.append(i)

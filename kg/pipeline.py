@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from kg.models import Document, Entity, ExtractionResult, InputProblem, Triple, to_json_line
+from kg.models import Document, Entity, ExtractionResult, ReaderOptions, Triple, to_json_line
 
 
 def analyse(doc: Document) -> tuple[list[Entity], list[Triple]]:
@@ -43,25 +43,18 @@ def extract(
     paths: Sequence[Path],
     *,
     on_document: Callable[[Document], None] | None = None,
-    reader_options: object | None = None,
+    reader_options: ReaderOptions | None = None,
+    workers: int = 1,
 ) -> ExtractionResult:
     """Read every input path (files or folders) and extract from each document.
 
     Unreadable input never stops the run: it is reported in ``problems``.
+    With ``workers > 1`` documents are analysed in a process pool
+    (:mod:`kg.parallel`); the result is the same, in input order.
     """
-    from kg.reader import read_documents
+    from kg.parallel import extract as run
 
-    documents: list[Document] = []
-    problems: list[InputProblem] = []
-    for item in read_documents(paths, options=reader_options):
-        if isinstance(item, InputProblem):
-            problems.append(item)
-        else:
-            documents.append(item)
-    entities, triples = extract_documents(documents, on_document=on_document)
-    return ExtractionResult(
-        documents=tuple(documents), entities=tuple(entities), triples=tuple(triples), problems=tuple(problems)
-    )
+    return run(paths, workers=workers, reader_options=reader_options, on_document=on_document)
 
 
 def write_extraction(result: ExtractionResult, out_dir: Path) -> dict[str, Path]:

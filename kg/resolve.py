@@ -106,11 +106,13 @@ class ArticleContext:
         return None
 
     def union_at(self, level_char: str) -> str | None:
+        """The article's named union at the level of 省/市/区/县 (云峰县总工会 answers 县总工会)."""
+        for name in self.full_unions:
+            if name.endswith(level_char + "总工会"):
+                return name
         for name in self.full_unions:
             _, _, div = region_prefix(name)
-            if div is None:
-                continue
-            if name.endswith(level_char + "总工会") or (div.name.endswith(level_char)):
+            if div is not None and div.name.endswith(level_char):
                 return name
         return None
 
@@ -231,6 +233,9 @@ def _is_short_of(short: str, full: str) -> bool:
     return all(ch in it for ch in short) and len(short) >= 5
 
 
+_COMPANY_SUFFIX = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团公司|公司)$")
+
+
 def _merge_short_long(cands: list[Cand]) -> None:
     """A company named short and long is one entity: the long form is canonical.
 
@@ -242,9 +247,12 @@ def _merge_short_long(cands: list[Cand]) -> None:
     for c in cands:
         if c.type != "Enterprise":
             continue
+        core = _COMPANY_SUFFIX.sub("", c.name)
         for L in longs:
-            if L != c.name and L.startswith(c.name) and re.search(r"(有限公司|有限责任公司|股份有限公司|集团)$", L) \
-                    and not re.search(r"(公司|集团)$", c.name) and len(c.name) >= 2:
+            if L == c.name or len(core) < 2 or not re.search(r"(有限公司|有限责任公司|股份有限公司|集团)$", L):
+                continue
+            if (L.startswith(c.name) and not re.search(r"(公司|集团)$", c.name)) \
+                    or (c.name.endswith("公司") and _COMPANY_SUFFIX.sub("", L) == core and len(L) > len(c.name)):
                 renamed[c.name] = L
                 c.extra["alias"] = c.name
                 c.name = L
