@@ -116,45 +116,63 @@ def clean(text: str, *, wrapped: bool | None = None) -> CleanText:
         text_for_view = to_simplified(text)
     else:
         text_for_view = text
-    out: list[str] = []
+    out: list[str] = []  # chunks of the cleaned text
     offs: list[int] = []
-    i, n = 0, len(text_for_view)
-    line_start = 0  # index in *out* where the current cleaned line starts
+    size = 0  # characters in *out*
+    n = len(text_for_view)
+    line_start = 0  # offset in the cleaned text where the current cleaned line starts
     last_nl = -1  # index in the original of the newline before the current line
-    while i < n:
-        ch = text_for_view[i]
-        if ch in "\n\r\t \u3000\u00a0\f\v":
-            j = i
-            has_nl = False
-            while j < n and text_for_view[j] in "\n\r\t \u3000\u00a0\f\v":
-                has_nl = has_nl or text_for_view[j] == "\n"
-                j += 1
-            prev = out[-1] if out else ""
-            nxt = text_for_view[j] if j < n else ""
-            if has_nl:
-                orig_line = text_for_view[last_nl + 1 : i].rstrip()
-                next_nl = text_for_view.find("\n", j)
-                next_line = text_for_view[j : next_nl if next_nl >= 0 else n].strip()
-                # a wrapped line is about a column wide; a wider one is a headline, a shorter one ends a paragraph
-                width = widths.get(last_nl + 1, 0)
-                full = width - 4 <= len(orig_line) <= width + 3 or (len(orig_line.strip()) <= 2 and len(next_line) <= 2)
-                last_nl = text_for_view.rfind("\n", i, j)
-                if wrapped and full and prev and nxt and _joinable(prev, nxt, "".join(out[line_start:])):
-                    pass  # a wrap inside a sentence (a full-width line, or a vertical title): drop the break
-                elif out and out[-1] != "\n":
-                    out.append("\n")
-                    offs.append(i)
-                    line_start = len(out)
-            elif out and out[-1] not in " \n" and nxt:
-                out.append(" ")  # spaces separate bylines (“总工会 张国庆”): keep one
+    pos = 0
+    for m in _WS.finditer(text_for_view):
+        i, j = m.start(), m.end()
+        if i > pos:  # content between two white-space runs is copied as is
+            out.append(text_for_view[pos:i])
+            offs.extend(range(pos, i))
+            size += i - pos
+        pos = j
+        prev = out[-1][-1] if out else ""
+        nxt = text_for_view[j] if j < n else ""
+        if "\n" in m.group(0):
+            orig_line = text_for_view[last_nl + 1 : i].rstrip()
+            next_nl = text_for_view.find("\n", j)
+            next_line = text_for_view[j : next_nl if next_nl >= 0 else n].strip()
+            # a wrapped line is about a column wide; a wider one is a headline, a shorter one ends a paragraph
+            width = widths.get(last_nl + 1, 0)
+            full = width - 4 <= len(orig_line) <= width + 3 or (len(orig_line.strip()) <= 2 and len(next_line) <= 2)
+            last_nl = text_for_view.rfind("\n", i, j)
+            if wrapped and full and prev and nxt and _joinable(prev, nxt, _tail(out, size - line_start)):
+                pass  # a wrap inside a sentence (a full-width line, or a vertical title): drop the break
+            elif out and prev != "\n":
+                out.append("\n")
                 offs.append(i)
-            i = j
-            continue
-        out.append(ch)
-        offs.append(i)
-        i += 1
+                size += 1
+                line_start = size
+        elif out and prev not in " \n" and nxt:
+            out.append(" ")  # spaces separate bylines (“总工会 张国庆”): keep one
+            offs.append(i)
+            size += 1
+    if pos < n:
+        out.append(text_for_view[pos:])
+        offs.extend(range(pos, n))
     offs.append(len(text))
     return CleanText(text="".join(out), offsets=tuple(offs), wrapped=wrapped)
+
+
+_WS = re.compile(r"[\n\r\t \u3000\u00a0\f\v]+")
+
+
+def _tail(chunks: list[str], k: int) -> str:
+    """The last *k* characters of the joined chunks (the current cleaned line)."""
+    if k <= 0:
+        return ""
+    got: list[str] = []
+    need = k
+    for chunk in reversed(chunks):
+        got.append(chunk[-need:] if len(chunk) > need else chunk)
+        need -= len(got[-1])
+        if need <= 0:
+            break
+    return "".join(reversed(got))
 
 
 _KEEP_LINE = re.compile(r"(来源[:：]|责任编辑|版面编辑|校对[/／:：]|电话[:：])")

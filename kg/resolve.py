@@ -124,11 +124,7 @@ def dominant_divisions(text: str) -> dict[str, str]:
     '昆山市'
     """
     from kg.entities import _region_automaton  # full names
-    from kg.regions import divisions
-
     counts: dict[str, int] = {}
-    for d in divisions().values():
-        pass
     for _, name in _region_automaton().iter(text):
         counts[name] = counts.get(name, 0) + 1
     # short forms of divisions already seen in full
