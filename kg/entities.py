@@ -728,10 +728,12 @@ def person_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Ca
             b = b + 1 + len(nm)
 
     # 1. title or descriptor, then a name
+    titles = set(lex.titles)
     for m in _TITLE_RE.finditer(s):
         a = base + m.end()
         nm = _name_at(text, a, sent.end)
-        if nm and add(a, nm, m.group(0), "person:title"):
+        # a position title is strong evidence; a descriptor (职工, 代表) needs a name-like name
+        if nm and add(a, nm, m.group(0), "person:title", strict=m.group(0) not in titles):
             enum_after(a + len(nm), m.group(0))
     # 1a. a byline: “…总工会 张国庆” at the end of a line
     for m in re.finditer(r"(?<=[\u4e00-\u9fff]) ([\u4e00-\u9fff]{2,3})(?=\n|$)", s):

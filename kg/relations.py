@@ -86,8 +86,9 @@ def _bodies(cs: list[Cand]) -> list[Cand]:
 
 
 def _status(doc: Doc, sent: Sentence, upto: int) -> dict[str, str]:
+    """Planned when a marker (将, 拟, 计划, 下一步 …) stands before the verb in its sentence."""
     head = doc.text[sent.start : upto]
-    return {"status": "planned"} if _PLANNED.search(head[-12:]) else {}
+    return {"status": "planned"} if _PLANNED.search(head) else {}
 
 
 def rule_in_region(doc: Doc) -> list[RawTriple]:
