@@ -580,7 +580,7 @@ _GENERIC_PROGRAM_HEADS = ("行动", "活动")
 
 def _generic_program_tail(tail: str) -> str:
     """“求学圆梦”学历提升行动: a few words and a generic head after the quotes."""
-    m = re.match(r"([\u4e00-\u9fff]{2,6}?)(专项行动|行动|主题活动|系列活动|活动)(?![\u4e00-\u9fff])", tail)
+    m = re.match(r"([\u4e00-\u9fff]{2,6}?)(专项行动|行动|主题活动|系列活动|活动)(?!室|中心|站|家|阵地|场所|方案)", tail)
     return m.group(0) if m else ""
 
 

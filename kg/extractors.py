@@ -51,8 +51,9 @@ def run_extractors(doc: Document, rules: tuple[str, ...] = DEFAULT_RULES) -> tup
             (c for c in arts if c.type == "Organization" and not c.extra.get("context")), None
         )
     region_canon = _region_canon(cands)
+    known = frozenset(c.name for c in cands if c.type == "Region" and lookup(c.name))
     adoc = Doc(text=ct.text, sentences=sentences, cands=cands, by_sentence=by_sentence,
-               main_body=main_body, region_canon=region_canon)
+               main_body=main_body, region_canon=region_canon, known_divisions=known)
 
     onto = load_ontology()
     best: dict[tuple[str, str, str, str, str], RawTriple] = {}

@@ -530,6 +530,8 @@ class LoadReport(Frozen):
     seconds: float = 0.0
     #: the server's own update counters, summed over all batches
     counters: dict[str, int] = Field(default_factory=dict)
+    #: seconds spent in each step (documents, nodes, mentions, relationships)
+    stage_seconds: dict[str, float] = Field(default_factory=dict)
 
     @property
     def changed(self) -> bool:

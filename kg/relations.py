@@ -24,7 +24,7 @@ _PLANNED = re.compile(r"(将|拟|计划|力争|准备|下一步|今后|明年)")
 _ESTABLISH = re.compile(r"(成立|新建|建成|组建|挂牌|设立|建立|揭牌|创建|建设|打造)")
 _VISIT = re.compile(r"(走访|调研|深入|看望)")
 _SUPPORT_VERBS = re.compile(r"(送去|送来|送上|送出|提供|赠送|补贴|发放|慰问|帮助|帮扶|救助|资助|配送|解决|惠及)")
-_PARTNER = re.compile(r"(联合|携手|与|同)([^，。；]{2,30}?)(合作|共同|联合|携手|开展|举办|签订)")
+_PARTNER = re.compile(r"(联合|携手|会同|与|同)([^，。；]{2,30}?)(合作|共同|联合|携手|开展|举办|签订|制定|印发|召开|推出|启动|等单位|等部门)")
 _RUN = re.compile(r"(开展|实施|举办|启动|推出|发布|打造|推进|深化|组织|举行|承办|主办|做实|持续)")
 
 
@@ -49,6 +49,7 @@ class Doc:
     by_sentence: dict[int, list[Cand]]
     main_body: dict[int, Cand | None]  # article → the body the article is about
     region_canon: dict[str, str]  # deepest division name → fullest chain written in the document
+    known_divisions: frozenset[str] = frozenset()  # divisions the document names in full
 
 
 _HELP_CUE = re.compile(r"(为|向|给|慰问|帮助|帮扶|关爱|惠及|服务|资助|救助|补贴|赠送|送给|覆盖)$")
@@ -106,7 +107,7 @@ def rule_in_region(doc: Doc) -> list[RawTriple]:
                               sentence=c.sentence)
                 out.append(RawTriple(c, "IN_REGION", region, sent, "name:region", 0.85))
             continue
-        written, canon, div = region_prefix(c.name)
+        written, canon, div = region_prefix(c.name, doc.known_divisions)
         zone = _ZONE.match(c.name[len(written):]) if div is not None or _ZONE.match(c.name) else None
         if div is None and zone is None:
             continue
@@ -114,7 +115,7 @@ def rule_in_region(doc: Doc) -> list[RawTriple]:
             canon = doc.region_canon.get(div.name, canon)
         if zone is not None and len(written) + zone.end() < len(c.name):
             written = written + zone.group(0)
-            canon = canon + zone.group(0)
+            canon = written  # a zone is named as written (夷陵经济开发区, not 夷陵区经济开发区)
         if not canon or (c.name, canon) in seen:
             continue
         seen.add((c.name, canon))

@@ -20,7 +20,7 @@ _UNION_HEAD = re.compile(r"(总工会|工会联合会|联合工会|工会)$")
 
 
 @lru_cache(maxsize=65536)
-def region_prefix(name: str) -> tuple[str, str, Division | None]:
+def region_prefix(name: str, known: frozenset[str] = frozenset()) -> tuple[str, str, Division | None]:
     """Split a leading chain of divisions off a body name.
 
     Returns (written chain, canonical chain with suffixes restored, deepest division).
@@ -52,8 +52,9 @@ def region_prefix(name: str) -> tuple[str, str, Division | None]:
                 if not all(c.adcode.startswith(top.adcode[: 2 * top.level]) for c in cands):
                     continue
                 cands = (max(cands, key=lambda c: c.level),) if piece.endswith(("市", "区", "县")) else (top,)
-            if best is None and not piece.endswith(("省", "市", "区", "县", "州", "盟", "旗")) and min(c.level for c in cands) > 2:
-                continue  # a bare county short form (“温泉”) is too ambiguous on its own
+            if best is None and not piece.endswith(("省", "市", "区", "县", "州", "盟", "旗")) and min(c.level for c in cands) > 2 \
+                    and not any(c.name in known for c in cands):
+                continue  # a bare county short form (“温泉”) is too ambiguous, unless the article names it in full
             rest = name[pos + size :]
             if not piece.endswith(("省", "市", "区", "县", "州", "盟", "旗")) and rest[:1] and rest[0] in "路街巷道村镇乡湾湖山河江桥门港岛园":
                 continue  # “酒泉路街道”: a street named after a place, not the place
@@ -93,7 +94,14 @@ class ArticleContext:
                 self.divisions.append(div)
 
     def division_at(self, level_char: str) -> Division | None:
-        """The article's division at the level of 省/市/区/县 (from its main union)."""
+        """The article's division at the level of 省/市/区/县 (from its main union, else the one it is about)."""
+        found = self._division_at(level_char)
+        if found is None and self.dominant.get(level_char):
+            divs = lookup(self.dominant[level_char])
+            found = divs[0] if len(divs) == 1 else None
+        return found
+
+    def _division_at(self, level_char: str) -> Division | None:
         want = _LEVEL_CHAR[level_char]
         for d in self.divisions:
             for x in chain(d):

@@ -44,7 +44,7 @@ __all__ = [
     "wipe",
 ]
 
-DEFAULT_BATCH_SIZE = 2000
+DEFAULT_BATCH_SIZE = 5000
 
 #: progress(stage, rows_done, rows_total) after each batch; stages: documents, nodes, mentions, relationships
 Progress = Callable[[str, int, int], None]
@@ -221,13 +221,16 @@ class _Writer:
         self.done: dict[str, int] = {}
         self.counters: dict[str, int] = {k: 0 for k in _COUNTERS}
         self.batches = 0
+        self.seconds: dict[str, float] = {}
 
     def write(self, stage: str, query: LiteralString, rows: list[dict]) -> dict[str, int]:
+        started = time.perf_counter()
         if self.tx is not None:
             values, counters = _run(self.tx, query, rows)
         else:
             values, counters = self.session.execute_write(_run, query, rows)
         self.batches += 1
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - started
         for k, v in counters.items():
             self.counters[k] += v
         self.done[stage] = self.done.get(stage, 0) + len(rows)
@@ -400,6 +403,7 @@ def _load(driver: Any, plan: _Plan, *, uri: str, database: str | None, batch_siz
         batches=writer.batches,
         seconds=round(time.perf_counter() - started, 3),
         counters={} if dry_run else writer.counters,
+        stage_seconds={k: round(v, 3) for k, v in writer.seconds.items()},
     )
 
 
