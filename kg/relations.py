@@ -284,7 +284,23 @@ def rule_runs_supports(doc: Doc) -> list[RawTriple]:
             if subj is not None:
                 for o in objs:
                     out.append(RawTriple(subj, "VISITS", o, sent, "pattern:visits", conf - 0.05))
-        # PARTNERS_WITH
+        # PARTNERS_WITH: “A、B（还将）联合开展…” — co-subjects partner, and both run what follows
+        head_bodies = []
+        pos = sent.start
+        for c in _bodies(cs):
+            if c.start - pos > 2 or c.type not in ("Union", "Organization"):
+                break
+            head_bodies.append(c)
+            pos = c.end
+            if doc.text[pos : pos + 1] not in ("、", "和", "与"):
+                break
+            pos += 1
+        if len(head_bodies) >= 2 and re.match(r"[^，。]{0,8}?(联合|共同|携手)", doc.text[head_bodies[-1].end : sent.end]):
+            first = head_bodies[0]
+            for other in head_bodies[1:]:
+                out.append(RawTriple(first, "PARTNERS_WITH", other, sent, "pattern:partners", 0.75))
+                for prog in programs:
+                    out.append(RawTriple(other, "RUNS", prog, sent, "pattern:runs", 0.75, _status(doc, sent, prog.start)))
         for pm in _PARTNER.finditer(sent.text):
             a, b = sent.start + pm.start(2), sent.start + pm.end(2)
             objs = [c for c in cs if c.type in BODY and a <= c.start and c.end <= b and not c.extra.get("inside")]
