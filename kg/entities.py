@@ -143,17 +143,23 @@ def _is_stop(tok: Token) -> bool:
 
 def _left_extend(tokens: list[Token], head_start: int, limit: int = 22) -> int:
     """Start offset of the name whose head begins at *head_start*: walk left over name-like tokens."""
-    idx = None
-    for i, tk in enumerate(tokens):
-        if tk.end == head_start:
-            idx = i
-            break
-        if tk.start < head_start < tk.end:
-            # the head starts inside a token: split there (the token's left part is name-like)
-            return _left_extend_from(tokens, i - 1, tk.start, head_start, limit)
-    if idx is None:
+    # the token that ends at, or contains, head_start (tokens are sorted and contiguous)
+    lo, hi = 0, len(tokens)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if tokens[mid].end < head_start:
+            lo = mid + 1
+        else:
+            hi = mid
+    if lo == len(tokens):
         return head_start
-    return _left_extend_from(tokens, idx, tokens[idx].end, head_start, limit)
+    tk = tokens[lo]
+    if tk.end == head_start:
+        return _left_extend_from(tokens, lo, tk.end, head_start, limit)
+    if tk.start < head_start < tk.end:
+        # the head starts inside a token: split there (the token's left part is name-like)
+        return _left_extend_from(tokens, lo - 1, tk.start, head_start, limit)
+    return head_start
 
 
 def _left_extend_from(tokens: list[Token], idx: int, cur: int, head_start: int, limit: int) -> int:

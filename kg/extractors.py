@@ -38,7 +38,7 @@ def run_extractors(doc: Document, rules: tuple[str, ...] = DEFAULT_RULES) -> tup
     cands = [c for c in cands if not c.extra.get("drop")]
 
     by_sentence: dict[int, list[Cand]] = {}
-    for c in cands:
+    for c in sorted(cands, key=lambda c: c.start):
         by_sentence.setdefault(c.sentence, []).append(c)
     main_body: dict[int, Cand | None] = {}
     for s in sentences:
