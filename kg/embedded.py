@@ -70,6 +70,7 @@ MARKER_FILE = "kg-embedded.json"
 # string_split drops empty pieces). The separator is removed from the data.
 _SEP = "\x1f"
 _BUILD_BUFFER_POOL = 2 << 30  # bytes; address space, only used as pages are written
+_CHECKPOINT_ROWS = 1_000_000  # a build checkpoints after about this many loaded rows
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 _NODE_COLUMNS = (
@@ -186,7 +187,9 @@ def _write_csv(path: Path, rows: Iterable[Iterable[Any]]) -> int:
     return n
 
 
-def _copy_statement(table: str, columns: tuple[tuple[str, str], ...], path: Path, *, endpoints: tuple[str, str] | None) -> str:
+def _copy_statement(
+    table: str, columns: tuple[tuple[str, str], ...], path: Path, *, endpoints: tuple[str, str] | None
+) -> str:
     """``COPY table FROM (LOAD ... RETURN ...)`` for a staged CSV (names from the ontology only)."""
     load_cols = []
     exprs = []
@@ -249,7 +252,9 @@ def _connection(db_path: Path, *, read_only: bool) -> Iterator[Any]:
                 f"{db_path.parent}: the embedded database is open in another process; "
                 "close that kg command and retry"
             ) from exc
-        raise IncompatibleStore(f"{db_path.parent}: cannot open the embedded database ({msg}); rebuild with `kg build`") from exc
+        raise IncompatibleStore(
+            f"{db_path.parent}: cannot open the embedded database ({msg}); rebuild with `kg build`"
+        ) from exc
     try:
         yield conn
     finally:
@@ -282,7 +287,8 @@ def build_embedded(graph: GraphData, db_dir: Path) -> EmbeddedBuildReport:
         raise OutputError(f"cannot write {db_dir}: {exc.strerror}; choose a writable folder") from exc
     try:
         counts = _load(graph, tmp, onto)
-        (tmp / MARKER_FILE).write_text(json.dumps(_marker(onto) | counts, ensure_ascii=False, indent=1), encoding="utf-8")
+        marker = json.dumps(_marker(onto) | counts, ensure_ascii=False, indent=1)
+        (tmp / MARKER_FILE).write_text(marker, encoding="utf-8")
         old = None
         if db_dir.exists():
             old = db_dir.parent / f".{db_dir.name}.old-{os.getpid()}"
@@ -319,7 +325,7 @@ def _load(graph: GraphData, folder: Path, onto: Ontology) -> dict[str, int]:
     stage.mkdir()
     keys = {(n.type, n.name) for n in graph.nodes if n.type in onto.types}
     rel_columns = _rel_columns(onto)
-    statements: list[str] = []
+    statements: list[tuple[str, int]] = []  # (COPY statement, rows it loads)
 
     by_type: dict[str, list[tuple]] = {}
     for n in graph.nodes:
@@ -330,15 +336,14 @@ def _load(graph: GraphData, folder: Path, onto: Ontology) -> dict[str, int]:
             )
     for t, rows in by_type.items():
         path = stage / f"node_{t}.csv"
-        _write_csv(path, rows)
-        statements.append(_copy_statement(t, _NODE_COLUMNS, path, endpoints=None))
+        statements.append((_copy_statement(t, _NODE_COLUMNS, path, endpoints=None), _write_csv(path, rows)))
 
     docs = {d.doc_id: d for d in graph.documents}
     if docs:
         path = stage / "documents.csv"
-        _write_csv(path, ((_str(d.doc_id), _str(d.title), _str(d.date), _str(d.source), _str(d.path))
-                          for d in docs.values()))
-        statements.append(_copy_statement("Document", _DOC_COLUMNS, path, endpoints=None))
+        n = _write_csv(path, ((_str(d.doc_id), _str(d.title), _str(d.date), _str(d.source), _str(d.path))
+                              for d in docs.values()))
+        statements.append((_copy_statement("Document", _DOC_COLUMNS, path, endpoints=None), n))
 
     groups: dict[tuple[str, str, str], list[tuple]] = {}
     skipped = 0
@@ -363,8 +368,9 @@ def _load(graph: GraphData, folder: Path, onto: Ontology) -> dict[str, int]:
     n_rels = 0
     for (p, st, ot), rows in sorted(groups.items()):
         path = stage / f"rel_{p}_{st}_{ot}.csv"
-        n_rels += _write_csv(path, rows)
-        statements.append(_copy_statement(p, rel_columns, path, endpoints=(st, ot)))
+        n = _write_csv(path, rows)
+        n_rels += n
+        statements.append((_copy_statement(p, rel_columns, path, endpoints=(st, ot)), n))
 
     mention_groups: dict[str, list[tuple]] = {}
     for m in graph.mentions:
@@ -373,13 +379,19 @@ def _load(graph: GraphData, folder: Path, onto: Ontology) -> dict[str, int]:
     n_mentions = 0
     for t, rows in sorted(mention_groups.items()):
         path = stage / f"mentioned_{t}.csv"
-        n_mentions += _write_csv(path, rows)
-        statements.append(_copy_statement("MENTIONED_IN", _MENTION_COLUMNS, path, endpoints=(t, "Document")))
+        n = _write_csv(path, rows)
+        n_mentions += n
+        statements.append((_copy_statement("MENTIONED_IN", _MENTION_COLUMNS, path, endpoints=(t, "Document")), n))
 
     with _connection(folder / DB_FILE, read_only=False) as conn:
-        for stmt in [*schema_statements(onto), *statements]:
+        since_checkpoint = 0
+        for stmt, rows in [*((ddl, 0) for ddl in schema_statements(onto)), *statements]:
             try:
                 conn.execute(stmt)
+                since_checkpoint += rows
+                if since_checkpoint >= _CHECKPOINT_ROWS:  # keeps the buffer pool from filling up
+                    conn.execute("CHECKPOINT")
+                    since_checkpoint = 0
             except RuntimeError as exc:
                 raise StoreError(f"embedded load failed ({str(exc).splitlines()[0]}); report this as a bug") from exc
         conn.execute("CHECKPOINT")

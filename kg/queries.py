@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import QueryError
-from kg.models import QueryParam, SavedQuery
+from kg.models import QueryParam, QueryRows, SavedQuery
 from kg.resources import data_dir
 
 __all__ = [
@@ -36,6 +36,9 @@ __all__ = [
     "list_queries",
     "load_queries",
     "parse_query_file",
+    "params_from_graph",
+    "run_on_neo4j",
+    "bench_queries",
 ]
 
 #: Engines a query variant may be written for (``<name>.<engine>.cypher``).
@@ -72,7 +75,7 @@ def _literal(value: str, type_: str, *, where: str) -> Any:
     try:
         return _coerce(value, type_)
     except ValueError:
-        raise QueryError(f"{where}: {value!r} is not a {type_}; fix the query header") from None
+        raise QueryError(f"{where}: {value!r} is not {_a(type_)}; fix the query header") from None
 
 
 def _parse_param(spec: str, *, where: str) -> QueryParam:
@@ -219,6 +222,10 @@ def _coerce(value: str, type_: str) -> Any:
     raise ValueError(type_)
 
 
+def _a(type_: str) -> str:
+    return f"an {type_}" if type_[0] in "aeiou" else f"a {type_}"
+
+
 def _usage(query: SavedQuery, p: QueryParam) -> str:
     example = p.example or {"string": "text", "int": "1", "float": "0.5", "bool": "true"}[p.type]
     return f"--param {p.name}={example}"
@@ -237,7 +244,7 @@ def coerce_params(query: SavedQuery, raw: Mapping[str, str]) -> dict[str, Any]:
             out[key] = _coerce(value, p.type)
         except ValueError:
             raise QueryError(
-                f"query {query.name}: parameter {key} must be a {p.type}, got {value!r}; "
+                f"query {query.name}: parameter {key} must be {_a(p.type)}, got {value!r}; "
                 f"pass e.g. {_usage(query, p)}"
             ) from None
     return bind_params(query, out)
@@ -273,7 +280,7 @@ def bind_params(query: SavedQuery, params: Mapping[str, Any] | None = None) -> d
         }[p.type]
         if not ok:
             raise QueryError(
-                f"query {query.name}: parameter {p.name} must be a {p.type}, got {type(value).__name__} "
+                f"query {query.name}: parameter {p.name} must be {_a(p.type)}, got {type(value).__name__} "
                 f"{value!r}; pass e.g. {_usage(query, p)}"
             )
         if p.type == "float":
@@ -289,39 +296,18 @@ def bind_params(query: SavedQuery, params: Mapping[str, Any] | None = None) -> d
 # --------------------------------------------------------------------------- Neo4j
 
 
-def neo4j_driver(uri: str, user: str, password: str) -> Any:
-    """A verified Neo4j driver (used when ``kg.store_neo4j`` is not there to connect)."""
-    from kg.errors import ConnectionFailed
-
-    try:
-        import neo4j
-        from neo4j.exceptions import AuthError, ConfigurationError, ServiceUnavailable
-    except ImportError as exc:  # pragma: no cover - a declared dependency
-        raise ConnectionFailed("the neo4j driver is missing; run pip install -e .") from exc
-    try:
-        driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
-        driver.verify_connectivity()
-    except AuthError:
-        raise ConnectionFailed(f"Neo4j at {uri} refused user {user!r}; check --user/--password (NEO4J_PASSWORD)") from None
-    except (ServiceUnavailable, ConfigurationError, ValueError, OSError) as exc:
-        raise ConnectionFailed(
-            f"no Neo4j answers at {uri} ({exc}); start one or pass --uri, or query the embedded database with --db DIR"
-        ) from None
-    return driver
-
-
-def run_on_neo4j(driver: Any, query: SavedQuery, params: Mapping[str, Any] | None = None, *,
-                 database: str | None = None) -> "QueryRows":
+def run_on_neo4j(
+    driver: Any, query: SavedQuery, params: Mapping[str, Any] | None = None, *, database: str | None = None
+) -> QueryRows:
     """Run a saved query on Neo4j (read transaction); rows as on the embedded database."""
     from neo4j import RoutingControl
     from neo4j.exceptions import Neo4jError, ServiceUnavailable
 
     from kg.errors import ConnectionFailed, StoreError
-    from kg.models import QueryRows
 
     bound = bind_params(query, params)
     try:
-        records, summary, keys = driver.execute_query(
+        records, _summary, keys = driver.execute_query(
             query.text_for("neo4j"), bound, database_=database, routing_=RoutingControl.READ
         )
     except ServiceUnavailable as exc:
@@ -335,84 +321,12 @@ def run_on_neo4j(driver: Any, query: SavedQuery, params: Mapping[str, Any] | Non
 # --------------------------------------------------------------------------- benchmark
 
 
-def _fallback_synthetic_graph(n_rels: int, *, seed: int = 0) -> Any:
-    """A generated graph of about *n_rels* relationships (used until ``kg.synth`` exists).
+def params_from_graph(graph: Any) -> dict[str, dict[str, Any]]:
+    """Parameters for the saved queries that take some, picked from *graph* itself.
 
-    Shapes follow the corpus: unions in regions under parent unions, programs
-    run in several regions, support with program attrs, facilities at
-    companies with founders and leaders, people in positions, awards.
+    The entities are those of the middle SUPPORTS relationship (with the skewed
+    degrees of real news, often a busy body) and the first region's city.
     """
-    import random
-
-    from kg.models import (Document, EntityRef, EvidenceRecord, GraphData, MentionRecord, NodeRecord,
-                           RelRecord)
-
-    rnd = random.Random(seed)
-    k = max(1, n_rels // 100)
-    counts = {"Region": max(5, k // 2), "Union": 5 * k, "Enterprise": 10 * k, "Organization": 2 * k,
-              "Person": 5 * k, "Program": k, "Facility": 3 * k, "Award": max(5, k // 5), "Group": 20}
-    nodes: dict[str, list[NodeRecord]] = {}
-    for t, n in counts.items():
-        nodes[t] = []
-        for i in range(n):
-            extra = {}
-            if t == "Region":
-                extra = {"province": f"合成{i % 7}省", "city": f"合成{i % 31}市", "district": f"合成{i}区"}
-            nodes[t].append(NodeRecord(type=t, name=f"合成{t}{i}", aliases=(f"别名{t}{i}",), **extra))
-    docs = [Document(doc_id=f"syn{i:06d}", text="", title=f"合成文章{i}", date=f"2025-{1 + i % 12:02d}-01")
-            for i in range(max(1, n_rels // 20))]
-    rels: dict[tuple, RelRecord] = {}
-
-    def add(p: str, s: NodeRecord, o: NodeRecord, attrs: dict[str, str] | None = None) -> None:
-        key = (s.type, s.name, p, o.type, o.name)
-        if key in rels:
-            return
-        ev = tuple(
-            EvidenceRecord(doc_id=rnd.choice(docs).doc_id, sentence=f"{s.name}{p}{o.name}。", start=j * 10,
-                           end=j * 10 + 9, extractor="synthetic", confidence=0.9)
-            for j in range(rnd.choice((1, 1, 1, 2)))
-        )
-        rels[key] = RelRecord(subject=s.ref, predicate=p, object=o.ref, confidence=0.9,
-                              attrs=attrs or {}, evidence=ev)
-
-    pick = lambda t: rnd.choice(nodes[t])  # noqa: E731
-    bodies = ("Union", "Union", "Union", "Organization", "Enterprise")
-    for t in ("Union", "Organization", "Enterprise"):
-        for n in nodes[t]:
-            add("IN_REGION", n, pick("Region"))
-    for n in nodes["Union"]:
-        add("PART_OF", n, pick("Union"))
-    for f in nodes["Facility"]:
-        add("LOCATED_AT", f, pick("Enterprise"))
-        add("ESTABLISHES", pick("Union"), f)
-        add("LEADS", pick("Person"), f)
-    for p in nodes["Person"]:
-        add("HOLDS_POSITION", p, pick(rnd.choice(bodies)), {"title": rnd.choice(("主席", "副主席", "经理"))})
-    for g in nodes["Program"]:
-        for _ in range(rnd.randint(1, 6)):
-            add("RUNS", pick("Union"), g)
-    while len(rels) < n_rels:
-        r = rnd.random()
-        if r < 0.55:
-            prog = pick("Program").name if rnd.random() < 0.5 else None
-            obj = pick(rnd.choice(("Enterprise", "Enterprise", "Group", "Person", "Facility")))
-            add("SUPPORTS", pick(rnd.choice(bodies[:4])), obj, {"program": prog} if prog else None)
-        elif r < 0.75:
-            add("VISITS", pick(rnd.choice(("Union", "Person"))), pick("Enterprise"))
-        elif r < 0.85:
-            add("PARTNERS_WITH", pick(rnd.choice(bodies)), pick(rnd.choice(bodies)))
-        elif r < 0.95:
-            add("AWARDED", pick(rnd.choice(("Union", "Enterprise", "Facility", "Person"))), pick("Award"))
-        else:
-            add("RUNS", pick(rnd.choice(bodies)), pick("Program"))
-    mentions = [MentionRecord(type=n.type, name=n.name, doc_id=rnd.choice(docs).doc_id, mentions=1)
-                for ns in nodes.values() for n in ns]
-    return GraphData(documents=tuple(docs), nodes=tuple(n for ns in nodes.values() for n in ns),
-                     mentions=tuple(mentions), rels=tuple(rels.values()))
-
-
-def _bench_params(graph: Any) -> dict[str, dict[str, Any]]:
-    """Parameters for every saved query, taken from the graph itself (typical, not extreme, entities)."""
     supports = [r for r in graph.rels if r.predicate == "SUPPORTS"] or list(graph.rels)
     rel = supports[len(supports) // 2] if supports else None
     region = next((n for n in graph.nodes if n.type == "Region"), None)
@@ -436,14 +350,16 @@ def bench_queries(
     seed: int = 0,
     neo4j: Any = None,
     database: str | None = None,
+    wipe_neo4j: bool = False,
     on_note: Any = None,
 ) -> dict[str, Any]:
     """Generate a graph, load it into the embedded database (and Neo4j), time every saved query.
 
     *neo4j* is a callable returning a driver (or None to skip Neo4j). Neo4j is
-    only used when its database is empty, so a benchmark never mixes its
-    synthetic graph into real data. Returns ``{"summary": [...], "columns":
-    [...], "rows": [...]}``; nothing here asserts a time.
+    only used when its database is empty (or *wipe_neo4j* empties it first,
+    and again afterwards), so a benchmark never mixes its synthetic graph into
+    real data. Returns ``{"summary": [...], "columns": [...], "rows": [...]}``;
+    nothing here asserts a time.
     """
     import statistics
     import tempfile
@@ -451,18 +367,14 @@ def bench_queries(
     from pathlib import Path as _Path
 
     from kg.embedded import build_embedded, open_embedded, run_saved
+    from kg.synth import synthetic_graph
 
     note = on_note or (lambda _m: None)
-    try:
-        from kg.synth import synthetic_graph  # type: ignore[import-not-found]
-        source = "kg.synth.synthetic_graph"
-    except ImportError:
-        synthetic_graph = _fallback_synthetic_graph
-        source = "kg.queries._fallback_synthetic_graph (kg.synth not available)"
+    source = "kg.synth.synthetic_graph"
     t0 = time.perf_counter()
     graph = synthetic_graph(n_rels, seed=seed)
     gen_s = time.perf_counter() - t0
-    params = _bench_params(graph)
+    params = params_from_graph(graph)
     saved = list_queries()
     summary = [f"graph: {len(graph.nodes)} nodes, {len(graph.rels)} relationships, "
                f"{len(graph.documents)} documents from {source} in {gen_s:.1f} s"]
@@ -478,10 +390,11 @@ def bench_queries(
 
     results: dict[str, dict[str, Any]] = {q.name: {"query": q.name} for q in saved}
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
+        note(f"{summary[0]}; building the embedded database …")
         report = build_embedded(graph, _Path(tmp) / "graph.db")
-        summary.append(f"embedded load (ladybug): {report.seconds:.2f} s "
-                       f"({report.relationships / max(report.seconds, 1e-9):,.0f} relationships/s)")
-        note(summary[-1])
+        summary.append(f"embedded load (ladybug): {report.seconds:.2f} s for {report.relationships} relationships "
+                       f"and {report.mentions} MENTIONED_IN links")
+        note("timing the saved queries on the embedded database …")
         with open_embedded(_Path(tmp) / "graph.db") as db:
             for q in saved:
                 p = params.get(q.name, {})
@@ -489,20 +402,16 @@ def bench_queries(
                 results[q.name]["rows"] = len(rows)
                 results[q.name]["embedded_p50_ms"] = round(p50(lambda q=q, p=p: run_saved(db, q, p)), 2)
     if neo4j is not None:
-        _bench_neo4j(neo4j, graph, saved, params, results, summary, p50, database=database, note=note)
+        _bench_neo4j(neo4j, graph, saved, params, results, summary, p50, database=database, note=note,
+                     wipe_neo4j=wipe_neo4j)
     columns = ["query", "rows", "embedded_p50_ms"]
     if any("neo4j_p50_ms" in r for r in results.values()):
         columns += ["neo4j_p50_ms", "neo4j_rows"]
     return {"summary": summary, "columns": columns, "rows": [results[q.name] for q in saved]}
 
 
-def _internal(name: str) -> SavedQuery:
-    """A helper query of ``queries/internal/`` (not a saved query users run)."""
-    return parse_query_file(data_dir("queries") / "internal" / f"{name}.cypher")
-
-
 def _bench_neo4j(make_driver: Any, graph: Any, saved: list[SavedQuery], params: dict, results: dict,
-                 summary: list[str], p50: Any, *, database: str | None, note: Any) -> None:
+                 summary: list[str], p50: Any, *, database: str | None, note: Any, wipe_neo4j: bool) -> None:
     import time
 
     from kg.errors import KgError
@@ -513,26 +422,27 @@ def _bench_neo4j(make_driver: Any, graph: Any, saved: list[SavedQuery], params: 
         summary.append(f"Neo4j skipped: {exc}")
         return
     try:
-        try:
-            from kg.store_neo4j import load_graph  # type: ignore[import-not-found]
-        except ImportError:
-            summary.append("Neo4j skipped: kg.store_neo4j.load_graph is not available yet")
+        from kg.store_neo4j import count_graph, load_graph, wipe
+
+        if wipe_neo4j:
+            wipe(driver, database=database)
+        nodes, _ = count_graph(driver, database=database)
+        if nodes:
+            summary.append(f"Neo4j skipped: its database holds {nodes} nodes; benchmark on a scratch "
+                           "server and pass --wipe-neo4j to empty it first")
             return
-        rows = run_on_neo4j(driver, _internal("count_nodes"), {}, database=database).rows
-        if rows and rows[0]["nodes"]:
-            summary.append(f"Neo4j skipped: its database holds {rows[0]['nodes']} nodes; "
-                           "benchmark on an empty database (e.g. a fresh `kg neo4j` server)")
-            return
+        note("loading Neo4j with kg.store_neo4j.load_graph …")
         t = time.perf_counter()
-        load_graph(driver, graph, database=database) if database else load_graph(driver, graph)
+        load_graph(driver, graph, database=database)
         secs = time.perf_counter() - t
-        summary.append(f"Neo4j load (kg.store_neo4j.load_graph): {secs:.2f} s "
-                       f"({len(graph.rels) / max(secs, 1e-9):,.0f} relationships/s)")
-        note(summary[-1])
+        summary.append(f"Neo4j load (kg.store_neo4j.load_graph): {secs:.2f} s for the same graph")
+        note("timing the saved queries on Neo4j …")
         for q in saved:
             p = params.get(q.name, {})
             results[q.name]["neo4j_rows"] = len(run_on_neo4j(driver, q, p, database=database).rows)
             results[q.name]["neo4j_p50_ms"] = round(
                 p50(lambda q=q, p=p: run_on_neo4j(driver, q, p, database=database)), 2)
+        if wipe_neo4j:  # leave the scratch server as empty as we found it
+            wipe(driver, database=database)
     finally:
         driver.close()

@@ -1,9 +1,245 @@
-"""CLI commands of this group (to be filled by its owner)."""
+"""``kg queries``, ``kg query NAME`` and ``kg bench queries``.
+
+stdout carries the rows (table, JSON or CSV, Chinese kept readable); stderr
+carries messages for people. Exit codes: 1 operational error (no database, no
+server), 2 usage error (unknown query, missing or wrong-typed parameter).
+"""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+
+from kg.cli.common import err, fail
+from kg.errors import ConnectionFailed, KgError, QueryError
+from kg.models import QueryRows, SavedQuery
+
+DEFAULT_URI = "bolt://127.0.0.1:7687"
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _cell(value: Any) -> str:
+    """A value as text for tables and CSV: lists joined with ' | ', null as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return " | ".join(_cell(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def render_rows(result: QueryRows, fmt: Format) -> str:
+    """The rows as JSON (a list of objects) or CSV (header + rows)."""
+    if fmt is Format.json:
+        return json.dumps([dict(r) for r in result.rows], ensure_ascii=False, indent=1, default=str)
+    if fmt is Format.csv:
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(result.columns)
+        for r in result.rows:
+            w.writerow([_cell(r.get(c)) for c in result.columns])
+        return buf.getvalue().rstrip("\n")
+    return ""  # tables are printed by print_rows (rich needs the real console)
+
+
+def print_rows(result: QueryRows, fmt: Format) -> None:
+    """Write the rows to stdout; a table goes through rich, which measures CJK as two cells."""
+    if fmt is not Format.table:
+        typer.echo(render_rows(result, fmt))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(header_style="bold")
+    for c in result.columns:
+        table.add_column(c, overflow="fold")
+    for r in result.rows:
+        table.add_row(*(_cell(r.get(c)) for c in result.columns))
+    # On a terminal rich folds cells to its width; into a pipe or file a table
+    # keeps its natural width instead of being folded at 80 columns.
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console = Console(highlight=False, width=100_000)
+    console.print(table, crop=False)
+
+
+# --------------------------------------------------------------------------- engines
+
+
+def _parse_params(raw: list[str] | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in raw or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise QueryError(f"--param {item!r} is not KEY=VALUE; write e.g. --param region=岳阳市")
+        out[key.strip()] = value
+    return out
+
+
+def _resolve_db(db: Path) -> Path:
+    from kg.embedded import MARKER_FILE
+
+    if (db / MARKER_FILE).is_file() or not db.is_dir():
+        return db
+    inside = [p for p in sorted(db.iterdir()) if (p / MARKER_FILE).is_file()]
+    return inside[0] if len(inside) == 1 else db
+
+
+def _run_embedded(db_dir: Path, query: SavedQuery, params: dict[str, Any]) -> QueryRows:
+    from kg.embedded import open_embedded, run_saved
+
+    with open_embedded(_resolve_db(db_dir)) as db:
+        return run_saved(db, query, params)
+
+
+def _neo4j_driver(uri: str, user: str, password: str) -> Any:
+    from kg.store_neo4j import connect
+
+    return connect(uri, user, password)
+
+
+def _run_neo4j(
+    uri: str, user: str, password: str, database: str | None, query: SavedQuery, params: dict[str, Any]
+) -> QueryRows:
+    from kg.queries import run_on_neo4j
+
+    driver = _neo4j_driver(uri, user, password)
+    try:
+        return run_on_neo4j(driver, query, params, database=database)
+    finally:
+        driver.close()
+
+
+# --------------------------------------------------------------------------- commands
+
+DbOpt = Annotated[
+    Path | None,
+    typer.Option("--db", help="Embedded database: the --out folder of `kg build` (or its graph.db). "
+                 "Without --db the query runs on Neo4j."),
+]
+UriOpt = Annotated[str, typer.Option("--uri", envvar="NEO4J_URI", help="Neo4j Bolt URI.")]
+UserOpt = Annotated[str, typer.Option("--user", envvar="NEO4J_USER", help="Neo4j user.")]
+PasswordOpt = Annotated[
+    str, typer.Option("--password", envvar="NEO4J_PASSWORD", help="Neo4j password.", show_default=False)
+]
+DatabaseOpt = Annotated[str | None, typer.Option("--database", envvar="NEO4J_DATABASE", help="Neo4j database name.")]
+
+
+def queries_command(
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="table or json.")] = Format.table,
+) -> None:
+    """List the saved queries with their descriptions and parameters."""
+    from kg.queries import list_queries
+
+    try:
+        saved = list_queries()
+    except KgError as exc:
+        raise fail(str(exc)) from None
+    if fmt is Format.json:
+        typer.echo(json.dumps(
+            [{"name": q.name, "description": q.description,
+              "params": [p.model_dump() for p in q.params],
+              "engine_variants": sorted(q.variants)} for q in saved],
+            ensure_ascii=False, indent=1,
+        ))
+        return
+    rows = []
+    for q in saved:
+        params = "; ".join(
+            f"{p.name}: {p.type}{'' if p.required else ' (optional)'}"
+            + (f", e.g. {p.example}" if p.example else "")
+            for p in q.params
+        )
+        rows.append({"name": q.name, "parameters": params, "description": q.description})
+    result = QueryRows(columns=("name", "parameters", "description"), rows=tuple(rows))
+    print_rows(result, fmt)
+
+
+def query_command(
+    name: Annotated[str, typer.Argument(help="Saved query name (see `kg queries`).")],
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="KEY=VALUE, repeatable.")] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="table, json or csv.")] = Format.table,
+    db: DbOpt = None,
+    uri: UriOpt = DEFAULT_URI,
+    user: UserOpt = "neo4j",
+    password: PasswordOpt = "",
+    database: DatabaseOpt = None,
+) -> None:
+    """Run a saved query on the embedded database (--db) or on Neo4j; rows go to stdout."""
+    from kg.queries import coerce_params, get_query
+
+    try:
+        query = get_query(name)
+        params = coerce_params(query, _parse_params(param))
+    except QueryError as exc:
+        raise fail(str(exc), code=2) from None
+    try:
+        if db is not None:
+            result = _run_embedded(db, query, params)
+        else:
+            result = _run_neo4j(uri, user, password, database, query, params)
+    except QueryError as exc:
+        raise fail(str(exc), code=2) from None
+    except ConnectionFailed as exc:
+        raise fail(f"{exc}; or run the query on the embedded database with --db DIR") from None
+    except KgError as exc:
+        raise fail(str(exc)) from None
+    print_rows(result, fmt)
+    err.print(f"{len(result.rows)} row(s)", style="dim")
+
+
+def bench_queries_command(
+    rels: Annotated[int, typer.Option("--rels", help="Relationships in the generated graph.")] = 100_000,
+    repeat: Annotated[int, typer.Option("--repeat", help="Runs per query for the p50.")] = 15,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    neo4j: Annotated[
+        bool, typer.Option("--neo4j/--no-neo4j", help="Also load and time Neo4j when one answers.")
+    ] = True,
+    wipe_neo4j: Annotated[
+        bool, typer.Option("--wipe-neo4j", help="Empty the Neo4j database before and after (scratch servers only!).")
+    ] = False,
+    uri: UriOpt = DEFAULT_URI,
+    user: UserOpt = "neo4j",
+    password: PasswordOpt = "",
+    database: DatabaseOpt = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="table, json or csv.")] = Format.table,
+) -> None:
+    """Embedded load time and the p50 of every saved query on a generated graph, next to Neo4j's."""
+    from kg.queries import bench_queries
+
+    def neo4j_driver() -> Any:
+        return _neo4j_driver(uri, user, password)
+
+    try:
+        report = bench_queries(
+            n_rels=rels, repeat=repeat, seed=seed,
+            neo4j=neo4j_driver if neo4j else None, database=database, wipe_neo4j=wipe_neo4j,
+            on_note=lambda m: err.print(m, style="dim", markup=False),
+        )
+    except KgError as exc:
+        raise fail(str(exc)) from None
+    for line in report["summary"]:
+        err.print(line, markup=False)
+    print_rows(QueryRows(columns=tuple(report["columns"]), rows=tuple(report["rows"])), fmt)
 
 
 def register(app: typer.Typer, bench_app: typer.Typer) -> None:
     """Add this module's commands to the app."""
+    app.command("queries")(queries_command)
+    app.command("query")(query_command)
+    bench_app.command("queries")(bench_queries_command)

@@ -1,0 +1,17 @@
+// name: program_inventory
+// description: Program inventory by region: one row per program and organiser, with the organiser's regions (names, provinces, cities, districts), its beneficiaries under that program and the evidence.
+// Regions come from the organiser's IN_REGION links; an organiser without one
+// has empty region lists. Beneficiaries are what the organiser SUPPORTS with
+// attr program = this program.
+MATCH (o)-[r:RUNS]->(p:Program)
+OPTIONAL MATCH (o)-[:IN_REGION]->(g:Region)
+WITH p, o, r,
+     collect(DISTINCT g.name) AS regions, collect(DISTINCT g.province) AS provinces,
+     collect(DISTINCT g.city) AS cities, collect(DISTINCT g.district) AS districts
+OPTIONAL MATCH (o)-[s:SUPPORTS]->(b)
+WHERE s.program = p.name
+WITH p, o, r, regions, provinces, cities, districts, collect(DISTINCT b.name) AS beneficiaries
+RETURN p.name AS program, o.name AS organiser, o.type AS organiser_type,
+       regions, provinces, cities, districts, beneficiaries,
+       r.evidence_count AS evidence_count, r.ev_doc_ids AS doc_ids, r.ev_sentences AS evidence
+ORDER BY program, organiser
