@@ -183,12 +183,26 @@ def _left_extend_from(tokens: list[Token], idx: int, cur: int, head_start: int, 
     return start
 
 
+_BRACKET = re.compile(r"[（(]([\u4e00-\u9fff]{2,6})[）)]$")
+
+
+def _over_bracket(text: str, tokens: list[Token], start: int, head_start: int) -> int:
+    """Extend a name over a bracketed place: 风帆（扬州）有限责任公司, 瑞丰（宁川）电子科技有限公司."""
+    m = _BRACKET.search(text, max(0, start - 9), start)
+    if m is None or m.end() != start:
+        return start
+    before = _left_extend(tokens, m.start())
+    return before if before < m.start() else start
+
+
 def _cut_at_region(text: str, start: int, head_start: int) -> int:
     """Names that contain a division start at it: “促发展高邮经济开发区总工会” → “高邮…”."""
     span = text[start:head_start]
     if _division_prefix(span[:3]) or _division_prefix(span[:2]):
         return start
     for k in range(1, len(span) - 1):
+        if span[k - 1] in "（(":
+            continue  # a place in brackets belongs to the name: 风帆（扬州）
         piece2 = span[k : k + 2]
         piece3 = span[k : k + 3]
         if _division_prefix(piece3) or _division_prefix(piece2):
@@ -214,7 +228,7 @@ def _is_generic_prefix(tokens: list[Token], start: int, head_start: int) -> bool
     words = [t for t in tokens if start <= t.start and t.end <= head_start]
     if not words:
         whole = next((t for t in tokens if t.start <= start and t.end > head_start), None)
-        return whole is not None and word_freq(whole.text) >= 20 and whole.tag in ("n", "nz", "vn") and whole.start == start
+        return whole is not None and word_freq(whole.text) >= 1 and whole.tag in ("n", "vn") and whole.start == start
     if sum(len(t.text) for t in words) != head_start - start:
         return False
     if len(words) == 1 and words[0].text[:1] in "省市区县" and len(words[0].text) <= 3:
@@ -262,6 +276,7 @@ def head_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand
         # a single-char head inside a longer word (“格局”, “大局”, “瓦房店市”) is no head
         if len(head) == 1 and (start == hs or not any(t.start == hs and t.end == he for t in tokens)):
             continue
+        start = _over_bracket(text, tokens, start, hs)
         start = _cut_at_region(text, start, hs)
         if etype == "Facility":
             # “在X建设工会驿站”: the verb is no part of the facility's name
@@ -850,6 +865,9 @@ def _resolve_overlaps(cands: list[Cand]) -> list[Cand]:
                 continue
             if k.start <= c.start and c.end <= k.end and (k.start, k.end) != (c.start, c.end):
                 # c inside k
+                if c.type == "Person" and k.type == "Person":
+                    drop = True  # “卫东” inside “梁卫东”
+                    break
                 if c.type == "Region" or c.type == "Group":
                     drop = False  # regions/groups inside names are kept as separate mentions
                     c.extra["inside"] = True

@@ -20,7 +20,10 @@ from kg.segment import Sentence
 BODY = ("Union", "Organization", "Enterprise")
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?(?:余|多)?(?:万|亿)?元)")
 _COUNT = re.compile(r"(\d+(?:\.\d+)?(?:余|多)?(?:万)?(?:名|人次|人|户|家|套|册|份))")
-_PLANNED = re.compile(r"(将|拟|计划|力争|准备|下一步|今后|明年)")
+_PLANNED = re.compile(
+    r"(拟|计划|力争|准备|下一步|今后|明年|下阶段|还将|"
+    r"将(?:在|继续|进一步|持续|全面|开展|启动|举办|组织|实施|推动|推出|建设|建立|成立|加大|加强|重点|着力|陆续|于))"
+)
 _ESTABLISH = re.compile(r"(成立|新建|建成|组建|挂牌|设立|建立|揭牌|创建|建设|打造)")
 _VISIT = re.compile(r"(走访|调研|深入|看望)")
 _SUPPORT_VERBS = re.compile(r"(送去|送来|送上|送出|提供|赠送|补贴|发放|慰问|帮助|帮扶|救助|资助|配送|解决|惠及)")
@@ -115,7 +118,11 @@ def rule_in_region(doc: Doc) -> list[RawTriple]:
         if div is not None:
             canon = doc.region_canon.get(div.name, canon)
         if zone is not None and len(written) + zone.end() < len(c.name):
-            written = written + zone.group(0)
+            z = zone.group(0)
+            rest = c.name[len(written) + len(z) :]
+            if z.count("(") + z.count("（") > z.count(")") + z.count("）") and rest[:1] in ")）":
+                z += rest[0]  # 南湖新区(东栅街道) keeps its closing bracket
+            written = written + z
             canon = written  # a zone is named as written (夷陵经济开发区, not 夷陵区经济开发区)
         if not canon or (c.name, canon) in seen:
             continue
@@ -200,7 +207,7 @@ def rule_awarded(doc: Doc) -> list[RawTriple]:
                 gap = doc.text[c.end : limit]
                 if subjects and subjects[-1].type == "Person" and gap != "、":
                     break  # “公司张惠艳被授予”: the person is the one honoured
-                if gap in ("", "成功", "先后", "已", "均", "分别") or (subjects and gap == "、") \
+                if gap in ("", "成功", "先后", "已", "均", "分别", "曾", "曾经", "还", "也", "再次") or (subjects and gap == "、") \
                         or (not subjects and c.type == "Person" and re.fullmatch(r"等[0-9一二三四五六七八九十]+[位名个][\u4e00-\u9fff]{0,4}", gap)):
                     subjects.append(c)
                     limit = c.start

@@ -255,15 +255,19 @@ def _merge_short_long(cands: list[Cand]) -> None:
         for L in longs:
             if L == c.name or len(core) < 2 or not re.search(r"(有限公司|有限责任公司|股份有限公司|集团)$", L):
                 continue
+            l_core = _COMPANY_SUFFIX.sub("", L)
             if (L.startswith(c.name) and not re.search(r"(公司|集团)$", c.name)) \
-                    or (c.name.endswith("公司") and _COMPANY_SUFFIX.sub("", L) == core and len(L) > len(c.name)):
+                    or (c.name.endswith("公司") and l_core == core and len(L) > len(c.name)) \
+                    or (l_core == c.name and len(L) > len(c.name)):
                 renamed[c.name] = L
                 c.extra["alias"] = c.name
                 c.name = L
                 break
     for c in cands:
-        host = c.extra.get("host")
-        if c.type == "Facility" and host in renamed and c.name.startswith(host):
+        if c.type not in ("Facility", "Union"):
+            continue
+        host = c.extra.get("host") or next((s for s in sorted(renamed, key=len, reverse=True) if c.name.startswith(s)), None)
+        if host in renamed and c.name.startswith(host) and not c.name.startswith(renamed[host]):
             c.extra["alias"] = c.name
             c.name = renamed[host] + c.name[len(host) :]
             c.extra["host"] = renamed[host]

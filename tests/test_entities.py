@@ -1,0 +1,64 @@
+"""Entity rules, sentence by sentence (fictional names, real style)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.models import Document
+from kg.pipeline import analyse
+
+
+def _analyse(text: str):
+    ents, trips = analyse(Document(doc_id="t", text=text))
+    return {(e.type, e.name) for e in ents}, {(t.subject.name, t.predicate, t.object.name): t for t in trips}
+
+
+@pytest.mark.parametrize(
+    ("text", "entity"),
+    [
+        ("日前，活动走进瑞丰（宁川）电子科技有限公司，帮助企业解决难题。", ("Enterprise", "瑞丰（宁川）电子科技有限公司")),
+        ("本报讯 近日，岳阳市总工会主席梁卫东表示，将继续做好服务。", ("Person", "梁卫东")),
+        ("会上，上海、江苏、福建等3个试点省市总工会负责人作了交流。", ("Union", "江苏省总工会")),
+        ("全国总工会劳动和经济工作部副部长周明主持会议。", ("Union", "全国总工会劳动和经济工作部")),
+        ("岳阳市总工会开展“春风送岗”专项行动。", ("Program", "春风送岗")),
+        ("岳阳市总工会持续推进职工康乃馨服务计划。", ("Program", "职工康乃馨服务计划")),
+        ("明远机械有限公司工会小组获评全国模范职工小家。", ("Award", "全国模范职工小家")),
+    ],
+)
+def test_entities_found(text, entity):
+    ents, _ = _analyse(text)
+    assert entity in ents
+
+
+@pytest.mark.parametrize(
+    ("text", "entity"),
+    [
+        ("本报讯 近日，岳阳市总工会主席梁卫东表示，将继续做好服务。", ("Person", "卫东")),
+        ("本报讯（记者 周文 通讯员 钱进）近日，岳阳市总工会召开会议。", ("Person", "周文")),
+        ("为打造“千亿园区、零碳园区”贡献力量。", ("Program", "千亿园区、零碳园区")),
+        ("他们为物业公司、快递公司送去慰问品。", ("Enterprise", "物业公司")),
+        ("实施“思想引领”“产改提质”五大工程。", ("Program", "思想引领")),
+    ],
+)
+def test_entities_not_found(text, entity):
+    ents, _ = _analyse(text)
+    assert entity not in ents
+
+
+def test_entities_whole_named_by_a_number_is_the_program():
+    ents, _ = _analyse("岳阳市总工会实施“思想引领”“产改提质”五大工程。")
+    assert ("Program", "五大工程") in ents
+
+
+@pytest.mark.parametrize(
+    ("text", "planned"),
+    [
+        ("春节将至，岳阳市总工会开展“春送温暖”活动。", False),
+        ("下一步，岳阳市总工会将开展“春送温暖”活动。", True),
+        ("岳阳市总工会计划开展“春送温暖”活动。", True),
+    ],
+)
+def test_entities_planned_actions_are_marked(text, planned):
+    _, trips = _analyse(text)
+    t = trips[("岳阳市总工会", "RUNS", "春送温暖")]
+    assert (t.attrs.get("status") == "planned") is planned
