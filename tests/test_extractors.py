@@ -120,3 +120,15 @@ def test_extractors_mentions_point_at_the_name(result):
 
 def test_extractors_empty_document_gives_nothing():
     assert analyse(Document(doc_id="empty", text="  \n ")) == ([], [])
+
+
+def test_extractors_traditional_text_gives_simplified_names_and_original_offsets():
+    text = "岳陽市雲溪區總工會開展“匠心助企行”專項行動，走進明遠機械有限公司。"
+    ents, trips = analyse(Document(doc_id="trad", text=text))
+    names = {(e.type, e.name) for e in ents}
+    assert ("Union", "岳阳市云溪区总工会") in names
+    union = next(e for e in ents if e.name == "岳阳市云溪区总工会")
+    m = union.mentions[0]
+    assert text[m.start : m.end] == "岳陽市雲溪區總工會"
+    t = next(t for t in trips if t.predicate == "RUNS")
+    assert text[t.evidence.start : t.evidence.end] == t.evidence.sentence
