@@ -276,7 +276,8 @@ def head_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand
         # a single-char head inside a longer word (“格局”, “大局”, “瓦房店市”) is no head
         if len(head) == 1 and (start == hs or not any(t.start == hs and t.end == he for t in tokens)):
             continue
-        start = _over_bracket(text, tokens, start, hs)
+        if etype != "Facility":  # 风帆（扬州）有限责任公司, 南湖新区(东栅街道)总工会 — but not 劳模（工匠）工作室
+            start = _over_bracket(text, tokens, start, hs)
         start = _cut_at_region(text, start, hs)
         if etype == "Facility":
             # “在X建设工会驿站”: the verb is no part of the facility's name

@@ -263,10 +263,20 @@ def _merge_short_long(cands: list[Cand]) -> None:
                 c.extra["alias"] = c.name
                 c.name = L
                 break
+    finals = sorted({c.name for c in cands if c.type == "Enterprise"
+                     and re.search(r"(有限公司|有限责任公司|股份有限公司|集团)$", c.name)}, key=len, reverse=True)
     for c in cands:
         if c.type not in ("Facility", "Union"):
             continue
         host = c.extra.get("host") or next((s for s in sorted(renamed, key=len, reverse=True) if c.name.startswith(s)), None)
+        if host is None and not any(c.name.startswith(e) for e in finals):
+            # “碧川新材料职工之家” next to 碧川新材料有限公司: the host is the company's core name
+            for L in finals:
+                core = _COMPANY_SUFFIX.sub("", L)
+                if len(core) >= 2 and core != L and c.name.startswith(core) and c.type == "Facility":
+                    renamed.setdefault(core, L)
+                    host = core
+                    break
         if host in renamed and c.name.startswith(host) and not c.name.startswith(renamed[host]):
             c.extra["alias"] = c.name
             c.name = renamed[host] + c.name[len(host) :]
