@@ -500,9 +500,25 @@ def host_facility_candidates(sent: Sentence, tokens: list[Token], text: str) -> 
     return out
 
 
+_ENUM_PROGRAM = re.compile(r"、([\u4e00-\u9fff·]{2,10}?)(主题活动|系列活动|专项行动|行动|计划|工程)(?=[，。；、等]|$)")
+
+
 def program_head_candidates(sent: Sentence, text: str) -> list[Cand]:
-    """Unquoted programs right after a run verb: 推进女职工康乃馨服务计划, 开展普惠观影活动."""
+    """Unquoted programs right after a run verb: 推进女职工康乃馨服务计划, 开展普惠观影活动;
+    and later items of the list a run verb opens: 举办A挑战赛、蓝骑士暖心季主题活动等."""
     out: list[Cand] = []
+    for m in _ENUM_PROGRAM.finditer(sent.text):
+        before = sent.text[max(0, m.start() - 40) : m.start()]
+        if not re.search(r"(开展|举办|实施|启动|推出|组织)[^，。；]*$", before):
+            continue
+        body, head = m.group(1), m.group(2)
+        if _PUNCT.search(body) or re.match(r"[0-9一二三四五六七八九十两多各全本该]", body) or "等" in body:
+            continue
+        keep_head = head not in ("行动", "专项行动", "系列活动", "主题活动")
+        name = body + head if keep_head else body
+        a = sent.start + m.start(1)
+        out.append(Cand("Program", a, sent.start + m.end(2), text[a : sent.start + m.end(2)], "program-head",
+                        name=name, sentence=sent.start, extra={"alias": "" if keep_head else body + head}))
     for m in _UNQUOTED_PROGRAM.finditer(sent.text):
         body, head = m.group(2), m.group(3)
         body = body.lstrip("了")
@@ -541,7 +557,7 @@ def quoted_candidates(sent: Sentence, text: str) -> list[Cand]:
             chains.append([m])
     for chain_ in chains:
         last = chain_[-1]
-        after = s[last.end() : last.end() + 16]
+        after = s[last.end() : last.end() + 24]
         before = s[max(0, chain_[0].start() - 6) : chain_[0].start()]
         etc = after.startswith("等")
         tail = after[1:] if etc else after
@@ -607,7 +623,7 @@ def _generic_program_tail(tail: str) -> str:
 
 
 def _long_program_tail(tail: str) -> str:
-    m = re.match(r"([\u4e00-\u9fff]{2,8}?)(夏令营|挑战赛|大赛|竞赛|训练营)", tail)
+    m = re.match(r"([\u4e00-\u9fff]{2,16}?)(夏令营|挑战赛|大赛|竞赛|训练营)", tail)
     return m.group(0) if m else ""
 
 

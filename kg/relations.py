@@ -232,7 +232,7 @@ def _subject_in(doc: Doc, sent: Sentence, before: int) -> Cand | None:
         if c.end > before or c.type not in ("Union", "Organization", "Enterprise"):
             continue
         lead = doc.text[sent.start : c.start]
-        if len(lead) <= 12 and lead.count("，") <= 1 and not re.search(r"(和|与|及|在|向|为|对|给)$", lead):
+        if len(lead) <= 12 and lead.count("，") <= 1 and not re.search(r"(和|与|及|在|向|为|对|给|成立|组建|新建|建立|区级|市级)$", lead):
             return c
     return None
 
