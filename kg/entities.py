@@ -102,6 +102,47 @@ def tokens_of(text: str, offset: int) -> list[Token]:
     return out
 
 
+# Left context a head needs: the name-walk limit (22) plus a margin for the token it starts in.
+_WINDOW = 28
+
+
+def sentence_tokens(sent: Sentence) -> list[Token]:
+    """jieba tokens of the parts of a sentence that the rules read, in text order.
+
+    Only the left context of head words, the words around speech verbs and
+    titles, and enumerations are segmented (about a third of the text); the
+    rest is never looked at by a rule that needs words. Windows that overlap
+    are merged and segmented once.
+    """
+    s = sent.text
+    spans: list[tuple[int, int]] = []
+    for m in lexicon().head_re.finditer(s):
+        spans.append((max(0, m.start() - _WINDOW), m.end()))
+    for m in _speech_re().finditer(s):
+        spans.append((max(0, m.start() - 12), m.end()))  # a name, or an enumeration of names, before it
+    for m in _ENUM.finditer(s):
+        spans.append((m.start(), m.end()))
+    if not spans:
+        return []
+    spans.sort()
+    merged = [list(spans[0])]
+    for a, b in spans[1:]:
+        if a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    out: list[Token] = []
+    for a, b in merged:
+        out.extend(tokens_of(s[a:b], sent.start + a))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _speech_re() -> re.Pattern[str]:
+    words = set(_SPEECH) | set(lexicon().titles) | {"被授予", "被评为", "为领头人", "为带头人", "牵头"}
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
 @lru_cache(maxsize=1)
 def _region_automaton():
     import ahocorasick
@@ -168,8 +209,8 @@ def _left_extend_from(tokens: list[Token], idx: int, cur: int, head_start: int, 
     fchars = lexicon().function_chars
     while i >= 0:
         tk = tokens[i]
-        if _is_stop(tk) or head_start - tk.start > limit:
-            break
+        if _is_stop(tk) or head_start - tk.start > limit or tk.end < start:
+            break  # a stop word, too far, or the edge of a segmented window
         if not tk.tag and len(tk.text) > 1:
             # an unknown token (HMM): a function character at its left edge is no part of the name
             k = 0
@@ -845,7 +886,7 @@ def find_candidates(text: str, sentences: list[Sentence]) -> list[Cand]:
         _TITLE_RE = _title_re()
     cands: list[Cand] = []
     for sent in sentences:
-        toks = tokens_of(sent.text, sent.start)
+        toks = sentence_tokens(sent)
         cands.extend(known_body_candidates(sent, text))
         cands.extend(head_candidates(sent, toks, text))
         cands.extend(quoted_candidates(sent, text))
