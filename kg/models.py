@@ -475,7 +475,7 @@ class Neo4jServerConfig(Frozen):
     user: str = "neo4j"
     password: str = Field(default="unionkg-test", min_length=8)
     heap: str = "1g"
-    pagecache: str = "128m"
+    pagecache: str = "256m"
     start_timeout: float = 300.0
     java: str = "java"
     maven: str = "mvn"

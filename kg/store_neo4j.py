@@ -6,11 +6,14 @@ parameters, so a template holds ``{{label}}``-style placeholders that
 :func:`render` fills only with names the ontology knows (``kg.ontology``).
 
 Order of a load: uniqueness constraints, ``Document`` nodes, entity nodes
-(per label), ``MENTIONED_IN`` links, relationships (per subject label,
-predicate and object label). Each step writes ``UNWIND $rows`` batches in
-managed transactions (``execute_write``, retried on transient errors). Every
-statement writes a property only when its value changes, so loading the same
-data twice leaves the server's counters at zero, and a second folder merges in.
+(per label; each returns its elementId), ``MENTIONED_IN`` links and
+relationships (per predicate), which find their end nodes by those ids and
+check their names. Few distinct statements matter: Neo4j compiles each one,
+and on a small machine that costs more than writing a small corpus. Each step
+writes ``UNWIND $rows`` batches in managed transactions (``execute_write``,
+retried on transient errors). Every statement writes a property only when its
+value changes, so loading the same data twice leaves the server's counters at
+zero, and a second folder merges in.
 
 Errors::
 
@@ -158,7 +161,9 @@ def _chunks(rows: Sequence[dict], size: int) -> Iterator[list[dict]]:
 
 def _rel_row(r: RelRecord) -> dict[str, Any]:
     return {
+        "st": r.subject.type,
         "s": r.subject.name,
+        "ot": r.object.type,
         "o": r.object.name,
         "predicate": r.predicate,
         "attrs": dict(r.attrs),
@@ -186,27 +191,26 @@ class _Plan:
                 {"name": n.name, "type": n.type, "aliases": list(n.aliases), "doc_ids": list(n.doc_ids),
                  "province": n.province, "city": n.city, "district": n.district}
             )
-        self.mentions: dict[str, list[dict]] = {}
-        for m in graph.mentions:
-            onto.check_type(m.type)
-            self.mentions.setdefault(m.type, []).append(
-                {"name": m.name, "doc_id": m.doc_id, "mentions": m.mentions}
-            )
-        self.rels: dict[tuple[str, str, str], list[dict]] = {}
+        self.mentions = [
+            {"type": onto.check_type(m.type), "name": m.name, "doc_id": m.doc_id, "mentions": m.mentions}
+            for m in graph.mentions
+        ]
+        self.rels: dict[str, list[dict]] = {}
         for r in graph.rels:
-            key = (onto.check_type(r.subject.type), onto.check_predicate(r.predicate), onto.check_type(r.object.type))
-            self.rels.setdefault(key, []).append(_rel_row(r))
+            onto.check_type(r.subject.type)
+            onto.check_type(r.object.type)
+            self.rels.setdefault(onto.check_predicate(r.predicate), []).append(_rel_row(r))
         self.labels = sorted(onto.types)
 
 
 # --------------------------------------------------------------------------- load
 
 
-def _run(tx: Any, query: LiteralString, rows: list[dict]) -> tuple[dict[str, int], dict[str, int]]:
+def _run(tx: Any, query: LiteralString, rows: list[dict]) -> tuple[dict[str, Any], dict[str, int]]:
     result = tx.run(query, rows=rows)
     record = result.single()
     summary = result.consume()
-    values = {k: int(v or 0) for k, v in (record.data() if record else {}).items()}
+    values = {k: (v if isinstance(v, list) else int(v or 0)) for k, v in (record.data() if record else {}).items()}
     return values, {k: int(getattr(summary.counters, k, 0)) for k in _COUNTERS}
 
 
@@ -223,7 +227,7 @@ class _Writer:
         self.batches = 0
         self.seconds: dict[str, float] = {}
 
-    def write(self, stage: str, query: LiteralString, rows: list[dict]) -> dict[str, int]:
+    def write(self, stage: str, query: LiteralString, rows: list[dict]) -> dict[str, Any]:
         started = time.perf_counter()
         if self.tx is not None:
             values, counters = _run(self.tx, query, rows)
@@ -307,7 +311,7 @@ def _load(driver: Any, plan: _Plan, *, uri: str, database: str | None, batch_siz
     total = {
         "documents": len(plan.documents),
         "nodes": sum(map(len, plan.nodes.values())),
-        "mentions": sum(map(len, plan.mentions.values())),
+        "mentions": len(plan.mentions),
         "relationships": sum(map(len, plan.rels.values())),
     }
     counts: dict[str, int] = {}
@@ -334,24 +338,47 @@ def _load(driver: Any, plan: _Plan, *, uri: str, database: str | None, batch_siz
                 for rows in _chunks(plan.documents, batch_size):
                     add("documents", writer.write(stage, render("documents"), rows))
                 stage = "nodes"
+                # elementIds of this load's nodes: the later steps find nodes by id, so
+                # they need one statement per predicate, not per pair of labels.
+                ids: dict[tuple[str, str], str] = {}
                 for label, node_rows in plan.nodes.items():
                     query = render("nodes", label=label)
                     for rows in _chunks(node_rows, batch_size):
-                        add("nodes", writer.write(stage, query, rows))
-                stage = "mentions"
-                skipped = 0
-                for label, mention_rows in plan.mentions.items():
-                    query = render("mentions", label=label)
-                    for rows in _chunks(mention_rows, batch_size):
                         values = writer.write(stage, query, rows)
-                        add("mentions", values)
-                        skipped += len(rows) - values.get("rows", 0)
+                        add("nodes", values)
+                        ids.update(((label, name), eid) for name, eid in values.get("ids", []))
+                stage = "mentions"
+                mention_rows = [{**m, "nid": ids.get((m["type"], m["name"]))} for m in plan.mentions]
+                known = [m for m in mention_rows if m["nid"] is not None]
+                skipped = len(mention_rows) - len(known)
+                query = render("mentions")
+                for rows in _chunks(known, batch_size):
+                    values = writer.write(stage, query, rows)
+                    add("mentions", values)
+                    skipped += len(rows) - values.get("rows", 0)
                 stage = "relationships"
                 evidence = 0
-                for (sl, pred, ol), rel_rows in plan.rels.items():
-                    query = render("relationships", subject_label=sl, type=pred, object_label=ol)
-                    for rows in _chunks(rel_rows, batch_size):
+                for pred, rel_rows in plan.rels.items():
+                    rows_with_ids = []
+                    for row in rel_rows:
+                        sid, oid = ids.get((row["st"], row["s"])), ids.get((row["ot"], row["o"]))
+                        if sid is None or oid is None:
+                            raise StoreError(
+                                f"relationship {row['s']} {pred} {row['o']} names an entity that is not among "
+                                "the graph's nodes; assemble the graph with kg.assemble (it adds every endpoint)"
+                            )
+                        rows_with_ids.append({**row, "sid": sid, "oid": oid})
+                    # Batches that touch nodes in one order lock them in one order, and
+                    # neighbouring rows hit the same store pages.
+                    rows_with_ids.sort(key=lambda r: (r["sid"], r["oid"]))
+                    query = render("relationships", type=pred)
+                    for rows in _chunks(rows_with_ids, batch_size):
                         values = writer.write(stage, query, rows)
+                        if values.get("rows", 0) != len(rows):
+                            raise StoreError(
+                                f"{len(rows) - values.get('rows', 0)} {pred} relationships lost an end node "
+                                "during the load (was the database changed meanwhile?); re-run the same `kg load`"
+                            )
                         add("rels", values)
                         evidence += values.get("evidence_added", 0)
             finally:
