@@ -346,6 +346,11 @@ def head_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand
             continue
         if prefix in lex.generic_prefixes or _is_generic_prefix(tokens, start, hs):
             # “物业公司”, “服务大局”: common words only, no proper part — a bare mention
+            if etype == "Union" and re.search(r"(公司|集团)$", prefix):
+                # “港务集团工会”, “公司工会”: the union of a company the article names; resolved later
+                out.append(Cand("Union", start, he, surface, "company-union", head=head, sentence=sent.start,
+                                extra={"company_short": prefix}))
+                continue
             for cu in lex.context_unions:
                 if surface.endswith(cu):
                     out.append(Cand("Union", he - len(cu), he, cu, "context", head=head, sentence=sent.start,
@@ -909,7 +914,7 @@ def find_candidates(text: str, sentences: list[Sentence]) -> list[Cand]:
 
 _PRIORITY = {"known": 6, "award": 5, "quoted": 4, "head:Union": 3, "head:Facility": 3, "head:Enterprise": 3,
              "head:Organization": 3, "short-union": 3, "context": 2, "person:title": 2, "person:verb": 2,
-             "person:enum": 2, "person:leads": 2, "person:byline": 2, "enum": 3, "enum-facility": 3, "program-head": 3, "quoted-whole": 4, "union-dept": 4, "host-facility": 4, "region": 1, "group": 1}
+             "person:enum": 2, "person:leads": 2, "person:byline": 2, "enum": 3, "enum-facility": 3, "program-head": 3, "quoted-whole": 4, "union-dept": 4, "company-union": 3, "host-facility": 4, "region": 1, "group": 1}
 
 
 def _resolve_overlaps(cands: list[Cand]) -> list[Cand]:

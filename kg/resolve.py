@@ -169,6 +169,7 @@ def resolve_names(cands: list[Cand], article_of: dict[int, int], text: str = "")
             if not (c.type == "Union" and not c.extra.get("context")):
                 _resolve_one(c, ctx, doc_ctx2)
     _merge_short_long(cands)
+    _company_unions(cands)
 
 
 def _resolve_one(c: Cand, ctx: ArticleContext, doc_ctx: ArticleContext) -> None:
@@ -235,6 +236,33 @@ def _is_short_of(short: str, full: str) -> bool:
         return bool(div) and short == div.short + "工会" and full.endswith("总工会")
     it = iter(full)
     return all(ch in it for ch in short) and len(short) >= 5
+
+
+def _company_unions(cands: list[Cand]) -> None:
+    """“港务集团工会” → 临汀港务集团有限公司工会; “公司工会” → the union of the one company the document is about."""
+    companies = [c for c in cands if c.type == "Enterprise" and not c.extra.get("inside")]
+    counts: dict[str, int] = {}
+    for c in companies:
+        counts[c.name] = counts.get(c.name, 0) + 1
+    for c in cands:
+        short = c.extra.get("company_short")
+        if not short:
+            continue
+        target = None
+        if short in ("公司", "集团", "该公司", "本公司"):
+            top = sorted(counts.items(), key=lambda kv: -kv[1])
+            if top and top[0][1] >= 2 and (len(top) == 1 or top[1][1] < top[0][1]):
+                target = top[0][0]
+        else:
+            fits = {n for n in counts if short in n and len(n) > len(short)}
+            if len(fits) == 1:
+                target = fits.pop()
+        if target is None:
+            c.extra["drop"] = True
+            continue
+        c.extra["alias"] = ""
+        c.name = target + c.name[len(short) :]
+        c.extra["host"] = target
 
 
 _COMPANY_SUFFIX = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团公司|公司)$")
