@@ -62,3 +62,16 @@ def test_entities_planned_actions_are_marked(text, planned):
     _, trips = _analyse(text)
     t = trips[("岳阳市总工会", "RUNS", "春送温暖")]
     assert (t.attrs.get("status") == "planned") is planned
+
+
+def test_entities_company_union_written_short_resolves_to_the_company():
+    ents, trips = _analyse(
+        "岳阳市总工会走访岳阳港务集团有限公司。港务集团工会主席郑秀兰介绍，公司已设置职工休息室3处。"
+    )
+    assert ("Union", "岳阳港务集团有限公司工会") in ents
+    assert ("郑秀兰", "HOLDS_POSITION", "岳阳港务集团有限公司工会") in trips
+
+
+def test_entities_company_union_without_its_company_is_dropped():
+    ents, _ = _analyse("港务集团工会开展慰问活动。")
+    assert not any(t == "Union" and "港务集团" in n for t, n in ents)
