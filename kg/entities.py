@@ -166,6 +166,9 @@ def _group_automaton():
     return a
 
 
+_TIME_CHARS = set("年月日时期今去明近前后当季春夏秋冬午晚早周节旬初末代世纪秒分刻")
+
+
 def _is_stop(tok: Token) -> bool:
     t = tok.text
     if _PUNCT.search(t) or any(ch.isdigit() for ch in t):
@@ -173,6 +176,9 @@ def _is_stop(tok: Token) -> bool:
     if t in lexicon().boundary_words:
         return True
     tag = tok.tag
+    if tag == "t":
+        # jieba tags some place names as time words (隆中); a time word has a time character
+        return bool(_TIME_CHARS.intersection(t)) or t in lexicon().boundary_words
     if tag == "m":
         return t[:1] in "一二三四五六七八九十两几数多百千万第每"
     if tag.startswith("v"):

@@ -47,9 +47,15 @@ def run_extractors(doc: Document, rules: tuple[str, ...] = DEFAULT_RULES) -> tup
         arts = sorted((c for c in cands if article_of.get(c.sentence) == s.article), key=lambda c: c.start)
         # the body an article is about is the first union it names (its title or first sentence)
         unions = [c for c in arts if c.type == "Union" and not c.extra.get("inside") and c.rule != "region-enum"]
-        main_body[s.article] = unions[0] if unions else next(
-            (c for c in arts if c.type == "Organization" and not c.extra.get("context")), None
-        )
+        if unions:
+            main_body[s.article] = unions[0]
+        else:
+            # no union: the organisation the article names most often (first on ties)
+            orgs = [c for c in arts if c.type == "Organization" and not c.extra.get("context")]
+            counts: dict[str, int] = {}
+            for c in orgs:
+                counts[c.name] = counts.get(c.name, 0) + 1
+            main_body[s.article] = max(orgs, key=lambda c: counts[c.name], default=None)
     region_canon = _region_canon(cands)
     known = frozenset(c.name for c in cands if c.type == "Region" and lookup(c.name))
     adoc = Doc(text=ct.text, sentences=sentences, cands=cands, by_sentence=by_sentence,
