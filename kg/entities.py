@@ -574,7 +574,8 @@ def program_head_candidates(sent: Sentence, text: str) -> list[Cand]:
     for m in _UNQUOTED_PROGRAM.finditer(sent.text):
         body, head = m.group(2), m.group(3)
         body = body.lstrip("了")
-        if not body or _PUNCT.search(body) or re.match(r"[0-9一二三四五六七八九十两多各全本该]", body):
+        if not body or _PUNCT.search(body) or re.match(r"[0-9一二三四五六七八九十两多各全本该]", body) \
+                or re.search(r"(开展|组织|举办|实施|启动|推进|推出|系列)", body):
             continue
         keep_head = head not in ("活动", "行动", "专项行动", "系列活动", "主题活动", "专项活动")
         name = body + head if keep_head else body
@@ -590,8 +591,8 @@ def program_head_candidates(sent: Sentence, text: str) -> list[Cand]:
 
 
 _UNQUOTED_PROGRAM = re.compile(
-    r"(开展|实施|启动|推进|举办|开办|推出|组织开展|持续推进|持续开展)([\u4e00-\u9fff·]{2,14}?)"
-    r"(服务计划|计划|工程|夏令营|暑托班|挑战赛|专项行动|系列活动|主题活动|专项活动|活动|行动)(?=[，。；、等,;]|$)"
+    r"(开展|实施|启动|推进|举办|开办|推出|组织开展|持续推进|持续开展|总工会|工会)([\u4e00-\u9fff·]{2,14}?)"
+    r"(服务计划|计划|工程|夏令营|暑托班|挑战赛|专项行动|系列活动|主题活动|专项活动|活动|行动)(?=[，。；、等,;\s]|$)"
 )
 
 
