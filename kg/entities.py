@@ -571,7 +571,7 @@ def program_head_candidates(sent: Sentence, text: str) -> list[Cand]:
         a = sent.start + m.start(1)
         out.append(Cand("Program", a, sent.start + m.end(2), text[a : sent.start + m.end(2)], "program-head",
                         name=name, sentence=sent.start, extra={"alias": "" if keep_head else body + head}))
-    for m in _UNQUOTED_PROGRAM.finditer(sent.text):
+    for m in [*_UNQUOTED_PROGRAM.finditer(sent.text), *_UNION_PROGRAM.finditer(sent.text)]:
         body, head = m.group(2), m.group(3)
         body = body.lstrip("了")
         if not body or _PUNCT.search(body) or re.match(r"[0-9一二三四五六七八九十两多各全本该]", body) \
@@ -590,8 +590,9 @@ def program_head_candidates(sent: Sentence, text: str) -> list[Cand]:
     return out
 
 
+_UNION_PROGRAM = re.compile(r"(总工会|工会)([\u4e00-\u9fff·]{2,10}?)(系列活动|专项行动|主题活动)(?=[，。；、等,;\s]|$)")
 _UNQUOTED_PROGRAM = re.compile(
-    r"(开展|实施|启动|推进|举办|开办|推出|组织开展|持续推进|持续开展|总工会|工会)([\u4e00-\u9fff·]{2,14}?)"
+    r"(开展|实施|启动|推进|举办|开办|推出|组织开展|持续推进|持续开展)([\u4e00-\u9fff·]{2,14}?)"
     r"(服务计划|计划|工程|夏令营|暑托班|挑战赛|专项行动|系列活动|主题活动|专项活动|活动|行动)(?=[，。；、等,;\s]|$)"
 )
 
