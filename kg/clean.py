@@ -45,10 +45,11 @@ class CleanText:
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
-def _local_widths(text: str) -> dict[int, int]:
-    """For each line (by its start offset), the median length of the non-empty lines around it.
+def _local_widths(text: str) -> dict[int, tuple[int, int]]:
+    """For each line (by its start offset), the median length of the non-empty lines before and after it.
 
-    A page mixes columns of different widths; a line is judged against its neighbours.
+    A page mixes columns of different widths; a line is judged against its
+    neighbours on either side (the first line of a new column has none above).
     """
     starts, lengths = [], []
     pos = 0
@@ -56,11 +57,12 @@ def _local_widths(text: str) -> dict[int, int]:
         starts.append(pos)
         lengths.append(len(line.rstrip()) if line.strip() else 0)  # indentation counts: it takes column width
         pos += len(line) + 1
-    out: dict[int, int] = {}
-    for k, st in enumerate(starts):
-        around = [n for j, n in enumerate(lengths[max(0, k - 5) : k + 6], max(0, k - 5)) if n and j != k]
-        out[st] = sorted(around)[len(around) // 2] if around else 0
-    return out
+
+    def median(xs: list[int]) -> int:
+        xs = sorted(x for x in xs if x)
+        return xs[len(xs) // 2] if xs else 0
+
+    return {st: (median(lengths[max(0, k - 5) : k]), median(lengths[k + 1 : k + 6])) for k, st in enumerate(starts)}
 
 
 def is_wrapped(text: str) -> bool:
@@ -137,8 +139,11 @@ def clean(text: str, *, wrapped: bool | None = None) -> CleanText:
             next_nl = text_for_view.find("\n", j)
             next_line = text_for_view[j : next_nl if next_nl >= 0 else n].strip()
             # a wrapped line is about a column wide; a wider one is a headline, a shorter one ends a paragraph
-            width = widths.get(last_nl + 1, 0)
-            full = width - 4 <= len(orig_line) <= width + 3 or (len(orig_line.strip()) <= 2 and len(next_line) <= 2)
+            before, after = widths.get(last_nl + 1, (0, 0))
+            n_line = len(orig_line)
+            full = any(w and w - 4 <= n_line <= w + 3 for w in (before, after)) or (
+                len(orig_line.strip()) <= 2 and len(next_line) <= 2
+            )
             last_nl = text_for_view.rfind("\n", i, j)
             if wrapped and full and prev and nxt and _joinable(prev, nxt, _tail(out, size - line_start)):
                 pass  # a wrap inside a sentence (a full-width line, or a vertical title): drop the break
