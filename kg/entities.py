@@ -337,6 +337,10 @@ def head_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand
             continue
         if re.search(r"(省市|市县|县区|区县|市区|省区)$", prefix):
             continue  # “试点省市总工会”: several bodies, none named
+        if not prefix and head in ("市委", "县委", "区委", "省委") and etype == "Organization":
+            out.append(Cand(etype, hs, he, head, f"head:{etype}", head=head, sentence=sent.start,
+                            extra={"level_prefix": True}))
+            continue
         if prefix in ("省", "市", "区", "县") and etype in ("Organization", "Facility"):
             # “区开放大学”, “市旅游局”: named after the article's own division, resolved later
             out.append(Cand(etype, start, he, surface, f"head:{etype}", head=head, sentence=sent.start,

@@ -104,7 +104,7 @@ def rule_in_region(doc: Doc) -> list[RawTriple]:
             continue
         bracket = re.search(r"[（(]([\u4e00-\u9fff]{2,4})[）)]", c.name) if c.type == "Enterprise" else None
         if bracket and not region_prefix(c.name)[2]:
-            divs = [d for d in lookup(bracket.group(1)) if d.level <= 2]
+            divs = [d for d in lookup(bracket.group(1)) if d.level <= 2 or d.name in doc.known_divisions]
             if len(divs) == 1:
                 sent = next(s for s in doc.sentences if s.start == c.sentence)
                 region = Cand("Region", c.start, c.end, bracket.group(1), "region-of-name", name=divs[0].name,
@@ -167,6 +167,16 @@ def rule_positions(doc: Doc) -> list[RawTriple]:
                     break
                 end = sent.start + len(txt)
                 org = next((b for b in reversed(bodies) if b.end == end), None)
+                if org is None and tl:
+                    # “玖龙纸业（太仓）有限公司焊工班长王阵锋”: a short occupation before the title
+                    for k in (1, 2, 3):
+                        occ = txt[-k:] if len(txt) > k else ""
+                        if occ and re.fullmatch(r"[\u4e00-\u9fff]+", occ):
+                            org = next((b for b in reversed(bodies) if b.end == end - k), None)
+                            if org is not None:
+                                tl[0] = occ + tl[0]
+                                end -= k
+                                break
                 if org is None or (not tl and end != pos):
                     break
                 found.append((org, "、".join(tl)))
@@ -232,7 +242,7 @@ def _subject_in(doc: Doc, sent: Sentence, before: int) -> Cand | None:
         if c.end > before or c.type not in ("Union", "Organization", "Enterprise"):
             continue
         lead = doc.text[sent.start : c.start]
-        if len(lead) <= 12 and lead.count("，") <= 1 and not re.search(r"(和|与|及|在|向|为|对|给|成立|组建|新建|建立|区级|市级)$", lead):
+        if len(lead) <= 12 and lead.count("，") <= 1 and not re.search(r"(和|与|及|在|向|为|对|给|以|由|成立|组建|新建|建立|区级|市级)$", lead):
             return c
     return None
 
@@ -430,7 +440,9 @@ def rule_leads(doc: Doc) -> list[RawTriple]:
             out.append(RawTriple(person, "LEADS", f, sent, "pattern:leads", 0.8))
             if host is not None:
                 out.append(RawTriple(person, "HOLDS_POSITION", host, sent, "pattern:leads", 0.75))
-        subj = _subject_in(doc, sent, f.start) or doc.main_body.get(sent.article)
+        subj = _subject_in(doc, sent, f.start)
+        if subj is None or subj.type not in ("Union", "Organization"):
+            subj = doc.main_body.get(sent.article)
         if subj is not None:
             out.append(RawTriple(subj, "ESTABLISHES", f, sent, "pattern:establish", 0.75))
     if any(c.rule == "leader-facility" for c in doc.cands):

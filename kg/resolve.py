@@ -208,7 +208,7 @@ def _resolve_one(c: Cand, ctx: ArticleContext, doc_ctx: ArticleContext) -> None:
         return
     if "总工会" in n:
         return
-    if n[:1] in _LEVEL_CHAR and c.type in ("Organization", "Facility", "Enterprise") and len(n) >= 3:
+    if n[:1] in _LEVEL_CHAR and c.type in ("Organization", "Facility", "Enterprise") and (len(n) >= 3 or c.extra.get("level_prefix")):
         # “区税务局” → “洪泽区税务局”; “省职工保障互助会” → “广东省职工保障互助会”
         div = ctx.division_at(n[0]) or doc_ctx.division_at(n[0])
         if div is not None and div.name.endswith(n[0]):
