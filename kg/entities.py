@@ -896,6 +896,29 @@ def known_body_candidates(sent: Sentence, text: str) -> list[Cand]:
 _TITLE_RE = None  # built on first use
 
 
+_ORGANS = ("人大常委会", "人民政府", "管委会", "党工委", "党委", "政府", "政协", "纪委")
+_SIBLING = re.compile(r"[、和]((?:" + "|".join(_ORGANS) + r"))")
+
+
+def sibling_organ_candidates(sent: Sentence, text: str, cands: list[Cand]) -> list[Cand]:
+    """“夷陵经济开发区党工委书记、管委会主任” → the 管委会 of the same place as the 党工委 before it."""
+    out: list[Cand] = []
+    orgs = [c for c in cands if c.sentence == sent.start and c.type == "Organization" and c.head in _ORGANS]
+    for m in _SIBLING.finditer(sent.text):
+        a = sent.start + m.start(1)
+        prev = [c for c in orgs if c.end <= a and a - c.end <= 12]
+        if not prev:
+            continue
+        p = prev[-1]
+        place = p.name[: -len(p.head)]
+        if len(place) < 2:
+            continue
+        organ = m.group(1)
+        out.append(Cand("Organization", a, a + len(organ), organ, "sibling-organ", name=place + organ,
+                        head=organ, sentence=sent.start, extra={"alias": ""}))
+    return out
+
+
 def find_candidates(text: str, sentences: list[Sentence]) -> list[Cand]:
     """All mention candidates of the cleaned text, overlaps resolved."""
     global _TITLE_RE
@@ -917,6 +940,7 @@ def find_candidates(text: str, sentences: list[Sentence]) -> list[Cand]:
         cands.extend(region_candidates(sent, text))
         cands.extend(group_candidates(sent, text))
         cands.extend(person_candidates(sent, toks, text))
+        cands.extend(sibling_organ_candidates(sent, text, cands))
     special_rules = ("enum", "enum-facility", "region-enum", "leader-facility")
     special = [c for c in cands if c.rule in special_rules]
     kept = _resolve_overlaps([c for c in cands if c.rule not in special_rules])
@@ -926,7 +950,7 @@ def find_candidates(text: str, sentences: list[Sentence]) -> list[Cand]:
 
 _PRIORITY = {"known": 6, "award": 5, "quoted": 4, "head:Union": 3, "head:Facility": 3, "head:Enterprise": 3,
              "head:Organization": 3, "short-union": 3, "context": 2, "person:title": 2, "person:verb": 2,
-             "person:enum": 2, "person:leads": 2, "person:byline": 2, "enum": 3, "enum-facility": 3, "program-head": 3, "quoted-whole": 4, "union-dept": 4, "company-union": 3, "host-facility": 4, "region": 1, "group": 1}
+             "person:enum": 2, "person:leads": 2, "person:byline": 2, "enum": 3, "enum-facility": 3, "program-head": 3, "quoted-whole": 4, "union-dept": 4, "company-union": 3, "sibling-organ": 3, "host-facility": 4, "region": 1, "group": 1}
 
 
 def _resolve_overlaps(cands: list[Cand]) -> list[Cand]:

@@ -75,3 +75,10 @@ def test_entities_company_union_written_short_resolves_to_the_company():
 def test_entities_company_union_without_its_company_is_dropped():
     ents, _ = _analyse("港务集团工会开展慰问活动。")
     assert not any(t == "Union" and "港务集团" in n for t, n in ents)
+
+
+def test_entities_sibling_organ_takes_the_place_of_the_one_before():
+    ents, trips = _analyse("青峰经济开发区党工委书记、管委会主任王建平出席会议。")
+    assert ("Organization", "青峰经济开发区管委会") in ents
+    assert ("王建平", "HOLDS_POSITION", "青峰经济开发区管委会") in trips
+    assert ("王建平", "HOLDS_POSITION", "青峰经济开发区党工委") in trips
