@@ -155,8 +155,11 @@ def rule_positions(doc: Doc) -> list[RawTriple]:
             while True:
                 txt = doc.text[sent.start : pos].rstrip(" ")
                 tl = []
+                body_ends = {b.end - sent.start for b in bodies}
                 while True:
-                    t = next((t for t in titles if txt.endswith(t)), None)
+                    fits = [t for t in titles if txt.endswith(t)]
+                    # prefer the title that leaves a body right before it (“党工委书记” vs “书记”)
+                    t = next((t for t in fits if len(txt) - len(t) in body_ends), fits[0] if fits else None)
                     if not t:
                         break
                     tl.insert(0, t)
