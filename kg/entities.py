@@ -180,7 +180,10 @@ def _is_stop(tok: Token) -> bool:
         # jieba tags some place names as time words (隆中); a time word has a time character
         return bool(_TIME_CHARS.intersection(t)) or t in lexicon().boundary_words
     if tag == "m":
-        return t[:1] in "一二三四五六七八九十两几数多百千万第每"
+        # a quantity (三家, 第一届, 每月) ends a name; “多元”, “大千” are words that happen to be tagged m
+        return t[:1] in "第每" or all(ch in "一二三四五六七八九十两几数多百千万亿余个家名位项次届" for ch in t)
+    if tag == "vn":
+        return False  # a nominal verb (劳动, 服务, 建设) stands in names; verbs proper end them
     if tag.startswith("v"):
         return t not in _NAME_VERBS
     if tag in _STOP_TAGS:
@@ -919,6 +922,35 @@ def sibling_organ_candidates(sent: Sentence, text: str, cands: list[Cand]) -> li
     return out
 
 
+_FAC_SIBLING = None
+
+
+def sibling_facility_candidates(sent: Sentence, text: str, cands: list[Cand]) -> list[Cand]:
+    """“秦淮工匠学院、工匠课堂” → 秦淮工匠课堂: a bare facility head after 、 takes the place of the one before."""
+    global _FAC_SIBLING
+    lex = lexicon()
+    if _FAC_SIBLING is None:
+        heads = sorted((h for h, t in lex.heads if t == "Facility"), key=len, reverse=True)
+        _FAC_SIBLING = re.compile(r"、(" + "|".join(map(re.escape, heads)) + r")(?=[，。；、和及]|$)")
+    out: list[Cand] = []
+    facs = [c for c in cands if c.sentence == sent.start and c.type == "Facility" and c.head]
+    for m in _FAC_SIBLING.finditer(sent.text):
+        a = sent.start + m.start(1)
+        prev = [c for c in facs if c.end == a - 1]
+        if not prev:
+            continue
+        p = prev[-1]
+        place = p.name[: -len(p.head)]
+        # the place part is a place or a body (秦淮, 洪泽区), not a generic word
+        if len(place) < 2 or place in lex.generic_prefixes:
+            continue
+        head = m.group(1)
+        out.append(Cand("Facility", a, a + len(head), head, "sibling-facility", name=place + head, head=head,
+                        sentence=sent.start, extra={"alias": ""}))
+        facs.append(out[-1])
+    return out
+
+
 def find_candidates(text: str, sentences: list[Sentence]) -> list[Cand]:
     """All mention candidates of the cleaned text, overlaps resolved."""
     global _TITLE_RE
@@ -941,6 +973,7 @@ def find_candidates(text: str, sentences: list[Sentence]) -> list[Cand]:
         cands.extend(group_candidates(sent, text))
         cands.extend(person_candidates(sent, toks, text))
         cands.extend(sibling_organ_candidates(sent, text, cands))
+        cands.extend(sibling_facility_candidates(sent, text, cands))
     special_rules = ("enum", "enum-facility", "region-enum", "leader-facility")
     special = [c for c in cands if c.rule in special_rules]
     kept = _resolve_overlaps([c for c in cands if c.rule not in special_rules])
@@ -950,7 +983,7 @@ def find_candidates(text: str, sentences: list[Sentence]) -> list[Cand]:
 
 _PRIORITY = {"known": 6, "award": 5, "quoted": 4, "head:Union": 3, "head:Facility": 3, "head:Enterprise": 3,
              "head:Organization": 3, "short-union": 3, "context": 2, "person:title": 2, "person:verb": 2,
-             "person:enum": 2, "person:leads": 2, "person:byline": 2, "enum": 3, "enum-facility": 3, "program-head": 3, "quoted-whole": 4, "union-dept": 4, "company-union": 3, "sibling-organ": 3, "host-facility": 4, "region": 1, "group": 1}
+             "person:enum": 2, "person:leads": 2, "person:byline": 2, "enum": 3, "enum-facility": 3, "program-head": 3, "quoted-whole": 4, "union-dept": 4, "company-union": 3, "sibling-organ": 3, "sibling-facility": 3, "host-facility": 4, "region": 1, "group": 1}
 
 
 def _resolve_overlaps(cands: list[Cand]) -> list[Cand]:
