@@ -775,6 +775,7 @@ def _looks_like_name(w: str, strict: bool = True) -> bool:
 
 # Characters that end a name when they follow it (verbs, particles): “顾锐介绍”, “蒋华当选”.
 _AFTER_NAME = set("出表在说等和与为带介指强讲致同先女一的领来对到参代率陪向作是也还走深调看慰了将现当亲分共首要已就又坐刚接获被任主")
+_AFTER_DESCRIBED = set("感告笑激高开坦兴深动")
 _SPEECH = ("说", "表示", "介绍", "感慨", "感慨道", "指出", "强调", "讲话", "致辞", "坦言", "告诉", "带队", "一行", "同志",
            "先生", "女士", "领导", "为领头人", "等", "出席", "当选", "担任", "获评", "荣获", "分享", "带领", "主持")
 
@@ -831,8 +832,15 @@ def person_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Ca
     for m in _TITLE_RE.finditer(s):
         a = base + m.end()
         nm = _name_at(text, a, sent.end)
-        # a position title is strong evidence; a descriptor (职工, 代表) needs a name-like name
-        if nm and add(a, nm, m.group(0), "person:title", strict=m.group(0) not in titles):
+        is_title = m.group(0) in titles
+        if nm and not is_title:
+            # after a descriptor (职工, 骑手) the name must end where a clause goes on:
+            # “环卫工人冯伟感慨道” yes, “女职工康乃馨服务计划” no
+            nxt_ch = text[a + len(nm) : a + len(nm) + 1]
+            if nxt_ch and not (nxt_ch in _AFTER_NAME or nxt_ch in _AFTER_DESCRIBED or _PUNCT.match(nxt_ch)):
+                continue
+        # a position title is strong evidence; a descriptor needs a name-like name
+        if nm and add(a, nm, m.group(0), "person:title", strict=not is_title):
             enum_after(a + len(nm), m.group(0))
     # 1a. a byline: “…总工会 张国庆” at the end of a line
     for m in re.finditer(r"(?<=[\u4e00-\u9fff]) ([\u4e00-\u9fff]{2,3})(?=\n|$)", s):
@@ -858,6 +866,8 @@ def person_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Ca
         title = ""
         if after.startswith(("被授予", "被评为", "为领头人", "为带头人", "牵头")):
             title = ""
+        elif nxt == "等" and not (i > 0 and (tokens[i - 1].text in ("、", " ") or tokens[i - 1].text in lex.titles)):
+            continue  # “在校高中生等”: 等 alone is weak evidence; in a list of names it is fine
         elif nxt in _SPEECH or nxt in lex.titles:
             title = nxt if nxt in lex.titles or nxt == "领导" else ""
         elif text[tk.start - 1 : tk.start] == " " and text[tk.end : tk.end + 1] in ("\n", ""):
