@@ -26,7 +26,7 @@ _IN_NAME_TAGS = {"n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "vn", "j", "l", "i"
 _PUNCT = re.compile(r"[\s，。、；：！？,.;:!?（）()“”‘’\"'《》〈〉【】\[\]—…·•/]")
 _CJK_NAME = re.compile(r"^[\u4e00-\u9fff]{2,3}$")
 _QUOTE = re.compile(r"[“「『\"]([^“”「」『』\"\n]{1,40})[”」』\"]")
-_PROGRAM_HEADS = ("专项行动", "系列主题活动", "主题活动", "系列活动", "专项活动", "行动", "活动", "工程", "计划", "品牌",
+_PROGRAM_HEADS = ("专项行动", "系列主题活动", "主题活动", "系列活动", "专项活动", "联欢晚会", "晚会", "行动", "活动", "工程", "计划", "品牌",
                   "竞赛", "大赛", "挑战赛", "比赛", "夏令营", "项目", "服务", "工作", "行")
 _RUN_VERBS = ("开展", "实施", "举办", "启动", "推出", "发布", "打造", "推进", "深化", "持续开展", "组织开展", "组织",
               "举行", "承办", "主办", "参加", "常态化开展", "创新开展", "开展了", "发布推广", "推广", "做实")
@@ -586,8 +586,10 @@ def program_head_candidates(sent: Sentence, text: str) -> list[Cand]:
             continue
         keep_head = head not in ("活动", "行动", "专项行动", "系列活动", "主题活动", "专项活动")
         name = body + head if keep_head else body
-        if not keep_head and len(body) > (12 if head in ("专项行动", "行动") else 6):
+        if not keep_head and len(body) > (12 if head in ("专项行动", "行动") else 8):
             continue
+        if not keep_head and re.search(r"(关爱|培训|宣传|慰问|竞赛|比赛|讨论|学习|检查|调研|座谈|服务|健康|交流|文体|普法)", body):
+            continue  # “女职工健康关爱活动”: a kind of activity, not a named program
         if len(name) < 3:
             continue
         a = sent.start + m.start(2) + (len(m.group(2)) - len(body))
@@ -696,10 +698,17 @@ def _award_span(rest: str) -> str:
     return span
 
 
+_PASSED = re.compile(r"通过([^，。；、]{4,30}?(?:单位|示范点|示范单位|集体|企业|班组))(?:的)?(?:验收|评估|认定|复核|考核)")
+
+
 def award_candidates(sent: Sentence, text: str) -> list[Cand]:
-    """Honours after 获评/荣获/被评为/创成/获颁 …"""
+    """Honours after 获评/荣获/被评为/创成/获颁 …, and titles confirmed by 通过…验收."""
     out: list[Cand] = []
     s = sent.text
+    for m in _PASSED.finditer(s):
+        a = sent.start + m.start(1)
+        out.append(Cand("Award", a, a + len(m.group(1)), m.group(1), "award", name=normalise_name(m.group(1)),
+                        sentence=sent.start, extra={"trigger": "通过"}))
     for m in _AWARD_RE.finditer(s):
         trig = m.group(0)
         span = _award_span(s[m.end() :])

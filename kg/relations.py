@@ -201,6 +201,17 @@ def rule_positions(doc: Doc) -> list[RawTriple]:
                     line_tail = doc.text[p.end : p.end + 2]
                     if title or line_tail[:1] in ("\n", "") or line_tail.startswith(("领导", "等")):
                         found.append((org, title if title in titles or title == "领导" else ""))
+            if not found:
+                # “蒋华当选为开发区总工会第一届委员会主席”, “张三担任X公司总经理”
+                m = re.match(r"(当选为|当选|担任|出任|任)", doc.text[p.end : p.end + 3])
+                if m:
+                    after = p.end + m.end()
+                    org = next((b for b in cs if b.type in BODY and b.start == after), None)
+                    if org is not None:
+                        rest = doc.text[org.end : org.end + 16]
+                        tm = re.match(r"((?:第[一二三四五六七八九十0-9]+届[\u4e00-\u9fff]{0,5}?)?)(" + "|".join(map(re.escape, titles)) + ")", rest)
+                        if tm:
+                            found.append((org, tm.group(1) + tm.group(2)))
             for org, title in found:
                 attrs = {"title": title} if title else {}
                 out.append(RawTriple(p, "HOLDS_POSITION", org, sent, "pattern:position", 0.85, attrs))
