@@ -209,7 +209,7 @@ def rule_positions(doc: Doc) -> list[RawTriple]:
                     org = next((b for b in cs if b.type in BODY and b.start == after), None)
                     if org is not None:
                         rest = doc.text[org.end : org.end + 16]
-                        tm = re.match(r"((?:第[一二三四五六七八九十0-9]+届[\u4e00-\u9fff]{0,5}?)?)(" + "|".join(map(re.escape, titles)) + ")", rest)
+                        tm = re.match(r"((?:第[一二三四五六七八九十0-9]+届[\u4e00-\u9fff]{0,5})?)(" + "|".join(map(re.escape, titles)) + ")", rest)
                         if tm:
                             found.append((org, tm.group(1) + tm.group(2)))
             for org, title in found:

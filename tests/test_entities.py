@@ -82,3 +82,14 @@ def test_entities_sibling_organ_takes_the_place_of_the_one_before():
     assert ("Organization", "青峰经济开发区管委会") in ents
     assert ("王建平", "HOLDS_POSITION", "青峰经济开发区管委会") in trips
     assert ("王建平", "HOLDS_POSITION", "青峰经济开发区党工委") in trips
+
+
+def test_entities_elected_to_a_position():
+    _, trips = _analyse("经过投票选举，王建平当选为青峰经济开发区总工会第一届委员会主席。")
+    t = trips[("王建平", "HOLDS_POSITION", "青峰经济开发区总工会")]
+    assert t.attrs["title"] == "第一届委员会主席"
+
+
+def test_entities_title_confirmed_by_an_inspection_is_an_award():
+    ents, trips = _analyse("岳阳明远机械有限公司通过省“模范职工之家”示范单位验收。")
+    assert ("岳阳明远机械有限公司", "AWARDED", "省模范职工之家示范单位") in trips
