@@ -31,7 +31,7 @@ _PROGRAM_HEADS = ("专项行动", "系列主题活动", "主题活动", "系列�
 _RUN_VERBS = ("开展", "实施", "举办", "启动", "推出", "发布", "打造", "推进", "深化", "持续开展", "组织开展", "组织",
               "举行", "承办", "主办", "参加", "常态化开展", "创新开展", "开展了", "发布推广", "推广", "做实")
 _AWARD_TRIGGERS = ("被评为", "被授予", "荣获", "获评", "获得", "评为", "创成", "获颁", "获")
-_AWARD_HEADS = ("单位", "称号", "集体", "奖", "模范", "示范点", "示范单位", "小家", "书屋", "标兵", "能手", "工匠", "劳模", "导师",
+_AWARD_HEADS = ("单位", "称号", "集体", "奖", "奖状", "奖章", "工作者", "模范", "示范点", "示范单位", "小家", "书屋", "标兵", "能手", "工匠", "劳模", "导师",
                 "班组", "企业", "项目", "状元", "导师", "站点", "基地", "之家", "先进个人", "先锋", "岗", "号")
 _AWARD_RE = re.compile("|".join(sorted(_AWARD_TRIGGERS, key=len, reverse=True)))
 def _title_re() -> re.Pattern[str]:
@@ -698,6 +698,7 @@ def _award_span(rest: str) -> str:
     return span
 
 
+_CONFERRED = re.compile(r"(?<!被)授予([^，。；“”]{2,40}?)“([^”]{2,24})”")
 _PASSED = re.compile(r"通过([^，。；、]{4,30}?(?:单位|示范点|示范单位|集体|企业|班组))(?:的)?(?:验收|评估|认定|复核|考核)")
 
 
@@ -705,6 +706,12 @@ def award_candidates(sent: Sentence, text: str) -> list[Cand]:
     """Honours after 获评/荣获/被评为/创成/获颁 …, and titles confirmed by 通过…验收."""
     out: list[Cand] = []
     s = sent.text
+    for m in _CONFERRED.finditer(s):
+        a = sent.start + m.start(2)
+        name = normalise_name(m.group(2))
+        if name.endswith(_AWARD_HEADS) and len(name) >= 4:
+            out.append(Cand("Award", a, a + len(m.group(2)), m.group(2), "award", name=name, sentence=sent.start,
+                            extra={"trigger": "授予", "recipients": (sent.start + m.start(1), sent.start + m.end(1))}))
     for m in _PASSED.finditer(s):
         a = sent.start + m.start(1)
         out.append(Cand("Award", a, a + len(m.group(1)), m.group(1), "award", name=normalise_name(m.group(1)),

@@ -223,6 +223,14 @@ def rule_awarded(doc: Doc) -> list[RawTriple]:
     for sent in doc.sentences:
         cs = _sent_cands(doc, sent)
         for a in (c for c in cs if c.type == "Award"):
+            span = a.extra.get("recipients")
+            if span:
+                # “授予A公司、B公司“全国五一劳动奖状””: the recipients stand between 授予 and the award
+                for c in cs:
+                    if c.type in (*BODY, "Facility", "Person") and span[0] <= c.start and c.end <= span[1] \
+                            and not c.extra.get("inside"):
+                        out.append(RawTriple(c, "AWARDED", a, sent, "pattern:awarded", 0.8))
+                continue
             trig_start = a.start - len(a.extra.get("trigger", ""))
             subjects = []
             limit = trig_start

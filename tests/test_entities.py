@@ -93,3 +93,9 @@ def test_entities_elected_to_a_position():
 def test_entities_title_confirmed_by_an_inspection_is_an_award():
     ents, trips = _analyse("岳阳明远机械有限公司通过省“模范职工之家”示范单位验收。")
     assert ("岳阳明远机械有限公司", "AWARDED", "省模范职工之家示范单位") in trips
+
+
+def test_entities_conferred_awards_go_to_the_recipients():
+    _, trips = _analyse("省总工会授予明远机械有限公司、岳阳港务集团有限公司“五一劳动奖状”。")
+    assert ("明远机械有限公司", "AWARDED", "五一劳动奖状") in trips
+    assert ("岳阳港务集团有限公司", "AWARDED", "五一劳动奖状") in trips
