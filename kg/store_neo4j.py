@@ -9,7 +9,15 @@ Order of a load: uniqueness constraints, ``Document`` nodes, entity nodes
 (per label; each returns its elementId), ``MENTIONED_IN`` links and
 relationships (per predicate), which find their end nodes by those ids and
 check their names. Few distinct statements matter: Neo4j compiles each one,
-and on a small machine that costs more than writing a small corpus. Each step
+and on a small machine that costs more than writing a small corpus.
+
+A link (``MENTIONED_IN`` or relationship) with an end node that this load
+created cannot exist yet, so it is CREATEd whole (``*_new.cypher``, rows sent
+as lists: no per-row lookup or comparison, no map keys to decode); only links
+between nodes that were already there are merged with what the database holds.
+On a first load that is every link; a re-load after a crash merges them all,
+because its nodes exist by then. (So two loads of the same data must not run
+at the same time; one after the other is always safe.) Each step
 writes ``UNWIND $rows`` batches in managed transactions (``execute_write``,
 retried on transient errors). Every statement writes a property only when its
 value changes, so loading the same data twice leaves the server's counters at
@@ -25,9 +33,11 @@ Nothing here prints, exits or reads the environment.
 
 from __future__ import annotations
 
+import gc
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, LiteralString, cast
 
@@ -154,16 +164,31 @@ def _first_line(exc: BaseException) -> str:
 # --------------------------------------------------------------------------- rows
 
 
-def _chunks(rows: Sequence[dict], size: int) -> Iterator[list[dict]]:
+class _Rows(list):  # type: ignore[type-arg]
+    """A batch of rows whose repr is short.
+
+    The driver logs every RUN at debug level and builds that message, the repr
+    of all the parameters, even when debug logging is off: for a 5000-row batch
+    of evidence that took as long as packing it for the wire.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} rows>"
+
+
+def _chunks(rows: Sequence[Any], size: int) -> Iterator[list[Any]]:
     for i in range(0, len(rows), size):
-        yield list(rows[i : i + size])
+        yield _Rows(rows[i : i + size])
 
 
-def _rel_row(r: RelRecord) -> dict[str, Any]:
+def _rel_row(r: RelRecord, sid: str, oid: str) -> dict[str, Any]:
+    """A row of relationships.cypher (merged with what the database holds)."""
     return {
-        "st": r.subject.type,
+        "sid": sid,
         "s": r.subject.name,
-        "ot": r.object.type,
+        "oid": oid,
         "o": r.object.name,
         "predicate": r.predicate,
         "attrs": dict(r.attrs),
@@ -173,6 +198,25 @@ def _rel_row(r: RelRecord) -> dict[str, Any]:
             for e in r.evidence
         ],
     }
+
+
+#: the attrs columns of relationships_new.cypher, in its order (a test checks them against the ontology)
+NEW_REL_ATTRS = ("program", "amount", "count", "title", "date", "status")
+
+
+def _new_rel_row(r: RelRecord, sid: str, oid: str) -> list[Any]:
+    """A row of relationships_new.cypher: what relationships.cypher writes for a relationship it creates.
+
+    As there, the best confidence starts from 0.0 and every attr takes the record's value.
+    """
+    ev = r.evidence
+    return [
+        sid, r.subject.name, oid, r.object.name, r.predicate,
+        max([0.0, *(e.confidence for e in ev)]),
+        [e.key for e in ev], [e.doc_id for e in ev], [e.sentence for e in ev],
+        [e.start for e in ev], [e.end for e in ev], [e.extractor for e in ev],
+        *(r.attrs.get(a) for a in NEW_REL_ATTRS),
+    ]
 
 
 class _Plan:
@@ -195,11 +239,11 @@ class _Plan:
             {"type": onto.check_type(m.type), "name": m.name, "doc_id": m.doc_id, "mentions": m.mentions}
             for m in graph.mentions
         ]
-        self.rels: dict[str, list[dict]] = {}
+        self.rels: dict[str, list[RelRecord]] = {}
         for r in graph.rels:
             onto.check_type(r.subject.type)
             onto.check_type(r.object.type)
-            self.rels.setdefault(onto.check_predicate(r.predicate), []).append(_rel_row(r))
+            self.rels.setdefault(onto.check_predicate(r.predicate), []).append(r)
         self.labels = sorted(onto.types)
 
 
@@ -288,11 +332,30 @@ def load_graph(
         driver = driver_or_config
     uri = _driver_uri(driver)
     try:
-        return _load(driver, plan, uri=uri, database=database, batch_size=batch_size, dry_run=dry_run,
-                     progress=progress)
+        with _gc_paused():
+            return _load(driver, plan, uri=uri, database=database, batch_size=batch_size, dry_run=dry_run,
+                         progress=progress)
     finally:
         if own_driver:
             driver.close()
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while rows are built and sent.
+
+    A load allocates a few lists per row; each allocation burst triggers full
+    collections that walk every object of the caller's graph (millions for 10^5
+    relationships), which took more time than building the rows. The rows hold
+    no cycles, so nothing waits for the collector; it is restored afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _driver_uri(driver: Any) -> str:
@@ -335,52 +398,96 @@ def _load(driver: Any, plan: _Plan, *, uri: str, database: str | None, batch_siz
             try:
                 writer = _Writer(session, tx, progress, total)
                 stage = "documents"
+                # Links of a document or node this load created cannot exist yet: they are
+                # created without looking (the *_new statements); only the others are merged.
+                doc_ids: dict[str, str] = {}  # document id -> elementId
+                new_docs: set[str] = set()
                 for rows in _chunks(plan.documents, batch_size):
-                    add("documents", writer.write(stage, render("documents"), rows))
+                    values = writer.write(stage, render("documents"), rows)
+                    add("documents", values)
+                    for doc_id, eid, created in values.get("ids", []):
+                        doc_ids[doc_id] = eid
+                        if created:
+                            new_docs.add(doc_id)
                 stage = "nodes"
                 # elementIds of this load's nodes: the later steps find nodes by id, so
                 # they need one statement per predicate, not per pair of labels.
                 ids: dict[tuple[str, str], str] = {}
+                new_nodes: set[str] = set()
                 for label, node_rows in plan.nodes.items():
                     query = render("nodes", label=label)
                     for rows in _chunks(node_rows, batch_size):
                         values = writer.write(stage, query, rows)
                         add("nodes", values)
-                        ids.update(((label, name), eid) for name, eid in values.get("ids", []))
+                        for name, eid, created in values.get("ids", []):
+                            ids[(label, name)] = eid
+                            if created:
+                                new_nodes.add(eid)
                 stage = "mentions"
-                mention_rows = [{**m, "nid": ids.get((m["type"], m["name"]))} for m in plan.mentions]
-                known = [m for m in mention_rows if m["nid"] is not None]
-                skipped = len(mention_rows) - len(known)
+                create_mentions: list[list[Any]] = []
+                merge_mentions: list[dict[str, Any]] = []
+                linked: set[tuple[str, str]] = set()
+                skipped = 0
+                for m in plan.mentions:
+                    nid, did = ids.get((m["type"], m["name"])), doc_ids.get(m["doc_id"])
+                    if nid is None:
+                        skipped += 1
+                    elif (did is not None and (nid in new_nodes or m["doc_id"] in new_docs)
+                          and (nid, did) not in linked):
+                        linked.add((nid, did))
+                        create_mentions.append([nid, m["name"], did, m["doc_id"], m["mentions"]])
+                    else:  # an older link, a document of an earlier load (or none), a repeat: merge
+                        merge_mentions.append({"nid": nid, "name": m["name"], "doc_id": m["doc_id"],
+                                               "mentions": m["mentions"]})
+                query = render("mentions_new")
+                for rows in _chunks(create_mentions, batch_size):
+                    values = writer.write(stage, query, rows)
+                    counts["mentions_created"] = counts.get("mentions_created", 0) + values.get("rows", 0)
+                    skipped += len(rows) - values.get("rows", 0)
                 query = render("mentions")
-                for rows in _chunks(known, batch_size):
+                for rows in _chunks(merge_mentions, batch_size):
                     values = writer.write(stage, query, rows)
                     add("mentions", values)
                     skipped += len(rows) - values.get("rows", 0)
                 stage = "relationships"
                 evidence = 0
-                for pred, rel_rows in plan.rels.items():
-                    rows_with_ids = []
-                    for row in rel_rows:
-                        sid, oid = ids.get((row["st"], row["s"])), ids.get((row["ot"], row["o"]))
+                for pred, rels in plan.rels.items():
+                    create_rows: list[list[Any]] = []
+                    merge_rows: list[dict[str, Any]] = []
+                    pairs: set[tuple[str, str]] = set()
+                    for r in rels:
+                        sid, oid = ids.get((r.subject.type, r.subject.name)), ids.get((r.object.type, r.object.name))
                         if sid is None or oid is None:
                             raise StoreError(
-                                f"relationship {row['s']} {pred} {row['o']} names an entity that is not among "
-                                "the graph's nodes; assemble the graph with kg.assemble (it adds every endpoint)"
+                                f"relationship {r.subject.name} {pred} {r.object.name} names an entity that is not "
+                                "among the graph's nodes; assemble the graph with kg.assemble (it adds every endpoint)"
                             )
-                        rows_with_ids.append({**row, "sid": sid, "oid": oid})
+                        if (sid in new_nodes or oid in new_nodes) and (sid, oid) not in pairs:
+                            pairs.add((sid, oid))
+                            create_rows.append(_new_rel_row(r, sid, oid))
+                        else:  # both ends were there before (or the same triple twice): merge
+                            merge_rows.append(_rel_row(r, sid, oid))
                     # Batches that touch nodes in one order lock them in one order, and
                     # neighbouring rows hit the same store pages.
-                    rows_with_ids.sort(key=lambda r: (r["sid"], r["oid"]))
-                    query = render("relationships", type=pred)
-                    for rows in _chunks(rows_with_ids, batch_size):
+                    create_rows.sort(key=lambda row: (row[0], row[2]))
+                    merge_rows.sort(key=lambda row: (row["sid"], row["oid"]))
+                    batches = [(render("relationships_new", type=pred), rows)
+                               for rows in _chunks(create_rows, batch_size)]
+                    batches += [(render("relationships", type=pred), rows)
+                                for rows in _chunks(merge_rows, batch_size)]
+                    for query, rows in batches:
                         values = writer.write(stage, query, rows)
                         if values.get("rows", 0) != len(rows):
                             raise StoreError(
                                 f"{len(rows) - values.get('rows', 0)} {pred} relationships lost an end node "
                                 "during the load (was the database changed meanwhile?); re-run the same `kg load`"
                             )
-                        add("rels", values)
-                        evidence += values.get("evidence_added", 0)
+                        if "created" in values:
+                            add("rels", values)
+                            evidence += values.get("evidence_added", 0)
+                        else:  # relationships_new: every row created, with all its evidence
+                            counts["rels_created"] = counts.get("rels_created", 0) + len(rows)
+                            evidence += sum(len(row[6]) for row in rows)
             finally:
                 if tx is not None:
                     tx.rollback()

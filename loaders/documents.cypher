@@ -2,6 +2,8 @@
 // re-load changes nothing (and the server's counters say so).
 // $rows: [{id, title, date, source, path}]
 // A node MERGE just created has only its key: `title` (always written) tells.
+// Returns each document's elementId (the mentions step finds it by that) and
+// whether it created the document (then its links cannot exist yet).
 // replan=skip: a load changes the statistics a lot, and re-planning every statement
 // mid-load costs more than it gains (the plans are index seeks either way).
 CYPHER replan=skip
@@ -18,4 +20,5 @@ FOREACH (_ IN CASE WHEN changed THEN [1] ELSE [] END |
   SET d.title = row.title, d.date = row.date, d.source = row.source, d.path = row.path)
 RETURN count(*) AS rows,
        sum(CASE WHEN created THEN 1 ELSE 0 END) AS created,
-       sum(CASE WHEN changed AND NOT created THEN 1 ELSE 0 END) AS updated
+       sum(CASE WHEN changed AND NOT created THEN 1 ELSE 0 END) AS updated,
+       collect([row.id, elementId(d), created]) AS ids

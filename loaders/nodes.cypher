@@ -2,9 +2,11 @@
 // what is stored, doc_count counts the documents already linked plus this
 // load's, region levels are kept once known. Written only when they differ.
 // {{label}} is an ontology type, checked by kg.store_neo4j before it is filled in.
-// Returns each node's elementId, so that the later steps find it without a label
-// (one statement per predicate instead of one per subject/predicate/object labels:
-// Neo4j compiles each distinct statement, and that dominates small loads).
+// Returns each node's elementId and whether it created the node: the later
+// steps find nodes by id, without a label (one statement per predicate instead of
+// one per subject/predicate/object labels: Neo4j compiles each distinct statement,
+// and that dominates small loads), and create the links of a new node without
+// looking for existing ones.
 // $rows: [{name, type, aliases: [str], doc_ids: [str], province, city, district}]
 // A node MERGE just created has only its key: `type` (always written) tells.
 // replan=skip: a load changes the statistics a lot, and re-planning every statement
@@ -38,4 +40,4 @@ FOREACH (_ IN CASE WHEN changed THEN [1] ELSE [] END |
 RETURN count(*) AS rows,
        sum(CASE WHEN created THEN 1 ELSE 0 END) AS created,
        sum(CASE WHEN changed AND NOT created THEN 1 ELSE 0 END) AS updated,
-       collect([row.name, elementId(n)]) AS ids
+       collect([row.name, elementId(n), created]) AS ids

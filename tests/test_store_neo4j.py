@@ -17,7 +17,7 @@ from kg.errors import ConnectionFailed, OntologyError
 from kg.models import (
     Document, EntityRef, EvidenceRecord, GraphData, MentionRecord, Neo4jConfig, NodeRecord, RelRecord,
 )
-from kg.store_neo4j import connect, count_graph, dry_run_offline, load_graph, render
+from kg.store_neo4j import NEW_REL_ATTRS, connect, count_graph, dry_run_offline, load_graph, render
 
 runner = CliRunner()
 
@@ -121,6 +121,11 @@ def test_store_neo4j_relationship_cypher_covers_ontology_attrs() -> None:
     text = render("relationships", type="SUPPORTS")
     for attr in load_ontology().attrs:
         assert f"row.attrs.{attr}" in text, f"relationships.cypher does not write attr {attr}"
+    # relationships_new.cypher takes the attrs as columns 12.. of a row list, in NEW_REL_ATTRS order
+    assert set(NEW_REL_ATTRS) == set(load_ontology().attrs)
+    text = render("relationships_new", type="SUPPORTS")
+    for i, attr in enumerate(NEW_REL_ATTRS, start=12):
+        assert f"{attr}: row[{i}]" in text, f"relationships_new.cypher does not write attr {attr}"
 
 
 def test_store_neo4j_no_server_is_connection_failed() -> None:
@@ -350,3 +355,46 @@ def test_store_neo4j_synthetic_graph_loads_completely(neo4j_empty: Any) -> None:
     assert report.evidence_added == sum(len(r.evidence) for r in g.rels)
     assert count_graph(neo4j_empty) == (len(g.nodes) + len(g.documents), len(g.rels) + len(g.mentions))
     assert not load_graph(neo4j_empty, g, batch_size=1000).changed
+
+
+@pytest.mark.neo4j
+def test_store_neo4j_created_links_equal_merged_ones(neo4j_empty: Any, fixture_graph: GraphData) -> None:
+    """Links of new nodes are CREATEd without looking (the fast path); links between
+    nodes already there are MERGEd. Both must write the same properties."""
+    load_graph(neo4j_empty, fixture_graph)  # every link has a new end: all created
+    created = _snapshot(neo4j_empty)
+    neo4j_empty.execute_query("MATCH ()-[r]->() DELETE r")
+    report = load_graph(neo4j_empty, fixture_graph, batch_size=4)  # nodes and documents known: all merged
+    assert (report.nodes_created, report.documents_created) == (0, 0)
+    assert (report.rels_created, report.mentions_created, report.evidence_added) == (22, 22, 24)
+    assert _snapshot(neo4j_empty) == created
+
+
+@pytest.mark.neo4j
+def test_store_neo4j_same_link_twice_in_one_load_is_one(neo4j_empty: Any) -> None:
+    """A triple or mention listed twice among new nodes: created once, the second merged into it."""
+    def ev(start: int, confidence: float) -> EvidenceRecord:
+        return EvidenceRecord(doc_id="d1", sentence="s", start=start, end=start + 2, extractor="x",
+                              confidence=confidence)
+
+    def rel(evidence: tuple[EvidenceRecord, ...], attrs: dict[str, str]) -> RelRecord:
+        return RelRecord(subject=EntityRef(type="Union", name="甲工会"), predicate="SUPPORTS",
+                         object=EntityRef(type="Enterprise", name="乙公司"), confidence=0.5, attrs=attrs,
+                         evidence=evidence)
+
+    mention = MentionRecord(type="Union", name="甲工会", doc_id="d1", mentions=2)
+    graph = GraphData(
+        documents=(Document(doc_id="d1", text="x"),),
+        nodes=(NodeRecord(type="Union", name="甲工会", doc_ids=("d1",)), NodeRecord(type="Enterprise", name="乙公司")),
+        mentions=(mention, mention),
+        rels=(rel((ev(0, 0.5),), {"program": "第一"}), rel((ev(0, 0.5), ev(4, 0.8)), {"program": "第二", "amount": "1"})),
+    )
+    report = load_graph(neo4j_empty, graph)
+    assert (report.rels_created, report.mentions_created, report.evidence_added) == (1, 1, 2)
+    assert count_graph(neo4j_empty) == (3, 2)
+    records, _, _ = neo4j_empty.execute_query("MATCH ()-[r:SUPPORTS]->() RETURN properties(r) AS p")
+    p = records[0]["p"]
+    assert p["ev_keys"] == ["d1:0:2", "d1:4:6"] and p["evidence_count"] == 2 and p["confidence"] == 0.8
+    assert p["program"] == "第一" and p["amount"] == "1"
+    again = load_graph(neo4j_empty, graph)
+    assert not again.changed and all(v == 0 for v in again.counters.values())
