@@ -1,11 +1,23 @@
 // name: awards_by_region
-// description: Awards (AWARDED) by the region of the winner (IN_REGION for bodies, LOCATED_AT a region for facilities); winners with no region get an empty region; optionally one region.
+// description: Awards (AWARDED) by the region of the winner (IN_REGION for bodies, LOCATED_AT a region for facilities); winners with no region get an empty region; optionally one region. Ordered by region, award, winner, at most $limit rows.
 // param: region (string, optional) Region name, province, city or district; empty means all. Example: 岳阳市
+// param: limit (int, optional, default 200, 1..1000000) Most rows to return (a page in the order above); raise it for exports. Example: 5000
+// Two parts, one of which yields nothing: without a region every award with
+// its winner's regions (if any); with a region the traversal starts from the
+// matching Region nodes (a few) instead of testing every AWARDED.
+UNWIND CASE WHEN coalesce($region, '') = '' THEN [1] ELSE [] END AS everything
 MATCH (w)-[r:AWARDED]->(a:Award)
 OPTIONAL MATCH (w)-[:IN_REGION|LOCATED_AT]->(g:Region)
-WITH w, r, a, g
-WHERE coalesce($region, '') = ''
-   OR g.name = $region OR g.province = $region OR g.city = $region OR g.district = $region
 RETURN g.name AS region, a.name AS award, w.name AS winner, w.type AS winner_type,
        r.evidence_count AS evidence_count, r.ev_doc_ids AS doc_ids, r.ev_sentences AS evidence
-ORDER BY region, award, winner
+ORDER BY region, award, winner, winner_type
+LIMIT $limit
+UNION ALL
+MATCH (g:Region)
+WHERE g.name = $region OR g.province = $region OR g.city = $region OR g.district = $region
+MATCH (w)-[:IN_REGION|LOCATED_AT]->(g)
+MATCH (w)-[r:AWARDED]->(a:Award)
+RETURN g.name AS region, a.name AS award, w.name AS winner, w.type AS winner_type,
+       r.evidence_count AS evidence_count, r.ev_doc_ids AS doc_ids, r.ev_sentences AS evidence
+ORDER BY region, award, winner, winner_type
+LIMIT $limit

@@ -1,9 +1,13 @@
 // name: program_inventory
-// description: Program inventory by region: one row per program and organiser, with the organiser's regions (names, provinces, cities, districts), its beneficiaries under that program and the evidence.
+// description: Program inventory by region: one row per program and organiser, with the organiser's regions (names, provinces, cities, districts), its beneficiaries under that program and the evidence; ordered by program then organiser, at most $limit rows.
+// param: limit (int, optional, default 200, 1..1000000) Most rows to return (a page in the order above); raise it for a full export (or use `kg inventory`). Example: 20000
 // Regions come from the organiser's IN_REGION links; an organiser without one
 // has empty region lists. Beneficiaries are what the organiser SUPPORTS with
-// attr program = this program.
-MATCH (o)-[r:RUNS]->(p:Program)
+// attr program = this program. The page is chosen first, then regions and
+// beneficiaries are collected for its rows only.
+MATCH (o)-[:RUNS]->(p:Program)
+WITH o, p ORDER BY p.name, o.name, o.type LIMIT $limit
+MATCH (o)-[r:RUNS]->(p)
 OPTIONAL MATCH (o)-[:IN_REGION]->(g:Region)
 WITH p, o, r,
      collect(DISTINCT g.name) AS regions, collect(DISTINCT g.province) AS provinces,
@@ -14,4 +18,4 @@ WITH p, o, r, regions, provinces, cities, districts, collect(DISTINCT b.name) AS
 RETURN p.name AS program, o.name AS organiser, o.type AS organiser_type,
        regions, provinces, cities, districts, beneficiaries,
        r.evidence_count AS evidence_count, r.ev_doc_ids AS doc_ids, r.ev_sentences AS evidence
-ORDER BY program, organiser
+ORDER BY program, organiser, organiser_type

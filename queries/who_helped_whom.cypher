@@ -1,21 +1,49 @@
 // name: who_helped_whom
-// description: Who helped whom (SUPPORTS), with the program, amount, count and evidence; optionally only where the helper or the beneficiary is in a region.
+// description: Who helped whom (SUPPORTS), with the program, amount, count and evidence; optionally only where the helper or the beneficiary is in a region. Ordered by helper then beneficiary, at most $limit rows (with a region: first the helpers in the region, then the rows where only the beneficiary is, at most $limit each).
 // param: region (string, optional) Region name, province, city or district; empty means all regions. Example: 岳阳市
+// param: limit (int, optional, default 200, 1..1000000) Most rows to return (a page in the order above); raise it for exports. Example: 1000
 // Regions hang on bodies by IN_REGION and on facilities by LOCATED_AT; a Region
 // node carries province/city/district, so 湖南省, 岳阳市 or 云溪区 all match a
 // body IN_REGION 岳阳市云溪区.
+// Shape, for speed on both engines: with a region, the traversal starts from
+// the matching Region nodes (a few) instead of testing every SUPPORTS; a
+// relationship with both ends in the region comes once (from the helper side).
+// The first part runs only without a region (the UNWIND yields no row
+// otherwise, so neither engine sorts every SUPPORTS when a region is given).
+UNWIND CASE WHEN coalesce($region, '') = '' THEN [1] ELSE [] END AS everything
 MATCH (h)-[r:SUPPORTS]->(b)
-WHERE coalesce($region, '') = ''
-   OR EXISTS {
-        MATCH (h)-[:IN_REGION|LOCATED_AT]->(g:Region)
-        WHERE g.name = $region OR g.province = $region OR g.city = $region OR g.district = $region
-      }
-   OR EXISTS {
-        MATCH (b)-[:IN_REGION|LOCATED_AT]->(g:Region)
-        WHERE g.name = $region OR g.province = $region OR g.city = $region OR g.district = $region
-      }
 RETURN h.name AS helper, h.type AS helper_type,
        b.name AS beneficiary, b.type AS beneficiary_type,
        r.program AS program, r.amount AS amount, r.count AS count,
        r.evidence_count AS evidence_count, r.ev_doc_ids AS doc_ids, r.ev_sentences AS evidence
-ORDER BY helper, beneficiary
+ORDER BY helper, helper_type, beneficiary, beneficiary_type
+LIMIT $limit
+UNION ALL
+MATCH (g:Region)
+WHERE g.name = $region OR g.province = $region OR g.city = $region OR g.district = $region
+MATCH (h)-[:IN_REGION|LOCATED_AT]->(g)
+WITH DISTINCT h
+MATCH (h)-[r:SUPPORTS]->(b)
+RETURN h.name AS helper, h.type AS helper_type,
+       b.name AS beneficiary, b.type AS beneficiary_type,
+       r.program AS program, r.amount AS amount, r.count AS count,
+       r.evidence_count AS evidence_count, r.ev_doc_ids AS doc_ids, r.ev_sentences AS evidence
+ORDER BY helper, helper_type, beneficiary, beneficiary_type
+LIMIT $limit
+UNION ALL
+MATCH (g:Region)
+WHERE g.name = $region OR g.province = $region OR g.city = $region OR g.district = $region
+MATCH (x)-[:IN_REGION|LOCATED_AT]->(g)
+WITH collect(DISTINCT x.type + ':' + x.name) AS inside
+MATCH (g:Region)
+WHERE g.name = $region OR g.province = $region OR g.city = $region OR g.district = $region
+MATCH (b)-[:IN_REGION|LOCATED_AT]->(g)
+WITH DISTINCT b, inside
+MATCH (h)-[r:SUPPORTS]->(b)
+WHERE NOT (h.type + ':' + h.name) IN inside
+RETURN h.name AS helper, h.type AS helper_type,
+       b.name AS beneficiary, b.type AS beneficiary_type,
+       r.program AS program, r.amount AS amount, r.count AS count,
+       r.evidence_count AS evidence_count, r.ev_doc_ids AS doc_ids, r.ev_sentences AS evidence
+ORDER BY helper, helper_type, beneficiary, beneficiary_type
+LIMIT $limit

@@ -113,7 +113,7 @@ def test_embedded_missing_database_names_the_fix(tmp_path: Path) -> None:
 
 
 def test_embedded_every_saved_query_runs(embedded_db: EmbeddedDB) -> None:
-    examples = {"name": YX, "subject": YX, "object": MY, "region": "", "depth": 2}
+    examples = {"name": YX, "subject": YX, "object": MY, "region": "", "depth": 2, "limit": 200}
     for q in list_queries():
         params = {p.name: examples[p.name] for p in q.params}
         if q.name == "helpers_of":
@@ -193,6 +193,50 @@ def test_embedded_injection_is_data(embedded_db: EmbeddedDB, embedded_db_dir: Pa
         assert run_query(embedded_db, name, {"name": evil}) == []
     assert run_query(embedded_db, "who_helped_whom", {"region": evil}) == []
     assert len(run_query(embedded_db, "who_helped_whom", {})) == 3  # nothing was deleted
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "order"),
+    [
+        ("who_helped_whom", {}, ("helper", "beneficiary")),
+        ("people_positions", {}, ("person", "body")),
+        ("facilities_at_companies", {}, ("facility", "company")),
+        ("program_inventory", {}, ("program", "organiser")),
+        ("beneficiaries_of", {"name": YX}, ("beneficiary",)),
+    ],
+)
+def test_embedded_limit_returns_the_first_rows_in_order(
+    embedded_db: EmbeddedDB, name: str, params: dict, order: tuple[str, ...]
+) -> None:
+    everything = run_query(embedded_db, name, params)
+    assert len(everything) > 1
+    keys = [tuple(r[c] for c in order) for r in everything]
+    assert keys == sorted(keys)
+    assert run_query(embedded_db, name, {**params, "limit": 1}) == everything[:1]
+
+
+def test_embedded_who_helped_whom_region_limit_is_per_side(embedded_db: EmbeddedDB) -> None:
+    rows = run_query(embedded_db, "who_helped_whom", {"region": "岳阳市", "limit": 1})
+    assert [r["helper"] for r in rows] == [YX]
+
+
+def test_embedded_canonical_name_wins_over_an_alias(tmp_path: Path) -> None:
+    # 乙 is the canonical name of one body and an alias of another: the lookup
+    # takes the canonical one (no scan of every alias on Neo4j).
+    a = EntityRef(type="Union", name="甲工会")
+    b = EntityRef(type="Union", name="乙")
+    c = EntityRef(type="Enterprise", name="丙公司")
+    ev = (EvidenceRecord(doc_id="d1", sentence="s", start=0, end=1, extractor="t", confidence=0.5),)
+    g = GraphData(
+        documents=(Document(doc_id="d1", text="", title="t"),),
+        nodes=(NodeRecord(type="Union", name=a.name, aliases=("乙",)), NodeRecord(type="Union", name=b.name),
+               NodeRecord(type="Enterprise", name=c.name)),
+        rels=tuple(RelRecord(subject=s, predicate="SUPPORTS", object=c, confidence=0.5, evidence=ev) for s in (a, b)),
+    )
+    build_embedded(g, tmp_path / "db")
+    with open_embedded(tmp_path / "db") as db:
+        assert [r["helper"] for r in run_query(db, "beneficiaries_of", {"name": "乙"})] == ["乙"]
+        assert [r["helper"] for r in run_query(db, "helpers_of", {"name": c.name})] == ["乙", "甲工会"]
 
 
 def test_embedded_bad_parameters_raise_query_errors(embedded_db: EmbeddedDB) -> None:

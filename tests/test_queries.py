@@ -12,15 +12,15 @@ from kg.queries import ENGINES, bind_params, coerce_params, get_query, list_quer
 from kg.resources import data_dir
 
 REQUIRED = {
-    "who_helped_whom": {"region"},
-    "helpers_of": {"name"},
-    "beneficiaries_of": {"name"},
-    "program_inventory": set(),
-    "programs_across_regions": set(),
-    "facilities_at_companies": set(),
-    "people_positions": set(),
-    "union_hierarchy": set(),
-    "awards_by_region": {"region"},
+    "who_helped_whom": {"region", "limit"},
+    "helpers_of": {"name", "limit"},
+    "beneficiaries_of": {"name", "limit"},
+    "program_inventory": {"limit"},
+    "programs_across_regions": {"limit"},
+    "facilities_at_companies": {"limit"},
+    "people_positions": {"limit"},
+    "union_hierarchy": {"limit"},
+    "awards_by_region": {"region", "limit"},
     "neighbourhood": {"name", "depth"},
     "evidence_for": {"subject", "object"},
 }
@@ -133,11 +133,32 @@ def test_queries_bind_params_checks_python_types_and_fills_defaults() -> None:
     with pytest.raises(QueryError, match="must be an int, got bool"):
         bind_params(q, {"name": "岳阳市", "depth": True})
     # an optional parameter given as None (JSON null) means "all"
-    assert bind_params(get_query("who_helped_whom"), {"region": None}) == {"region": ""}
+    assert bind_params(get_query("who_helped_whom"), {"region": None}) == {"region": "", "limit": 200}
+
+
+@pytest.mark.parametrize("name", sorted(n for n, params in REQUIRED.items() if "limit" in params))
+def test_queries_limit_is_a_bounded_page_by_default(name: str) -> None:
+    q = get_query(name)
+    (limit,) = [p for p in q.params if p.name == "limit"]
+    assert (limit.type, limit.required, limit.default, limit.minimum) == ("int", False, 200, 1)
+    assert "$limit" in q.description and "LIMIT $limit" in q.text
+    with pytest.raises(QueryError, match="out of range"):
+        coerce_params(q, {"limit": "0", **{p.name: "x" for p in q.params if p.required}})
+
+
+@pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.name)
+def test_queries_label_disjunctions_list_every_entity_type(path: Path) -> None:
+    # Name lookups go through (n:`Union`|Enterprise|...) so that Neo4j seeks the
+    # per-label name constraints; a type missing here would silently never match.
+    from kg.ontology import load_ontology
+
+    types = set(load_ontology().types)
+    for labels in re.findall(r"\(\w+:((?:`?\w+`?\|)+`?\w+`?)\)", path.read_text(encoding="utf-8")):
+        assert {l.strip("`") for l in labels.split("|")} == types, path.name
 
 
 def test_queries_injection_text_is_just_a_value() -> None:
     evil = "') DETACH DELETE n //"
     bound = coerce_params(get_query("helpers_of"), {"name": evil})
-    assert bound == {"name": evil}
+    assert bound == {"name": evil, "limit": 200}
     assert evil not in get_query("helpers_of").text
