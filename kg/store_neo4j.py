@@ -293,6 +293,12 @@ def _constraint_queries(labels: Iterable[str]) -> list[tuple[str, LiteralString]
     return queries
 
 
+def _index_queries() -> list[LiteralString]:
+    """The statements of ``loaders/indexes.cypher`` (indexes the saved queries use), one by one."""
+    text = "\n".join(line for line in render("indexes").splitlines() if not line.lstrip().startswith("//"))
+    return [cast(LiteralString, stmt.strip()) for stmt in text.split(";") if stmt.strip()]
+
+
 def _existing_constraints(session: Any) -> set[str]:
     result = session.run(render("show_constraints"))
     return {r["label"] for r in result if r["property"] in ("name", "id")}
@@ -394,6 +400,8 @@ def _load(driver: Any, plan: _Plan, *, uri: str, database: str | None, batch_siz
             else:
                 for _, query in _constraint_queries(plan.labels):
                     constraints += session.run(query).consume().counters.constraints_added
+                for query in _index_queries():
+                    session.run(query).consume()
             tx = session.begin_transaction() if dry_run else None
             try:
                 writer = _Writer(session, tx, progress, total)
