@@ -104,18 +104,14 @@ def test_parity_cli_query_on_neo4j_matches_embedded(
     assert bad.exit_code == 1 and "password" in bad.stderr
 
 
-@pytest.fixture(scope="module")
-def synthetic_pair(
-    tmp_path_factory: pytest.TempPathFactory, neo4j_driver: Any
-) -> Iterator[tuple[Any, EmbeddedDB, dict]]:
-    """A generated graph (hubs, many regions, every predicate) in both stores."""
+def _both_stores(tmp_path_factory: pytest.TempPathFactory, neo4j_driver: Any, graph: Any, name: str
+                 ) -> Iterator[tuple[Any, EmbeddedDB, dict]]:
+    """Load *graph* into a fresh embedded database and a wiped Neo4j; wipe again afterwards."""
     from kg.embedded import build_embedded, open_embedded
     from kg.queries import params_from_graph
     from kg.store_neo4j import load_graph, wipe
-    from kg.synth import synthetic_graph
 
-    graph = synthetic_graph(3000, seed=7)
-    db_dir = tmp_path_factory.mktemp("synthetic") / "graph.db"
+    db_dir = tmp_path_factory.mktemp(name) / "graph.db"
     build_embedded(graph, db_dir)
     db = open_embedded(db_dir)
     try:
@@ -125,6 +121,16 @@ def synthetic_pair(
     finally:
         db.close()
         wipe(neo4j_driver)
+
+
+@pytest.fixture(scope="module")
+def synthetic_pair(
+    tmp_path_factory: pytest.TempPathFactory, neo4j_driver: Any
+) -> Iterator[tuple[Any, EmbeddedDB, dict]]:
+    """A generated graph (hubs, many regions, every predicate) in both stores."""
+    from kg.synth import synthetic_graph
+
+    yield from _both_stores(tmp_path_factory, neo4j_driver, synthetic_graph(3000, seed=7), "synthetic")
 
 
 @pytest.mark.parametrize("name", sorted(q.name for q in list_queries()))
@@ -152,21 +158,7 @@ def dev_pair(
     tmp_path_factory: pytest.TempPathFactory, neo4j_driver: Any, dev_dir: Any
 ) -> Iterator[tuple[Any, EmbeddedDB, dict]]:
     """The dev corpus, extracted by the pipeline, in both stores."""
-    from kg.embedded import build_embedded, open_embedded
-    from kg.queries import params_from_graph
-    from kg.store_neo4j import load_graph, wipe
-
-    graph = dev_graph(dev_dir)
-    db_dir = tmp_path_factory.mktemp("dev") / "graph.db"
-    build_embedded(graph, db_dir)
-    db = open_embedded(db_dir)
-    try:
-        wipe(neo4j_driver)
-        load_graph(neo4j_driver, graph)
-        yield neo4j_driver, db, params_from_graph(graph)
-    finally:
-        db.close()
-        wipe(neo4j_driver)
+    yield from _both_stores(tmp_path_factory, neo4j_driver, dev_graph(dev_dir), "dev")
 
 
 @pytest.mark.parametrize("name", sorted(q.name for q in list_queries()))
