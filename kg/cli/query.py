@@ -162,6 +162,7 @@ def queries_command(
     for q in saved:
         params = "; ".join(
             f"{p.name}: {p.type}{'' if p.required else ' (optional)'}"
+            + (f", default {p.default}" if not p.required and p.default not in ("", None) else "")
             + (f", e.g. {p.example}" if p.example else "")
             for p in q.params
         )
