@@ -3,7 +3,7 @@
 “区总工会” in an article by 淮安市洪泽区总工会 is that union; “洪泽区总工会”
 is its alias; “区税务局” is “洪泽区税务局”; “三联新材料” is the
 “三联新材料有限公司” named elsewhere in the document; a region is named by the
-fullest chain the document writes (“甘肃兰州城关区” → 甘肃省兰州市城关区).
+fullest chain the document writes (“甘肃兰州安宁区” → 甘肃省兰州市安宁区).
 Forms that cannot be resolved stay as written.
 """
 
@@ -25,9 +25,9 @@ def region_prefix(name: str, known: frozenset[str] = frozenset()) -> tuple[str, 
 
     Returns (written chain, canonical chain with suffixes restored, deepest division).
 
-    >>> region_prefix("甘肃兰州城关区总工会")[:2]
-    ('甘肃兰州城关区', '甘肃省兰州市城关区')
-    >>> region_prefix("南京八艳文化产业有限公司")[:2]
+    >>> region_prefix("甘肃兰州安宁区总工会")[:2]
+    ('甘肃兰州安宁区', '甘肃省兰州市安宁区')
+    >>> region_prefix("南京明远文化产业有限公司")[:2]
     ('南京', '南京市')
     """
     pos = 0

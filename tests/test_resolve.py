@@ -11,9 +11,9 @@ from kg.resolve import dominant_divisions, region_prefix, resolve_names
 @pytest.mark.parametrize(
     ("name", "written", "canonical"),
     [
-        ("甘肃兰州城关区总工会", "甘肃兰州城关区", "甘肃省兰州市城关区"),
-        ("南京八艳文化产业有限公司", "南京", "南京市"),
-        ("淮安市洪泽区总工会", "淮安市洪泽区", "淮安市洪泽区"),
+        ("甘肃兰州安宁区总工会", "甘肃兰州安宁区", "甘肃省兰州市安宁区"),
+        ("南京明远文化产业有限公司", "南京", "南京市"),
+        ("淮安市清江浦区总工会", "淮安市清江浦区", "淮安市清江浦区"),
         ("酒泉路街道总工会", "", ""),  # a street named after a city is not the city
         ("温泉酒店", "", ""),  # a bare county short form is too ambiguous
     ],
