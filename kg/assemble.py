@@ -7,7 +7,6 @@ Entities merge on (type, name) across documents; triples merge on
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TypeVar
@@ -181,7 +180,3 @@ def graph_summary(g: GraphData) -> dict[str, object]:
     for r in g.rels:
         by_pred[r.predicate] = by_pred.get(r.predicate, 0) + 1
     return {"documents": len(g.documents), "nodes": by_type, "relationships": by_pred}
-
-
-def dumps(obj: object) -> str:
-    return json.dumps(obj, ensure_ascii=False)

@@ -40,8 +40,6 @@ def _title_re() -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in words))
 
 
-_REGION_HEADS = ("经济技术开发区", "高新技术产业开发区", "经济开发区", "高新区", "开发区", "产业园区", "产业园", "示范区",
-                 "新区", "街道", "社区", "镇", "乡")
 
 
 @dataclass(slots=True)
@@ -391,7 +389,6 @@ def head_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand
     return out
 
 
-_FAC_HEAD_RE = None
 _ENUM = re.compile(r"((?:[\u4e00-\u9fff（）()A-Za-z]{2,20}、)+?[\u4e00-\u9fff（）()A-Za-z]{2,20}?)"
                    r"(等?[0-9一二三四五六七八九十两]+(?:家|个|所)|等)")
 
@@ -513,7 +510,6 @@ def _name_tail_start(tokens: list[Token], a: int, end: int) -> int:
 
 _LEADER_FACILITY = re.compile(r"以([^，。；]{2,60}?)为(?:领头人|带头人|牵头人|领衔人)[，,]?(?:成立|建立|组建|创建|挂牌)了?"
                               r"([\u4e00-\u9fff（）()]{0,8}?(?:创新工作室|工作室))")
-_AT_HOST_FACILITY = None
 
 
 def leader_facility_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand]:

@@ -9,7 +9,7 @@ picklable function so that ``--workers`` can run it in processes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kg.models import Document, Entity, ExtractionResult, ReaderOptions, Triple, to_json_line
@@ -20,23 +20,6 @@ def analyse(doc: Document) -> tuple[list[Entity], list[Triple]]:
     from kg.extractors import run_extractors
 
     return run_extractors(doc)
-
-
-def extract_documents(
-    docs: Iterable[Document],
-    *,
-    on_document: Callable[[Document], None] | None = None,
-) -> tuple[list[Entity], list[Triple]]:
-    """Run :func:`analyse` over documents in this process."""
-    entities: list[Entity] = []
-    triples: list[Triple] = []
-    for doc in docs:
-        ents, trips = analyse(doc)
-        entities.extend(ents)
-        triples.extend(trips)
-        if on_document is not None:
-            on_document(doc)
-    return entities, triples
 
 
 def extract(

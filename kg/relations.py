@@ -1,4 +1,4 @@
-"""Relations by trigger patterns over sentences, with subject carry-over.
+"""Relations by trigger patterns over sentences; subjectless sentences take the article's union.
 
 Each rule is a plain function from the analysed document to raw triples; the
 table :data:`RULES` lists them by extractor name. The helper is always the
@@ -269,7 +269,7 @@ def _subject_in(doc: Doc, sent: Sentence, before: int) -> Cand | None:
     return None
 
 
-def _subject_for(doc: Doc, sent: Sentence, before: int, carry: dict[int, Cand]) -> tuple[Cand | None, float]:
+def _subject_for(doc: Doc, sent: Sentence, before: int) -> tuple[Cand | None, float]:
     c = _subject_in(doc, sent, before)
     if c is not None:
         return c, 0.8
@@ -280,14 +280,11 @@ def _subject_for(doc: Doc, sent: Sentence, before: int, carry: dict[int, Cand]) 
 def rule_runs_supports(doc: Doc) -> list[RawTriple]:
     """RUNS of programs, SUPPORTS of groups and enterprises, VISITS, PARTNERS_WITH, ESTABLISHES."""
     out: list[RawTriple] = []
-    carry: dict[int, Cand] = {}
     for sent in doc.sentences:
         cs = _sent_cands(doc, sent)
-        subj_here = _subject_in(doc, sent, sent.end)
-        explicit = [subj_here] if subj_here is not None and subj_here.type == "Union" else []
         programs = [c for c in cs if c.type == "Program"]
         for prog in programs:
-            subj, conf = _subject_for(doc, sent, prog.start, carry)
+            subj, conf = _subject_for(doc, sent, prog.start)
             if subj is None or subj is prog:
                 continue
             out.append(RawTriple(subj, "RUNS", prog, sent, "pattern:runs", conf, _status(doc, sent, prog.start)))
@@ -300,7 +297,7 @@ def rule_runs_supports(doc: Doc) -> list[RawTriple]:
             objs = [o for o in objs if _helped(doc, sent, o, cs, _HELP_VERB_CUE)]
         if objs:
             vpos = sent.start + m.start() if m else objs[0].start
-            subj, conf = _subject_for(doc, sent, min([o.start for o in objs] + [vpos]), carry)
+            subj, conf = _subject_for(doc, sent, min([o.start for o in objs] + [vpos]))
             if subj is not None:
                 attrs = {}
                 if programs:
@@ -320,7 +317,7 @@ def rule_runs_supports(doc: Doc) -> list[RawTriple]:
         if m:
             vpos = sent.start + m.start()
             objs = [c for c in cs if c.type in ("Enterprise",) and c.start > vpos and not c.extra.get("inside")]
-            subj, conf = _subject_for(doc, sent, vpos, carry)
+            subj, conf = _subject_for(doc, sent, vpos)
             if subj is not None:
                 for o in objs:
                     out.append(RawTriple(subj, "VISITS", o, sent, "pattern:visits", conf - 0.05))
@@ -344,7 +341,7 @@ def rule_runs_supports(doc: Doc) -> list[RawTriple]:
         for pm in _PARTNER.finditer(sent.text):
             a, b = sent.start + pm.start(2), sent.start + pm.end(2)
             objs = [c for c in cs if c.type in BODY and a <= c.start and c.end <= b and not c.extra.get("inside")]
-            subj, conf = _subject_for(doc, sent, a, carry)
+            subj, conf = _subject_for(doc, sent, a)
             if subj is not None:
                 for o in objs:
                     if o.name != subj.name:
@@ -357,13 +354,11 @@ def rule_runs_supports(doc: Doc) -> list[RawTriple]:
             objs = [o for o in objs if o.type == "Facility" or doc.text[epos : o.start] in ("", "了")]
             if em.group(0) in ("建设", "打造"):
                 objs = [o for o in objs if o.type == "Facility"]
-            subj, conf = _subject_for(doc, sent, epos, carry)
+            subj, conf = _subject_for(doc, sent, epos)
             if subj is not None:
                 for o in objs:
                     out.append(RawTriple(subj, "ESTABLISHES", o, sent, "pattern:establish", conf - 0.05,
                                          _status(doc, sent, epos)))
-        if explicit:
-            carry[sent.article] = explicit[0]
     return out
 
 
