@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -36,6 +37,18 @@ def progress_bar(*, quiet: bool = False) -> Iterator[Progress]:
     )
     with progress:
         yield progress
+
+
+def stage_progress(progress: Progress) -> Callable[[str, int, int], None]:
+    """A ``(stage, done, total)`` callback that shows one bar per stage of a staged job (e.g. a load)."""
+    tasks: dict[str, Any] = {}
+
+    def on_batch(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = progress.add_task(stage, total=total)
+        progress.update(tasks[stage], completed=done)
+
+    return on_batch
 
 
 def run_app(app: typer.Typer) -> None:

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kg.cli.common import err, fail, kg_errors, progress_bar
+from kg.cli.common import err, fail, kg_errors, progress_bar, stage_progress
 from kg.models import GraphData, LoadReport, Neo4jServerConfig, Neo4jServerStatus
 
 DEFAULT_URI = "bolt://127.0.0.1:7687"
@@ -212,15 +212,8 @@ def load_cmd(
         else:
             try:
                 with progress_bar(quiet=quiet) as bar:
-                    tasks: dict[str, Any] = {}
-
-                    def on_batch(stage: str, done: int, total: int) -> None:
-                        if stage not in tasks:
-                            tasks[stage] = bar.add_task(stage, total=total)
-                        bar.update(tasks[stage], completed=done)
-
                     report = load_graph(driver, graph, database=database, batch_size=batch_size,
-                                        dry_run=dry_run, progress=on_batch)
+                                        dry_run=dry_run, progress=stage_progress(bar))
             finally:
                 driver.close()
     if as_json:
@@ -276,14 +269,8 @@ def bench_load_cmd(
             cold = load_graph(driver, small, database=database, batch_size=batch_size)
             wipe(driver, database=database)
             with progress_bar(quiet=False) as bar:
-                tasks: dict[str, Any] = {}
-
-                def on_batch(stage: str, done: int, total: int) -> None:
-                    if stage not in tasks:
-                        tasks[stage] = bar.add_task(stage, total=total)
-                    bar.update(tasks[stage], completed=done)
-
-                batched = load_graph(driver, graph, database=database, batch_size=batch_size, progress=on_batch)
+                batched = load_graph(driver, graph, database=database, batch_size=batch_size,
+                                     progress=stage_progress(bar))
             again = load_graph(driver, graph, database=database, batch_size=batch_size)
             wipe(driver, database=database)
             naive = load_row_by_row(driver, small, database=database)
