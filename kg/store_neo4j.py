@@ -6,22 +6,29 @@ parameters, so a template holds ``{{label}}``-style placeholders that
 :func:`render` fills only with names the ontology knows (``kg.ontology``).
 
 Order of a load: uniqueness constraints, ``Document`` nodes, entity nodes
-(per label; each returns its elementId), ``MENTIONED_IN`` links and
-relationships (per predicate), which find their end nodes by those ids and
-check their names. Few distinct statements matter: Neo4j compiles each one,
-and on a small machine that costs more than writing a small corpus.
+(per label), ``MENTIONED_IN`` links and relationships (per predicate). Each
+step first looks up what the database already has (``*_lookup.cypher``, index
+seeks) and then writes in ``UNWIND $rows`` batches inside managed transactions
+(``execute_write``, retried on transient errors):
 
-A link (``MENTIONED_IN`` or relationship) with an end node that this load
-created cannot exist yet, so it is CREATEd whole (``*_new.cypher``, rows sent
-as lists: no per-row lookup or comparison, no map keys to decode); only links
-between nodes that were already there are merged with what the database holds.
-On a first load that is every link; a re-load after a crash merges them all,
-because its nodes exist by then. (So two loads of the same data must not run
-at the same time; one after the other is always safe.) Each step
-writes ``UNWIND $rows`` batches in managed transactions (``execute_write``,
-retried on transient errors). Every statement writes a property only when its
-value changes, so loading the same data twice leaves the server's counters at
-zero, and a second folder merges in.
+- what is new is CREATEd whole, with no per-row comparison (``*_new.cypher``,
+  rows sent as lists: no map keys to decode): a new node together with its
+  ``MENTIONED_IN`` links in one statement, and every relationship with a new
+  end node, which cannot exist yet;
+- what was already there is merged (``documents``, ``nodes``, ``mentions``,
+  ``relationships``.cypher): a property is written only when its value
+  changes, evidence is appended only when its key is new, so loading the same
+  data twice leaves the server's counters at zero and a second folder merges in.
+
+Later steps find nodes by the elementIds that earlier steps returned (and check
+their names), so there is one statement per predicate, not per pair of labels:
+Neo4j compiles each distinct statement, and on a small machine that costs more
+than writing a small corpus. Rows of the next batch are built in a thread while
+Neo4j writes the current one (:func:`_prefetch`).
+
+A re-load after a crash finds the nodes that were committed (with their links)
+and merges the rest. Two loads of the same new data must not run at the same
+time: the second stops at the uniqueness constraint (re-run it afterwards).
 
 Errors::
 
@@ -34,20 +41,24 @@ Nothing here prints, exits or reads the environment.
 from __future__ import annotations
 
 import gc
+import queue
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any, LiteralString, cast
+from itertools import chain
+from typing import Any, LiteralString, TypeVar, cast
 
 from kg.errors import ConnectionFailed, StoreError
-from kg.models import GraphData, LoadReport, Neo4jConfig, RelRecord
+from kg.models import GraphData, LoadReport, Neo4jConfig, NodeRecord, RelRecord
 from kg.ontology import load_ontology
 from kg.resources import data_dir
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
+    "bench_bare_relationships",
     "connect",
     "count_graph",
     "dry_run_offline",
@@ -67,6 +78,8 @@ _COUNTERS = (
     "labels_added", "labels_removed", "indexes_added", "indexes_removed", "constraints_added",
     "constraints_removed",
 )
+
+T = TypeVar("T")
 
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -220,42 +233,121 @@ def _new_rel_row(r: RelRecord, sid: str, oid: str) -> list[Any]:
 
 
 class _Plan:
-    """The batches of one load, grouped by statement (one template per label or type triple)."""
+    """What one load writes, validated before anything is written (labels and types from the ontology)."""
 
     def __init__(self, graph: GraphData) -> None:
         onto = load_ontology()
-        self.documents = [
-            {"id": d.doc_id, "title": d.title, "date": d.date, "source": d.source, "path": d.path}
+        # A repeated document id, node or link: the last one wins, as successive MERGEs would have it.
+        self.documents: dict[str, dict[str, Any]] = {
+            d.doc_id: {"id": d.doc_id, "title": d.title, "date": d.date, "source": d.source, "path": d.path}
             for d in graph.documents
-        ]
-        self.nodes: dict[str, list[dict]] = {}
+        }
+        self.nodes: dict[str, list[NodeRecord]] = {}
         for n in graph.nodes:
-            onto.check_type(n.type)
-            self.nodes.setdefault(n.type, []).append(
-                {"name": n.name, "type": n.type, "aliases": list(n.aliases), "doc_ids": list(n.doc_ids),
-                 "province": n.province, "city": n.city, "district": n.district}
-            )
-        self.mentions = [
-            {"type": onto.check_type(m.type), "name": m.name, "doc_id": m.doc_id, "mentions": m.mentions}
-            for m in graph.mentions
-        ]
+            self.nodes.setdefault(onto.check_type(n.type), []).append(n)
+        #: (label, name) -> {document id: mentions}
+        self.links: dict[tuple[str, str], dict[str, int]] = {}
+        for m in graph.mentions:
+            self.links.setdefault((m.type, m.name), {})[m.doc_id] = m.mentions
+        for label, _ in self.links:
+            onto.check_type(label)
         self.rels: dict[str, list[RelRecord]] = {}
         for r in graph.rels:
             onto.check_type(r.subject.type)
             onto.check_type(r.object.type)
             self.rels.setdefault(onto.check_predicate(r.predicate), []).append(r)
         self.labels = sorted(onto.types)
+        self.total = {
+            "documents": len(self.documents),
+            "nodes": len(graph.nodes),
+            "mentions": sum(map(len, self.links.values())),
+            "relationships": len(graph.rels),
+        }
+
+
+def _node_row(n: NodeRecord) -> dict[str, Any]:
+    """A row of nodes.cypher (merged with what the database holds)."""
+    return {"name": n.name, "type": n.type, "aliases": list(n.aliases), "doc_ids": list(n.doc_ids),
+            "province": n.province, "city": n.city, "district": n.district}
+
+
+def _new_node_row(n: NodeRecord, links: list[list[Any]]) -> list[Any]:
+    """A row of nodes_new.cypher: what nodes.cypher writes on a node it creates, and the node's links.
+
+    As there, a new node counts the documents of its record (it has no links yet).
+    """
+    props: dict[str, Any] = {"name": n.name, "type": n.type, "aliases": list(n.aliases), "doc_count": len(n.doc_ids)}
+    for key in ("province", "city", "district"):
+        value = getattr(n, key)
+        if value is not None:
+            props[key] = value
+    return [props, links]
+
+
+def _prefetch(items: Iterable[T], depth: int = 2) -> Iterator[T]:
+    """Yield *items*, producing the next ones in a thread meanwhile.
+
+    A load alternates between building rows (Python) and waiting for Neo4j to
+    write them (a socket read, which releases the GIL). Built ahead, the next
+    batch costs no wall time while the server writes this one: on two cores that
+    hid about a third of a 100k-relationship load. An error while producing is
+    raised here; leaving the loop early stops the producer.
+    """
+    slots: queue.Queue[tuple[Any, BaseException | None]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    end = object()
+
+    def put(item: Any, exc: BaseException | None = None) -> bool:
+        while not stop.is_set():
+            try:
+                slots.put((item, exc), timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put(item):
+                    return
+            put(end)
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, which raises it
+            put(end, exc)
+
+    thread = threading.Thread(target=produce, name="kg-load-rows", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, exc = slots.get()
+            if item is end:
+                if exc is not None:
+                    raise exc
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 # --------------------------------------------------------------------------- load
 
 
-def _run(tx: Any, query: LiteralString, rows: list[dict]) -> tuple[dict[str, Any], dict[str, int]]:
-    result = tx.run(query, rows=rows)
+def _run(tx: Any, query: LiteralString, params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, int]]:
+    result = tx.run(query, params)
     record = result.single()
     summary = result.consume()
     values = {k: (v if isinstance(v, list) else int(v or 0)) for k, v in (record.data() if record else {}).items()}
     return values, {k: int(getattr(summary.counters, k, 0)) for k in _COUNTERS}
+
+
+#: a batch for _Writer.write_all: (what it is, the label or predicate, statement, rows)
+Batch = tuple[str, str, LiteralString, list[Any]]
+
+
+def _batches(kind: str, key: str, query: LiteralString, rows: Sequence[Any], size: int) -> Iterator[Batch]:
+    for chunk in _chunks(rows, size):
+        yield kind, key, query, chunk
 
 
 class _Writer:
@@ -271,20 +363,48 @@ class _Writer:
         self.batches = 0
         self.seconds: dict[str, float] = {}
 
-    def write(self, stage: str, query: LiteralString, rows: list[dict]) -> dict[str, Any]:
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        """Add the wall time of the block to *stage* (``LoadReport.stage_seconds``)."""
         started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - started
+
+    def write(self, stage: str, query: LiteralString, rows: list[Any]) -> dict[str, Any]:
         if self.tx is not None:
-            values, counters = _run(self.tx, query, rows)
+            values, counters = _run(self.tx, query, {"rows": rows})
         else:
-            values, counters = self.session.execute_write(_run, query, rows)
+            values, counters = self.session.execute_write(_run, query, {"rows": rows})
         self.batches += 1
-        self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - started
         for k, v in counters.items():
             self.counters[k] += v
-        self.done[stage] = self.done.get(stage, 0) + len(rows)
-        if self.progress is not None:
-            self.progress(stage, self.done[stage], self.total[stage])
+        self.advance(stage, len(rows))
         return values
+
+    def write_all(self, stage: str, batches: Iterable[Batch]) -> Iterator[tuple[str, str, list[Any], dict[str, Any]]]:
+        """Write *batches* in order, building the next ones while Neo4j writes (see :func:`_prefetch`)."""
+        for kind, key, query, rows in _prefetch(batches):
+            yield kind, key, rows, self.write(stage, query, rows)
+
+    def advance(self, stage: str, rows: int) -> None:
+        """Count *rows* of *stage* as done (also rows that another stage's statements wrote)."""
+        self.done[stage] = self.done.get(stage, 0) + rows
+        if self.progress is not None:
+            self.progress(stage, self.done[stage], self.total.get(stage, 0))
+
+    def lookup(self, query: LiteralString, values: list[str], size: int) -> dict[str, str]:
+        """Run a ``*_lookup.cypher`` statement over *values* in batches: value -> elementId of what exists."""
+        found: dict[str, str] = {}
+        for batch in _chunks(values, size):
+            if self.tx is not None:
+                result, _ = _run(self.tx, query, {"rows": batch})
+            else:
+                result, _ = self.session.execute_read(_run, query, {"rows": batch})
+            found.update((value, eid) for value, eid in result.get("ids", []))
+        return found
+
 
 
 def _constraint_queries(labels: Iterable[str]) -> list[tuple[str, LiteralString]]:
@@ -372,25 +492,179 @@ def _driver_uri(driver: Any) -> str:
         return "Neo4j"
 
 
+class _Load:
+    """The steps of one load and what they learn: elementIds found or created, what is new, counts.
+
+    A document or node that this load creates has no links yet, so its links are
+    created without looking (the ``*_new`` statements); only links of what was
+    already there are merged with what the database holds (``nodes``,
+    ``mentions``, ``relationships``.cypher). Later steps find nodes by the
+    elementIds that earlier steps returned, so they need one statement per
+    predicate rather than one per pair of labels.
+    """
+
+    def __init__(self, writer: _Writer, plan: _Plan, batch_size: int) -> None:
+        self.w = writer
+        self.plan = plan
+        self.size = batch_size
+        self.counts: dict[str, int] = {}
+        self.doc_ids: dict[str, str] = {}  # document id -> elementId
+        self.new_docs: set[str] = set()  # document ids this load created
+        self.ids: dict[tuple[str, str], str] = {}  # (label, name) -> elementId
+        self.new_nodes: set[str] = set()  # elementIds of nodes this load created ...
+        self.inlined: set[str] = set()  # ... with their links, by nodes_new.cypher
+        self.skipped = 0
+        self.evidence = 0
+
+    def _add(self, key: str, n: int) -> None:
+        self.counts[key] = self.counts.get(key, 0) + n
+
+    def _merged(self, prefix: str, values: dict[str, Any]) -> None:
+        self._add(f"{prefix}_created", values.get("created", 0))
+        self._add(f"{prefix}_updated", values.get("updated", 0))
+
+    def documents(self) -> None:
+        stage, docs = "documents", self.plan.documents
+        self.doc_ids = self.w.lookup(render("documents_lookup"), list(docs), self.size)
+        fresh = [{k: v for k, v in d.items() if v is not None} for i, d in docs.items() if i not in self.doc_ids]
+        known = [d for i, d in docs.items() if i in self.doc_ids]
+        batches = chain(_batches("new", "", render("documents_new"), fresh, self.size),
+                        _batches("merge", "", render("documents"), known, self.size))
+        for kind, _, _, values in self.w.write_all(stage, batches):
+            if kind == "merge":
+                self._merged("documents", values)
+                continue
+            self._add("documents_created", values.get("rows", 0))
+            for doc_id, eid in values.get("ids", []):
+                self.doc_ids[doc_id] = eid
+                self.new_docs.add(doc_id)
+        # documents of earlier loads that this load's entities are mentioned in
+        older = {doc_id for links in self.plan.links.values() for doc_id in links} - self.doc_ids.keys()
+        self.doc_ids.update(self.w.lookup(render("documents_lookup"), sorted(older), self.size))
+
+    def nodes(self) -> None:
+        stage, links = "nodes", self.plan.links
+        found = {label: self.w.lookup(render("nodes_lookup", label=label), [n.name for n in nodes], self.size)
+                 for label, nodes in self.plan.nodes.items()}
+        for label, names in found.items():
+            self.ids.update(((label, name), eid) for name, eid in names.items())
+
+        def batches() -> Iterator[Batch]:
+            for label, nodes in self.plan.nodes.items():
+                fresh: list[list[Any]] = []
+                known: list[dict[str, Any]] = []
+                seen: set[str] = set()
+                for n in nodes:
+                    if n.name in found[label] or n.name in seen:  # there already, or a repeat: merge
+                        known.append(_node_row(n))
+                        continue
+                    seen.add(n.name)
+                    node_links = [[self.doc_ids[doc_id], doc_id, mentions]
+                                  for doc_id, mentions in links.get((label, n.name), {}).items()
+                                  if doc_id in self.doc_ids]
+                    fresh.append(_new_node_row(n, node_links))
+                yield from _batches("new", label, render("nodes_new", label=label), fresh, self.size)
+                yield from _batches("merge", label, render("nodes", label=label), known, self.size)
+
+        for kind, label, rows, values in self.w.write_all(stage, batches()):
+            if kind == "merge":
+                self._merged("nodes", values)
+                for name, eid, created in values.get("ids", []):
+                    self.ids[(label, name)] = eid
+                    if created:  # a node that another load removed meanwhile
+                        self.new_nodes.add(eid)
+                continue
+            self._add("nodes_created", values.get("rows", 0))
+            created = values.get("links", 0)
+            self._add("mentions_created", created)
+            # links to documents that are not in the database, or that vanished meanwhile
+            self.skipped += sum(len(links.get((label, row[0]["name"]), {})) for row in rows) - created
+            for name, eid in values.get("ids", []):
+                self.ids[(label, name)] = eid
+                self.new_nodes.add(eid)
+                self.inlined.add(eid)
+
+    def mentions(self) -> None:
+        stage = "mentions"
+        fresh: list[list[Any]] = []
+        known: list[dict[str, Any]] = []
+        done = 0
+        for (label, name), links in self.plan.links.items():
+            nid = self.ids.get((label, name))
+            if nid is None or nid in self.inlined:  # no such node; or linked when it was created
+                done += len(links)
+                self.skipped += len(links) if nid is None else 0
+                continue
+            for doc_id, mentions in links.items():
+                did = self.doc_ids.get(doc_id)
+                if did is None:  # the document is not in the database
+                    done += 1
+                    self.skipped += 1
+                elif nid in self.new_nodes or doc_id in self.new_docs:
+                    fresh.append([nid, name, did, doc_id, mentions])
+                else:
+                    known.append({"nid": nid, "name": name, "doc_id": doc_id, "mentions": mentions})
+        self.w.advance(stage, done)
+        batches = chain(_batches("new", "", render("mentions_new"), fresh, self.size),
+                        _batches("merge", "", render("mentions"), known, self.size))
+        for kind, _, rows, values in self.w.write_all(stage, batches):
+            if kind == "merge":
+                self._merged("mentions", values)
+            else:
+                self._add("mentions_created", values.get("rows", 0))
+            self.skipped += len(rows) - values.get("rows", 0)
+
+    def relationships(self) -> None:
+        stage = "relationships"
+
+        def batches() -> Iterator[Batch]:
+            for pred, rels in self.plan.rels.items():
+                fresh: list[list[Any]] = []
+                known: list[dict[str, Any]] = []
+                pairs: set[tuple[str, str]] = set()
+                for r in rels:
+                    sid = self.ids.get((r.subject.type, r.subject.name))
+                    oid = self.ids.get((r.object.type, r.object.name))
+                    if sid is None or oid is None:
+                        raise StoreError(
+                            f"relationship {r.subject.name} {pred} {r.object.name} names an entity that is not "
+                            "among the graph's nodes; assemble the graph with kg.assemble (it adds every endpoint)"
+                        )
+                    if (sid in self.new_nodes or oid in self.new_nodes) and (sid, oid) not in pairs:
+                        pairs.add((sid, oid))
+                        fresh.append(_new_rel_row(r, sid, oid))
+                    else:  # both ends were there before (or the same triple twice): merge
+                        known.append(_rel_row(r, sid, oid))
+                # Batches that touch nodes in one order lock them in one order, and
+                # neighbouring rows hit the same store pages.
+                fresh.sort(key=lambda row: (row[0], row[2]))
+                known.sort(key=lambda row: (row["sid"], row["oid"]))
+                yield from _batches("new", pred, render("relationships_new", type=pred), fresh, self.size)
+                yield from _batches("merge", pred, render("relationships", type=pred), known, self.size)
+
+        for kind, pred, rows, values in self.w.write_all(stage, batches()):
+            if values.get("rows", 0) != len(rows):
+                raise StoreError(
+                    f"{len(rows) - values.get('rows', 0)} {pred} relationships lost an end node "
+                    "during the load (was the database changed meanwhile?); re-run the same `kg load`"
+                )
+            if kind == "merge":
+                self._merged("rels", values)
+                self.evidence += values.get("evidence_added", 0)
+            else:  # every row created, with all its evidence
+                self._add("rels_created", len(rows))
+                self.evidence += sum(len(row[6]) for row in rows)
+
+
+
 def _load(driver: Any, plan: _Plan, *, uri: str, database: str | None, batch_size: int, dry_run: bool,
           progress: Progress | None) -> LoadReport:
     from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
     started = time.perf_counter()
-    total = {
-        "documents": len(plan.documents),
-        "nodes": sum(map(len, plan.nodes.values())),
-        "mentions": len(plan.mentions),
-        "relationships": sum(map(len, plan.rels.values())),
-    }
-    counts: dict[str, int] = {}
     stage = "constraints"
     writer: _Writer | None = None
-
-    def add(prefix: str, values: dict[str, int]) -> None:
-        counts[f"{prefix}_created"] = counts.get(f"{prefix}_created", 0) + values.get("created", 0)
-        counts[f"{prefix}_updated"] = counts.get(f"{prefix}_updated", 0) + values.get("updated", 0)
-
+    load: _Load | None = None
     try:
         with driver.session(database=database) as session:
             constraints = 0
@@ -404,102 +678,17 @@ def _load(driver: Any, plan: _Plan, *, uri: str, database: str | None, batch_siz
                     session.run(query).consume()
             tx = session.begin_transaction() if dry_run else None
             try:
-                writer = _Writer(session, tx, progress, total)
-                stage = "documents"
-                # Links of a document or node this load created cannot exist yet: they are
-                # created without looking (the *_new statements); only the others are merged.
-                doc_ids: dict[str, str] = {}  # document id -> elementId
-                new_docs: set[str] = set()
-                for rows in _chunks(plan.documents, batch_size):
-                    values = writer.write(stage, render("documents"), rows)
-                    add("documents", values)
-                    for doc_id, eid, created in values.get("ids", []):
-                        doc_ids[doc_id] = eid
-                        if created:
-                            new_docs.add(doc_id)
-                stage = "nodes"
-                # elementIds of this load's nodes: the later steps find nodes by id, so
-                # they need one statement per predicate, not per pair of labels.
-                ids: dict[tuple[str, str], str] = {}
-                new_nodes: set[str] = set()
-                for label, node_rows in plan.nodes.items():
-                    query = render("nodes", label=label)
-                    for rows in _chunks(node_rows, batch_size):
-                        values = writer.write(stage, query, rows)
-                        add("nodes", values)
-                        for name, eid, created in values.get("ids", []):
-                            ids[(label, name)] = eid
-                            if created:
-                                new_nodes.add(eid)
-                stage = "mentions"
-                create_mentions: list[list[Any]] = []
-                merge_mentions: list[dict[str, Any]] = []
-                linked: set[tuple[str, str]] = set()
-                skipped = 0
-                for m in plan.mentions:
-                    nid, did = ids.get((m["type"], m["name"])), doc_ids.get(m["doc_id"])
-                    if nid is None:
-                        skipped += 1
-                    elif (did is not None and (nid in new_nodes or m["doc_id"] in new_docs)
-                          and (nid, did) not in linked):
-                        linked.add((nid, did))
-                        create_mentions.append([nid, m["name"], did, m["doc_id"], m["mentions"]])
-                    else:  # an older link, a document of an earlier load (or none), a repeat: merge
-                        merge_mentions.append({"nid": nid, "name": m["name"], "doc_id": m["doc_id"],
-                                               "mentions": m["mentions"]})
-                query = render("mentions_new")
-                for rows in _chunks(create_mentions, batch_size):
-                    values = writer.write(stage, query, rows)
-                    counts["mentions_created"] = counts.get("mentions_created", 0) + values.get("rows", 0)
-                    skipped += len(rows) - values.get("rows", 0)
-                query = render("mentions")
-                for rows in _chunks(merge_mentions, batch_size):
-                    values = writer.write(stage, query, rows)
-                    add("mentions", values)
-                    skipped += len(rows) - values.get("rows", 0)
-                stage = "relationships"
-                evidence = 0
-                for pred, rels in plan.rels.items():
-                    create_rows: list[list[Any]] = []
-                    merge_rows: list[dict[str, Any]] = []
-                    pairs: set[tuple[str, str]] = set()
-                    for r in rels:
-                        sid, oid = ids.get((r.subject.type, r.subject.name)), ids.get((r.object.type, r.object.name))
-                        if sid is None or oid is None:
-                            raise StoreError(
-                                f"relationship {r.subject.name} {pred} {r.object.name} names an entity that is not "
-                                "among the graph's nodes; assemble the graph with kg.assemble (it adds every endpoint)"
-                            )
-                        if (sid in new_nodes or oid in new_nodes) and (sid, oid) not in pairs:
-                            pairs.add((sid, oid))
-                            create_rows.append(_new_rel_row(r, sid, oid))
-                        else:  # both ends were there before (or the same triple twice): merge
-                            merge_rows.append(_rel_row(r, sid, oid))
-                    # Batches that touch nodes in one order lock them in one order, and
-                    # neighbouring rows hit the same store pages.
-                    create_rows.sort(key=lambda row: (row[0], row[2]))
-                    merge_rows.sort(key=lambda row: (row["sid"], row["oid"]))
-                    batches = [(render("relationships_new", type=pred), rows)
-                               for rows in _chunks(create_rows, batch_size)]
-                    batches += [(render("relationships", type=pred), rows)
-                                for rows in _chunks(merge_rows, batch_size)]
-                    for query, rows in batches:
-                        values = writer.write(stage, query, rows)
-                        if values.get("rows", 0) != len(rows):
-                            raise StoreError(
-                                f"{len(rows) - values.get('rows', 0)} {pred} relationships lost an end node "
-                                "during the load (was the database changed meanwhile?); re-run the same `kg load`"
-                            )
-                        if "created" in values:
-                            add("rels", values)
-                            evidence += values.get("evidence_added", 0)
-                        else:  # relationships_new: every row created, with all its evidence
-                            counts["rels_created"] = counts.get("rels_created", 0) + len(rows)
-                            evidence += sum(len(row[6]) for row in rows)
+                writer = _Writer(session, tx, progress, plan.total)
+                load = _Load(writer, plan, batch_size)
+                for stage, step in (("documents", load.documents), ("nodes", load.nodes),
+                                    ("mentions", load.mentions), ("relationships", load.relationships)):
+                    with writer.timed(stage):
+                        step()
             finally:
                 if tx is not None:
                     tx.rollback()
                     tx.close()
+
     except AuthError:
         raise ConnectionFailed(
             f"Neo4j at {uri} refused the credentials; pass --user/--password or set NEO4J_USER/NEO4J_PASSWORD"
@@ -513,6 +702,11 @@ def _load(driver: Any, plan: _Plan, *, uri: str, database: str | None, batch_siz
         ) from None
     except Neo4jError as exc:
         code = exc.code or ""
+        if code.endswith("ConstraintValidationFailed"):
+            raise StoreError(
+                f"another load wrote the same {stage} into {uri} meanwhile ({exc.message or code}); "
+                "run loads one after another: re-run this `kg load` now, nothing is duplicated"
+            ) from None
         if code.endswith("DatabaseNotFound"):
             raise StoreError(
                 f"database {database!r} does not exist on {uri}; create it or omit --database "
@@ -524,7 +718,8 @@ def _load(driver: Any, plan: _Plan, *, uri: str, database: str | None, batch_siz
             f"Neo4j at {uri} failed while loading {stage} ({_first_line(exc)}); "
             "check the server and re-run the same `kg load` (it is idempotent)"
         ) from None
-    assert writer is not None
+    assert writer is not None and load is not None
+    counts = load.counts
     return LoadReport(
         uri=uri,
         database=database,
@@ -540,8 +735,8 @@ def _load(driver: Any, plan: _Plan, *, uri: str, database: str | None, batch_siz
         mentions_updated=counts.get("mentions_updated", 0),
         rels_created=counts.get("rels_created", 0),
         rels_updated=counts.get("rels_updated", 0),
-        evidence_added=evidence,
-        mentions_skipped=skipped,
+        evidence_added=load.evidence,
+        mentions_skipped=load.skipped,
         batches=writer.batches,
         seconds=round(time.perf_counter() - started, 3),
         counters={} if dry_run else writer.counters,
@@ -600,6 +795,42 @@ def load_row_by_row(driver: Any, graph: GraphData, *, database: str | None = Non
         raise StoreError(f"row-by-row load failed: {_first_line(exc)}") from None
     return LoadReport(uri=_driver_uri(driver), database=database, rels_created=created,
                       batches=len(graph.rels), seconds=round(time.perf_counter() - started, 3))
+
+
+def bench_bare_relationships(driver: Any, graph: GraphData, *, database: str | None = None,
+                             batch_size: int = DEFAULT_BATCH_SIZE) -> float:
+    """Seconds to CREATE *graph*'s relationships again with no properties (benchmarks only).
+
+    The ends must be loaded already. This is the server's ceiling for the
+    relationship step on this machine: the same number of relationships, the
+    same batches, without evidence, attrs or checks. Adds relationships: wipe afterwards.
+    """
+    from neo4j.exceptions import DriverError, Neo4jError
+
+    onto = load_ontology()
+    try:
+        with driver.session(database=database) as session:
+            writer = _Writer(session, None, None, {})
+            ids: dict[tuple[str, str], str] = {}
+            for label in sorted({n.type for n in graph.nodes}):
+                names = [n.name for n in graph.nodes if n.type == label]
+                found = writer.lookup(render("nodes_lookup", label=onto.check_type(label)), names, batch_size)
+                ids.update(((label, name), eid) for name, eid in found.items())
+            rows: dict[str, list[list[str]]] = {}
+            for r in graph.rels:
+                pair = [ids[(r.subject.type, r.subject.name)], ids[(r.object.type, r.object.name)]]
+                rows.setdefault(onto.check_predicate(r.predicate), []).append(pair)
+            started = time.perf_counter()
+            for pred, pairs in rows.items():
+                pairs.sort()
+                query = render("bench_bare", type=pred)
+                for batch in _chunks(pairs, batch_size):
+                    session.execute_write(_run, query, {"rows": batch})
+            return time.perf_counter() - started
+    except KeyError as exc:
+        raise StoreError(f"bench: entity {exc.args[0]} is not loaded; load the graph first") from None
+    except (Neo4jError, DriverError) as exc:
+        raise StoreError(f"bare-create benchmark failed: {_first_line(exc)}") from None
 
 
 def wipe(driver: Any, *, database: str | None = None) -> None:

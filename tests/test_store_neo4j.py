@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from kg.assemble import assemble_dirs
 from kg.cli import app
-from kg.errors import ConnectionFailed, OntologyError
+from kg.errors import ConnectionFailed, OntologyError, StoreError
 from kg.models import (
     Document, EntityRef, EvidenceRecord, GraphData, MentionRecord, Neo4jConfig, NodeRecord, RelRecord,
 )
@@ -398,3 +398,85 @@ def test_store_neo4j_same_link_twice_in_one_load_is_one(neo4j_empty: Any) -> Non
     assert p["program"] == "第一" and p["amount"] == "1"
     again = load_graph(neo4j_empty, graph)
     assert not again.changed and all(v == 0 for v in again.counters.values())
+
+
+@pytest.mark.neo4j
+def test_store_neo4j_created_nodes_equal_merged_ones(neo4j_empty: Any, fixture_graph: GraphData) -> None:
+    """New documents and nodes are CREATEd whole (documents_new, nodes_new); known ones
+    go through the MERGE statements. Both must leave the same graph."""
+    load_graph(neo4j_empty, fixture_graph)  # every document and node new: all created
+    created = _snapshot(neo4j_empty)
+    neo4j_empty.execute_query("MATCH (n) DETACH DELETE n")
+    # bare keys only: the lookups find every node, so the MERGE statements write the rest
+    for d in fixture_graph.documents:
+        neo4j_empty.execute_query("CREATE (:Document {id: $id})", id=d.doc_id)
+    for n in fixture_graph.nodes:
+        neo4j_empty.execute_query(f"CREATE (:`{n.type}` {{name: $name}})", name=n.name)
+    report = load_graph(neo4j_empty, fixture_graph, batch_size=3)
+    assert (report.documents_created, report.nodes_created) == (2, 19)  # MERGE saw only keys: "created"
+    assert _snapshot(neo4j_empty) == created
+
+
+@pytest.mark.neo4j
+def test_store_neo4j_new_node_links_to_a_document_of_an_earlier_load(neo4j_empty: Any) -> None:
+    first = GraphData(documents=(Document(doc_id="d1", text="x"),),
+                      nodes=(NodeRecord(type="Union", name="甲工会", doc_ids=("d1",)),),
+                      mentions=(MentionRecord(type="Union", name="甲工会", doc_id="d1", mentions=1),))
+    load_graph(neo4j_empty, first)
+    # a later folder names d1 without carrying it: its new entity still links to it
+    later = GraphData(nodes=(NodeRecord(type="Enterprise", name="乙公司", doc_ids=("d1", "d9")),),
+                      mentions=(MentionRecord(type="Enterprise", name="乙公司", doc_id="d1", mentions=3),
+                                MentionRecord(type="Enterprise", name="乙公司", doc_id="d9", mentions=1)))
+    report = load_graph(neo4j_empty, later)
+    assert (report.nodes_created, report.mentions_created, report.mentions_skipped) == (1, 1, 1)
+    records, _, _ = neo4j_empty.execute_query(
+        "MATCH (:Enterprise {name: $name})-[m:MENTIONED_IN]->(d:Document) RETURN d.id AS id, m.mentions AS n",
+        name="乙公司")
+    assert [r.data() for r in records] == [{"id": "d1", "n": 3}]
+    assert not load_graph(neo4j_empty, later).changed
+
+
+@pytest.mark.neo4j
+def test_store_neo4j_bench_load_smoke(neo4j_empty: Any, neo4j_settings: dict) -> None:
+    env = {"NEO4J_URI": neo4j_settings["uri"], "NEO4J_USER": neo4j_settings["user"],
+           "NEO4J_PASSWORD": neo4j_settings["password"]}
+    result = runner.invoke(app, ["bench", "load", "--rels", "300", "--subset", "20", "--json"], env=env)
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["relationships"] == 300 and report["relationships_written"] == 300 + report["mentions"]
+    assert report["reload_changed"] is False
+    assert report["batched_rels_per_s"] > 0 and report["bare_create_rels_per_s"] > 0 and report["ratio"] > 0
+    assert count_graph(neo4j_empty) == (0, 0)  # the benchmark leaves the database empty
+
+
+def test_store_neo4j_prefetch_keeps_order_raises_and_stops() -> None:
+    import threading
+
+    from kg.store_neo4j import _prefetch
+
+    assert list(_prefetch(iter(range(50)), depth=2)) == list(range(50))
+
+    def failing():
+        yield 1
+        raise StoreError("bad row")
+
+    out = []
+    with pytest.raises(StoreError, match="bad row"):
+        for item in _prefetch(failing()):
+            out.append(item)
+    assert out == [1]  # what came before the error was handed over
+
+    produced = []
+
+    def endless():
+        i = 0
+        while True:
+            produced.append(i)
+            yield i
+            i += 1
+
+    stream = _prefetch(endless(), depth=2)
+    assert next(stream) == 0
+    stream.close()  # the consumer leaves early: the producer stops
+    assert not any(t.name == "kg-load-rows" for t in threading.enumerate())
+    assert len(produced) <= 5
