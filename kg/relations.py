@@ -395,9 +395,9 @@ def rule_hosts(doc: Doc) -> list[RawTriple]:
     for c in doc.cands:
         if c.type not in ("Facility", "Union", "Enterprise", "Organization"):
             continue
-        for host_name, host in bodies.items():
-            if host_name == c.name or not c.name.startswith(host_name) or len(host_name) < 2:
-                continue
+        # the most specific host named: 广百股份广百百货店的小屋 is at 广百股份广百百货店, not at 广百股份
+        hosts = [(n, h) for n, h in bodies.items() if n != c.name and c.name.startswith(n) and len(n) >= 2]
+        for host_name, host in sorted(hosts, key=lambda nh: -len(nh[0]))[:1]:
             rest = c.name[len(host_name) :]
             if c.type == "Organization" and re.search(r"(校区|分校|分院)$", rest):
                 key = (c.name, "PART_OF", host_name)
