@@ -61,7 +61,7 @@ ENGINE = "ladybug"
 FORMAT = "union-kg-embedded"
 #: Bump whenever the layout of the embedded database changes: older databases
 #: then raise IncompatibleStore and must be rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DB_FILE = "graph.lbug"
 MARKER_FILE = "kg-embedded.json"
 
@@ -82,6 +82,12 @@ _NODE_COLUMNS = (
     ("city", "STRING"),
     ("district", "STRING"),
 )
+#: Derived node properties that saved queries read instead of joining at query
+#: time; Neo4j gets the same from loaders/derive_<what>.cypher after a load.
+_DERIVED_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    # programs_across_regions (loaders/derive_program_regions.cypher)
+    "Program": (("region_count", "INT64"), ("regions", "STRING[]"), ("region_organisers", "STRING[]")),
+}
 _DOC_COLUMNS = (("id", "STRING"), ("title", "STRING"), ("date", "STRING"), ("source", "STRING"), ("path", "STRING"))
 _REL_COLUMNS = (
     ("predicate", "STRING"),
@@ -111,6 +117,10 @@ def _rel_columns(onto: Ontology) -> tuple[tuple[str, str], ...]:
     return _REL_COLUMNS + tuple((a, "STRING") for a in onto.attrs)
 
 
+def _node_columns(type_: str) -> tuple[tuple[str, str], ...]:
+    return _NODE_COLUMNS + _DERIVED_COLUMNS.get(type_, ())
+
+
 def _columns_ddl(columns: Iterable[tuple[str, str]]) -> str:
     return ", ".join(f"{_q(c)} {t}" for c, t in columns)
 
@@ -119,7 +129,7 @@ def schema_statements(onto: Ontology | None = None) -> list[str]:
     """The DDL that creates an empty graph of *onto* (generated from its names only)."""
     onto = onto or load_ontology()
     stmts = [
-        f"CREATE NODE TABLE {_q(t)}({_columns_ddl(_NODE_COLUMNS)}, PRIMARY KEY (name))" for t in onto.types
+        f"CREATE NODE TABLE {_q(t)}({_columns_ddl(_node_columns(t))}, PRIMARY KEY (name))" for t in onto.types
     ]
     stmts.append(f"CREATE NODE TABLE Document({_columns_ddl(_DOC_COLUMNS)}, PRIMARY KEY (id))")
     for p in onto.predicates.values():
@@ -327,16 +337,19 @@ def _load(graph: GraphData, folder: Path, onto: Ontology) -> dict[str, int]:
     rel_columns = _rel_columns(onto)
     statements: list[tuple[str, int]] = []  # (COPY statement, rows it loads)
 
+    program_regions = _derived_program_regions(graph, onto, keys) if "Program" in onto.types else {}
     by_type: dict[str, list[tuple]] = {}
     for n in graph.nodes:
         if n.type in onto.types:
-            by_type.setdefault(n.type, []).append(
-                (_str(n.name), n.type, _list(a for a in n.aliases if a), len(n.doc_ids),
-                 _str(n.province), _str(n.city), _str(n.district))
-            )
+            row: tuple = (_str(n.name), n.type, _list(a for a in n.aliases if a), len(n.doc_ids),
+                          _str(n.province), _str(n.city), _str(n.district))
+            if n.type == "Program":
+                regions, organisers = program_regions.get(n.name, ((), ()))
+                row += (len(regions), _list(_str(r) for r in regions), _list(_str(o) for o in organisers))
+            by_type.setdefault(n.type, []).append(row)
     for t, rows in by_type.items():
         path = stage / f"node_{t}.csv"
-        statements.append((_copy_statement(t, _NODE_COLUMNS, path, endpoints=None), _write_csv(path, rows)))
+        statements.append((_copy_statement(t, _node_columns(t), path, endpoints=None), _write_csv(path, rows)))
 
     docs = {d.doc_id: d for d in graph.documents}
     if docs:
@@ -403,6 +416,40 @@ def _load(graph: GraphData, folder: Path, onto: Ontology) -> dict[str, int]:
         "mentions": n_mentions,
         "skipped": skipped,
     }
+
+
+def _derived_program_regions(
+    graph: GraphData, onto: Ontology, keys: set[tuple[str, str]]
+) -> dict[str, tuple[list[str], list[str]]]:
+    """Per program name: (regions, region_organisers), both sorted, as loaders/derive_program_regions.cypher.
+
+    Regions are the Region nodes its organisers (subjects of RUNS into it) are
+    IN_REGION of; region_organisers the names of the organisers with at least
+    one. Only relationships the build loads count (in the ontology, both ends
+    loaded).
+    """
+    def loaded(r: Any) -> bool:
+        s, o = r.subject, r.object
+        return (onto.allows(s.type, r.predicate, o.type)
+                and (s.type, s.name) in keys and (o.type, o.name) in keys)
+
+    regions_of: dict[tuple[str, str], set[str]] = {}
+    organisers_of: dict[str, set[tuple[str, str]]] = {}
+    for r in graph.rels:
+        if r.predicate == "IN_REGION" and r.object.type == "Region" and loaded(r):
+            regions_of.setdefault((r.subject.type, r.subject.name), set()).add(r.object.name)
+        elif r.predicate == "RUNS" and r.object.type == "Program" and loaded(r):
+            organisers_of.setdefault(r.object.name, set()).add((r.subject.type, r.subject.name))
+    out: dict[str, tuple[list[str], list[str]]] = {}
+    for program, organisers in organisers_of.items():
+        regions: set[str] = set()
+        names: set[str] = set()
+        for o in organisers:
+            if regions_of.get(o):
+                regions |= regions_of[o]
+                names.add(o[1])
+        out[program] = (sorted(regions), sorted(names))
+    return out
 
 
 # --------------------------------------------------------------------------- open and query

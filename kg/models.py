@@ -524,13 +524,15 @@ class LoadReport(Frozen):
     rels_created: int = 0
     rels_updated: int = 0
     evidence_added: int = 0
+    #: nodes whose derived properties (loaders/derive_*.cypher, e.g. a program's regions) were rewritten
+    derived_updated: int = 0
     #: MENTIONED_IN rows whose document is in no documents.jsonl (not linked)
     mentions_skipped: int = 0
     batches: int = 0
     seconds: float = 0.0
     #: the server's own update counters, summed over all batches
     counters: dict[str, int] = Field(default_factory=dict)
-    #: seconds spent in each step (documents, nodes, mentions, relationships)
+    #: seconds spent in each step (documents, nodes, mentions, relationships, derive)
     stage_seconds: dict[str, float] = Field(default_factory=dict)
 
     @property
@@ -539,5 +541,5 @@ class LoadReport(Frozen):
         return any(
             (self.constraints_created, self.documents_created, self.documents_updated, self.nodes_created,
              self.nodes_updated, self.mentions_created, self.mentions_updated, self.rels_created,
-             self.rels_updated, self.evidence_added)
+             self.rels_updated, self.evidence_added, self.derived_updated)
         )

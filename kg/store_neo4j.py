@@ -61,6 +61,7 @@ __all__ = [
     "bench_bare_relationships",
     "connect",
     "count_graph",
+    "derive_statements",
     "dry_run_offline",
     "load_graph",
     "load_row_by_row",
@@ -262,6 +263,7 @@ class _Plan:
             "nodes": len(graph.nodes),
             "mentions": sum(map(len, self.links.values())),
             "relationships": len(graph.rels),
+            "derive": len(derive_statements()),
         }
 
 
@@ -417,6 +419,11 @@ def _index_queries() -> list[LiteralString]:
     """The statements of ``loaders/indexes.cypher`` (indexes the saved queries use), one by one."""
     text = "\n".join(line for line in render("indexes").splitlines() if not line.lstrip().startswith("//"))
     return [cast(LiteralString, stmt.strip()) for stmt in text.split(";") if stmt.strip()]
+
+
+def derive_statements() -> list[str]:
+    """Names of the ``loaders/derive_*.cypher`` files, in order: derived properties run after every load."""
+    return sorted(path.stem for path in data_dir("loaders").glob("derive_*.cypher"))
 
 
 def _existing_constraints(session: Any) -> set[str]:
@@ -657,6 +664,17 @@ class _Load:
 
 
 
+    def derive(self) -> None:
+        """Recompute the derived properties the saved queries read (``loaders/derive_*.cypher``).
+
+        They depend on the whole graph (a merged folder can change a program it
+        does not name), so each file recomputes everything and writes only what differs.
+        """
+        for name in derive_statements():
+            values = self.w.write("derive", render(name), [])
+            self._add("derived_updated", values.get("written", 0))
+            self.w.advance("derive", 1)
+
 def _load(driver: Any, plan: _Plan, *, uri: str, database: str | None, batch_size: int, dry_run: bool,
           progress: Progress | None) -> LoadReport:
     from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
@@ -680,8 +698,11 @@ def _load(driver: Any, plan: _Plan, *, uri: str, database: str | None, batch_siz
             try:
                 writer = _Writer(session, tx, progress, plan.total)
                 load = _Load(writer, plan, batch_size)
-                for stage, step in (("documents", load.documents), ("nodes", load.nodes),
-                                    ("mentions", load.mentions), ("relationships", load.relationships)):
+                steps = [("documents", load.documents), ("nodes", load.nodes),
+                         ("mentions", load.mentions), ("relationships", load.relationships)]
+                if not dry_run:  # derived from what is written; a preview has nothing to derive from
+                    steps.append(("derive", load.derive))
+                for stage, step in steps:
                     with writer.timed(stage):
                         step()
             finally:
@@ -736,6 +757,7 @@ def _load(driver: Any, plan: _Plan, *, uri: str, database: str | None, batch_siz
         rels_created=counts.get("rels_created", 0),
         rels_updated=counts.get("rels_updated", 0),
         evidence_added=load.evidence,
+        derived_updated=counts.get("derived_updated", 0),
         mentions_skipped=load.skipped,
         batches=writer.batches,
         seconds=round(time.perf_counter() - started, 3),

@@ -7,13 +7,16 @@
 // (each links to every entity of its article) and blows up on real corpora.
 // Its own recursive filter `(e, n | WHERE ...)` prunes while expanding;
 // Neo4j does not know that syntax (it prunes the portable form by itself).
+// The last hop is a one-hop recursive pattern too: ladybug extends it from the
+// few neighbourhood nodes, where a plain `MATCH (x)-[r]->(y)` after WITH scans
+// and hash-joins every relationship table (~100k rows per part).
 MATCH (a)
 WHERE a.name = $name OR $name IN a.aliases
 MATCH p = (a)-[e*0..2 (re, n | WHERE re.predicate IS NOT NULL)]-(x)
 WHERE length(p) < $depth
 WITH DISTINCT x
-MATCH (x)-[r]->(y)
-WHERE r.predicate IS NOT NULL
+MATCH (x)-[h*1..1 (re, n | WHERE re.predicate IS NOT NULL)]->(y)
+WITH x, y, rels(h)[1] AS r
 RETURN x.name AS subject, x.type AS subject_type, r.predicate AS predicate,
        y.name AS object, y.type AS object_type, r.evidence_count AS evidence_count
 UNION
@@ -22,7 +25,7 @@ WHERE a.name = $name OR $name IN a.aliases
 MATCH p = (a)-[e*0..2 (re, n | WHERE re.predicate IS NOT NULL)]-(x)
 WHERE length(p) < $depth
 WITH DISTINCT x
-MATCH (y)-[r]->(x)
-WHERE r.predicate IS NOT NULL
+MATCH (x)<-[h*1..1 (re, n | WHERE re.predicate IS NOT NULL)]-(y)
+WITH x, y, rels(h)[1] AS r
 RETURN y.name AS subject, y.type AS subject_type, r.predicate AS predicate,
        x.name AS object, x.type AS object_type, r.evidence_count AS evidence_count

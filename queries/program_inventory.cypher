@@ -4,8 +4,14 @@
 // Regions come from the organiser's IN_REGION links; an organiser without one
 // has empty region lists. Beneficiaries are what the organiser SUPPORTS with
 // attr program = this program. The page is chosen first, then regions and
-// beneficiaries are collected for its rows only.
-MATCH (o)-[:RUNS]->(p:Program)
+// beneficiaries are collected for its rows only. Programs are taken in name
+// order first (from the name index on Neo4j, so choosing the page stops early
+// instead of sorting every RUNS; `SKIP 0`: the embedded engine wants ORDER BY in
+// WITH followed by SKIP or LIMIT).
+MATCH (p:Program)
+WHERE p.name IS NOT NULL
+WITH p ORDER BY p.name SKIP 0
+MATCH (o)-[:RUNS]->(p)
 WITH o, p ORDER BY p.name, o.name, o.type LIMIT $limit
 MATCH (o)-[r:RUNS]->(p)
 OPTIONAL MATCH (o)-[:IN_REGION]->(g:Region)

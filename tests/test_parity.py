@@ -180,3 +180,34 @@ def test_parity_dev_corpus_rows_the_gold_implies(dev_pair: tuple[Any, EmbeddedDB
                  [dict(r) for r in run_on_neo4j(driver, get_query("programs_across_regions"), {"limit": 100_000}).rows]):
         assert "劳模工匠助企行" in {r["program"] for r in rows}
 
+
+
+def test_parity_derived_program_regions_idempotent_and_merged(neo4j_empty: Any, tmp_path: Any) -> None:
+    # loaders/derive_program_regions.cypher: a second run writes nothing; after a
+    # second graph is merged in, the derived values equal those of the embedded
+    # database built from both graphs together.
+    from kg.embedded import build_embedded, open_embedded
+    from kg.store_neo4j import load_graph
+    from kg.synth import synthetic_graph
+
+    first, second = synthetic_graph(1500, seed=3), synthetic_graph(1500, seed=4)
+    assert load_graph(neo4j_empty, first).derived_updated > 0  # the load derives them
+    again = load_graph(neo4j_empty, first)
+    assert again.derived_updated == 0 and not again.changed
+    load_graph(neo4j_empty, second)
+    assert load_graph(neo4j_empty, second).derived_updated == 0
+    def unique(items: Any, key: Any) -> list[Any]:
+        return list({key(x): x for x in reversed(items)}.values())
+
+    merged = GraphData(  # what the derivation reads: nodes and relationships of both (first one per key)
+        nodes=unique([*first.nodes, *second.nodes], lambda n: (n.type, n.name)),
+        rels=unique([*first.rels, *second.rels],
+                    lambda r: (r.subject.type, r.subject.name, r.predicate, r.object.type, r.object.name)),
+    )
+    build_embedded(merged, tmp_path / "graph.db")
+    q = "MATCH (p:Program) RETURN p.name AS name, p.region_count AS n, p.regions AS regions, p.region_organisers AS orgs"
+    with open_embedded(tmp_path / "graph.db") as db:
+        emb = {r["name"]: (r["n"], sorted(r["regions"]), sorted(r["orgs"])) for r in db.execute(q).rows}
+    records, _, _ = neo4j_empty.execute_query(q)
+    neo = {r["name"]: (r["n"], sorted(r["regions"]), sorted(r["orgs"])) for r in records}
+    assert neo == emb and any(n > 1 for n, _, _ in neo.values())
