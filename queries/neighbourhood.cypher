@@ -3,20 +3,15 @@
 // param: name (string) Canonical name or alias of the entity. Example: 岳阳市云溪区总工会
 // param: depth (int, optional, default 1, 1..3) How many hops out to go. Example: 2
 // Document links (MENTIONED_IN, no predicate) are never followed.
-// Neo4j text (the embedded engine runs neighbourhood.ladybug.cypher). The entity
-// is looked up among the canonical names first (one index seek per entity
-// label); aliases are searched (a scan of the entity labels) only when no entity
-// has that canonical name, as in helpers_of. Each relationship touching the
-// neighbourhood is found once, undirected, its ends read with startNode/endNode.
+// Neo4j text (the embedded engine runs neighbourhood.ladybug.cypher): the entity
+// is looked up once (name by index seek, aliases by one scan of the entity
+// labels, instead of two scans of every node reading both), and each relationship touching the neighbourhood is
+// found once, undirected, its ends read with startNode/endNode (no UNION).
 CALL () {
   MATCH (a:`Union`|Enterprise|Organization|Person|Program|Facility|Award|Region|`Group`)
   WHERE a.name = $name
   RETURN a
   UNION
-  OPTIONAL MATCH (x:`Union`|Enterprise|Organization|Person|Program|Facility|Award|Region|`Group`)
-  WHERE x.name = $name
-  WITH count(x) AS exact
-  WHERE exact = 0
   MATCH (a:`Union`|Enterprise|Organization|Person|Program|Facility|Award|Region|`Group`)
   WHERE $name IN a.aliases
   RETURN a

@@ -10,12 +10,8 @@
 // The last hop is a one-hop recursive pattern too: ladybug extends it from the
 // few neighbourhood nodes, where a plain `MATCH (x)-[r]->(y)` after WITH scans
 // and hash-joins every relationship table (~100k rows per part).
-// As on Neo4j, aliases count only when no entity has $name as its canonical name.
-OPTIONAL MATCH (c)
-WHERE c.name = $name
-WITH count(c) AS exact
 MATCH (a)
-WHERE a.name = $name OR (exact = 0 AND $name IN a.aliases)
+WHERE a.name = $name OR $name IN a.aliases
 MATCH p = (a)-[e*0..2 (re, n | WHERE re.predicate IS NOT NULL)]-(x)
 WHERE length(p) < $depth
 WITH DISTINCT x
@@ -24,11 +20,8 @@ WITH x, y, rels(h)[1] AS r
 RETURN x.name AS subject, x.type AS subject_type, r.predicate AS predicate,
        y.name AS object, y.type AS object_type, r.evidence_count AS evidence_count
 UNION
-OPTIONAL MATCH (c)
-WHERE c.name = $name
-WITH count(c) AS exact
 MATCH (a)
-WHERE a.name = $name OR (exact = 0 AND $name IN a.aliases)
+WHERE a.name = $name OR $name IN a.aliases
 MATCH p = (a)-[e*0..2 (re, n | WHERE re.predicate IS NOT NULL)]-(x)
 WHERE length(p) < $depth
 WITH DISTINCT x
