@@ -68,6 +68,8 @@ def _helped(doc: Doc, sent: Sentence, g: Cand, cs: list[Cand], cue: re.Pattern[s
             start = prev[-1].start
             continue
         break
+    if cue is None and _in_helped_list(doc, sent, g):
+        return True
     before = doc.text[max(sent.start, start - 10) : start]
     while True:
         stripped = re.sub(r"(全区|全市|全县|全省|广大|全体|一线|生活困难的|困难|的|各类|广大的)$", "", before)
@@ -75,6 +77,27 @@ def _helped(doc: Doc, sent: Sentence, g: Cand, cs: list[Cand], cue: re.Pattern[s
             break
         before = stripped
     return bool((cue or _HELP_CUE).search(before))
+
+
+# “为全区困难职工家庭、劳模工匠、生产建设一线职工、农民工等群体，发放…”: a clause that
+# opens with a help cue and lists its beneficiaries, each item with a short modifier
+_LIST_OPEN = re.compile(r"^(?:并|还|也|同时|积极|主动|重点)?(?:为|向|给|慰问|帮扶|关爱|惠及|资助|救助)")
+_LIST_SEP = re.compile(r"、|和|及|以及|与")
+
+
+def _in_helped_list(doc: Doc, sent: Sentence, g: Cand) -> bool:
+    """*g* is an item of a list of beneficiaries that a help cue opens (the clause before it)."""
+    head = doc.text[sent.start : g.start]
+    cut = max(head.rfind(p) for p in "，,；;：:。！？\n")
+    head = head[cut + 1 :]
+    m = _LIST_OPEN.match(head)
+    if not m or not re.search(r"(、|和|及)[\u4e00-\u9fff]{0,4}$", head):
+        return False  # not opened by a cue, or g is the first item (the plain cue check covers that)
+    if not re.match(r"(、|和|及|以及|与|等)", doc.text[g.end : g.end + 2]) and \
+            not re.match(r"[，,。；;]", doc.text[g.end : g.end + 1]):
+        return False
+    items = _LIST_SEP.split(head[m.end() :])[:-1]
+    return bool(items) and all(0 < len(i) <= 14 and not re.search(r"[“”\"（）()]", i) for i in items)
 
 
 _HELP_VERB_CUE = re.compile(r"(慰问|帮助|帮扶|关爱|惠及|资助|救助|补贴|赠送|送给|走进|助力|推动)$")

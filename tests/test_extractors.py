@@ -132,3 +132,15 @@ def test_extractors_traditional_text_gives_simplified_names_and_original_offsets
     assert text[m.start : m.end] == "岳陽市雲溪區總工會"
     t = next(t for t in trips if t.predicate == "RUNS")
     assert text[t.evidence.start : t.evidence.end] == t.evidence.sentence
+
+
+def test_extractors_beneficiaries_listed_after_a_help_cue_with_modifiers():
+    text = ("青山县总工会开展送温暖活动，为全县生活困难的职工家庭、施工一线职工、"
+            "快递小哥、农民工等群体，发放米面油等慰问品。")
+    _, trips = analyse(Document(doc_id="list", text=text))
+    helped = {t.object.name for t in trips if t.predicate == "SUPPORTS" and t.subject.name == "青山县总工会"}
+    assert {"一线职工", "快递小哥", "农民工"} <= helped
+    # a list that no help cue opens names no beneficiaries
+    text = "青山县总工会调研了施工一线职工、快递小哥、农民工等群体的工作情况。"
+    _, trips = analyse(Document(doc_id="nolist", text=text))
+    assert not [t for t in trips if t.predicate == "SUPPORTS"]
