@@ -39,7 +39,7 @@ from typing import Any
 
 from kg import __version__
 from kg.errors import IncompatibleStore, OutputError, StoreError
-from kg.models import EmbeddedBuildReport, GraphData, QueryRows, SavedQuery
+from kg.models import EmbeddedBuildReport, GraphData, QueryRows, RelRecord, SavedQuery
 from kg.ontology import Ontology, load_ontology
 from kg.queries import bind_params, get_query
 
@@ -361,14 +361,10 @@ def _load(graph: GraphData, folder: Path, onto: Ontology) -> dict[str, int]:
     groups: dict[tuple[str, str, str], list[tuple]] = {}
     skipped = 0
     for r in graph.rels:
-        s, o = r.subject, r.object
-        if (
-            not onto.allows(s.type, r.predicate, o.type)
-            or (s.type, s.name) not in keys
-            or (o.type, o.name) not in keys
-        ):
+        if not _loadable(r, onto, keys):
             skipped += 1
             continue
+        s, o = r.subject, r.object
         ev = r.evidence
         row = (
             _str(s.name), _str(o.name), r.predicate, float(r.confidence), len(ev),
@@ -418,6 +414,12 @@ def _load(graph: GraphData, folder: Path, onto: Ontology) -> dict[str, int]:
     }
 
 
+def _loadable(r: RelRecord, onto: Ontology, keys: set[tuple[str, str]]) -> bool:
+    """A relationship the build loads: the ontology allows it and both ends are loaded nodes."""
+    s, o = r.subject, r.object
+    return onto.allows(s.type, r.predicate, o.type) and (s.type, s.name) in keys and (o.type, o.name) in keys
+
+
 def _derived_program_regions(
     graph: GraphData, onto: Ontology, keys: set[tuple[str, str]]
 ) -> dict[str, tuple[list[str], list[str]]]:
@@ -428,17 +430,12 @@ def _derived_program_regions(
     one. Only relationships the build loads count (in the ontology, both ends
     loaded).
     """
-    def loaded(r: Any) -> bool:
-        s, o = r.subject, r.object
-        return (onto.allows(s.type, r.predicate, o.type)
-                and (s.type, s.name) in keys and (o.type, o.name) in keys)
-
     regions_of: dict[tuple[str, str], set[str]] = {}
     organisers_of: dict[str, set[tuple[str, str]]] = {}
     for r in graph.rels:
-        if r.predicate == "IN_REGION" and r.object.type == "Region" and loaded(r):
+        if r.predicate == "IN_REGION" and r.object.type == "Region" and _loadable(r, onto, keys):
             regions_of.setdefault((r.subject.type, r.subject.name), set()).add(r.object.name)
-        elif r.predicate == "RUNS" and r.object.type == "Program" and loaded(r):
+        elif r.predicate == "RUNS" and r.object.type == "Program" and _loadable(r, onto, keys):
             organisers_of.setdefault(r.object.name, set()).add((r.subject.type, r.subject.name))
     out: dict[str, tuple[list[str], list[str]]] = {}
     for program, organisers in organisers_of.items():
