@@ -258,12 +258,13 @@ class _Plan:
             onto.check_type(r.object.type)
             self.rels.setdefault(onto.check_predicate(r.predicate), []).append(r)
         self.labels = sorted(onto.types)
+        self.derive = derive_statements()
         self.total = {
             "documents": len(self.documents),
             "nodes": len(graph.nodes),
             "mentions": sum(map(len, self.links.values())),
             "relationships": len(graph.rels),
-            "derive": len(derive_statements()),
+            "derive": len(self.derive),
         }
 
 
@@ -407,7 +408,6 @@ class _Writer:
                 result, _ = self.session.execute_read(_run, query, {"rows": batch})
             found.update((value, eid) for value, eid in result.get("ids", []))
         return found
-
 
 
 def _constraint_queries(labels: Iterable[str]) -> list[tuple[str, LiteralString]]:
@@ -671,7 +671,7 @@ class _Load:
         They depend on the whole graph (a merged folder can change a program it
         does not name), so each file recomputes everything and writes only what differs.
         """
-        for name in derive_statements():
+        for name in self.plan.derive:
             values = self.w.write("derive", render(name), [])
             self._add("derived_updated", values.get("written", 0))
             self.w.advance("derive", 1)
@@ -830,22 +830,19 @@ def bench_bare_relationships(driver: Any, graph: GraphData, *, database: str | N
     """
     from neo4j.exceptions import DriverError, Neo4jError
 
-    onto = load_ontology()
+    plan = _Plan(graph)
     try:
         with driver.session(database=database) as session:
             writer = _Writer(session, None, None, {})
             ids: dict[tuple[str, str], str] = {}
-            for label in sorted({n.type for n in graph.nodes}):
-                names = [n.name for n in graph.nodes if n.type == label]
-                found = writer.lookup(render("nodes_lookup", label=onto.check_type(label)), names, batch_size)
+            for label, nodes in plan.nodes.items():
+                found = writer.lookup(render("nodes_lookup", label=label), [n.name for n in nodes], batch_size)
                 ids.update(((label, name), eid) for name, eid in found.items())
-            rows: dict[str, list[list[str]]] = {}
-            for r in graph.rels:
-                pair = [ids[(r.subject.type, r.subject.name)], ids[(r.object.type, r.object.name)]]
-                rows.setdefault(onto.check_predicate(r.predicate), []).append(pair)
+            rows = {pred: sorted([ids[(r.subject.type, r.subject.name)], ids[(r.object.type, r.object.name)]]
+                                 for r in rels)
+                    for pred, rels in plan.rels.items()}
             started = time.perf_counter()
             for pred, pairs in rows.items():
-                pairs.sort()
                 query = render("bench_bare", type=pred)
                 for batch in _chunks(pairs, batch_size):
                     session.execute_write(_run, query, {"rows": batch})
