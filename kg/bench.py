@@ -3,7 +3,7 @@
 The corpus is the development articles repeated until it reaches the wanted
 size. jieba runs in this process on its own :class:`jieba.Tokenizer`,
 initialised before the clock starts; the pipeline runs
-:func:`kg.pipeline.analyse` per document with 1, 2, … worker processes, each
+:func:`kg.extract.pipeline.analyse` per document with 1, 2, … worker processes, each
 warmed up before timing. Measurements alternate in rounds over slices of
 the corpus, so a shared machine's changing load affects all of them alike. The ratio pipeline/jieba is what the speed bar of
 issue 2 asks for (target ≥ 0.5). Nothing here asserts a time.
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from kg.errors import InputError
 from kg.models import BenchReport, BenchRun, Document, InputProblem
-from kg.parallel import ParallelAnalyser
+from kg.extract.parallel import ParallelAnalyser
 from kg.resources import package_data
 
 __all__ = ["default_corpus_dir", "build_corpus", "bench_extract", "format_bench"]
@@ -67,7 +67,7 @@ def bench_extract(
     on_step: Callable[[str], None] | None = None,
 ) -> BenchReport:
     """Measure jieba.lcut and the pipeline on the same ≥ *size_mb* corpus."""
-    from kg.reader import read_documents
+    from kg.extract.reader import read_documents
 
     sources = [d for d in read_documents([corpus_dir]) if not isinstance(d, InputProblem)]
     docs = build_corpus(sources, size_bytes=int(size_mb * 1024 * 1024))

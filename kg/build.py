@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from kg.assemble import assemble, graph_summary
+from kg.extract.assemble import assemble, graph_summary
 from kg.diagram import graphviz_available, render
 from kg.errors import OutputError
 from kg.graph import connected_part, to_networkx, top_nodes, write_graphml, write_node_link
@@ -69,9 +69,9 @@ def build(
     listed in ``report.problems``; the output folder itself is never read as
     input. An output folder that cannot be written raises :class:`OutputError`
     before any extraction work is done. The callbacks are those of
-    :func:`kg.parallel.extract`, plus *on_stage* with the name of each step.
+    :func:`kg.extract.parallel.extract`, plus *on_stage* with the name of each step.
     """
-    from kg.parallel import extract
+    from kg.extract.parallel import extract
 
     stage = on_stage or _noop
     out_dir = Path(out_dir)
@@ -104,7 +104,7 @@ def build_from_extraction(
 
 
 def _write_all(result: ExtractionResult, folder: Path, *, stage: Stage, title: str) -> BuildReport:
-    from kg.pipeline import write_extraction
+    from kg.extract.pipeline import write_extraction
 
     stage("writing extraction")
     files = {k: str(v) for k, v in write_extraction(result, folder).items()}

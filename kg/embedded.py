@@ -278,7 +278,7 @@ def build_embedded(graph: GraphData, db_dir: Path) -> EmbeddedBuildReport:
     *db_dir* must be missing, empty, or an embedded database built by kg
     (any version); anything else is refused rather than deleted. Nodes of
     unknown types and relationships outside the ontology's domain/range are
-    skipped (``kg.assemble`` has already dropped them with a problem entry).
+    skipped (``kg.extract.assemble`` has already dropped them with a problem entry).
     """
     started = time.perf_counter()
     db_dir = Path(db_dir)

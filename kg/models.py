@@ -238,7 +238,7 @@ class GraphData(Frozen):
 
 
 class ReaderOptions(Frozen):
-    """How :func:`kg.reader.read_documents` reads records (``.jsonl``/``.csv``) and decodes files.
+    """How :func:`kg.extract.reader.read_documents` reads records (``.jsonl``/``.csv``) and decodes files.
 
     The ``*_field`` options name the record fields; ``encoding`` overrides the
     detection for every file (e.g. ``"gb18030"``).

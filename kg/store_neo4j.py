@@ -636,7 +636,7 @@ class _Load:
                     if sid is None or oid is None:
                         raise StoreError(
                             f"relationship {r.subject.name} {pred} {r.object.name} names an entity that is not "
-                            "among the graph's nodes; assemble the graph with kg.assemble (it adds every endpoint)"
+                            "among the graph's nodes; assemble the graph with kg.extract.assemble (it adds every endpoint)"
                         )
                     if (sid in self.new_nodes or oid in self.new_nodes) and (sid, oid) not in pairs:
                         pairs.add((sid, oid))

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from kg.assemble import assemble, assemble_dirs
+from kg.extract.assemble import assemble, assemble_dirs
 from kg.models import GraphData
 
 FIXTURE_DIR = Path(__file__).resolve().parent / "data" / "graph_fixture"
@@ -29,7 +29,7 @@ def fixture_graph() -> GraphData:
 @lru_cache(maxsize=2)
 def dev_graph(dev_dir: Path) -> GraphData:
     """The graph the pipeline extracts from ``dev_dir/corpus`` (cached per session)."""
-    from kg.pipeline import extract
+    from kg.extract.pipeline import extract
 
     return assemble([extract([Path(dev_dir) / "corpus"])])
 

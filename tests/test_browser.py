@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.assemble import assemble_dirs
+from kg.extract.assemble import assemble_dirs
 from kg.diagram import render
 from kg.models import GraphData
 

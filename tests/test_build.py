@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 import kg.build
-import kg.parallel
-from kg.assemble import read_extraction
+import kg.extract.parallel
+from kg.extract.assemble import read_extraction
 from kg.build import OUTPUTS, build_from_extraction
 from kg.cli import app
 from kg.errors import OutputError
@@ -143,7 +143,7 @@ def fake_extract(extraction: ExtractionResult, monkeypatch):
                 on_document(doc)
         return extraction
 
-    monkeypatch.setattr(kg.parallel, "extract", extract)
+    monkeypatch.setattr(kg.extract.parallel, "extract", extract)
     return calls
 
 
@@ -171,7 +171,7 @@ def test_build_cli_json_report_on_stdout(fake_extract, tmp_path: Path) -> None:
 
 def test_build_cli_exit_1_when_input_was_skipped(extraction: ExtractionResult, tmp_path: Path, monkeypatch) -> None:
     bad = extraction.model_copy(update={"problems": (InputProblem(path="broken.txt", message="cannot decode"),)})
-    monkeypatch.setattr(kg.parallel, "extract", lambda paths, **_k: bad)
+    monkeypatch.setattr(kg.extract.parallel, "extract", lambda paths, **_k: bad)
     result = CliRunner().invoke(app, ["build", str(tmp_path), "--out", str(tmp_path / "o")])
     assert result.exit_code == 1
     assert "warning: broken.txt: cannot decode" in result.stderr

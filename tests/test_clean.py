@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.clean import clean, is_wrapped, to_simplified
+from kg.extract.clean import clean, is_wrapped, to_simplified
 
 WRAPPED_PAGE = "\n".join(
     [

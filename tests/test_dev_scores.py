@@ -13,7 +13,7 @@ import pytest
 
 from kg.evaluate import score
 from kg.models import GoldRecord
-from kg.pipeline import extract
+from kg.extract.pipeline import extract
 
 HELD_OUT = ("060", "064", "068", "072", "076", "080")
 

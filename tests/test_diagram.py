@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 import kg.diagram
-from kg.assemble import assemble_dirs
+from kg.extract.assemble import assemble_dirs
 from kg.cli import app
 from kg.diagram import render, to_dot, to_html, to_mermaid
 from kg.errors import OutputError

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kg.models import Document
-from kg.pipeline import analyse
+from kg.extract.pipeline import analyse
 
 
 def _analyse(text: str):

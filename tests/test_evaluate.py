@@ -256,7 +256,7 @@ def test_evaluate_format_report_has_every_section() -> None:
 
 
 def test_evaluate_dev_gold_scores_itself_perfectly(dev_dir) -> None:  # type: ignore[no-untyped-def]
-    from kg.assemble import read_jsonl
+    from kg.extract.assemble import read_jsonl
 
     gold, problems = read_jsonl(dev_dir / "gold.jsonl", GoldRecord)
     assert problems == []

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kg.models import Document
-from kg.pipeline import analyse
+from kg.extract.pipeline import analyse
 
 TEXT = (Path(__file__).parent / "data" / "article_yunxi.txt").read_text(encoding="utf-8")
 

@@ -13,7 +13,7 @@ import pytest
 import kg.diagram
 import kg.graph
 import kg.inventory
-from kg.assemble import assemble_dirs
+from kg.extract.assemble import assemble_dirs
 from kg.errors import InputError, OutputError
 from kg.graph import (
     atomic_write,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kg.assemble import assemble, assemble_dirs
+from kg.extract.assemble import assemble, assemble_dirs
 from kg.cli import app
 from kg.inventory import (
     COLUMNS,
@@ -186,7 +186,7 @@ def test_inventory_cli_bad_suffix_is_usage_error(build_dir: Path, tmp_path: Path
 
 @pytest.mark.slow
 def test_inventory_dev_corpus_finds_program_run_in_several_regions(dev_dir: Path) -> None:
-    from kg.pipeline import extract
+    from kg.extract.pipeline import extract
 
     graph = assemble([extract([dev_dir / "corpus"])])
     inv = build_inventory(graph)

@@ -1,4 +1,4 @@
-"""kg.parallel: input order, same results with 1 and 2 workers, a failing document does not stop the run."""
+"""kg.extract.parallel: input order, same results with 1 and 2 workers, a failing document does not stop the run."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kg.models import Document, Entity, EntityRef, Evidence, Triple
-from kg.parallel import ParallelAnalyser, analyse_documents, extract
+from kg.extract.parallel import ParallelAnalyser, analyse_documents, extract
 
 
 def fake_analyse(doc: Document) -> tuple[list[Entity], list[Triple]]:
@@ -38,9 +38,9 @@ def docs(n: int) -> list[Document]:
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_parallel_keeps_input_order(workers: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    import kg.parallel
+    import kg.extract.parallel
 
-    monkeypatch.setattr(kg.parallel, "CHUNK_DOCS", 3)  # many chunks (read in this process only)
+    monkeypatch.setattr(kg.extract.parallel, "CHUNK_DOCS", 3)  # many chunks (read in this process only)
     with ParallelAnalyser(workers, analyse=fake_analyse) as pool:
         results = list(pool.map(docs(50)))
     assert [d.doc_id for d, *_ in results] == [f"d{i}" for i in range(50)]

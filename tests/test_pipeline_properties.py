@@ -1,4 +1,4 @@
-"""Invariants of kg.pipeline.analyse on arbitrary text (hypothesis) and on real articles.
+"""Invariants of kg.extract.pipeline.analyse on arbitrary text (hypothesis) and on real articles.
 
 No crash; every entity mention and every evidence span lies inside the text;
 ``text[start:end]`` holds the evidence sentence; types and predicates come
@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from kg.models import Document, Entity, Triple
 from kg.ontology import load_ontology
-from kg.pipeline import analyse
-from kg.reader import read_documents
+from kg.extract.pipeline import analyse
+from kg.extract.reader import read_documents
 from kg.resources import package_data
 
 ONTOLOGY = load_ontology()
@@ -45,7 +45,7 @@ SETTINGS = settings(
 
 
 def check_invariants(doc: Document, entities: list[Entity], triples: list[Triple]) -> None:
-    """The contract of :func:`kg.pipeline.analyse` (offsets, evidence, ontology)."""
+    """The contract of :func:`kg.extract.pipeline.analyse` (offsets, evidence, ontology)."""
     text = doc.text
     n = len(text)
     for ent in entities:

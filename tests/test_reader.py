@@ -1,4 +1,4 @@
-"""kg.reader: encodings, records, folders and every kind of bad input."""
+"""kg.extract.reader: encodings, records, folders and every kind of bad input."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kg.models import Document, InputProblem, ReaderOptions
-from kg.reader import DecodeFailure, decode_bytes, head_of_article, read_documents
+from kg.extract.reader import DecodeFailure, decode_bytes, head_of_article, read_documents
 from kg.resources import package_data
 
 SHORT = "工会"

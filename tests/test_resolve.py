@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.entities import Cand
-from kg.resolve import dominant_divisions, region_prefix, resolve_names
+from kg.extract.entities import Cand
+from kg.extract.resolve import dominant_divisions, region_prefix, resolve_names
 
 
 @pytest.mark.parametrize(

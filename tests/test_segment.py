@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kg.clean import clean
-from kg.segment import split_articles, split_sentences
+from kg.extract.clean import clean
+from kg.extract.segment import split_articles, split_sentences
 
 PAGE = (
     "第一篇文章的标题\n【栏目一】\n甲市总工会开展活动。甲市总工会还慰问了职工。\n"

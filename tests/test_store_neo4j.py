@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from kg.assemble import assemble_dirs
+from kg.extract.assemble import assemble_dirs
 from kg.cli import app
 from kg.errors import ConnectionFailed, OntologyError, StoreError
 from kg.models import (

@@ -31,7 +31,7 @@ def eval_command(
     Overall, per entity type, per predicate and per document, micro-averaged
     over the gold documents.
     """
-    from kg.assemble import read_jsonl
+    from kg.extract.assemble import read_jsonl
     from kg.evaluate import format_errors, format_report, score, split_docs
     from kg.models import Entity, GoldRecord, Triple
 

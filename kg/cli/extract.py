@@ -58,8 +58,8 @@ def extract_command(
     that cannot be read is skipped with a warning naming the file and line; the
     exit code is then 1, else 0.
     """
-    from kg.parallel import extract
-    from kg.pipeline import write_extraction
+    from kg.extract.parallel import extract
+    from kg.extract.pipeline import write_extraction
 
     options = ReaderOptions(
         id_field=id_field,

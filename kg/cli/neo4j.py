@@ -170,7 +170,7 @@ def _render_report(report: LoadReport) -> None:
 
 
 def _assemble(dirs: list[Path]) -> GraphData:
-    from kg.assemble import assemble_dirs
+    from kg.extract.assemble import assemble_dirs
 
     graph = assemble_dirs(dirs)
     if graph.problems:

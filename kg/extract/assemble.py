@@ -28,7 +28,7 @@ from kg.models import (
     Triple,
 )
 from kg.ontology import load_ontology
-from kg.regions import region_levels
+from kg.extract.regions import region_levels
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -12,10 +12,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from kg.entities import Cand
-from kg.regions import lookup
-from kg.resolve import region_prefix
-from kg.segment import Sentence
+from kg.extract.entities import Cand
+from kg.extract.regions import lookup
+from kg.extract.resolve import region_prefix
+from kg.extract.segment import Sentence
 
 BODY = ("Union", "Organization", "Enterprise")
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?(?:余|多)?(?:万|亿)?元)")
@@ -163,7 +163,7 @@ _TITLE_SEP = "、"
 
 def rule_positions(doc: Doc) -> list[RawTriple]:
     """“区总工会主席刘筠”, “广东省人大常委会副主任、省总工会主席黄宁生”, “刘潇、赵漪领导”, bylines."""
-    from kg.lexicon import lexicon
+    from kg.extract.lexicon import lexicon
 
     lex = lexicon()
     titles = tuple(sorted(set(lex.titles) | set(lex.raw["lists"]["descriptors"]), key=len, reverse=True))

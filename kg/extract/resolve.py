@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kg.entities import Cand
-from kg.regions import Division, chain, lookup
+from kg.extract.entities import Cand
+from kg.extract.regions import Division, chain, lookup
 
 _LEVEL_CHAR = {"省": 1, "市": 2, "区": 3, "县": 3}
 _UNION_HEAD = re.compile(r"(总工会|工会联合会|联合工会|工会)$")
@@ -131,7 +131,7 @@ def dominant_divisions(text: str) -> dict[str, str]:
     >>> dominant_divisions("昆山举行活动。昆山市总工会…")["市"]
     '昆山市'
     """
-    from kg.entities import _region_automaton  # full names
+    from kg.extract.entities import _region_automaton  # full names
     counts: dict[str, int] = {}
     for _, name in _region_automaton().iter(text):
         counts[name] = counts.get(name, 0) + 1

@@ -1,7 +1,7 @@
 """The extraction pipeline for one document, as an explicit table of stages.
 
 clean → segment → entity candidates → context resolution → relation rules
-(:data:`kg.relations.RULES`) → entities and triples with offsets into the
+(:data:`kg.extract.relations.RULES`) → entities and triples with offsets into the
 original text.
 """
 
@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 
-from kg.clean import clean
-from kg.entities import Cand, find_candidates
+from kg.extract.clean import clean
+from kg.extract.entities import Cand, find_candidates
 from kg.models import Document, Entity, EntityRef, Evidence, Span, Triple
 from kg.ontology import load_ontology
-from kg.regions import lookup
-from kg.relations import RULES, Doc, RawTriple
-from kg.resolve import region_prefix, resolve_names
-from kg.segment import split_articles, split_sentences
+from kg.extract.regions import lookup
+from kg.extract.relations import RULES, Doc, RawTriple
+from kg.extract.resolve import region_prefix, resolve_names
+from kg.extract.segment import split_articles, split_sentences
 
 #: The default pipeline: relation rules by name, in order.
 DEFAULT_RULES: tuple[str, ...] = tuple(RULES)
@@ -149,9 +149,9 @@ def _entities(doc: Document, ct, cands: list[Cand], used: set[tuple[str, str]]) 
 
 
 def _alias_ok(alias: str, c: Cand) -> bool:
-    from kg.entities import normalise_name
+    from kg.extract.entities import normalise_name
 
-    from kg.lexicon import lexicon
+    from kg.extract.lexicon import lexicon
 
     a = normalise_name(alias)
     return bool(a) and a != c.name and a[:1] not in "省市区县" and a not in lexicon().head_type

@@ -17,7 +17,7 @@ from kg.models import Document, Entity, ExtractionResult, ReaderOptions, Triple,
 
 def analyse(doc: Document) -> tuple[list[Entity], list[Triple]]:
     """Entities and triples of one document (all offsets into ``doc.text``)."""
-    from kg.extractors import run_extractors
+    from kg.extract.extractors import run_extractors
 
     return run_extractors(doc)
 
@@ -33,9 +33,9 @@ def extract(
 
     Unreadable input never stops the run: it is reported in ``problems``.
     With ``workers > 1`` documents are analysed in a process pool
-    (:mod:`kg.parallel`); the result is the same, in input order.
+    (:mod:`kg.extract.parallel`); the result is the same, in input order.
     """
-    from kg.parallel import extract as run
+    from kg.extract.parallel import extract as run
 
     return run(paths, workers=workers, reader_options=reader_options, on_document=on_document)
 

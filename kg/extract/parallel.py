@@ -1,4 +1,4 @@
-"""Run :func:`kg.pipeline.analyse` over many documents, in this process or in a process pool.
+"""Run :func:`kg.extract.pipeline.analyse` over many documents, in this process or in a process pool.
 
 Results come back in input order whatever the number of workers, so the
 output of ``kg extract --workers 2`` is byte-identical to ``--workers 1``.
@@ -35,7 +35,7 @@ _IN_FLIGHT = 3
 
 
 def _default_analyse(doc: Document) -> tuple[list[Entity], list[Triple]]:
-    from kg.pipeline import analyse
+    from kg.extract.pipeline import analyse
 
     return analyse(doc)
 
@@ -173,13 +173,13 @@ def extract(
 ) -> ExtractionResult:
     """Read *paths* and analyse every document with *workers* processes.
 
-    The same result as :func:`kg.pipeline.extract`, plus callbacks for a
+    The same result as :func:`kg.extract.pipeline.extract`, plus callbacks for a
     user interface (and *exclude*, folders not to read, e.g. the output
     folder): *on_problem* for each skipped input as soon as it is
     found, *on_documents* with the number of documents once reading is done,
     *on_document* after each analysed document.
     """
-    from kg.reader import read_documents
+    from kg.extract.reader import read_documents
 
     documents: list[Document] = []
     problems: list[InputProblem] = []

@@ -1,7 +1,7 @@
 """Entity mentions: head-word patterns, quoted names, titles next to names,
 award triggers, beneficiary classes and administrative divisions.
 
-Works on the cleaned view (:mod:`kg.clean`) sentence by sentence; offsets are
+Works on the cleaned view (:mod:`kg.extract.clean`) sentence by sentence; offsets are
 in the cleaned view and mapped back by the pipeline.
 """
 
@@ -12,9 +12,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from kg.lexicon import lexicon, pos_tags, tokenizer, word_freq
-from kg.regions import divisions, lookup
-from kg.segment import Sentence
+from kg.extract.lexicon import lexicon, pos_tags, tokenizer, word_freq
+from kg.extract.regions import divisions, lookup
+from kg.extract.segment import Sentence
 
 # POS tags that end a name when walking left from a head.
 _STOP_TAGS = {"p", "c", "u", "d", "r", "q", "t", "y", "e", "o", "uj", "ul", "uz", "ug", "uv", "ud", "f", "ad"}
@@ -301,7 +301,7 @@ def _union_prefix_ok(prefix: str) -> bool:
 
 
 def _region_prefix_lazy(name: str):
-    from kg.resolve import region_prefix
+    from kg.extract.resolve import region_prefix
 
     return region_prefix(name)
 
