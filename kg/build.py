@@ -145,7 +145,7 @@ def write_graph_outputs(
     stage("embedded database")
     build_embedded = _embedded_builder()
     if build_embedded is None:
-        notes.append("embedded database skipped: kg.embedded.build_embedded is not available in this version")
+        notes.append("embedded database skipped: kg.store.embedded.build_embedded is not available in this version")
     else:
         build_embedded(graph, folder / OUTPUTS["database"])
         files["database"] = str(folder / OUTPUTS["database"])
@@ -183,11 +183,11 @@ def write_graph_outputs(
 
 
 def _embedded_builder() -> Callable[[GraphData, Path], object] | None:
-    """``kg.embedded.build_embedded`` when that module provides it (it is written separately)."""
+    """``kg.store.embedded.build_embedded`` when that module provides it (it is written separately)."""
     try:
-        module = importlib.import_module("kg.embedded")
+        module = importlib.import_module("kg.store.embedded")
     except ModuleNotFoundError as exc:
-        if exc.name == "kg.embedded":
+        if exc.name == "kg.store.embedded":
             return None
         raise
     return getattr(module, "build_embedded", None)

@@ -446,7 +446,7 @@ class QueryRows(Frozen):
 
 
 class EmbeddedBuildReport(Frozen):
-    """What :func:`kg.embedded.build_embedded` wrote."""
+    """What :func:`kg.store.embedded.build_embedded` wrote."""
 
     db_dir: str
     engine: str
@@ -463,7 +463,7 @@ class EmbeddedBuildReport(Frozen):
 
 
 class Neo4jServerConfig(Frozen):
-    """How ``kg neo4j start`` runs its Neo4j (see :mod:`kg.neo4j_server`).
+    """How ``kg neo4j start`` runs its Neo4j (see :mod:`kg.store.neo4j_server`).
 
     ``home`` holds the Maven classpath cache and one folder per port
     (``<home>/<port>/``: data, logs, ``neo4j.conf``, pid file, JVM output).
@@ -498,7 +498,7 @@ class Neo4jServerStatus(Frozen):
 
 
 class Neo4jConfig(Frozen):
-    """Where :func:`kg.store_neo4j.load_graph` connects when it is not handed a driver."""
+    """Where :func:`kg.store.neo4j_loader.load_graph` connects when it is not handed a driver."""
 
     uri: str = "bolt://127.0.0.1:7687"
     user: str = "neo4j"

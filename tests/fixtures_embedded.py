@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from helpers_graph import fixture_graph
 
-from kg.embedded import EmbeddedDB, build_embedded, open_embedded
+from kg.store.embedded import EmbeddedDB, build_embedded, open_embedded
 from kg.models import GraphData
 
 

@@ -36,7 +36,7 @@ def neo4j_settings() -> dict[str, str]:
 @pytest.fixture(scope="session")
 def neo4j_driver(neo4j_settings: dict[str, str]) -> Iterator[Any]:
     """A verified driver to the test server (session-wide)."""
-    from kg.store_neo4j import connect
+    from kg.store.neo4j_loader import connect
 
     try:
         driver = connect(neo4j_settings["uri"], neo4j_settings["user"], neo4j_settings["password"])
@@ -49,7 +49,7 @@ def neo4j_driver(neo4j_settings: dict[str, str]) -> Iterator[Any]:
 @pytest.fixture()
 def neo4j_empty(neo4j_driver: Any) -> Iterator[Any]:
     """The session driver on a database wiped before and after the test."""
-    from kg.store_neo4j import wipe
+    from kg.store.neo4j_loader import wipe
 
     wipe(neo4j_driver)
     yield neo4j_driver

@@ -11,10 +11,10 @@ from helpers_graph import fixture_graph
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.embedded import MARKER_FILE, EmbeddedDB, build_embedded, open_embedded, read_marker, run_query
+from kg.store.embedded import MARKER_FILE, EmbeddedDB, build_embedded, open_embedded, read_marker, run_query
 from kg.errors import IncompatibleStore, OutputError, QueryError, StoreError
 from kg.models import Document, EntityRef, EvidenceRecord, GraphData, NodeRecord, RelRecord
-from kg.queries import list_queries
+from kg.store.queries import list_queries
 
 YX = "岳阳市云溪区总工会"
 AY = "安远县总工会"

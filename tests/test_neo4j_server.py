@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 from kg.cli import app
 from kg.errors import ConnectionFailed, StoreError
 from kg.models import Neo4jServerConfig
-from kg.neo4j_server import kill, start, status, stop
-from kg.store_neo4j import connect, load_graph
+from kg.store.neo4j_server import kill, start, status, stop
+from kg.store.neo4j_loader import connect, load_graph
 from kg.synth import synthetic_graph
 
 pytestmark = pytest.mark.neo4j

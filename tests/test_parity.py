@@ -1,6 +1,6 @@
 """Parity: every saved query gives the same rows on Neo4j and on the embedded database.
 
-The same GraphData is loaded into both (Neo4j with ``kg.store_neo4j.load_graph``
+The same GraphData is loaded into both (Neo4j with ``kg.store.neo4j_loader.load_graph``
 into a wiped database); rows are compared order-insensitively, lists inside a
 row as multisets (``collect()`` has no defined order in either engine).
 Three graphs: the tiny fixture, a generated graph with hubs and bodies in many
@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from helpers_graph import dev_graph, normalise_rows
 
-from kg.embedded import EmbeddedDB, run_query
+from kg.store.embedded import EmbeddedDB, run_query
 from kg.models import GraphData
-from kg.queries import get_query, list_queries, run_on_neo4j
+from kg.store.queries import get_query, list_queries, run_on_neo4j
 
 pytestmark = pytest.mark.neo4j
 
@@ -57,7 +57,7 @@ CASES: list[tuple[str, dict[str, Any]]] = [
 @pytest.fixture(scope="module")
 def neo4j_with_fixture(neo4j_driver: Any, fixture_graph_data: GraphData) -> Iterator[Any]:
     """Neo4j holding exactly the graph fixture (wiped before and after)."""
-    from kg.store_neo4j import load_graph, wipe
+    from kg.store.neo4j_loader import load_graph, wipe
 
     wipe(neo4j_driver)
     load_graph(neo4j_driver, fixture_graph_data)
@@ -107,9 +107,9 @@ def test_parity_cli_query_on_neo4j_matches_embedded(
 def _both_stores(tmp_path_factory: pytest.TempPathFactory, neo4j_driver: Any, graph: Any, name: str
                  ) -> Iterator[tuple[Any, EmbeddedDB, dict]]:
     """Load *graph* into a fresh embedded database and a wiped Neo4j; wipe again afterwards."""
-    from kg.embedded import build_embedded, open_embedded
-    from kg.queries import params_from_graph
-    from kg.store_neo4j import load_graph, wipe
+    from kg.store.embedded import build_embedded, open_embedded
+    from kg.store.queries import params_from_graph
+    from kg.store.neo4j_loader import load_graph, wipe
 
     db_dir = tmp_path_factory.mktemp(name) / "graph.db"
     build_embedded(graph, db_dir)
@@ -186,8 +186,8 @@ def test_parity_derived_program_regions_idempotent_and_merged(neo4j_empty: Any, 
     # loaders/derive_program_regions.cypher: a second run writes nothing; after a
     # second graph is merged in, the derived values equal those of the embedded
     # database built from both graphs together.
-    from kg.embedded import build_embedded, open_embedded
-    from kg.store_neo4j import load_graph
+    from kg.store.embedded import build_embedded, open_embedded
+    from kg.store.neo4j_loader import load_graph
     from kg.synth import synthetic_graph
 
     first, second = synthetic_graph(1500, seed=3), synthetic_graph(1500, seed=4)

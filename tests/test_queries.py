@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import QueryError
-from kg.queries import ENGINES, bind_params, coerce_params, get_query, list_queries, load_queries, parse_query_file
+from kg.store.queries import ENGINES, bind_params, coerce_params, get_query, list_queries, load_queries, parse_query_file
 from kg.resources import data_dir
 
 REQUIRED = {

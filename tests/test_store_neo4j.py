@@ -17,7 +17,7 @@ from kg.errors import ConnectionFailed, OntologyError, StoreError
 from kg.models import (
     Document, EntityRef, EvidenceRecord, GraphData, MentionRecord, Neo4jConfig, NodeRecord, RelRecord,
 )
-from kg.store_neo4j import NEW_REL_ATTRS, connect, count_graph, dry_run_offline, load_graph, render
+from kg.store.neo4j_loader import NEW_REL_ATTRS, connect, count_graph, dry_run_offline, load_graph, render
 
 runner = CliRunner()
 
@@ -452,7 +452,7 @@ def test_store_neo4j_bench_load_smoke(neo4j_empty: Any, neo4j_settings: dict) ->
 def test_store_neo4j_prefetch_keeps_order_raises_and_stops() -> None:
     import threading
 
-    from kg.store_neo4j import _prefetch
+    from kg.store.neo4j_loader import _prefetch
 
     assert list(_prefetch(iter(range(50)), depth=2)) == list(range(50))
 

@@ -20,7 +20,7 @@ from kg.models import GraphData, LoadReport, Neo4jServerConfig, Neo4jServerStatu
 DEFAULT_URI = "bolt://127.0.0.1:7687"
 DEFAULT_USER = "neo4j"
 DEFAULT_PASSWORD = "unionkg-test"
-DEFAULT_BATCH_SIZE = 5000  # kg.store_neo4j.DEFAULT_BATCH_SIZE, without importing the driver for --help
+DEFAULT_BATCH_SIZE = 5000  # kg.store.neo4j_loader.DEFAULT_BATCH_SIZE, without importing the driver for --help
 
 neo4j_app = typer.Typer(
     help="Run a local Neo4j 5.26 (fetched from Maven Central) for development and CI.",
@@ -91,7 +91,7 @@ def start_cmd(
 
     The first start downloads Neo4j with Maven into ~/.m2 (about 150 MB).
     """
-    from kg.neo4j_server import start
+    from kg.store.neo4j_server import start
 
     config = _server_config(home, host, port, password, heap=heap, pagecache=pagecache, start_timeout=timeout)
     with kg_errors():
@@ -109,7 +109,7 @@ def stop_cmd(
     timeout: Annotated[float, typer.Option(help="Seconds to wait for a clean shutdown before killing it.")] = 60.0,
 ) -> None:
     """Stop the Neo4j that `kg neo4j start` started on this port (clean shutdown)."""
-    from kg.neo4j_server import stop
+    from kg.store.neo4j_server import stop
 
     config = _server_config(home, host, port, DEFAULT_PASSWORD)
     with kg_errors():
@@ -126,7 +126,7 @@ def status_cmd(
     as_json: AsJson = False,
 ) -> None:
     """Say whether the server runs; exit code 0 if it does, 1 if not."""
-    from kg.neo4j_server import status
+    from kg.store.neo4j_server import status
 
     config = _server_config(home, host, port, password)
     with kg_errors():
@@ -196,7 +196,7 @@ def load_cmd(
 ) -> None:
     """Load extraction folders into Neo4j: idempotent, one relationship per fact with all its evidence."""
     from kg.errors import ConnectionFailed
-    from kg.store_neo4j import connect, dry_run_offline, load_graph
+    from kg.store.neo4j_loader import connect, dry_run_offline, load_graph
 
     with kg_errors():
         graph = _assemble(dirs)
@@ -249,7 +249,7 @@ def bench_load_cmd(
     with `kg neo4j start --port 7688 --heap 4g --pagecache 2g` (the defaults,
     1g and 256m, are sized for the tests).
     """
-    from kg.store_neo4j import bench_bare_relationships, connect, count_graph, load_graph, load_row_by_row, wipe
+    from kg.store.neo4j_loader import bench_bare_relationships, connect, count_graph, load_graph, load_row_by_row, wipe
     from kg.synth import synthetic_graph
 
     with kg_errors():

@@ -92,7 +92,7 @@ def _parse_params(raw: list[str] | None) -> dict[str, str]:
 
 
 def _resolve_db(db: Path) -> Path:
-    from kg.embedded import MARKER_FILE
+    from kg.store.embedded import MARKER_FILE
 
     if (db / MARKER_FILE).is_file() or not db.is_dir():
         return db
@@ -101,14 +101,14 @@ def _resolve_db(db: Path) -> Path:
 
 
 def _run_embedded(db_dir: Path, query: SavedQuery, params: dict[str, Any]) -> QueryRows:
-    from kg.embedded import open_embedded, run_saved
+    from kg.store.embedded import open_embedded, run_saved
 
     with open_embedded(_resolve_db(db_dir)) as db:
         return run_saved(db, query, params)
 
 
 def _neo4j_driver(uri: str, user: str, password: str) -> Any:
-    from kg.store_neo4j import connect
+    from kg.store.neo4j_loader import connect
 
     return connect(uri, user, password)
 
@@ -116,7 +116,7 @@ def _neo4j_driver(uri: str, user: str, password: str) -> Any:
 def _run_neo4j(
     uri: str, user: str, password: str, database: str | None, query: SavedQuery, params: dict[str, Any]
 ) -> QueryRows:
-    from kg.queries import run_on_neo4j
+    from kg.store.queries import run_on_neo4j
 
     driver = _neo4j_driver(uri, user, password)
     try:
@@ -144,7 +144,7 @@ def queries_command(
     fmt: Annotated[Format, typer.Option("--format", "-f", help="table or json.")] = Format.table,
 ) -> None:
     """List the saved queries with their descriptions and parameters."""
-    from kg.queries import list_queries
+    from kg.store.queries import list_queries
 
     try:
         saved = list_queries()
@@ -182,7 +182,7 @@ def query_command(
     database: DatabaseOpt = None,
 ) -> None:
     """Run a saved query on the embedded database (--db) or on Neo4j; rows go to stdout."""
-    from kg.queries import coerce_params, get_query
+    from kg.store.queries import coerce_params, get_query
 
     try:
         query = get_query(name)
@@ -221,7 +221,7 @@ def bench_queries_command(
     fmt: Annotated[Format, typer.Option("--format", "-f", help="table, json or csv.")] = Format.table,
 ) -> None:
     """Embedded load time and the p50 of every saved query on a generated graph, next to Neo4j's."""
-    from kg.queries import bench_queries
+    from kg.store.queries import bench_queries
 
     def neo4j_driver() -> Any:
         return _neo4j_driver(uri, user, password)

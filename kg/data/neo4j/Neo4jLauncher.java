@@ -1,6 +1,6 @@
 // Runs Neo4j Community (embedded) with Bolt on a loopback port, for development and CI.
 //
-// Started by kg/neo4j_server.py with Java's single-file source launcher (no build step):
+// Started by kg/store/neo4j_server.py with Java's single-file source launcher (no build step):
 //   NEO4J_PASSWORD=... java -Xmx1g -cp CLASSPATH Neo4jLauncher.java \
 //       --home DIR --conf DIR/neo4j.conf --pid-file DIR/neo4j.pid
 // The password comes from the environment so that it never shows in `ps`.
@@ -34,7 +34,7 @@ public class Neo4jLauncher {
         }
 
         // All settings (Bolt address, auth, memory) come from the neo4j.conf that
-        // kg/neo4j_server.py writes into the instance folder.
+        // kg/store/neo4j_server.py writes into the instance folder.
         Path conf = Path.of(opt.getOrDefault("conf", home.resolve("neo4j.conf").toString()));
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
                 .loadPropertiesFromFile(conf)

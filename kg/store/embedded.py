@@ -41,7 +41,7 @@ from kg import __version__
 from kg.errors import IncompatibleStore, OutputError, StoreError
 from kg.models import EmbeddedBuildReport, GraphData, QueryRows, RelRecord, SavedQuery
 from kg.ontology import Ontology, load_ontology
-from kg.queries import bind_params, get_query
+from kg.store.queries import bind_params, get_query
 
 __all__ = [
     "DB_FILE",

@@ -120,7 +120,7 @@ def _conf_text(config: Neo4jServerConfig) -> str:
         # Only loopback traffic: never phone home.
         "dbms.usage_report.enabled": "false",
     }
-    lines = ["# Written by kg.neo4j_server on every start; edit the options of `kg neo4j start` instead."]
+    lines = ["# Written by kg.store.neo4j_server on every start; edit the options of `kg neo4j start` instead."]
     lines += [f"{k}={v}" for k, v in settings.items()]
     return "\n".join(lines) + "\n"
 

@@ -366,7 +366,7 @@ def bench_queries(
     import time
     from pathlib import Path as _Path
 
-    from kg.embedded import build_embedded, open_embedded, run_saved
+    from kg.store.embedded import build_embedded, open_embedded, run_saved
     from kg.synth import synthetic_graph
 
     note = on_note or (lambda _m: None)
@@ -422,7 +422,7 @@ def _bench_neo4j(make_driver: Any, graph: Any, saved: list[SavedQuery], params: 
         summary.append(f"Neo4j skipped: {exc}")
         return
     try:
-        from kg.store_neo4j import count_graph, load_graph, wipe
+        from kg.store.neo4j_loader import count_graph, load_graph, wipe
 
         if wipe_neo4j:
             wipe(driver, database=database)
@@ -431,11 +431,11 @@ def _bench_neo4j(make_driver: Any, graph: Any, saved: list[SavedQuery], params: 
             summary.append(f"Neo4j skipped: its database holds {nodes} nodes; benchmark on a scratch "
                            "server and pass --wipe-neo4j to empty it first")
             return
-        note("loading Neo4j with kg.store_neo4j.load_graph …")
+        note("loading Neo4j with kg.store.neo4j_loader.load_graph …")
         t = time.perf_counter()
         load_graph(driver, graph, database=database)
         secs = time.perf_counter() - t
-        summary.append(f"Neo4j load (kg.store_neo4j.load_graph): {secs:.2f} s for the same graph")
+        summary.append(f"Neo4j load (kg.store.neo4j_loader.load_graph): {secs:.2f} s for the same graph")
         note("timing the saved queries on Neo4j …")
         for q in saved:
             p = params.get(q.name, {})
