@@ -19,10 +19,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from kg.extract.assemble import assemble, graph_summary
-from kg.diagram import graphviz_available, render
+from kg.export.diagram import graphviz_available, render
 from kg.errors import OutputError
-from kg.graph import connected_part, to_networkx, top_nodes, write_graphml, write_node_link
-from kg.inventory import build_inventory, write_inventory_csv, write_inventory_xlsx
+from kg.export.graph import connected_part, to_networkx, top_nodes, write_graphml, write_node_link
+from kg.export.inventory import build_inventory, write_inventory_csv, write_inventory_xlsx
 from kg.models import BuildReport, Document, ExtractionResult, GraphData, InputProblem, ReaderOptions
 
 __all__ = ["OUTPUTS", "build", "build_from_extraction", "write_graph_outputs"]

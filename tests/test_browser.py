@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from kg.extract.assemble import assemble_dirs
-from kg.diagram import render
+from kg.export.diagram import render
 from kg.models import GraphData
 
 pytestmark = pytest.mark.browser
@@ -123,7 +123,7 @@ def test_browser_page_draws_every_node_offline(chromium: str, page: Path, graph:
 
 
 def test_browser_edge_shows_evidence_in_the_panel(chromium: str, page: Path, graph: GraphData, tmp_path: Path) -> None:
-    from kg.diagram import diagram_data
+    from kg.export.diagram import diagram_data
 
     data = diagram_data(graph)
     names = {n["id"]: n["name"] for n in data["nodes"]}

@@ -1,4 +1,4 @@
-"""kg.diagram and ``kg diagram``: offline HTML, graphviz SVG/PNG, Mermaid, escaping, errors."""
+"""kg.export.diagram and ``kg diagram``: offline HTML, graphviz SVG/PNG, Mermaid, escaping, errors."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import kg.diagram
+import kg.export.diagram
 from kg.extract.assemble import assemble_dirs
 from kg.cli import app
-from kg.diagram import render, to_dot, to_html, to_mermaid
+from kg.export.diagram import render, to_dot, to_html, to_mermaid
 from kg.errors import OutputError
 from kg.models import EntityRef, EvidenceRecord, GraphData, NodeRecord, RelRecord
 
@@ -119,7 +119,7 @@ def test_diagram_png_is_an_image(graph: GraphData, tmp_path: Path) -> None:
 
 
 def test_diagram_missing_graphviz_names_the_install(graph: GraphData, tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(kg.diagram.shutil, "which", lambda _name: None)
+    monkeypatch.setattr(kg.export.diagram.shutil, "which", lambda _name: None)
     with pytest.raises(OutputError, match="apt-get install graphviz fonts-noto-cjk"):
         render(graph, tmp_path / "g.svg")
     assert list(tmp_path.iterdir()) == []

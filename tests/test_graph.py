@@ -1,4 +1,4 @@
-"""kg.graph: networkx conversion, centrality, GraphML / node-link writers, subgraphs."""
+"""kg.export.graph: networkx conversion, centrality, GraphML / node-link writers, subgraphs."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-import kg.diagram
-import kg.graph
-import kg.inventory
+import kg.export.diagram
+import kg.export.graph
+import kg.export.inventory
 from kg.extract.assemble import assemble_dirs
 from kg.errors import InputError, OutputError
-from kg.graph import (
+from kg.export.graph import (
     atomic_write,
     connected_part,
     find_nodes,
@@ -42,7 +42,7 @@ def G(graph: GraphData) -> nx.MultiDiGraph:
     return to_networkx(graph)
 
 
-@pytest.mark.parametrize("module", [kg.graph, kg.diagram, kg.inventory])
+@pytest.mark.parametrize("module", [kg.export.graph, kg.export.diagram, kg.export.inventory])
 def test_graph_doctests_pass(module) -> None:
     result = doctest.testmod(module)
     assert result.failed == 0 and result.attempted > 0

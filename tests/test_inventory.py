@@ -1,4 +1,4 @@
-"""kg.inventory and ``kg inventory``: rows, levels, regions, cross-region programs, CSV/xlsx."""
+"""kg.export.inventory and ``kg inventory``: rows, levels, regions, cross-region programs, CSV/xlsx."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from kg.extract.assemble import assemble, assemble_dirs
 from kg.cli import app
-from kg.inventory import (
+from kg.export.inventory import (
     COLUMNS,
     MULTI_REGION_COLUMNS,
     MULTI_REGION_TITLE,

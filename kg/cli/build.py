@@ -1,4 +1,4 @@
-"""``kg build``, ``kg diagram`` and ``kg inventory``: thin adapters over kg.build / kg.diagram / kg.inventory.
+"""``kg build``, ``kg diagram`` and ``kg inventory``: thin adapters over kg.build / kg.export.diagram / kg.export.inventory.
 
 stdout carries data (the paths written, or CSV with ``--out -``); the summary,
 warnings and errors go to stderr.
@@ -125,9 +125,9 @@ def diagram_command(
     ] = False,
 ) -> None:
     """Draw the relationships of a built graph; the suffix of --out picks the format."""
-    from kg.diagram import FORMATS, render
-    from kg.graph import connected_part, subgraph
-    from kg.inventory import load_build
+    from kg.export.diagram import FORMATS, render
+    from kg.export.graph import connected_part, subgraph
+    from kg.export.inventory import load_build
 
     _check_suffix(out, FORMATS)
     with kg_errors():
@@ -146,7 +146,7 @@ def inventory_command(
     db: Annotated[Path, typer.Option("--db", help="Output folder of `kg build` (its graph.db folder works too).")] = Path("out"),
 ) -> None:
     """The program inventory: one row per program and organiser, plus programs run in more than one region."""
-    from kg.inventory import build_inventory, inventory_csv, load_build, write_inventory
+    from kg.export.inventory import build_inventory, inventory_csv, load_build, write_inventory
 
     if str(out) != "-":
         _check_suffix(out, (".csv", ".xlsx"))

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import OutputError
-from kg.graph import atomic_write, to_networkx
+from kg.export.graph import atomic_write, to_networkx
 from kg.models import GraphData
 from kg.ontology import load_ontology
 from kg.resources import package_data

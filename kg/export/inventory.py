@@ -17,7 +17,7 @@ from pathlib import Path
 
 from kg.extract.assemble import assemble_dirs
 from kg.errors import InputError, OutputError
-from kg.graph import atomic_write
+from kg.export.graph import atomic_write
 from kg.models import EntityRef, GraphData, Inventory, InventoryRow, MultiRegionProgram, NodeRecord, RelRecord
 from kg.ontology import load_ontology
 from kg.extract.regions import region_levels
