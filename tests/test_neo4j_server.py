@@ -19,7 +19,7 @@ from kg.errors import ConnectionFailed, StoreError
 from kg.models import Neo4jServerConfig
 from kg.store.neo4j_server import kill, start, status, stop
 from kg.store.neo4j_loader import connect, load_graph
-from kg.synth import synthetic_graph
+from kg.bench.synth import synthetic_graph
 
 pytestmark = pytest.mark.neo4j
 runner = CliRunner()

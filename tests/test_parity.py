@@ -128,7 +128,7 @@ def synthetic_pair(
     tmp_path_factory: pytest.TempPathFactory, neo4j_driver: Any
 ) -> Iterator[tuple[Any, EmbeddedDB, dict]]:
     """A generated graph (hubs, many regions, every predicate) in both stores."""
-    from kg.synth import synthetic_graph
+    from kg.bench.synth import synthetic_graph
 
     yield from _both_stores(tmp_path_factory, neo4j_driver, synthetic_graph(3000, seed=7), "synthetic")
 
@@ -188,7 +188,7 @@ def test_parity_derived_program_regions_idempotent_and_merged(neo4j_empty: Any, 
     # database built from both graphs together.
     from kg.store.embedded import build_embedded, open_embedded
     from kg.store.neo4j_loader import load_graph
-    from kg.synth import synthetic_graph
+    from kg.bench.synth import synthetic_graph
 
     first, second = synthetic_graph(1500, seed=3), synthetic_graph(1500, seed=4)
     assert load_graph(neo4j_empty, first).derived_updated > 0  # the load derives them

@@ -328,7 +328,7 @@ def test_store_neo4j_cli_missing_folder_is_usage_error(tmp_path: Path) -> None:
 
 def test_synth_graph_fits_the_ontology() -> None:
     from kg.ontology import load_ontology
-    from kg.synth import synthetic_graph
+    from kg.bench.synth import synthetic_graph
 
     onto = load_ontology()
     g = synthetic_graph(500, seed=3)
@@ -346,7 +346,7 @@ def test_synth_graph_fits_the_ontology() -> None:
 
 @pytest.mark.neo4j
 def test_store_neo4j_synthetic_graph_loads_completely(neo4j_empty: Any) -> None:
-    from kg.synth import synthetic_graph
+    from kg.bench.synth import synthetic_graph
 
     g = synthetic_graph(400, seed=5)
     report = load_graph(neo4j_empty, g, batch_size=97)

@@ -104,7 +104,7 @@ def bench_extract_command(
 
     Prints only; the numbers vary with the machine and its load.
     """
-    from kg.bench import bench_extract, default_corpus_dir, format_bench
+    from kg.bench.extract import bench_extract, default_corpus_dir, format_bench
 
     try:
         counts = [int(w) for w in workers.split(",") if w.strip()]

@@ -250,7 +250,7 @@ def bench_load_cmd(
     1g and 256m, are sized for the tests).
     """
     from kg.store.neo4j_loader import bench_bare_relationships, connect, count_graph, load_graph, load_row_by_row, wipe
-    from kg.synth import synthetic_graph
+    from kg.bench.synth import synthetic_graph
 
     with kg_errors():
         driver = connect(uri, user, password)

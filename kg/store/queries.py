@@ -367,10 +367,10 @@ def bench_queries(
     from pathlib import Path as _Path
 
     from kg.store.embedded import build_embedded, open_embedded, run_saved
-    from kg.synth import synthetic_graph
+    from kg.bench.synth import synthetic_graph
 
     note = on_note or (lambda _m: None)
-    source = "kg.synth.synthetic_graph"
+    source = "kg.bench.synth.synthetic_graph"
     t0 = time.perf_counter()
     graph = synthetic_graph(n_rels, seed=seed)
     gen_s = time.perf_counter() - t0

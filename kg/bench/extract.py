@@ -29,7 +29,8 @@ ROUNDS = 5
 
 def default_corpus_dir() -> Path:
     """``../shared/dev/corpus`` beside a source checkout, else the bundled example corpus."""
-    dev = Path(__file__).resolve().parent.parent.parent / "shared" / "dev" / "corpus"
+    # kg/bench/extract.py -> the checkout's parent folder, where ../shared lives
+    dev = Path(__file__).resolve().parents[3] / "shared" / "dev" / "corpus"
     return dev if dev.is_dir() else package_data("example")
 
 

@@ -1,0 +1,6 @@
+"""Benchmarks (``kg bench extract|load|queries``) and the synthetic graphs they measure on.
+
+``extract`` (jieba and the pipeline on the same corpus, 1..N workers),
+``synth`` (a generated graph with the degrees of real news). Nothing here
+asserts a time: every number is measured in the run that prints it.
+"""
