@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extract.entities import Cand
-from kg.extract.resolve import dominant_divisions, region_prefix, resolve_names
+from kg.extract.mentions.base import Cand
+from kg.extract.regions import region_prefix
+from kg.extract.resolve import dominant_divisions, resolve_names
 
 
 @pytest.mark.parametrize(

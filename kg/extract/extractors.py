@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 
 from kg.extract.clean import clean
-from kg.extract.entities import Cand, find_candidates
+from kg.extract.lexicon import lexicon
+from kg.extract.mentions.base import Cand, normalise_name
+from kg.extract.mentions.find import find_candidates
 from kg.models import Document, Entity, EntityRef, Evidence, Span, Triple
 from kg.ontology import load_ontology
-from kg.extract.regions import lookup
+from kg.extract.regions import lookup, region_prefix
 from kg.extract.relations import RULES, Doc, RawTriple
-from kg.extract.resolve import region_prefix, resolve_names
+from kg.extract.resolve import resolve_names
 from kg.extract.segment import split_articles, split_sentences
 
 #: The default pipeline: relation rules by name, in order.
@@ -149,9 +151,5 @@ def _entities(doc: Document, ct, cands: list[Cand], used: set[tuple[str, str]]) 
 
 
 def _alias_ok(alias: str, c: Cand) -> bool:
-    from kg.extract.entities import normalise_name
-
-    from kg.extract.lexicon import lexicon
-
     a = normalise_name(alias)
     return bool(a) and a != c.name and a[:1] not in "省市区县" and a not in lexicon().head_type

@@ -3,7 +3,8 @@
 Only the data file is read (its adcodes: 2 digits province, 4 city, 6 county);
 the package's own matcher is not imported. The functions here answer: is this
 a region name, what are its full and short forms, and which province / city /
-district does it belong to.
+district does it belong to, and which chain of divisions starts a body's name
+(:func:`region_prefix`, shared by the mention finders and context resolution).
 """
 
 from __future__ import annotations
@@ -110,6 +111,19 @@ def all_names() -> tuple[str, ...]:
     return tuple(_by_name())
 
 
+@lru_cache(maxsize=1)
+def division_automaton():
+    """An Aho-Corasick automaton of every full division name of two characters or more (value: the name)."""
+    import ahocorasick  # lazy: a C extension that only extraction needs
+
+    a = ahocorasick.Automaton()
+    for d in divisions().values():
+        if len(d.name) >= 2:
+            a.add_word(d.name, d.name)
+    a.make_automaton()
+    return a
+
+
 def region_levels(name: str) -> tuple[str | None, str | None, str | None]:
     """(province, city, district) of a region name such as ``淮安市洪泽区``.
 
@@ -155,3 +169,60 @@ def _split_chain(name: str) -> list[str]:
     """Split ``江苏省淮安市洪泽区`` into ``['江苏省', '淮安市', '洪泽区']`` (greedy on suffixes)."""
     pieces = _PIECE.findall(name)
     return pieces or [name]
+
+
+@lru_cache(maxsize=65536)
+def region_prefix(name: str, known: frozenset[str] = frozenset()) -> tuple[str, str, Division | None]:
+    """Split a leading chain of divisions off a body name.
+
+    Returns (written chain, canonical chain with suffixes restored, deepest division).
+
+    >>> region_prefix("甘肃兰州安宁区总工会")[:2]
+    ('甘肃兰州安宁区', '甘肃省兰州市安宁区')
+    >>> region_prefix("南京明远文化产业有限公司")[:2]
+    ('南京', '南京市')
+    """
+    pos = 0
+    written, canon = "", ""
+    best: Division | None = None
+    while pos < len(name):
+        found = None
+        for size in (8, 7, 6, 5, 4, 3, 2):
+            piece = name[pos : pos + size]
+            if len(piece) < size:
+                continue
+            cands = lookup(piece)
+            if not cands:
+                continue
+            if best is not None:
+                inside = [c for c in cands if c.adcode.startswith(best.adcode[: 2 * best.level]) and c.level > best.level]
+                if not inside:
+                    continue
+                cands = tuple(inside)
+            elif len(cands) > 1:
+                top = min(cands, key=lambda c: c.level)
+                if not all(c.adcode.startswith(top.adcode[: 2 * top.level]) for c in cands):
+                    continue
+                cands = (max(cands, key=lambda c: c.level),) if piece.endswith(("市", "区", "县")) else (top,)
+            if best is None and not piece.endswith(("省", "市", "区", "县", "州", "盟", "旗")) and min(c.level for c in cands) > 2 \
+                    and not any(c.name in known for c in cands):
+                continue  # a bare county short form (“温泉”) is too ambiguous, unless the article names it in full
+            rest = name[pos + size :]
+            if not piece.endswith(("省", "市", "区", "县", "州", "盟", "旗")) and rest[:1] and rest[0] in "路街巷道村镇乡湾湖山河江桥门港岛园":
+                continue  # “酒泉路街道”: a street named after a place, not the place
+            # a short form must not eat the head of the name (“南京市” vs “南京” + “市…”)
+            rest = name[pos + size :]
+            if size == 2 and rest[:1] in "省市区县" and lookup(piece + rest[:1]):
+                continue
+            found = (piece, cands[0])
+            break
+        if found is None:
+            break
+        piece, div = found
+        written += piece
+        canon += div.name
+        best = div
+        pos += len(piece)
+    if best is None or written == name:
+        return "", "", None
+    return written, canon, best

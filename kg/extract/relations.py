@@ -12,9 +12,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from kg.extract.entities import Cand
-from kg.extract.regions import lookup
-from kg.extract.resolve import region_prefix
+from kg.extract.lexicon import lexicon
+from kg.extract.mentions.base import Cand
+from kg.extract.regions import lookup, region_prefix
 from kg.extract.segment import Sentence
 
 BODY = ("Union", "Organization", "Enterprise")
@@ -163,8 +163,6 @@ _TITLE_SEP = "、"
 
 def rule_positions(doc: Doc) -> list[RawTriple]:
     """“区总工会主席刘筠”, “广东省人大常委会副主任、省总工会主席黄宁生”, “刘潇、赵漪领导”, bylines."""
-    from kg.extract.lexicon import lexicon
-
     lex = lexicon()
     titles = tuple(sorted(set(lex.titles) | set(lex.raw["lists"]["descriptors"]), key=len, reverse=True))
     out = []

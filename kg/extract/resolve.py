@@ -10,70 +10,12 @@ Forms that cannot be resolved stay as written.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from kg.extract.entities import Cand
-from kg.extract.regions import Division, chain, lookup
+from kg.extract.mentions.base import Cand
+from kg.extract.regions import Division, chain, division_automaton, lookup, region_prefix
 
 _LEVEL_CHAR = {"省": 1, "市": 2, "区": 3, "县": 3}
 _UNION_HEAD = re.compile(r"(总工会|工会联合会|联合工会|工会)$")
-
-
-@lru_cache(maxsize=65536)
-def region_prefix(name: str, known: frozenset[str] = frozenset()) -> tuple[str, str, Division | None]:
-    """Split a leading chain of divisions off a body name.
-
-    Returns (written chain, canonical chain with suffixes restored, deepest division).
-
-    >>> region_prefix("甘肃兰州安宁区总工会")[:2]
-    ('甘肃兰州安宁区', '甘肃省兰州市安宁区')
-    >>> region_prefix("南京明远文化产业有限公司")[:2]
-    ('南京', '南京市')
-    """
-    pos = 0
-    written, canon = "", ""
-    best: Division | None = None
-    while pos < len(name):
-        found = None
-        for size in (8, 7, 6, 5, 4, 3, 2):
-            piece = name[pos : pos + size]
-            if len(piece) < size:
-                continue
-            cands = lookup(piece)
-            if not cands:
-                continue
-            if best is not None:
-                inside = [c for c in cands if c.adcode.startswith(best.adcode[: 2 * best.level]) and c.level > best.level]
-                if not inside:
-                    continue
-                cands = tuple(inside)
-            elif len(cands) > 1:
-                top = min(cands, key=lambda c: c.level)
-                if not all(c.adcode.startswith(top.adcode[: 2 * top.level]) for c in cands):
-                    continue
-                cands = (max(cands, key=lambda c: c.level),) if piece.endswith(("市", "区", "县")) else (top,)
-            if best is None and not piece.endswith(("省", "市", "区", "县", "州", "盟", "旗")) and min(c.level for c in cands) > 2 \
-                    and not any(c.name in known for c in cands):
-                continue  # a bare county short form (“温泉”) is too ambiguous, unless the article names it in full
-            rest = name[pos + size :]
-            if not piece.endswith(("省", "市", "区", "县", "州", "盟", "旗")) and rest[:1] and rest[0] in "路街巷道村镇乡湾湖山河江桥门港岛园":
-                continue  # “酒泉路街道”: a street named after a place, not the place
-            # a short form must not eat the head of the name (“南京市” vs “南京” + “市…”)
-            rest = name[pos + size :]
-            if size == 2 and rest[:1] in "省市区县" and lookup(piece + rest[:1]):
-                continue
-            found = (piece, cands[0])
-            break
-        if found is None:
-            break
-        piece, div = found
-        written += piece
-        canon += div.name
-        best = div
-        pos += len(piece)
-    if best is None or written == name:
-        return "", "", None
-    return written, canon, best
 
 
 class ArticleContext:
@@ -131,9 +73,8 @@ def dominant_divisions(text: str) -> dict[str, str]:
     >>> dominant_divisions("昆山举行活动。昆山市总工会…")["市"]
     '昆山市'
     """
-    from kg.extract.entities import _region_automaton  # full names
     counts: dict[str, int] = {}
-    for _, name in _region_automaton().iter(text):
+    for _, name in division_automaton().iter(text):  # full names
         counts[name] = counts.get(name, 0) + 1
     # short forms of divisions already seen in full
     for name in list(counts):

@@ -1,0 +1,148 @@
+"""What every mention family shares: the candidate type, canonical spelling, jieba
+tokens with offsets, and the walk left from a head word to the start of a name.
+
+Works on the cleaned view (:mod:`kg.extract.clean`) sentence by sentence;
+offsets are in the cleaned view and mapped back by :mod:`kg.extract.extractors`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from kg.extract.lexicon import lexicon, pos_tags, tokenizer
+
+# POS tags that end a name when walking left from a head.
+_STOP_TAGS = {"p", "c", "u", "d", "r", "q", "t", "y", "e", "o", "uj", "ul", "uz", "ug", "uv", "ud", "f", "ad"}
+# Verbs that may stand inside an organisation's name.
+NAME_VERBS = {"开发", "保障", "互助", "包装", "制造", "加工", "建设", "发展", "服务", "管理", "投资", "教育", "旅游",
+              "建筑", "运输", "设计", "研究", "生产", "贸易", "物流", "研发", "检测", "维修", "销售", "经营", "培训",
+              "创新", "创意", "交流", "合作", "融合", "共享", "装备", "制药", "印刷", "环保", "能源"}
+_IN_NAME_TAGS = {"n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "vn", "j", "l", "i", "eng", "x", "an", "s", "g", "k", "h", "nz"}
+PUNCT = re.compile(r"[\s，。、；：！？,.;:!?（）()“”‘’\"'《》〈〉【】\[\]—…·•/]")
+
+
+@dataclass(slots=True)
+class Cand:
+    """A mention candidate in the cleaned view."""
+
+    type: str
+    start: int
+    end: int
+    surface: str
+    rule: str
+    name: str = ""
+    head: str = ""
+    sentence: int = -1
+    extra: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            self.name = normalise_name(self.surface)
+
+
+def normalise_name(s: str) -> str:
+    """Canonical spelling: half-width letters/digits, no quotes or spaces; full-width brackets kept.
+
+    >>> normalise_name("“求学圆梦”Ａ１")
+    '求学圆梦A1'
+    """
+    out = []
+    for ch in s:
+        if ch in "“”‘’\"'「」『』《》〈〉 \u3000\n\t":
+            continue
+        if ch in "（）":
+            out.append(ch)
+            continue
+        n = unicodedata.normalize("NFKC", ch)
+        out.append(n if len(n) == 1 else ch)
+    return "".join(out)
+
+
+@dataclass(slots=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def tag(self) -> str:
+        return pos_tags().get(self.text, "")
+
+
+def tokens_of(text: str, offset: int) -> list[Token]:
+    """jieba tokens of *text* with offsets (shifted by *offset*)."""
+    out = []
+    pos = offset
+    for w in tokenizer().lcut(text, HMM=True):
+        out.append(Token(w, pos, pos + len(w)))
+        pos += len(w)
+    return out
+
+
+_TIME_CHARS = set("年月日时期今去明近前后当季春夏秋冬午晚早周节旬初末代世纪秒分刻")
+
+
+def _is_stop(tok: Token) -> bool:
+    t = tok.text
+    if PUNCT.search(t) or any(ch.isdigit() for ch in t):
+        return True
+    if t in lexicon().boundary_words:
+        return True
+    tag = tok.tag
+    if tag == "t":
+        # jieba tags some place names as time words (隆中); a time word has a time character
+        return bool(_TIME_CHARS.intersection(t)) or t in lexicon().boundary_words
+    if tag == "m":
+        # a quantity (三家, 第一届, 每月) ends a name; “多元”, “大千” are words that happen to be tagged m
+        return t[:1] in "第每" or all(ch in "一二三四五六七八九十两几数多百千万亿余个家名位项次届" for ch in t)
+    if tag == "vn":
+        return False  # a nominal verb (劳动, 服务, 建设) stands in names; verbs proper end them
+    if tag.startswith("v"):
+        return t not in NAME_VERBS
+    if tag in _STOP_TAGS:
+        return t not in NAME_VERBS
+    return False
+
+
+def left_extend(tokens: list[Token], head_start: int, limit: int = 22) -> int:
+    """Start offset of the name whose head begins at *head_start*: walk left over name-like tokens."""
+    # the token that ends at, or contains, head_start (tokens are sorted and contiguous)
+    lo, hi = 0, len(tokens)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if tokens[mid].end < head_start:
+            lo = mid + 1
+        else:
+            hi = mid
+    if lo == len(tokens):
+        return head_start
+    tk = tokens[lo]
+    if tk.end == head_start:
+        return _left_extend_from(tokens, lo, tk.end, head_start, limit)
+    if tk.start < head_start < tk.end:
+        # the head starts inside a token: split there (the token's left part is name-like)
+        return _left_extend_from(tokens, lo - 1, tk.start, head_start, limit)
+    return head_start
+
+
+def _left_extend_from(tokens: list[Token], idx: int, cur: int, head_start: int, limit: int) -> int:
+    start = cur if cur < head_start else head_start
+    i = idx
+    fchars = lexicon().function_chars
+    while i >= 0:
+        tk = tokens[i]
+        if _is_stop(tk) or head_start - tk.start > limit or tk.end < start:
+            break  # a stop word, too far, or the edge of a segmented window
+        if not tk.tag and len(tk.text) > 1:
+            # an unknown token (HMM): a function character at its left edge is no part of the name
+            k = 0
+            while k < len(tk.text) - 1 and tk.text[k] in fchars:
+                k += 1
+            if k:
+                start = tk.start + k
+                break
+        start = tk.start
+        i -= 1
+    return start

@@ -1,0 +1,111 @@
+"""Enumerations: hosts and facilities of a counted list (新建欧西盾、智慧谷2家职工之家),
+companies of a list (为A、B、C三家企业) and one union per region named
+(上海、江苏、福建等5个试点省市总工会).
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract.lexicon import lexicon
+from kg.extract.mentions.base import NAME_VERBS, PUNCT, Cand, Token, left_extend, normalise_name
+from kg.extract.regions import lookup
+from kg.extract.segment import Sentence
+
+ENUM = re.compile(r"((?:[\u4e00-\u9fff（）()A-Za-z]{2,20}、)+?[\u4e00-\u9fff（）()A-Za-z]{2,20}?)"
+                  r"(等?[0-9一二三四五六七八九十两]+(?:家|个|所)|等)")
+
+
+def enumeration_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand]:
+    """“新建欧西盾、智慧谷2家职工之家” → two hosts and two facilities; “为A、B、C三家企业” → three companies."""
+    lex = lexicon()
+    out: list[Cand] = []
+    s = sent.text
+    for m in ENUM.finditer(s):
+        after = s[m.end() : m.end() + 16]
+        fac_head = ""
+        counted = bool(re.search(r"[0-9一二三四五六七八九十两]", m.group(2)))
+        for k in range(0, 7 if counted else 1):
+            fac_head = next((after[:k] + h for h, t in lex.heads if t == "Facility" and after[k:].startswith(h)), "")
+            if fac_head or (k < len(after) and not re.match(r"[\u4e00-\u9fff]", after[k : k + 1])):
+                break
+        company = after.startswith(("企业", "公司", "单位"))
+        if not fac_head and not company:
+            continue
+        items_start = sent.start + m.start(1)
+        pos = items_start
+        parts = m.group(1).split("、")
+        for k, part in enumerate(parts):
+            a = pos
+            pos += len(part) + 1
+            end_ = a + len(part)
+            headed = lex.head_re.search(part)
+            if headed and headed.end() == len(part):
+                cut = max(a, left_extend(tokens, a + headed.start()))  # a named body: from its head
+            else:
+                cut = _name_tail_start(tokens, a, end_)  # keep the name-like tail after a verb or time word
+            part = text[cut:end_]
+            a = cut
+            if len(part) < 2 or part in lex.generic_prefixes or PUNCT.search(part) \
+                    or re.search(r"(联合|和|与|及)", lex.head_re.sub("", part)):
+                continue
+            if lookup(part) or re.search(r"(开发区|示范区|新区|园区|街道|社区|镇|乡|村|县|区|市|省)$", part):
+                continue  # a place in the list, not a company
+            headed = lex.head_re.search(part)
+            if headed and not (fac_head and headed.end() == len(part)):
+                continue  # a named body is found by its head; here only as the host of a facility
+            host = Cand("Enterprise", a, a + len(part), part, "enum", sentence=sent.start, extra={"enum": True})
+            if not headed:
+                out.append(host)
+            if fac_head:
+                hs = sent.start + m.end()
+                out.append(Cand("Facility", a, a + len(part), part + fac_head, "enum-facility",
+                                name=normalise_name(part) + fac_head, sentence=sent.start,
+                                extra={"host": host.name, "head_at": hs}))
+    return out
+
+
+_REGION_ENUM = re.compile(r"((?:[\u4e00-\u9fff]{2,6}、)+[\u4e00-\u9fff]{2,6}?)等?(?:[0-9一二三四五六七八九十]+个)?(?:试点)?(?:省市|省区市|省|市|县|区)?总工会")
+
+
+def region_enum_candidates(sent: Sentence, text: str) -> list[Cand]:
+    """“上海、江苏、福建等5个试点省市总工会” → one 总工会 per region named."""
+    out: list[Cand] = []
+    for m in _REGION_ENUM.finditer(sent.text):
+        parts = m.group(1).split("、")
+        divs = []
+        for part in parts:
+            cands = [d for d in lookup(part) if d.level <= 2]
+            if cands and all(c.adcode[:2] == cands[0].adcode[:2] for c in cands):
+                cands = [min(cands, key=lambda c: c.level)]  # 上海 → the municipality, not its city entry
+            if len(cands) != 1:
+                break
+            divs.append(cands[0])
+        if len(divs) != len(parts) or len(divs) < 2:
+            continue
+        pos = sent.start + m.start(1)
+        for part, d in zip(parts, divs):
+            out.append(Cand("Union", pos, pos + len(part), part, "region-enum", name=d.name + "总工会",
+                            sentence=sent.start, extra={"enum": True}))
+            pos += len(part) + 1
+    return out
+
+
+_TAIL_STOP_TAGS = ("v", "p", "c", "u", "d", "r", "t")
+
+
+def _name_tail_start(tokens: list[Token], a: int, end: int) -> int:
+    """Start of the name-like tail of ``[a, end)``: walk left from *end* until a verb, particle or body head."""
+    lex = lexicon()
+    start = end
+    for tk in reversed(tokens):
+        if tk.start >= end:
+            continue
+        if tk.end <= a:
+            break
+        t = tk.text
+        if (t in lex.boundary_words or (tk.tag[:1] in _TAIL_STOP_TAGS and t not in NAME_VERBS)
+                or PUNCT.search(t) or lex.head_re.fullmatch(t) or tk.start < a):
+            break
+        start = tk.start
+    return start

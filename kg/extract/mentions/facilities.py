@@ -1,0 +1,91 @@
+"""Facility patterns beyond the head word: studios named after their leaders' companies
+(以A公司张三为领头人，成立…工作室), facilities built at a host (在X建设工会驿站) and
+bare heads after 、 that take the place of the facility before them.
+
+A facility named by its own head (XX职工之家) is found with the other bodies,
+by :func:`kg.extract.mentions.organisations.head_candidates`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract.lexicon import lexicon, pos_tags, word_freq
+from kg.extract.mentions.base import Cand, Token, normalise_name
+from kg.extract.mentions.people import looks_like_name
+from kg.extract.segment import Sentence
+
+_LEADER_FACILITY = re.compile(r"以([^，。；]{2,60}?)为(?:领头人|带头人|牵头人|领衔人)[，,]?(?:成立|建立|组建|创建|挂牌)了?"
+                              r"([\u4e00-\u9fff（）()]{0,8}?(?:创新工作室|工作室))")
+
+
+def leader_facility_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand]:
+    """“以A公司张三、B公司李四为领头人，成立劳模创新工作室” → one studio per host, led by its person."""
+    out: list[Cand] = []
+    for m in _LEADER_FACILITY.finditer(sent.text):
+        head = m.group(2)
+        base = sent.start + m.start(1)
+        pos = base
+        for part in m.group(1).split("、"):
+            a, b = pos, pos + len(part)
+            pos = b + 1
+            for size in (3, 2):
+                nm = text[b - size : b]
+                host = text[a : b - size]
+                if len(host) >= 2 and looks_like_name(nm, False) and (not word_freq(nm) or pos_tags().get(nm, '')[:2] == 'nr'):
+                    fac = Cand("Facility", a, b, normalise_name(host) + head, "leader-facility",
+                               name=normalise_name(host) + head,
+                               sentence=sent.start, extra={"host": normalise_name(host), "leader": nm,
+                                                           "alias": nm + head})
+                    out.append(fac)
+                    out.append(Cand("Enterprise", a, b - size, host, "enum", sentence=sent.start, extra={"enum": True}))
+                    break
+    return out
+
+
+_AT_HOST = re.compile(r"在([^，。；在]{2,20}?)(建设|新建|建成|设立|打造|挂牌成立|成立|建立)了?"
+                      r"(职工之家|职工小家|职工书屋|工会驿站|爱心驿站|劳模创新工作室|创新工作室|爱心妈妈小屋|母婴室|服务站点|服务站)")
+
+
+def host_facility_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand]:
+    """“在禾丰纺织集团建设工会驿站” → the facility 禾丰纺织集团工会驿站 at its host."""
+    out: list[Cand] = []
+    for m in _AT_HOST.finditer(sent.text):
+        a = sent.start + m.start(1)
+        b = sent.start + m.end(1)
+        host = text[a:b]
+        if not lexicon().head_re.search(host[-6:]) and not re.search(r"[\u4e00-\u9fff]{2}", host):
+            continue
+        hs = sent.start + m.start(3)
+        out.append(Cand("Facility", hs, sent.start + m.end(3), normalise_name(host) + m.group(3), "host-facility",
+                        name=normalise_name(host) + m.group(3), sentence=sent.start, extra={"host": normalise_name(host)}))
+    return out
+
+
+_FAC_SIBLING = None
+
+
+def sibling_facility_candidates(sent: Sentence, text: str, cands: list[Cand]) -> list[Cand]:
+    """“秦淮工匠学院、工匠课堂” → 秦淮工匠课堂: a bare facility head after 、 takes the place of the one before."""
+    global _FAC_SIBLING
+    lex = lexicon()
+    if _FAC_SIBLING is None:
+        heads = sorted((h for h, t in lex.heads if t == "Facility"), key=len, reverse=True)
+        _FAC_SIBLING = re.compile(r"、(" + "|".join(map(re.escape, heads)) + r")(?=[，。；、和及]|$)")
+    out: list[Cand] = []
+    facs = [c for c in cands if c.sentence == sent.start and c.type == "Facility" and c.head]
+    for m in _FAC_SIBLING.finditer(sent.text):
+        a = sent.start + m.start(1)
+        prev = [c for c in facs if c.end == a - 1]
+        if not prev:
+            continue
+        p = prev[-1]
+        place = p.name[: -len(p.head)]
+        # the place part is a place or a body (秦淮, 洪泽区), not a generic word
+        if len(place) < 2 or place in lex.generic_prefixes:
+            continue
+        head = m.group(1)
+        out.append(Cand("Facility", a, a + len(head), head, "sibling-facility", name=place + head, head=head,
+                        sentence=sent.start, extra={"alias": ""}))
+        facs.append(out[-1])
+    return out

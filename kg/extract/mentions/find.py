@@ -1,0 +1,141 @@
+"""All mention candidates of a document: every family's finder, sentence by sentence,
+then overlaps resolved by rule priority.
+
+A new family is a module of ``kg/extract/mentions/`` with a
+``*_candidates(sent, ...)`` function, called from :func:`find_candidates`
+and given a priority in :data:`_PRIORITY`.
+"""
+
+from __future__ import annotations
+
+from kg.extract.lexicon import lexicon
+from kg.extract.mentions.awards import award_candidates
+from kg.extract.mentions.base import Cand, Token, tokens_of
+from kg.extract.mentions.enumerations import ENUM, enumeration_candidates, region_enum_candidates
+from kg.extract.mentions.facilities import (
+    host_facility_candidates,
+    leader_facility_candidates,
+    sibling_facility_candidates,
+)
+from kg.extract.mentions.groups import group_candidates
+from kg.extract.mentions.organisations import (
+    head_candidates,
+    known_body_candidates,
+    sibling_organ_candidates,
+    union_department_candidates,
+)
+from kg.extract.mentions.people import person_candidates, speech_re
+from kg.extract.mentions.places import region_candidates
+from kg.extract.mentions.programs import program_head_candidates, quoted_candidates
+from kg.extract.segment import Sentence
+
+# Left context a head needs: the name-walk limit (22) plus a margin for the token it starts in.
+_WINDOW = 28
+
+
+def sentence_tokens(sent: Sentence) -> list[Token]:
+    """jieba tokens of the parts of a sentence that the rules read, in text order.
+
+    Only the left context of head words, the words around speech verbs and
+    titles, and enumerations are segmented (about a third of the text); the
+    rest is never looked at by a rule that needs words. Windows that overlap
+    are merged and segmented once.
+    """
+    s = sent.text
+    spans: list[tuple[int, int]] = []
+    for m in lexicon().head_re.finditer(s):
+        spans.append((max(0, m.start() - _WINDOW), m.end()))
+    for m in speech_re().finditer(s):
+        spans.append((max(0, m.start() - 12), m.end()))  # a name, or an enumeration of names, before it
+    for m in ENUM.finditer(s):
+        spans.append((m.start(), m.end()))
+    if not spans:
+        return []
+    spans.sort()
+    merged = [list(spans[0])]
+    for a, b in spans[1:]:
+        if a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    out: list[Token] = []
+    for a, b in merged:
+        out.extend(tokens_of(s[a:b], sent.start + a))
+    return out
+
+
+def find_candidates(text: str, sentences: list[Sentence]) -> list[Cand]:
+    """All mention candidates of the cleaned text, overlaps resolved."""
+    cands: list[Cand] = []
+    for sent in sentences:
+        toks = sentence_tokens(sent)
+        cands.extend(known_body_candidates(sent, text))
+        cands.extend(head_candidates(sent, toks, text))
+        cands.extend(quoted_candidates(sent, text))
+        cands.extend(program_head_candidates(sent, text))
+        cands.extend(region_enum_candidates(sent, text))
+        cands.extend(union_department_candidates(sent, toks, text))
+        cands.extend(enumeration_candidates(sent, toks, text))
+        cands.extend(leader_facility_candidates(sent, toks, text))
+        cands.extend(host_facility_candidates(sent, toks, text))
+        cands.extend(award_candidates(sent, text))
+        cands.extend(region_candidates(sent, text))
+        cands.extend(group_candidates(sent, text))
+        cands.extend(person_candidates(sent, toks, text))
+        cands.extend(sibling_organ_candidates(sent, text, cands))
+        cands.extend(sibling_facility_candidates(sent, text, cands))
+    special_rules = ("enum", "enum-facility", "region-enum", "leader-facility")
+    special = [c for c in cands if c.rule in special_rules]
+    kept = _resolve_overlaps([c for c in cands if c.rule not in special_rules])
+    spans = {(c.start, c.end, c.type) for c in kept}
+    return kept + [c for c in special if (c.start, c.end, c.type) not in spans]
+
+
+_PRIORITY = {"known": 6, "award": 5, "quoted": 4, "head:Union": 3, "head:Facility": 3, "head:Enterprise": 3,
+             "head:Organization": 3, "short-union": 3, "context": 2, "person:title": 2, "person:verb": 2,
+             "person:enum": 2, "person:leads": 2, "person:byline": 2, "enum": 3, "enum-facility": 3, "program-head": 3, "quoted-whole": 4, "union-dept": 4, "company-union": 3, "sibling-organ": 3, "sibling-facility": 3, "host-facility": 4, "region": 1, "group": 1}
+
+
+def _resolve_overlaps(cands: list[Cand]) -> list[Cand]:
+    """Drop candidates inside a better one; nested organisation names (host of a facility) stay."""
+    cands.sort(key=lambda c: (c.start, -(c.end - c.start)))
+    kept: list[Cand] = []
+    for c in cands:
+        drop = False
+        for k in kept:
+            if k.end <= c.start or c.end <= k.start:
+                continue
+            if k.start <= c.start and c.end <= k.end and (k.start, k.end) != (c.start, c.end):
+                # c inside k
+                if c.type == "Person" and k.type == "Person":
+                    drop = True  # “卫东” inside “梁卫东”
+                    break
+                if c.type == "Region" or c.type == "Group":
+                    drop = False  # regions/groups inside names are kept as separate mentions
+                    c.extra["inside"] = True
+                    continue
+                if c.rule.startswith("head:") and k.rule.startswith("head:") and len(c.head) >= 2 \
+                        and c.end <= k.end - len(k.head) and c.type in ("Enterprise", "Organization", "Union") \
+                        and not (c.type == "Union" and k.type == "Facility") \
+                        and k.head not in ("有限公司", "有限责任公司", "股份有限公司", "集团有限公司", "公司"):
+                    c.extra["inside"] = True
+                    continue  # a host inside a longer name: 华晨气缸套 … 工作室
+                if c.rule.startswith("head:") and k.rule == "award":
+                    drop = True
+                    break
+                if k.rule in ("quoted", "award") or k.rule.startswith("head:"):
+                    drop = True
+                    break
+                continue
+            if (k.start, k.end) == (c.start, c.end):
+                if _PRIORITY.get(c.rule, 0) <= _PRIORITY.get(k.rule, 0):
+                    drop = True
+                    break
+                continue
+            # crossing spans: keep the earlier, longer one unless c has higher priority
+            if _PRIORITY.get(c.rule, 0) <= _PRIORITY.get(k.rule, 0):
+                drop = True
+                break
+        if not drop:
+            kept.append(c)
+    return kept

@@ -1,0 +1,232 @@
+"""Bodies found by their head word (总工会, 有限公司, 人民政府, 职工之家 …):
+organisations, enterprises, unions and the facilities the lexicon gives a head;
+bodies any article may mention (中华全国总工会), union departments and sibling
+organs (…党工委书记、管委会主任).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from kg.extract.lexicon import lexicon, pos_tags, word_freq
+from kg.extract.mentions.base import Cand, Token, left_extend
+from kg.extract.regions import lookup, region_prefix
+from kg.extract.segment import Sentence
+
+_BRACKET = re.compile(r"[（(]([\u4e00-\u9fff]{2,6})[）)]$")
+
+
+def _over_bracket(text: str, tokens: list[Token], start: int, head_start: int) -> int:
+    """Extend a name over a bracketed place: 风帆（扬州）有限责任公司, 瑞丰（宁川）电子科技有限公司."""
+    m = _BRACKET.search(text, max(0, start - 9), start)
+    if m is None or m.end() != start:
+        return start
+    before = left_extend(tokens, m.start())
+    return before if before < m.start() else start
+
+
+def _cut_at_region(text: str, start: int, head_start: int) -> int:
+    """Names that contain a division start at it: “促发展高邮经济开发区总工会” → “高邮…”."""
+    span = text[start:head_start]
+    if _division_prefix(span[:3]) or _division_prefix(span[:2]):
+        return start
+    for k in range(1, len(span) - 1):
+        if span[k - 1] in "（(":
+            continue  # a place in brackets belongs to the name: 风帆（扬州）
+        piece2 = span[k : k + 2]
+        piece3 = span[k : k + 3]
+        if _division_prefix(piece3) or _division_prefix(piece2):
+            before = span[:k]
+            if not lexicon().head_re.search(before):
+                return start + k
+            break
+    return start
+
+
+def _division_prefix(piece: str) -> bool:
+    if len(piece) < 2:
+        return False
+    cands = lookup(piece)
+    if not cands:
+        return False
+    tag = pos_tags().get(piece)
+    return piece.endswith(("省", "市", "区", "县")) or tag == "ns" or tag is None
+
+
+def _is_generic_prefix(tokens: list[Token], start: int, head_start: int) -> bool:
+    """True when the words before a head are all common dictionary words of two or more characters."""
+    words = [t for t in tokens if start <= t.start and t.end <= head_start]
+    if not words:
+        whole = next((t for t in tokens if t.start <= start and t.end > head_start), None)
+        return whole is not None and word_freq(whole.text) >= 1 and whole.tag in ("n", "vn") and whole.start == start
+    if sum(len(t.text) for t in words) != head_start - start:
+        return False
+    if len(words) == 1 and words[0].text[:1] in "省市区县" and len(words[0].text) <= 3:
+        return False  # “区委”, “市人社局”: a context form, resolved later
+    for t in words:
+        if len(t.text) < 2 or not t.tag or t.tag in ("nr", "ns", "nz", "nt", "nrt", "nrfg", "j", "eng", "x"):
+            return False
+        if word_freq(t.text) < 50:
+            return False
+    return True
+
+
+_UNION_HOST = re.compile(r"(公司|集团|厂|店|局|院|校|中心|街道|社区|村|镇|乡|园区|开发区|协会|委员会|部|站|队|商场|酒店|医院|诊所)$")
+
+
+def _union_prefix_ok(prefix: str) -> bool:
+    """A bare “工会” names a body only after a host (立章公司工会) or a locality."""
+    if _UNION_HOST.search(prefix):
+        return True
+    w, canon, div = region_prefix(prefix + "工会")
+    return div is not None and w == prefix
+
+
+def _strip_generic(name_prefix: str) -> bool:
+    lex = lexicon()
+    return name_prefix in lex.generic_prefixes or len(name_prefix) < 2
+
+
+def head_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand]:
+    """Organisations, facilities, unions and zones found by their head word."""
+    lex = lexicon()
+    out: list[Cand] = []
+    s = sent.text
+    for m in lex.head_re.finditer(s):
+        head = m.group(0)
+        hs, he = sent.start + m.start(), sent.start + m.end()
+        etype = lex.head_type[head]
+        start = left_extend(tokens, hs)
+        # a single-char head inside a longer word (“格局”, “大局”, “瓦房店市”) is no head
+        if len(head) == 1 and (start == hs or not any(t.start == hs and t.end == he for t in tokens)):
+            continue
+        if etype != "Facility":  # 风帆（扬州）有限责任公司, 南湖新区(东栅街道)总工会 — but not 劳模（工匠）工作室
+            start = _over_bracket(text, tokens, start, hs)
+        start = _cut_at_region(text, start, hs)
+        if etype == "Facility":
+            # “在X建设工会驿站”: the verb is no part of the facility's name
+            for tk in tokens:
+                if start <= tk.start < hs and tk.text in ("建设", "新建", "建成", "打造", "设立", "设置", "建立", "成立"):
+                    start = tk.end
+        surface = text[start:he]
+        prefix = text[start:hs]
+        if head in ("工会", "总工会") and prefix.endswith("总"):
+            continue
+        if re.search(r"(省市|市县|县区|区县|市区|省区)$", prefix):
+            continue  # “试点省市总工会”: several bodies, none named
+        if not prefix and head in ("市委", "县委", "区委", "省委") and etype == "Organization":
+            out.append(Cand(etype, hs, he, head, f"head:{etype}", head=head, sentence=sent.start,
+                            extra={"level_prefix": True}))
+            continue
+        if prefix in ("省", "市", "区", "县") and etype in ("Organization", "Facility"):
+            # “区开放大学”, “市旅游局”: named after the article's own division, resolved later
+            out.append(Cand(etype, start, he, surface, f"head:{etype}", head=head, sentence=sent.start,
+                            extra={"level_prefix": True}))
+            continue
+        if _strip_generic(prefix):
+            # context-bound union forms are kept for resolution
+            for cu in lex.context_unions:
+                if text.endswith(cu, 0, he) and he - len(cu) >= sent.start and cu.endswith(head):
+                    out.append(Cand("Union", he - len(cu), he, cu, "context", head=head, sentence=sent.start,
+                                    extra={"context": True}))
+                    break
+            continue
+        if prefix in lex.generic_prefixes or _is_generic_prefix(tokens, start, hs):
+            # “物业公司”, “服务大局”: common words only, no proper part — a bare mention
+            if etype == "Union" and re.search(r"(公司|集团)$", prefix):
+                # “港务集团工会”, “公司工会”: the union of a company the article names; resolved later
+                out.append(Cand("Union", start, he, surface, "company-union", head=head, sentence=sent.start,
+                                extra={"company_short": prefix}))
+                continue
+            for cu in lex.context_unions:
+                if surface.endswith(cu):
+                    out.append(Cand("Union", he - len(cu), he, cu, "context", head=head, sentence=sent.start,
+                                    extra={"context": True}))
+                    break
+            continue
+        if head == "工会" and not _union_prefix_ok(prefix):
+            continue
+        out.append(Cand(etype, start, he, surface, f"head:{etype}", head=head, sentence=sent.start))
+    # short context forms that have no head match of their own (“市总”, “区总”)
+    for cu in ("省总", "市总", "区总", "县总"):
+        for m in re.finditer(cu + r"(?!工会)", s):
+            a = sent.start + m.start()
+            if a > 0 and text[a - 1] in "省市区县":
+                continue
+            prev = text[a - 2 : a]
+            if prev and re.search(r"[\u4e00-\u9fff]{2}$", prev) and cu[0] in "区县市":
+                # “秦淮区总” → a named short form: X区总 = X区总工会
+                name_start = left_extend(tokens, a)
+                if name_start < a:
+                    out.append(Cand("Union", name_start, a + 2, text[name_start : a + 2], "short-union",
+                                    name=text[name_start : a + 1] + "总工会", sentence=sent.start))
+                    continue
+            out.append(Cand("Union", a, a + 2, cu, "context", name=cu, sentence=sent.start, extra={"context": True}))
+    return out
+
+
+_DEPT = re.compile(r"总工会((?:[\u4e00-\u9fff]{2,8}?工作部|[\u4e00-\u9fff]{1,4}?(?:部|处|室)|女职工委员会|经费审查委员会))")
+
+
+def union_department_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand]:
+    """“全国总工会劳动和经济工作部” → a union department (PART_OF its union)."""
+    out: list[Cand] = []
+    for m in _DEPT.finditer(sent.text):
+        hs = sent.start + m.start()
+        dept = m.group(1)
+        if any(w in dept for w in lexicon().boundary_words if len(w) >= 2) or re.search(r"(相关|有关|各|等)", dept):
+            continue
+        start = left_extend(tokens, hs)
+        if hs - start < 2:
+            continue
+        end = sent.start + m.end()
+        out.append(Cand("Union", start, end, text[start:end], "union-dept", sentence=sent.start,
+                        extra={"parent_end": hs + 3}))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _known_body_re() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
+    forms: dict[str, tuple[str, str]] = {}
+    for name, info in lexicon().known_bodies.items():
+        for form in (name, *info.get("aliases", ())):
+            forms[form] = (name, info["type"])
+    pattern = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    return re.compile(f"(?:{pattern})(?!门)"), forms
+
+
+def known_body_candidates(sent: Sentence, text: str) -> list[Cand]:
+    """Bodies any article may mention (中华全国总工会 and its short forms)."""
+    rx, forms = _known_body_re()
+    out = []
+    for m in rx.finditer(sent.text):
+        form = m.group(0)
+        name, etype = forms[form]
+        a = sent.start + m.start()
+        out.append(Cand(etype, a, a + len(form), form, "known", name=name, sentence=sent.start,
+                        extra={"alias": form if form != name else ""}))
+    return out
+
+
+_ORGANS = ("人大常委会", "人民政府", "管委会", "党工委", "党委", "政府", "政协", "纪委")
+_SIBLING = re.compile(r"[、和]((?:" + "|".join(_ORGANS) + r"))")
+
+
+def sibling_organ_candidates(sent: Sentence, text: str, cands: list[Cand]) -> list[Cand]:
+    """“夷陵经济开发区党工委书记、管委会主任” → the 管委会 of the same place as the 党工委 before it."""
+    out: list[Cand] = []
+    orgs = [c for c in cands if c.sentence == sent.start and c.type == "Organization" and c.head in _ORGANS]
+    for m in _SIBLING.finditer(sent.text):
+        a = sent.start + m.start(1)
+        prev = [c for c in orgs if c.end <= a and a - c.end <= 12]
+        if not prev:
+            continue
+        p = prev[-1]
+        place = p.name[: -len(p.head)]
+        if len(place) < 2:
+            continue
+        organ = m.group(1)
+        out.append(Cand("Organization", a, a + len(organ), organ, "sibling-organ", name=place + organ,
+                        head=organ, sentence=sent.start, extra={"alias": ""}))
+    return out
