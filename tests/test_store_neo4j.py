@@ -17,7 +17,9 @@ from kg.errors import ConnectionFailed, OntologyError, StoreError
 from kg.models import (
     Document, EntityRef, EvidenceRecord, GraphData, MentionRecord, Neo4jConfig, NodeRecord, RelRecord,
 )
-from kg.store.neo4j_loader import NEW_REL_ATTRS, connect, count_graph, dry_run_offline, load_graph, render
+from kg.store.load_plan import NEW_REL_ATTRS
+from kg.store.loader_cypher import render
+from kg.store.neo4j_loader import connect, count_graph, dry_run_offline, load_graph
 
 runner = CliRunner()
 
@@ -452,9 +454,9 @@ def test_store_neo4j_bench_load_smoke(neo4j_empty: Any, neo4j_settings: dict) ->
 def test_store_neo4j_prefetch_keeps_order_raises_and_stops() -> None:
     import threading
 
-    from kg.store.neo4j_loader import _prefetch
+    from kg.store.neo4j_writer import prefetch
 
-    assert list(_prefetch(iter(range(50)), depth=2)) == list(range(50))
+    assert list(prefetch(iter(range(50)), depth=2)) == list(range(50))
 
     def failing():
         yield 1
@@ -462,7 +464,7 @@ def test_store_neo4j_prefetch_keeps_order_raises_and_stops() -> None:
 
     out = []
     with pytest.raises(StoreError, match="bad row"):
-        for item in _prefetch(failing()):
+        for item in prefetch(failing()):
             out.append(item)
     assert out == [1]  # what came before the error was handed over
 
@@ -475,7 +477,7 @@ def test_store_neo4j_prefetch_keeps_order_raises_and_stops() -> None:
             yield i
             i += 1
 
-    stream = _prefetch(endless(), depth=2)
+    stream = prefetch(endless(), depth=2)
     assert next(stream) == 0
     stream.close()  # the consumer leaves early: the producer stops
     assert not any(t.name == "kg-load-rows" for t in threading.enumerate())

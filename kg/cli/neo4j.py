@@ -249,8 +249,9 @@ def bench_load_cmd(
     with `kg neo4j start --port 7688 --heap 4g --pagecache 2g` (the defaults,
     1g and 256m, are sized for the tests).
     """
-    from kg.store.neo4j_loader import bench_bare_relationships, connect, count_graph, load_graph, load_row_by_row, wipe
+    from kg.bench.load import bench_bare_relationships, load_row_by_row
     from kg.bench.synth import synthetic_graph
+    from kg.store.neo4j_loader import connect, count_graph, load_graph, wipe
 
     with kg_errors():
         driver = connect(uri, user, password)

@@ -3,7 +3,9 @@
 The graph model is ``schemas/GRAPH.md``. The Cypher lives in ``loaders/*.cypher``
 and is always parameterised; labels and relationship types cannot be
 parameters, so a template holds ``{{label}}``-style placeholders that
-:func:`render` fills only with names the ontology knows (``kg.ontology``).
+:func:`kg.store.loader_cypher.render` fills only with names the ontology knows.
+What a load writes is validated and grouped first (:mod:`kg.store.load_plan`);
+batches go through :mod:`kg.store.neo4j_writer`.
 
 Order of a load: uniqueness constraints, ``Document`` nodes, entity nodes
 (per label), ``MENTIONED_IN`` links and relationships (per predicate). Each
@@ -24,7 +26,7 @@ Later steps find nodes by the elementIds that earlier steps returned (and check
 their names), so there is one statement per predicate, not per pair of labels:
 Neo4j compiles each distinct statement, and on a small machine that costs more
 than writing a small corpus. Rows of the next batch are built in a thread while
-Neo4j writes the current one (:func:`_prefetch`).
+Neo4j writes the current one (:func:`kg.store.neo4j_writer.prefetch`).
 
 A re-load after a crash finds the nodes that were committed (with their links)
 and merges the rest. Two loads of the same new data must not run at the same
@@ -41,90 +43,29 @@ Nothing here prints, exits or reads the environment.
 from __future__ import annotations
 
 import gc
-import queue
-import re
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from itertools import chain
-from typing import Any, LiteralString, TypeVar, cast
+from typing import Any, LiteralString, cast
 
 from kg.errors import ConnectionFailed, StoreError
-from kg.models import GraphData, LoadReport, Neo4jConfig, NodeRecord, RelRecord
+from kg.models import GraphData, LoadReport, Neo4jConfig
 from kg.ontology import load_ontology
-from kg.resources import data_dir
+from kg.store.load_plan import LoadPlan, new_node_row, new_rel_row, node_row, rel_row
+from kg.store.loader_cypher import render
+from kg.store.neo4j_writer import Batch, BatchWriter, Progress, batches_of
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
-    "bench_bare_relationships",
     "connect",
     "count_graph",
-    "derive_statements",
     "dry_run_offline",
     "load_graph",
-    "load_row_by_row",
-    "render",
     "wipe",
 ]
 
 DEFAULT_BATCH_SIZE = 5000
-
-#: progress(stage, rows_done, rows_total) after each batch; stages: documents, nodes, mentions, relationships
-Progress = Callable[[str, int, int], None]
-
-_COUNTERS = (
-    "nodes_created", "nodes_deleted", "relationships_created", "relationships_deleted", "properties_set",
-    "labels_added", "labels_removed", "indexes_added", "indexes_removed", "constraints_added",
-    "constraints_removed",
-)
-
-T = TypeVar("T")
-
-_PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-# --------------------------------------------------------------------------- Cypher templates
-
-
-@lru_cache(maxsize=None)
-def _template(name: str) -> str:
-    path = data_dir("loaders") / f"{name}.cypher"
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise StoreError(f"loader Cypher {path} is missing ({exc.strerror}); reinstall union-kg") from exc
-
-
-def render(name: str, **names: str) -> LiteralString:
-    """Return ``loaders/<name>.cypher`` with its placeholders filled by ontology names.
-
-    ``label``, ``subject_label`` and ``object_label`` must be node types and
-    ``type`` a predicate of the ontology; anything else raises
-    :class:`~kg.errors.OntologyError`, so no outside text reaches the Cypher.
-
-    >>> "`Union`" in render("constraint_entity", label="Union")
-    True
-    """
-    onto = load_ontology()
-    checked: dict[str, str] = {}
-    for key, value in names.items():
-        if key in ("label", "subject_label", "object_label"):
-            checked[key] = onto.check_type(value)
-        elif key == "type":
-            checked[key] = onto.check_predicate(value)
-        else:
-            raise StoreError(f"unknown placeholder {{{{{key}}}}} for loaders/{name}.cypher")
-        if not _NAME.fullmatch(checked[key]):  # belt and braces: names are plain identifiers
-            raise StoreError(f"ontology name {value!r} is not a plain identifier; fix schemas/ontology.toml")
-    text = _template(name)
-    missing = set(_PLACEHOLDER.findall(text)) - checked.keys()
-    if missing:
-        raise StoreError(f"loaders/{name}.cypher needs {', '.join(sorted(missing))}")
-    # Safe to treat as a literal: every substituted value is an ontology identifier.
-    return cast(LiteralString, _PLACEHOLDER.sub(lambda m: checked[m.group(1)], text))
 
 
 # --------------------------------------------------------------------------- connection
@@ -137,7 +78,7 @@ def connect(uri: str, user: str, password: str, *, max_retry_time: float = 15.0)
     URI or the password. *max_retry_time* bounds how long a managed transaction
     retries when the server goes away.
     """
-    import neo4j
+    import neo4j  # lazy: the driver loads only when something talks to Neo4j
     from neo4j.exceptions import AuthError, ConfigurationError, Neo4jError, ServiceUnavailable
 
     try:
@@ -161,7 +102,7 @@ def connect(uri: str, user: str, password: str, *, max_retry_time: float = 15.0)
     except (ServiceUnavailable, OSError) as exc:
         driver.close()
         raise ConnectionFailed(
-            f"no Neo4j answers at {uri} ({_first_line(exc)}); start one with `kg neo4j start`, "
+            f"no Neo4j answers at {uri} ({first_line(exc)}); start one with `kg neo4j start`, "
             "or point --uri / NEO4J_URI at your Neo4j 5.x"
         ) from None
     except Neo4jError as exc:
@@ -170,244 +111,9 @@ def connect(uri: str, user: str, password: str, *, max_retry_time: float = 15.0)
     return driver
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[-1] if text else type(exc).__name__
-
-
-# --------------------------------------------------------------------------- rows
-
-
-class _Rows(list):  # type: ignore[type-arg]
-    """A batch of rows whose repr is short.
-
-    The driver logs every RUN at debug level and builds that message, the repr
-    of all the parameters, even when debug logging is off: for a 5000-row batch
-    of evidence that took as long as packing it for the wire.
-    """
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return f"<{len(self)} rows>"
-
-
-def _chunks(rows: Sequence[Any], size: int) -> Iterator[list[Any]]:
-    for i in range(0, len(rows), size):
-        yield _Rows(rows[i : i + size])
-
-
-def _rel_row(r: RelRecord, sid: str, oid: str) -> dict[str, Any]:
-    """A row of relationships.cypher (merged with what the database holds)."""
-    return {
-        "sid": sid,
-        "s": r.subject.name,
-        "oid": oid,
-        "o": r.object.name,
-        "predicate": r.predicate,
-        "attrs": dict(r.attrs),
-        "evidence": [
-            {"key": e.key, "doc_id": e.doc_id, "sentence": e.sentence, "start": e.start, "end": e.end,
-             "extractor": e.extractor, "confidence": e.confidence}
-            for e in r.evidence
-        ],
-    }
-
-
-#: the attrs columns of relationships_new.cypher, in its order (a test checks them against the ontology)
-NEW_REL_ATTRS = ("program", "amount", "count", "title", "date", "status")
-
-
-def _new_rel_row(r: RelRecord, sid: str, oid: str) -> list[Any]:
-    """A row of relationships_new.cypher: what relationships.cypher writes for a relationship it creates.
-
-    As there, the best confidence starts from 0.0 and every attr takes the record's value.
-    """
-    ev = r.evidence
-    return [
-        sid, r.subject.name, oid, r.object.name, r.predicate,
-        max([0.0, *(e.confidence for e in ev)]),
-        [e.key for e in ev], [e.doc_id for e in ev], [e.sentence for e in ev],
-        [e.start for e in ev], [e.end for e in ev], [e.extractor for e in ev],
-        *(r.attrs.get(a) for a in NEW_REL_ATTRS),
-    ]
-
-
-class _Plan:
-    """What one load writes, validated before anything is written (labels and types from the ontology)."""
-
-    def __init__(self, graph: GraphData) -> None:
-        onto = load_ontology()
-        # A repeated document id, node or link: the last one wins, as successive MERGEs would have it.
-        self.documents: dict[str, dict[str, Any]] = {
-            d.doc_id: {"id": d.doc_id, "title": d.title, "date": d.date, "source": d.source, "path": d.path}
-            for d in graph.documents
-        }
-        self.nodes: dict[str, list[NodeRecord]] = {}
-        for n in graph.nodes:
-            self.nodes.setdefault(onto.check_type(n.type), []).append(n)
-        #: (label, name) -> {document id: mentions}
-        self.links: dict[tuple[str, str], dict[str, int]] = {}
-        for m in graph.mentions:
-            self.links.setdefault((m.type, m.name), {})[m.doc_id] = m.mentions
-        for label, _ in self.links:
-            onto.check_type(label)
-        self.rels: dict[str, list[RelRecord]] = {}
-        for r in graph.rels:
-            onto.check_type(r.subject.type)
-            onto.check_type(r.object.type)
-            self.rels.setdefault(onto.check_predicate(r.predicate), []).append(r)
-        self.labels = sorted(onto.types)
-        self.derive = derive_statements()
-        self.total = {
-            "documents": len(self.documents),
-            "nodes": len(graph.nodes),
-            "mentions": sum(map(len, self.links.values())),
-            "relationships": len(graph.rels),
-            "derive": len(self.derive),
-        }
-
-
-def _node_row(n: NodeRecord) -> dict[str, Any]:
-    """A row of nodes.cypher (merged with what the database holds)."""
-    return {"name": n.name, "type": n.type, "aliases": list(n.aliases), "doc_ids": list(n.doc_ids),
-            "province": n.province, "city": n.city, "district": n.district}
-
-
-def _new_node_row(n: NodeRecord, links: list[list[Any]]) -> list[Any]:
-    """A row of nodes_new.cypher: what nodes.cypher writes on a node it creates, and the node's links.
-
-    As there, a new node counts the documents of its record (it has no links yet).
-    """
-    props: dict[str, Any] = {"name": n.name, "type": n.type, "aliases": list(n.aliases), "doc_count": len(n.doc_ids)}
-    for key in ("province", "city", "district"):
-        value = getattr(n, key)
-        if value is not None:
-            props[key] = value
-    return [props, links]
-
-
-def _prefetch(items: Iterable[T], depth: int = 2) -> Iterator[T]:
-    """Yield *items*, producing the next ones in a thread meanwhile.
-
-    A load alternates between building rows (Python) and waiting for Neo4j to
-    write them (a socket read, which releases the GIL). Built ahead, the next
-    batch costs no wall time while the server writes this one (profiled on a
-    100k-relationship load: building rows was about 8 s of Python, a third of the
-    load's wall time, all spent while Neo4j waited). An error while producing
-    is raised here; leaving the loop early stops the producer.
-    """
-    slots: queue.Queue[tuple[Any, BaseException | None]] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-    end = object()
-
-    def put(item: Any, exc: BaseException | None = None) -> bool:
-        while not stop.is_set():
-            try:
-                slots.put((item, exc), timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def produce() -> None:
-        try:
-            for item in items:
-                if not put(item):
-                    return
-            put(end)
-        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, which raises it
-            put(end, exc)
-
-    thread = threading.Thread(target=produce, name="kg-load-rows", daemon=True)
-    thread.start()
-    try:
-        while True:
-            item, exc = slots.get()
-            if item is end:
-                if exc is not None:
-                    raise exc
-                return
-            yield item
-    finally:
-        stop.set()
-        thread.join()
-
-
-# --------------------------------------------------------------------------- load
-
-
-def _run(tx: Any, query: LiteralString, params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, int]]:
-    result = tx.run(query, params)
-    record = result.single()
-    summary = result.consume()
-    values = {k: (v if isinstance(v, list) else int(v or 0)) for k, v in (record.data() if record else {}).items()}
-    return values, {k: int(getattr(summary.counters, k, 0)) for k in _COUNTERS}
-
-
-#: a batch for _Writer.write_all: (what it is, the label or predicate, statement, rows)
-Batch = tuple[str, str, LiteralString, list[Any]]
-
-
-def _batches(kind: str, key: str, query: LiteralString, rows: Sequence[Any], size: int) -> Iterator[Batch]:
-    for chunk in _chunks(rows, size):
-        yield kind, key, query, chunk
-
-
-class _Writer:
-    """Runs batches either in managed write transactions or in one transaction to roll back."""
-
-    def __init__(self, session: Any, tx: Any | None, progress: Progress | None, total: dict[str, int]) -> None:
-        self.session = session
-        self.tx = tx
-        self.progress = progress
-        self.total = total
-        self.done: dict[str, int] = {}
-        self.counters: dict[str, int] = {k: 0 for k in _COUNTERS}
-        self.batches = 0
-        self.seconds: dict[str, float] = {}
-
-    @contextmanager
-    def timed(self, stage: str) -> Iterator[None]:
-        """Add the wall time of the block to *stage* (``LoadReport.stage_seconds``)."""
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - started
-
-    def write(self, stage: str, query: LiteralString, rows: list[Any]) -> dict[str, Any]:
-        if self.tx is not None:
-            values, counters = _run(self.tx, query, {"rows": rows})
-        else:
-            values, counters = self.session.execute_write(_run, query, {"rows": rows})
-        self.batches += 1
-        for k, v in counters.items():
-            self.counters[k] += v
-        self.advance(stage, len(rows))
-        return values
-
-    def write_all(self, stage: str, batches: Iterable[Batch]) -> Iterator[tuple[str, str, list[Any], dict[str, Any]]]:
-        """Write *batches* in order, building the next ones while Neo4j writes (see :func:`_prefetch`)."""
-        for kind, key, query, rows in _prefetch(batches):
-            yield kind, key, rows, self.write(stage, query, rows)
-
-    def advance(self, stage: str, rows: int) -> None:
-        """Count *rows* of *stage* as done (also rows that another stage's statements wrote)."""
-        self.done[stage] = self.done.get(stage, 0) + rows
-        if self.progress is not None:
-            self.progress(stage, self.done[stage], self.total.get(stage, 0))
-
-    def lookup(self, query: LiteralString, values: list[str], size: int) -> dict[str, str]:
-        """Run a ``*_lookup.cypher`` statement over *values* in batches: value -> elementId of what exists."""
-        found: dict[str, str] = {}
-        for batch in _chunks(values, size):
-            if self.tx is not None:
-                result, _ = _run(self.tx, query, {"rows": batch})
-            else:
-                result, _ = self.session.execute_read(_run, query, {"rows": batch})
-            found.update((value, eid) for value, eid in result.get("ids", []))
-        return found
 
 
 def _constraint_queries(labels: Iterable[str]) -> list[tuple[str, LiteralString]]:
@@ -420,11 +126,6 @@ def _index_queries() -> list[LiteralString]:
     """The statements of ``loaders/indexes.cypher`` (indexes the saved queries use), one by one."""
     text = "\n".join(line for line in render("indexes").splitlines() if not line.lstrip().startswith("//"))
     return [cast(LiteralString, stmt.strip()) for stmt in text.split(";") if stmt.strip()]
-
-
-def derive_statements() -> list[str]:
-    """Names of the ``loaders/derive_*.cypher`` files, in order: derived properties run after every load."""
-    return sorted(path.stem for path in data_dir("loaders").glob("derive_*.cypher"))
 
 
 def _existing_constraints(session: Any) -> set[str]:
@@ -452,7 +153,7 @@ def load_graph(
     """
     if batch_size < 1:
         raise StoreError(f"batch size must be at least 1, not {batch_size}")
-    plan = _Plan(graph)  # validates every label and type before anything is written
+    plan = LoadPlan(graph)  # validates every label and type before anything is written
     own_driver = not hasattr(driver_or_config, "session")
     if own_driver:
         config = driver_or_config if isinstance(driver_or_config, Neo4jConfig) else Neo4jConfig(**driver_or_config)
@@ -464,7 +165,7 @@ def load_graph(
             raise
     else:
         driver = driver_or_config
-    uri = _driver_uri(driver)
+    uri = driver_uri(driver)
     try:
         with _gc_paused():
             return _load(driver, plan, uri=uri, database=database, batch_size=batch_size, dry_run=dry_run,
@@ -492,7 +193,7 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _driver_uri(driver: Any) -> str:
+def driver_uri(driver: Any) -> str:
     try:
         address = driver.get_server_info().address
         return f"bolt://{address[0]}:{address[1]}"
@@ -511,7 +212,7 @@ class _Load:
     predicate rather than one per pair of labels.
     """
 
-    def __init__(self, writer: _Writer, plan: _Plan, batch_size: int) -> None:
+    def __init__(self, writer: BatchWriter, plan: LoadPlan, batch_size: int) -> None:
         self.w = writer
         self.plan = plan
         self.size = batch_size
@@ -536,8 +237,8 @@ class _Load:
         self.doc_ids = self.w.lookup(render("documents_lookup"), list(docs), self.size)
         fresh = [{k: v for k, v in d.items() if v is not None} for i, d in docs.items() if i not in self.doc_ids]
         known = [d for i, d in docs.items() if i in self.doc_ids]
-        batches = chain(_batches("new", "", render("documents_new"), fresh, self.size),
-                        _batches("merge", "", render("documents"), known, self.size))
+        batches = chain(batches_of("new", "", render("documents_new"), fresh, self.size),
+                        batches_of("merge", "", render("documents"), known, self.size))
         for kind, _, _, values in self.w.write_all(stage, batches):
             if kind == "merge":
                 self._merged("documents", values)
@@ -564,15 +265,15 @@ class _Load:
                 seen: set[str] = set()
                 for n in nodes:
                     if n.name in found[label] or n.name in seen:  # there already, or a repeat: merge
-                        known.append(_node_row(n))
+                        known.append(node_row(n))
                         continue
                     seen.add(n.name)
                     node_links = [[self.doc_ids[doc_id], doc_id, mentions]
                                   for doc_id, mentions in links.get((label, n.name), {}).items()
                                   if doc_id in self.doc_ids]
-                    fresh.append(_new_node_row(n, node_links))
-                yield from _batches("new", label, render("nodes_new", label=label), fresh, self.size)
-                yield from _batches("merge", label, render("nodes", label=label), known, self.size)
+                    fresh.append(new_node_row(n, node_links))
+                yield from batches_of("new", label, render("nodes_new", label=label), fresh, self.size)
+                yield from batches_of("merge", label, render("nodes", label=label), known, self.size)
 
         for kind, label, rows, values in self.w.write_all(stage, batches()):
             if kind == "merge":
@@ -613,8 +314,8 @@ class _Load:
                 else:
                     known.append({"nid": nid, "name": name, "doc_id": doc_id, "mentions": mentions})
         self.w.advance(stage, done)
-        batches = chain(_batches("new", "", render("mentions_new"), fresh, self.size),
-                        _batches("merge", "", render("mentions"), known, self.size))
+        batches = chain(batches_of("new", "", render("mentions_new"), fresh, self.size),
+                        batches_of("merge", "", render("mentions"), known, self.size))
         for kind, _, rows, values in self.w.write_all(stage, batches):
             if kind == "merge":
                 self._merged("mentions", values)
@@ -640,15 +341,15 @@ class _Load:
                         )
                     if (sid in self.new_nodes or oid in self.new_nodes) and (sid, oid) not in pairs:
                         pairs.add((sid, oid))
-                        fresh.append(_new_rel_row(r, sid, oid))
+                        fresh.append(new_rel_row(r, sid, oid))
                     else:  # both ends were there before (or the same triple twice): merge
-                        known.append(_rel_row(r, sid, oid))
+                        known.append(rel_row(r, sid, oid))
                 # Batches that touch nodes in one order lock them in one order, and
                 # neighbouring rows hit the same store pages.
                 fresh.sort(key=lambda row: (row[0], row[2]))
                 known.sort(key=lambda row: (row["sid"], row["oid"]))
-                yield from _batches("new", pred, render("relationships_new", type=pred), fresh, self.size)
-                yield from _batches("merge", pred, render("relationships", type=pred), known, self.size)
+                yield from batches_of("new", pred, render("relationships_new", type=pred), fresh, self.size)
+                yield from batches_of("merge", pred, render("relationships", type=pred), known, self.size)
 
         for kind, pred, rows, values in self.w.write_all(stage, batches()):
             if values.get("rows", 0) != len(rows):
@@ -676,13 +377,14 @@ class _Load:
             self._add("derived_updated", values.get("written", 0))
             self.w.advance("derive", 1)
 
-def _load(driver: Any, plan: _Plan, *, uri: str, database: str | None, batch_size: int, dry_run: bool,
+def _load(driver: Any, plan: LoadPlan, *, uri: str, database: str | None, batch_size: int, dry_run: bool,
           progress: Progress | None) -> LoadReport:
+    # lazy: as in connect()
     from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
     started = time.perf_counter()
     stage = "constraints"
-    writer: _Writer | None = None
+    writer: BatchWriter | None = None
     load: _Load | None = None
     try:
         with driver.session(database=database) as session:
@@ -697,7 +399,7 @@ def _load(driver: Any, plan: _Plan, *, uri: str, database: str | None, batch_siz
                     session.run(query).consume()
             tx = session.begin_transaction() if dry_run else None
             try:
-                writer = _Writer(session, tx, progress, plan.total)
+                writer = BatchWriter(session, tx, progress, plan.total)
                 load = _Load(writer, plan, batch_size)
                 steps = [("documents", load.documents), ("nodes", load.nodes),
                          ("mentions", load.mentions), ("relationships", load.relationships)]
@@ -718,7 +420,7 @@ def _load(driver: Any, plan: _Plan, *, uri: str, database: str | None, batch_siz
     except (ServiceUnavailable, SessionExpired) as exc:
         done = f"{writer.batches} batches written" if writer else "before the first batch"
         raise ConnectionFailed(
-            f"lost the connection to Neo4j at {uri} while loading {stage} ({done}; {_first_line(exc)}); "
+            f"lost the connection to Neo4j at {uri} while loading {stage} ({done}; {first_line(exc)}); "
             "start the server again (`kg neo4j start`) and re-run the same `kg load`: "
             "loading is idempotent, so nothing is duplicated"
         ) from None
@@ -737,7 +439,7 @@ def _load(driver: Any, plan: _Plan, *, uri: str, database: str | None, batch_siz
         raise StoreError(f"Neo4j refused the {stage} step: {exc.message or exc} ({code})") from None
     except DriverError as exc:
         raise ConnectionFailed(
-            f"Neo4j at {uri} failed while loading {stage} ({_first_line(exc)}); "
+            f"Neo4j at {uri} failed while loading {stage} ({first_line(exc)}); "
             "check the server and re-run the same `kg load` (it is idempotent)"
         ) from None
     assert writer is not None and load is not None
@@ -788,69 +490,6 @@ def dry_run_offline(graph: GraphData, *, uri: str = "", database: str | None = N
         evidence_added=sum(len(r.evidence) for r in graph.rels),
         mentions_skipped=skipped,
     )
-
-
-# --------------------------------------------------------------------------- benchmark and test helpers
-
-
-def load_row_by_row(driver: Any, graph: GraphData, *, database: str | None = None) -> LoadReport:
-    """The naive loader the benchmark compares against: one auto-commit MERGE per relationship."""
-    from neo4j.exceptions import DriverError, Neo4jError
-
-    onto = load_ontology()
-    started = time.perf_counter()
-    created = 0
-    try:
-        with driver.session(database=database) as session:
-            for r in graph.rels:
-                query = render("row_by_row", subject_label=onto.check_type(r.subject.type),
-                               type=onto.check_predicate(r.predicate), object_label=onto.check_type(r.object.type))
-                ev = r.evidence
-                summary = session.run(
-                    query, s=r.subject.name, s_type=r.subject.type, o=r.object.name, o_type=r.object.type,
-                    predicate=r.predicate, confidence=r.confidence, attrs=dict(r.attrs),
-                    ev_keys=[e.key for e in ev], ev_doc_ids=[e.doc_id for e in ev],
-                    ev_sentences=[e.sentence for e in ev], ev_starts=[e.start for e in ev],
-                    ev_ends=[e.end for e in ev], ev_extractors=[e.extractor for e in ev],
-                ).consume()
-                created += summary.counters.relationships_created
-    except (Neo4jError, DriverError) as exc:
-        raise StoreError(f"row-by-row load failed: {_first_line(exc)}") from None
-    return LoadReport(uri=_driver_uri(driver), database=database, rels_created=created,
-                      batches=len(graph.rels), seconds=round(time.perf_counter() - started, 3))
-
-
-def bench_bare_relationships(driver: Any, graph: GraphData, *, database: str | None = None,
-                             batch_size: int = DEFAULT_BATCH_SIZE) -> float:
-    """Seconds to CREATE *graph*'s relationships again with no properties (benchmarks only).
-
-    The ends must be loaded already. This is the server's ceiling for the
-    relationship step on this machine: the same number of relationships, the
-    same batches, without evidence, attrs or checks. Adds relationships: wipe afterwards.
-    """
-    from neo4j.exceptions import DriverError, Neo4jError
-
-    plan = _Plan(graph)
-    try:
-        with driver.session(database=database) as session:
-            writer = _Writer(session, None, None, {})
-            ids: dict[tuple[str, str], str] = {}
-            for label, nodes in plan.nodes.items():
-                found = writer.lookup(render("nodes_lookup", label=label), [n.name for n in nodes], batch_size)
-                ids.update(((label, name), eid) for name, eid in found.items())
-            rows = {pred: sorted([ids[(r.subject.type, r.subject.name)], ids[(r.object.type, r.object.name)]]
-                                 for r in rels)
-                    for pred, rels in plan.rels.items()}
-            started = time.perf_counter()
-            for pred, pairs in rows.items():
-                query = render("bench_bare", type=pred)
-                for batch in _chunks(pairs, batch_size):
-                    session.execute_write(_run, query, {"rows": batch})
-            return time.perf_counter() - started
-    except KeyError as exc:
-        raise StoreError(f"bench: entity {exc.args[0]} is not loaded; load the graph first") from None
-    except (Neo4jError, DriverError) as exc:
-        raise StoreError(f"bare-create benchmark failed: {_first_line(exc)}") from None
 
 
 def wipe(driver: Any, *, database: str | None = None) -> None:
