@@ -18,11 +18,13 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from kg.extract.assemble import assemble, graph_summary
-from kg.export.diagram import graphviz_available, render
 from kg.errors import OutputError
+from kg.export.diagram import graphviz_available, render
 from kg.export.graph import connected_part, to_networkx, top_nodes, write_graphml, write_node_link
 from kg.export.inventory import build_inventory, write_inventory_csv, write_inventory_xlsx
+from kg.extract import parallel
+from kg.extract.assemble import assemble, graph_summary
+from kg.extract.pipeline import write_extraction
 from kg.models import BuildReport, Document, ExtractionResult, GraphData, InputProblem, ReaderOptions
 
 __all__ = ["OUTPUTS", "build", "build_from_extraction", "write_graph_outputs"]
@@ -71,13 +73,11 @@ def build(
     before any extraction work is done. The callbacks are those of
     :func:`kg.extract.parallel.extract`, plus *on_stage* with the name of each step.
     """
-    from kg.extract.parallel import extract
-
     stage = on_stage or _noop
     out_dir = Path(out_dir)
     with _staging(out_dir) as staging:
         stage("extracting")
-        result = extract(
+        result = parallel.extract(
             list(paths),
             workers=workers,
             reader_options=reader_options,
@@ -104,8 +104,6 @@ def build_from_extraction(
 
 
 def _write_all(result: ExtractionResult, folder: Path, *, stage: Stage, title: str) -> BuildReport:
-    from kg.extract.pipeline import write_extraction
-
     stage("writing extraction")
     files = {k: str(v) for k, v in write_extraction(result, folder).items()}
     stage("assembling")

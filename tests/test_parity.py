@@ -108,7 +108,7 @@ def _both_stores(tmp_path_factory: pytest.TempPathFactory, neo4j_driver: Any, gr
                  ) -> Iterator[tuple[Any, EmbeddedDB, dict]]:
     """Load *graph* into a fresh embedded database and a wiped Neo4j; wipe again afterwards."""
     from kg.store.embedded import build_embedded, open_embedded
-    from kg.store.queries import params_from_graph
+    from kg.bench.queries import params_from_graph
     from kg.store.neo4j_loader import load_graph, wipe
 
     db_dir = tmp_path_factory.mktemp(name) / "graph.db"

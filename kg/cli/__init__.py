@@ -1,7 +1,10 @@
 """The ``kg`` command: a thin typer adapter over the library.
 
 Each command group lives in its own module and registers itself on the app;
-stdout carries data, stderr carries messages for people.
+stdout carries data, stderr carries messages for people. Commands import the
+library inside their function bodies, on purpose: ``kg --help`` and each
+command load only the modules (and the heavy dependencies: networkx,
+ladybug, the Neo4j driver, openpyxl) that they use.
 """
 
 from __future__ import annotations

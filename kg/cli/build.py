@@ -16,6 +16,8 @@ from rich.text import Text
 from kg.cli.common import err, fail, kg_errors, progress_bar
 from kg.models import BuildReport, InputProblem
 
+# Library modules are imported inside the commands: start-up stays fast (see kg/cli/__init__.py).
+
 #: Label printed in front of each product path, in this order.
 _WHERE = (
     ("graphml", "graph (GraphML, Gephi)"),

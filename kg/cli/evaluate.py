@@ -10,6 +10,8 @@ import typer
 
 from kg.cli.common import err, fail, kg_errors
 
+# Library modules are imported inside the commands: start-up stays fast (see kg/cli/__init__.py).
+
 
 def eval_command(
     gold: Annotated[Path, typer.Option("--gold", help="gold.jsonl with the hand annotations.")],

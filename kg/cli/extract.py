@@ -13,6 +13,8 @@ from rich.text import Text
 from kg.cli.common import err, fail, kg_errors, progress_bar
 from kg.models import ExtractionResult, InputProblem, ReaderOptions
 
+# Library modules are imported inside the commands: start-up stays fast (see kg/cli/__init__.py).
+
 
 def warn(problem: InputProblem) -> None:
     """One warning line on stderr naming the file (and line)."""

@@ -17,6 +17,8 @@ import typer
 from kg.cli.common import err, fail, kg_errors, progress_bar, stage_progress
 from kg.models import GraphData, LoadReport, Neo4jServerConfig, Neo4jServerStatus
 
+# Library modules are imported inside the commands: start-up stays fast (see kg/cli/__init__.py).
+
 DEFAULT_URI = "bolt://127.0.0.1:7687"
 DEFAULT_USER = "neo4j"
 DEFAULT_PASSWORD = "unionkg-test"

@@ -20,6 +20,8 @@ from kg.cli.common import err, fail
 from kg.errors import ConnectionFailed, KgError, QueryError
 from kg.models import QueryRows, SavedQuery
 
+# Library modules are imported inside the commands: start-up stays fast (see kg/cli/__init__.py).
+
 DEFAULT_URI = "bolt://127.0.0.1:7687"
 
 
@@ -221,7 +223,7 @@ def bench_queries_command(
     fmt: Annotated[Format, typer.Option("--format", "-f", help="table, json or csv.")] = Format.table,
 ) -> None:
     """Embedded load time and the p50 of every saved query on a generated graph, next to Neo4j's."""
-    from kg.store.queries import bench_queries
+    from kg.bench.queries import bench_queries
 
     def neo4j_driver() -> Any:
         return _neo4j_driver(uri, user, password)

@@ -307,7 +307,7 @@ def write_inventory_csv(inv: Inventory, path: Path) -> Path:
 
 def write_inventory_xlsx(inv: Inventory, path: Path) -> Path:
     """Write an Excel workbook with two sheets: 项目清单 (rows) and 跨地区项目."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # lazy: only the xlsx writer needs openpyxl
     from openpyxl.styles import Alignment, Font
 
     wb = Workbook()

@@ -86,7 +86,7 @@ def is_wrapped(text: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _t2s():
-    import opencc
+    import opencc  # lazy: a native converter, loaded on first use
 
     return opencc.OpenCC("t2s")
 

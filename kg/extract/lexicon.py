@@ -81,7 +81,7 @@ def lexicon() -> Lexicon:
 @lru_cache(maxsize=1)
 def tokenizer():
     """A private jieba tokenizer, initialised once, with the lexicon's heads as words."""
-    import jieba
+    import jieba  # lazy: slow to import; only extraction needs it
 
     jieba.setLogLevel(logging.WARNING)
     tok = jieba.Tokenizer()
@@ -98,7 +98,7 @@ def tokenizer():
 @lru_cache(maxsize=1)
 def pos_tags() -> dict[str, str]:
     """word → part-of-speech tag from jieba's own dictionary."""
-    import jieba
+    import jieba  # lazy: slow to import; only extraction needs it
 
     path = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
     tags: dict[str, str] = {}

@@ -1,4 +1,7 @@
-"""Run :func:`kg.extract.pipeline.analyse` over many documents, in this process or in a process pool.
+"""Run the one-document pipeline over many documents, in this process or in a process pool.
+
+The default function is :func:`kg.extract.extractors.run_extractors` (what
+:func:`kg.extract.pipeline.analyse` runs); :class:`ParallelAnalyser` takes any other.
 
 Results come back in input order whatever the number of workers, so the
 output of ``kg extract --workers 2`` is byte-identical to ``--workers 1``.
@@ -19,6 +22,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from types import TracebackType
 
+from kg.extract.extractors import run_extractors
+from kg.extract.reader import read_documents
 from kg.models import Document, Entity, ExtractionResult, InputProblem, ReaderOptions, Triple
 
 __all__ = ["Analysed", "ParallelAnalyser", "analyse_documents", "extract"]
@@ -35,9 +40,7 @@ _IN_FLIGHT = 3
 
 
 def _default_analyse(doc: Document) -> tuple[list[Entity], list[Triple]]:
-    from kg.extract.pipeline import analyse
-
-    return analyse(doc)
+    return run_extractors(doc)
 
 
 def _analyse_one(fn: AnalyseFn, doc: Document) -> Analysed:
@@ -179,8 +182,6 @@ def extract(
     found, *on_documents* with the number of documents once reading is done,
     *on_document* after each analysed document.
     """
-    from kg.extract.reader import read_documents
-
     documents: list[Document] = []
     problems: list[InputProblem] = []
     for item in read_documents(paths, options=reader_options, exclude=exclude):

@@ -1,10 +1,11 @@
 """The extraction pipeline: documents → entities and evidence-carrying triples.
 
-Stages, one module each: ``reader`` (files → documents), ``clean`` (cleaned
-view + offset map), ``segment`` (articles, sentences), ``entities``
-(mentions), ``resolve`` (context resolution, canonical names), ``relations``
-(triples). :func:`analyse` runs the stages on one document and is a plain,
-picklable function so that ``--workers`` can run it in processes.
+Stages, one module each in ``kg/extract/``: ``reader`` (files → documents),
+``clean`` (cleaned view + offset map), ``segment`` (articles, sentences),
+``mentions/`` (entity mentions, one module per family), ``resolve`` (context
+resolution, canonical names), ``relations`` (triples); ``extractors`` runs
+them on one document. :func:`analyse` is that run, a plain, picklable
+function, so that ``--workers`` can run it in processes (:mod:`kg.extract.parallel`).
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from kg.errors import OutputError
+from kg.extract import parallel
+from kg.extract.extractors import run_extractors
 from kg.models import Document, Entity, ExtractionResult, ReaderOptions, Triple, to_json_line
 
 
 def analyse(doc: Document) -> tuple[list[Entity], list[Triple]]:
     """Entities and triples of one document (all offsets into ``doc.text``)."""
-    from kg.extract.extractors import run_extractors
-
     return run_extractors(doc)
 
 
@@ -35,9 +37,7 @@ def extract(
     With ``workers > 1`` documents are analysed in a process pool
     (:mod:`kg.extract.parallel`); the result is the same, in input order.
     """
-    from kg.extract.parallel import extract as run
-
-    return run(paths, workers=workers, reader_options=reader_options, on_document=on_document)
+    return parallel.extract(paths, workers=workers, reader_options=reader_options, on_document=on_document)
 
 
 def write_extraction(result: ExtractionResult, out_dir: Path) -> dict[str, Path]:
@@ -46,8 +46,6 @@ def write_extraction(result: ExtractionResult, out_dir: Path) -> dict[str, Path]
     Each file is written to a temporary name and renamed, so a failure never
     leaves a half-written file behind.
     """
-    from kg.errors import OutputError
-
     out_dir = Path(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)

@@ -151,7 +151,7 @@ def _ontology_fingerprint(onto: Ontology) -> str:
 
 
 def _marker(onto: Ontology) -> dict[str, Any]:
-    import ladybug
+    import ladybug  # lazy: a native engine, loaded only when a database is built or opened
 
     return {
         "format": FORMAT,
@@ -250,7 +250,7 @@ def _db_options(read_only: bool) -> dict[str, Any]:
 
 @contextmanager
 def _connection(db_path: Path, *, read_only: bool) -> Iterator[Any]:
-    import ladybug
+    import ladybug  # lazy: a native engine, loaded only when a database is built or opened
 
     try:
         db = ladybug.Database(str(db_path), read_only=read_only, **_db_options(read_only))
@@ -312,7 +312,7 @@ def build_embedded(graph: GraphData, db_dir: Path) -> EmbeddedBuildReport:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    import ladybug
+    import ladybug  # lazy: a native engine, loaded only when a database is built or opened
 
     return EmbeddedBuildReport(
         db_dir=str(db_dir),

@@ -163,7 +163,7 @@ def _log_tail(path: Path, n: int = 6) -> str:
 
 def _bolt_version(config: Neo4jServerConfig) -> str:
     """Connect with the configured credentials; return the server agent, or raise the driver's error."""
-    import neo4j
+    import neo4j  # lazy: the driver loads only when the server is checked
 
     with neo4j.GraphDatabase.driver(
         config.uri, auth=(config.user, config.password), connection_timeout=3.0, max_connection_pool_size=1
@@ -247,7 +247,7 @@ def start(config: Neo4jServerConfig) -> Neo4jServerStatus:
 
 
 def _wait_for_bolt(config: Neo4jServerConfig, *, proc: subprocess.Popen | None, deadline: float) -> None:
-    from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
+    from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable  # lazy: as in _bolt_version()
 
     last = ""
     while True:
