@@ -1,8 +1,9 @@
 """The package keeps the shape ARCHITECTURE.md draws: a one-way flow of small modules.
 
 The import graph of ``kg`` is built from the source with :mod:`ast` (imports at
-module level and inside functions alike, since both run) and must have no
-cycle; an import inside a function is allowed only in ``kg.cli``, where it
+module level and inside functions alike, since both run). It must have no
+cycle and follow the flow (``extract`` never imports ``store`` or ``export``
+…); a ``kg`` import inside a function is allowed only in ``kg.cli``, where it
 keeps ``kg --help`` fast; no module is over 600 lines.
 """
 
@@ -119,6 +120,30 @@ def test_architecture_import_graph_is_acyclic() -> None:
     graph = import_graph()
     cycles = sorted(" → ".join([*c, c[0]]) for c in nx.simple_cycles(graph))
     assert not cycles, "import cycles inside kg (move the shared part into a module both can import):\n" + "\n".join(cycles)
+
+
+#: package → the packages it must not import (the flow of ARCHITECTURE.md goes one way)
+FORBIDDEN = {
+    "kg.extract": ("kg.store", "kg.export", "kg.bench", "kg.cli", "kg.build", "kg.evaluate"),
+    "kg.store": ("kg.extract", "kg.export", "kg.bench", "kg.cli", "kg.build", "kg.evaluate"),
+    "kg.export": ("kg.store", "kg.bench", "kg.cli", "kg.build", "kg.evaluate"),
+    "kg.models": ("kg.extract", "kg.store", "kg.export", "kg.bench", "kg.cli", "kg.build", "kg.evaluate"),
+}
+
+
+def _within(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
+
+
+def test_architecture_flow_goes_one_way() -> None:
+    graph = import_graph()
+    wrong = sorted(
+        f"{src} line {data['line']} imports {dst}"
+        for src, dst, data in graph.edges(data=True)
+        for package, banned in FORBIDDEN.items()
+        if _within(src, package) and any(_within(dst, b) for b in banned)
+    )
+    assert not wrong, "imports against the flow (see ARCHITECTURE.md):\n" + "\n".join(wrong)
 
 
 def test_architecture_imports_inside_functions_only_in_the_cli() -> None:

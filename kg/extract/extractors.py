@@ -1,8 +1,10 @@
 """The extraction pipeline for one document, as an explicit table of stages.
 
-clean → segment → entity candidates → context resolution → relation rules
-(:data:`kg.extract.relations.RULES`) → entities and triples with offsets into the
-original text.
+clean (:mod:`kg.extract.clean`) → segment (:mod:`kg.extract.segment`) →
+entity candidates (:func:`kg.extract.mentions.find.find_candidates`) →
+context resolution (:mod:`kg.extract.resolve`) → relation rules
+(:data:`kg.extract.relations.RULES`) → entities and triples with offsets into
+the original text.
 """
 
 from __future__ import annotations
