@@ -6,7 +6,7 @@
 //   region_organisers  STRING[] names of the organisers (subjects of RUNS into the program)
 //                               with at least one such region, distinct, sorted
 // A program none of whose organisers has a region gets 0, [] and [].
-// The embedded database computes the same in kg/embedded.py (_derived_program_regions).
+// The embedded database computes the same in kg/store/embedded.py (_derived_program_regions).
 // Run after every load, once nodes and relationships are in (no parameters).
 // Every Program is recomputed, because a merged folder can change a program it
 // does not mention (a new IN_REGION of one of its organisers); a node is written

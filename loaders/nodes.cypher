@@ -1,7 +1,7 @@
 // Upsert entity nodes of one label (schemas/GRAPH.md): aliases are merged with
 // what is stored, doc_count counts the documents already linked plus this
 // load's, region levels are kept once known. Written only when they differ.
-// {{label}} is an ontology type, checked by kg.store_neo4j before it is filled in.
+// {{label}} is an ontology type, checked by kg.store.loader_cypher.render before it is filled in.
 // Returns each node's elementId and whether it created the node: the later
 // steps find nodes by id, without a label (one statement per predicate instead of
 // one per subject/predicate/object labels: Neo4j compiles each distinct statement,

@@ -3,7 +3,7 @@
 // created here has no links yet, so nothing is compared or merged). The node and
 // its links commit together, so a re-load after a crash finds the node whole and
 // merges (nodes.cypher, mentions.cypher).
-// {{label}} is an ontology type, checked by kg.store_neo4j before it is filled in.
+// {{label}} is an ontology type, checked by kg.store.loader_cypher.render before it is filled in.
 // $rows: [[props, links]] (lists, not maps: the server decodes no keys per row), where
 //   props: {name, type, aliases, doc_count[, province, city, district]} (no nulls: a
 //          null is no property) and links: [[document elementId, document id, mentions]]

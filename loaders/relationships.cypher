@@ -2,7 +2,7 @@
 // parallel lists (schemas/GRAPH.md). Evidence is appended only when its key
 // "doc:start:end" is new, so re-loads change nothing; the best confidence
 // wins; an attr keeps the first value loaded.
-// {{type}} is an ontology predicate, checked by kg.store_neo4j before it is filled in.
+// {{type}} is an ontology predicate, checked by kg.store.loader_cypher.render before it is filled in.
 // Both ends come by the elementIds the nodes step returned; their names are checked too.
 // $rows: [{sid, s, oid, o, predicate, attrs: {program, amount, count, title, date, status},
 //          evidence: [{key, doc_id, sentence, start, end, extractor, confidence}]}]

@@ -3,7 +3,7 @@
 // (relationships.cypher merges the rest). Same properties as relationships.cypher
 // writes on a first load (schemas/GRAPH.md): confidence is the best over the
 // evidence, computed by the loader, as is every evidence list.
-// {{type}} is an ontology predicate, checked by kg.store_neo4j before it is filled in.
+// {{type}} is an ontology predicate, checked by kg.store.loader_cypher.render before it is filled in.
 // Both ends come by the elementIds the nodes step returned; their names are checked too.
 // $rows: [[sid, s, oid, o, predicate, confidence, ev_keys, ev_doc_ids, ev_sentences,
 //          ev_starts, ev_ends, ev_extractors, program, amount, count, title, date, status]]

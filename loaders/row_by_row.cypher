@@ -2,7 +2,7 @@
 // auto-commit transaction, MERGE of both ends, evidence written as given.
 // Only for the benchmark; `kg load` uses relationships.cypher in batches.
 // {{subject_label}}, {{object_label}} are ontology types and {{type}} an ontology
-// predicate, checked by kg.store_neo4j before they are filled in.
+// predicate, checked by kg.store.loader_cypher.render before they are filled in.
 MERGE (s:`{{subject_label}}` {name: $s}) ON CREATE SET s.type = $s_type
 MERGE (o:`{{object_label}}` {name: $o}) ON CREATE SET o.type = $o_type
 MERGE (s)-[r:`{{type}}`]->(o)
