@@ -6,10 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers_graph import fixture_graph
 
-from kg.store.embedded import EmbeddedDB, build_embedded, open_embedded
 from kg.models import GraphData
+from kg.store.embedded import EmbeddedDB, build_embedded, open_embedded
+
+from helpers_graph import fixture_graph
 
 
 @pytest.fixture(scope="session")

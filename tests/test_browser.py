@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.extract.assemble import assemble_dirs
 from kg.export.diagram import render
+from kg.extract.assemble import assemble_dirs
 from kg.models import GraphData
 
 pytestmark = pytest.mark.browser

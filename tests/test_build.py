@@ -13,10 +13,10 @@ from typer.testing import CliRunner
 
 import kg.build
 import kg.extract.parallel
-from kg.extract.assemble import read_extraction
 from kg.build import OUTPUTS, build_from_extraction
 from kg.cli import app
 from kg.errors import OutputError
+from kg.extract.assemble import read_extraction
 from kg.models import ExtractionResult, InputProblem
 
 PRODUCTS = ("graph.graphml", "graph.json", "inventory.csv", "inventory.xlsx", "overview.html")

@@ -15,8 +15,8 @@ import json
 import pytest
 
 from kg.evaluate import score
-from kg.models import GoldRecord
 from kg.extract.pipeline import extract
+from kg.models import GoldRecord
 
 HELD_OUT = ("060", "064", "068", "072", "076", "080")
 #: the dev set the floors were set on: the seed page and articles 004, 008, … 080

@@ -12,10 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 import kg.export.diagram
-from kg.extract.assemble import assemble_dirs
 from kg.cli import app
-from kg.export.diagram import render, to_dot, to_html, to_mermaid
 from kg.errors import OutputError
+from kg.export.diagram import render, to_dot, to_html, to_mermaid
+from kg.extract.assemble import assemble_dirs
 from kg.models import EntityRef, EvidenceRecord, GraphData, NodeRecord, RelRecord
 
 EVIL = '</script><script>alert("x")</script> & <!-- \u2028 __KG_DATA__'

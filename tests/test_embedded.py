@@ -7,14 +7,15 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers_graph import fixture_graph
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.store.embedded import MARKER_FILE, EmbeddedDB, build_embedded, open_embedded, read_marker, run_query
 from kg.errors import IncompatibleStore, OutputError, QueryError, StoreError
 from kg.models import Document, EntityRef, EvidenceRecord, GraphData, NodeRecord, RelRecord
+from kg.store.embedded import MARKER_FILE, EmbeddedDB, build_embedded, open_embedded, read_marker, run_query
 from kg.store.queries import list_queries
+
+from helpers_graph import fixture_graph
 
 YX = "岳阳市云溪区总工会"
 AY = "安远县总工会"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.models import Document
 from kg.extract.pipeline import analyse
+from kg.models import Document
 
 
 def _analyse(text: str):

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.models import Document
 from kg.extract.pipeline import analyse
+from kg.models import Document
 
 TEXT = (Path(__file__).parent / "data" / "article_yunxi.txt").read_text(encoding="utf-8")
 

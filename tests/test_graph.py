@@ -13,7 +13,6 @@ import pytest
 import kg.export.diagram
 import kg.export.graph
 import kg.export.inventory
-from kg.extract.assemble import assemble_dirs
 from kg.errors import InputError, OutputError
 from kg.export.graph import (
     atomic_write,
@@ -25,6 +24,7 @@ from kg.export.graph import (
     write_graphml,
     write_node_link,
 )
+from kg.extract.assemble import assemble_dirs
 from kg.models import GraphData, NodeRecord
 
 YUNXI = "Union:岳阳市云溪区总工会"

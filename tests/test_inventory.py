@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kg.extract.assemble import assemble, assemble_dirs
 from kg.cli import app
 from kg.export.inventory import (
     COLUMNS,
@@ -21,6 +20,7 @@ from kg.export.inventory import (
     organiser_level,
     write_inventory,
 )
+from kg.extract.assemble import assemble, assemble_dirs
 from kg.models import GraphData, Inventory, NodeRecord
 
 

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from kg.bench.synth import synthetic_graph
 from kg.cli import app
 from kg.errors import ConnectionFailed, StoreError
 from kg.models import Neo4jServerConfig
-from kg.store.neo4j_server import kill, start, status, stop
 from kg.store.neo4j_loader import connect, load_graph
-from kg.bench.synth import synthetic_graph
+from kg.store.neo4j_server import kill, start, status, stop
 
 pytestmark = pytest.mark.neo4j
 runner = CliRunner()

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.models import Document, Entity, EntityRef, Evidence, Triple
 from kg.extract.parallel import ParallelAnalyser, analyse_documents, extract
+from kg.models import Document, Entity, EntityRef, Evidence, Triple
 
 
 def fake_analyse(doc: Document) -> tuple[list[Entity], list[Triple]]:

@@ -15,11 +15,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from helpers_graph import dev_graph, normalise_rows
 
-from kg.store.embedded import EmbeddedDB, run_query
 from kg.models import GraphData
+from kg.store.embedded import EmbeddedDB, run_query
 from kg.store.queries import get_query, list_queries, run_on_neo4j
+
+from helpers_graph import dev_graph, normalise_rows
 
 pytestmark = pytest.mark.neo4j
 
@@ -107,8 +108,8 @@ def test_parity_cli_query_on_neo4j_matches_embedded(
 def _both_stores(tmp_path_factory: pytest.TempPathFactory, neo4j_driver: Any, graph: Any, name: str
                  ) -> Iterator[tuple[Any, EmbeddedDB, dict]]:
     """Load *graph* into a fresh embedded database and a wiped Neo4j; wipe again afterwards."""
-    from kg.store.embedded import build_embedded, open_embedded
     from kg.bench.queries import params_from_graph
+    from kg.store.embedded import build_embedded, open_embedded
     from kg.store.neo4j_loader import load_graph, wipe
 
     db_dir = tmp_path_factory.mktemp(name) / "graph.db"
@@ -186,9 +187,9 @@ def test_parity_derived_program_regions_idempotent_and_merged(neo4j_empty: Any, 
     # loaders/derive_program_regions.cypher: a second run writes nothing; after a
     # second graph is merged in, the derived values equal those of the embedded
     # database built from both graphs together.
+    from kg.bench.synth import synthetic_graph
     from kg.store.embedded import build_embedded, open_embedded
     from kg.store.neo4j_loader import load_graph
-    from kg.bench.synth import synthetic_graph
 
     first, second = synthetic_graph(1500, seed=3), synthetic_graph(1500, seed=4)
     assert load_graph(neo4j_empty, first).derived_updated > 0  # the load derives them

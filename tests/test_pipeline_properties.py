@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.models import Document, Entity, Triple
-from kg.ontology import load_ontology
 from kg.extract.pipeline import analyse
 from kg.extract.reader import read_documents
+from kg.models import Document, Entity, Triple
+from kg.ontology import load_ontology
 from kg.resources import package_data
 
 ONTOLOGY = load_ontology()

@@ -8,8 +8,16 @@ from pathlib import Path
 import pytest
 
 from kg.errors import QueryError
-from kg.store.queries import ENGINES, bind_params, coerce_params, get_query, list_queries, load_queries, parse_query_file
 from kg.resources import data_dir
+from kg.store.queries import (
+    ENGINES,
+    bind_params,
+    coerce_params,
+    get_query,
+    list_queries,
+    load_queries,
+    parse_query_file,
+)
 
 REQUIRED = {
     "who_helped_whom": {"region", "limit"},

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.models import Document, InputProblem, ReaderOptions
 from kg.extract.reader import DecodeFailure, decode_bytes, head_of_article, read_documents
+from kg.models import Document, InputProblem, ReaderOptions
 from kg.resources import package_data
 
 SHORT = "工会"

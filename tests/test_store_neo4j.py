@@ -11,11 +11,18 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from kg.extract.assemble import assemble_dirs
 from kg.cli import app
 from kg.errors import ConnectionFailed, OntologyError, StoreError
+from kg.extract.assemble import assemble_dirs
 from kg.models import (
-    Document, EntityRef, EvidenceRecord, GraphData, MentionRecord, Neo4jConfig, NodeRecord, RelRecord,
+    Document,
+    EntityRef,
+    EvidenceRecord,
+    GraphData,
+    MentionRecord,
+    Neo4jConfig,
+    NodeRecord,
+    RelRecord,
 )
 from kg.store.load_plan import NEW_REL_ATTRS
 from kg.store.loader_cypher import render
@@ -329,8 +336,8 @@ def test_store_neo4j_cli_missing_folder_is_usage_error(tmp_path: Path) -> None:
 
 
 def test_synth_graph_fits_the_ontology() -> None:
-    from kg.ontology import load_ontology
     from kg.bench.synth import synthetic_graph
+    from kg.ontology import load_ontology
 
     onto = load_ontology()
     g = synthetic_graph(500, seed=3)

@@ -33,11 +33,9 @@ def eval_command(
     Overall, per entity type, per predicate and per document, micro-averaged
     over the gold documents.
     """
+    from kg.evaluate import SPLITS, format_errors, format_report, score, split_docs
     from kg.extract.assemble import read_jsonl
-    from kg.evaluate import format_errors, format_report, score, split_docs
     from kg.models import Entity, GoldRecord, Triple
-
-    from kg.evaluate import SPLITS
 
     if docs and split:
         raise fail("give either --docs or --split, not both", 2)

@@ -15,12 +15,12 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from kg.extract.assemble import assemble_dirs
 from kg.errors import InputError, OutputError
 from kg.export.graph import atomic_write
+from kg.extract.assemble import assemble_dirs
+from kg.extract.regions import region_levels
 from kg.models import EntityRef, GraphData, Inventory, InventoryRow, MultiRegionProgram, NodeRecord, RelRecord
 from kg.ontology import load_ontology
-from kg.extract.regions import region_levels
 
 __all__ = [
     "COLUMNS",

@@ -14,6 +14,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from kg.errors import InputError
+from kg.extract.regions import region_levels
 from kg.models import (
     Document,
     Entity,
@@ -28,7 +29,6 @@ from kg.models import (
     Triple,
 )
 from kg.ontology import load_ontology
-from kg.extract.regions import region_levels
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -15,12 +15,12 @@ from kg.extract.clean import clean
 from kg.extract.lexicon import lexicon
 from kg.extract.mentions.base import Cand, normalise_name
 from kg.extract.mentions.find import find_candidates
-from kg.models import Document, Entity, EntityRef, Evidence, Span, Triple
-from kg.ontology import load_ontology
 from kg.extract.regions import lookup, region_prefix
 from kg.extract.relations import RULES, Doc, RawTriple
 from kg.extract.resolve import resolve_names
 from kg.extract.segment import split_articles, split_sentences
+from kg.models import Document, Entity, EntityRef, Evidence, Span, Triple
+from kg.ontology import load_ontology
 
 #: The default pipeline: relation rules by name, in order.
 DEFAULT_RULES: tuple[str, ...] = tuple(RULES)
