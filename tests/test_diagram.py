@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import re
@@ -15,6 +17,7 @@ import kg.export.diagram
 from kg.cli import app
 from kg.errors import OutputError
 from kg.export.diagram import render, to_dot, to_html, to_mermaid
+from kg.export.vis_bundle import PYVIS_REQUIREMENT, vis_bundle
 from kg.extract.assemble import assemble_dirs
 from kg.models import EntityRef, EvidenceRecord, GraphData, NodeRecord, RelRecord
 
@@ -56,6 +59,63 @@ def test_diagram_html_is_self_contained(graph: GraphData) -> None:
     assert "default-src 'none'" in page  # the browser itself refuses any fetch
     assert "vis.Network" in page and "DataSet" in page  # vis-network inlined
     assert len(page) > 500_000
+
+
+def test_diagram_html_csp_runs_only_its_own_two_scripts(graph: GraphData) -> None:
+    page = to_html(graph)
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1)
+    directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
+    assert directives["default-src"] == "'none'"
+    allowed = set(directives["script-src"].split())
+    # every script the browser runs (all but the JSON data element), by its hash; nothing else
+    scripts = re.findall(r"<script>(.*?)</script>", page, re.S)
+    assert len(scripts) == 2 and "vis.Network" in scripts[0] + scripts[1]
+    hashes = {"'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode() + "'" for s in scripts}
+    assert allowed == hashes
+    assert "'unsafe-inline'" not in allowed and "'unsafe-eval'" not in allowed
+
+
+def test_diagram_html_inlines_vis_network_from_the_pyvis_package(graph: GraphData) -> None:
+    vis = vis_bundle()
+    assert vis.source.parent.parent.name == "pyvis" and vis.source.name == f"vis-{vis.version}"
+    assert tuple(int(p) for p in vis.version.split(".")) >= (9, 1, 2)
+    page = to_html(graph)
+    assert f"@version {vis.version}" in page  # the build's own banner, licence included
+    assert ".vis-tooltip" in page.split("</style>", 1)[0]  # its stylesheet too: hover titles need it
+    assert "sourceMappingURL" not in page  # not even a source map is asked for
+
+
+def test_diagram_vis_bundle_takes_the_newest_build_and_makes_it_inline_safe(tmp_path: Path, monkeypatch) -> None:
+    lib = tmp_path / "pyvis" / "lib"
+    (tmp_path / "pyvis" / "__init__.py").parent.mkdir()
+    (tmp_path / "pyvis" / "__init__.py").write_text("raise ImportError('kg must not import pyvis')\n")
+    for version, js in (("9.1.2", "old()"), ("10.0.1", 'var s="</script>";'), ("9.10.0", "mid()")):
+        (lib / f"vis-{version}").mkdir(parents=True)
+        (lib / f"vis-{version}" / "vis-network.min.js").write_text(f"{js}\n//# sourceMappingURL=vis-network.min.js.map")
+        (lib / f"vis-{version}" / "vis-network.css").write_text('.a{content:"</style>"}')
+    (lib / "vis-11.0.0").mkdir()  # incomplete: no files, never chosen
+    monkeypatch.syspath_prepend(str(tmp_path))
+    vis_bundle.cache_clear()
+    try:
+        vis = vis_bundle()
+    finally:
+        vis_bundle.cache_clear()
+    assert vis.version == "10.0.1"  # numeric order, not text order
+    assert vis.js == 'var s="<\\/script>";\n'
+    assert vis.css == '.a{content:"<\\/style>"}'
+
+
+def test_diagram_html_without_pyvis_names_the_install(graph: GraphData, tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "pyvis").mkdir()  # a pyvis without its lib/ folder
+    (tmp_path / "pyvis" / "__init__.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    vis_bundle.cache_clear()
+    try:
+        with pytest.raises(OutputError, match=re.escape(f"pip install '{PYVIS_REQUIREMENT}'")):
+            render(graph, tmp_path / "g.html")
+    finally:
+        vis_bundle.cache_clear()
+    assert not (tmp_path / "g.html").exists()
 
 
 def test_diagram_html_carries_types_predicates_and_evidence(graph: GraphData) -> None:

@@ -13,6 +13,7 @@ import pytest
 import kg.export.diagram
 import kg.export.graph
 import kg.export.inventory
+import kg.export.vis_bundle
 from kg.errors import InputError, OutputError
 from kg.export.graph import (
     atomic_write,
@@ -42,7 +43,7 @@ def G(graph: GraphData) -> nx.MultiDiGraph:
     return to_networkx(graph)
 
 
-@pytest.mark.parametrize("module", [kg.export.graph, kg.export.diagram, kg.export.inventory])
+@pytest.mark.parametrize("module", [kg.export.graph, kg.export.diagram, kg.export.vis_bundle, kg.export.inventory])
 def test_graph_doctests_pass(module) -> None:
     result = doctest.testmod(module)
     assert result.failed == 0 and result.attempted > 0

@@ -1,9 +1,11 @@
 """Relationship diagrams: interactive offline HTML, graphviz SVG/PNG, Mermaid text.
 
 Colours and shapes come from the ontology (``schemas/ontology.toml``). The
-HTML page inlines the vendored vis-network build (``kg/data/vendor``) and the
-graph data, so it opens without a network; every name and sentence reaches the
-page as JSON text and is put into the document with ``textContent`` only.
+HTML page inlines vis-network (read from the installed ``pyvis`` package, see
+:mod:`kg.export.vis_bundle`), its own script and the graph data, so it opens
+without a network; its Content-Security-Policy runs only those two scripts
+(by hash) and loads nothing. Every name and sentence reaches the page as JSON
+text and is put into the document with ``textContent`` only.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 
 from kg.errors import OutputError
 from kg.export.graph import atomic_write, to_networkx
+from kg.export.vis_bundle import csp_hash, inline_safe, vis_bundle
 from kg.models import GraphData
 from kg.ontology import load_ontology
 from kg.resources import package_data
@@ -178,14 +181,8 @@ def _script_json(obj: object) -> str:
     return text
 
 
-def _vis_js() -> str:
-    js = package_data("vendor", "vis-network.min.js").read_text(encoding="utf-8")
-    # The vendored build never contains it, but a future update must not close the element.
-    return js.replace("</script", "<\\/script")
-
-
 def to_html(graph: GraphData, *, title: str = "union-kg", betweenness: Mapping[str, float] | None = None) -> str:
-    """A self-contained interactive page: vis-network and the data inlined, no URL loaded.
+    """A self-contained interactive page: vis-network, the page's script and the data inlined, no URL loaded.
 
     >>> page = to_html(GraphData(), title="空图")
     >>> "<title>空图</title>" in page and "src=" not in page.split("<script", 1)[0]
@@ -195,13 +192,19 @@ def to_html(graph: GraphData, *, title: str = "union-kg", betweenness: Mapping[s
     for item in (*data["nodes"], *data["legend"]):
         item["shape"] = _VIS_SHAPES.get(item["shape"], item["shape"])
     template = package_data("templates", "diagram.html").read_text(encoding="utf-8")
+    app_js = inline_safe(package_data("templates", "diagram.js").read_text(encoding="utf-8"), "script")
+    vis = vis_bundle()
     values = {
         "__KG_TITLE__": html.escape(title),
         "__KG_DATA__": _script_json(data),
-        "__KG_VIS_JS__": _vis_js(),
+        "__KG_VIS_CSS__": vis.css,
+        "__KG_VIS_JS__": vis.js,
+        "__KG_APP_JS__": app_js,
+        # the only scripts that may run; the JSON data element is never executed
+        "__KG_SCRIPT_HASHES__": f"{csp_hash(vis.js)} {csp_hash(app_js)}",
     }
     # One pass, so text inside the data can never be taken for a placeholder.
-    return re.sub("__KG_(?:TITLE|DATA|VIS_JS)__", lambda m: values[m.group(0)], template)
+    return re.sub("|".join(values), lambda m: values[m.group(0)], template)
 
 
 # --------------------------------------------------------------------------- graphviz
