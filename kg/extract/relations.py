@@ -18,9 +18,9 @@ from kg.extract.regions import lookup, region_prefix
 from kg.extract.segment import Sentence
 
 BODY = ("Union", "Organization", "Enterprise")
-_AMOUNT = re.compile(r"(\d+(?:\.\d+)?(?:余|多)?(?:万|亿)?元)")
-_COUNT = re.compile(r"(\d+(?:\.\d+)?(?:余|多)?(?:万)?(?:名|人次|人|户|家|套|册|份))")
-_PLANNED = re.compile(
+AMOUNT = re.compile(r"(\d+(?:\.\d+)?(?:余|多)?(?:万|亿)?元)")
+COUNT = re.compile(r"(\d+(?:\.\d+)?(?:余|多)?(?:万)?(?:名|人次|人|户|家|套|册|份))")
+PLANNED = re.compile(
     r"(拟|计划|力争|准备|下一步|今后|明年|下阶段|还将|"
     r"将(?:在|继续|进一步|持续|全面|开展|启动|举办|组织|实施|推动|推出|建设|建立|成立|加大|加强|重点|着力|陆续|于))"
 )
@@ -116,7 +116,7 @@ def _bodies(cs: list[Cand]) -> list[Cand]:
 def _status(doc: Doc, sent: Sentence, upto: int) -> dict[str, str]:
     """Planned when a marker (将, 拟, 计划, 下一步 …) stands before the verb in its sentence."""
     head = doc.text[sent.start : upto]
-    return {"status": "planned"} if _PLANNED.search(head) else {}
+    return {"status": "planned"} if PLANNED.search(head) else {}
 
 
 def rule_in_region(doc: Doc) -> list[RawTriple]:
@@ -323,10 +323,10 @@ def rule_runs_supports(doc: Doc) -> list[RawTriple]:
                 attrs = {}
                 if programs:
                     attrs["program"] = programs[0].name
-                am = _AMOUNT.search(sent.text)
+                am = AMOUNT.search(sent.text)
                 if am:
                     attrs["amount"] = am.group(1)
-                cm = _COUNT.search(sent.text)
+                cm = COUNT.search(sent.text)
                 if cm:
                     attrs["count"] = cm.group(1)
                 attrs.update(_status(doc, sent, vpos))

@@ -64,8 +64,12 @@ def sentence_tokens(sent: Sentence) -> list[Token]:
     return out
 
 
-def find_candidates(text: str, sentences: list[Sentence]) -> list[Cand]:
-    """All mention candidates of the cleaned text, overlaps resolved."""
+def find_candidates(text: str, sentences: list[Sentence], *, alternatives: list[Cand] | None = None) -> list[Cand]:
+    """All mention candidates of the cleaned text, overlaps resolved.
+
+    The candidates that lose an overlap are appended to *alternatives* when it
+    is given (learned extraction scores them too).
+    """
     cands: list[Cand] = []
     for sent in sentences:
         toks = sentence_tokens(sent)
@@ -86,9 +90,14 @@ def find_candidates(text: str, sentences: list[Sentence]) -> list[Cand]:
         cands.extend(sibling_facility_candidates(sent, text, cands))
     special_rules = ("enum", "enum-facility", "region-enum", "leader-facility")
     special = [c for c in cands if c.rule in special_rules]
-    kept = _resolve_overlaps([c for c in cands if c.rule not in special_rules])
+    plain = [c for c in cands if c.rule not in special_rules]
+    kept = _resolve_overlaps(plain)
     spans = {(c.start, c.end, c.type) for c in kept}
-    return kept + [c for c in special if (c.start, c.end, c.type) not in spans]
+    out = kept + [c for c in special if (c.start, c.end, c.type) not in spans]
+    if alternatives is not None:
+        chosen = {id(c) for c in out}
+        alternatives.extend(c for c in cands if id(c) not in chosen)
+    return out
 
 
 _PRIORITY = {"known": 6, "award": 5, "quoted": 4, "head:Union": 3, "head:Facility": 3, "head:Enterprise": 3,

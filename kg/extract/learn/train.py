@@ -1,0 +1,296 @@
+"""Train the learned extractor on gold annotations: one deterministic function behind ``kg train``.
+
+1. Span tagger: a character CRF on the gold names projected onto each
+   document (:mod:`kg.extract.learn.spans`). The boosters must learn how far
+   to trust it on text it has *not* seen, so the spans their training rows
+   read come from taggers trained on the other inner folds (stacking); the
+   shipped tagger is trained on every document.
+2. Boosters: LightGBM on the entity candidates and relation instances of every
+   document, labelled by the gold (a candidate is right when its type and name
+   match a gold entity or alias; an instance when its fact is a gold triple).
+3. Thresholds: per type and per predicate, from the inner folds' out-of-fold
+   probabilities: the best F1 whose precision stays at or above
+   :attr:`TrainConfig.precision_floor`.
+
+Same gold, corpus and code give the same files, byte for byte: inputs are
+sorted, folds are hashes of document ids, and LightGBM runs deterministic on
+one thread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from kg.errors import InputError
+from kg.evaluate import GoldIndex
+from kg.extract.analysis import analyse, segment_document
+from kg.extract.learn.features import entity_features, relation_features, spells_text, MIN_FEATURE_DOCS
+from kg.extract.learn.instances import view_of
+from kg.extract.learn.model import FORMAT, META_FILE, SPANS_FILE, Scorer, extractor_fingerprint
+from kg.extract.learn.spans import SpanTagger, project_gold, train_tagger
+from kg.models import Document, GoldRecord
+
+__all__ = ["TrainConfig", "TrainReport", "fold_of", "pair_gold_with_documents", "train"]
+
+Row = tuple[str, str, dict[str, float], int, tuple]  # doc id, label (type/predicate), features, y, key
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Every knob of training (recorded in meta.json)."""
+
+    inner_folds: int = 4
+    crf_iterations: int = 100
+    rounds: int = 300
+    learning_rate: float = 0.05
+    num_leaves: int = 31
+    min_data_in_leaf: int = 10
+    feature_fraction: float = 0.5
+    bagging_fraction: float = 0.8
+    lambda_l2: float = 1.0
+    seed: int = 1
+    precision_floor: float = 0.82
+    min_positives_for_threshold: int = 15
+    default_threshold: float = 0.5
+
+    def lgb_params(self) -> dict:
+        return {
+            "objective": "binary",
+            "learning_rate": self.learning_rate,
+            "num_leaves": self.num_leaves,
+            "min_data_in_leaf": self.min_data_in_leaf,
+            "feature_fraction": self.feature_fraction,
+            "bagging_fraction": self.bagging_fraction,
+            "bagging_freq": 1,
+            "lambda_l2": self.lambda_l2,
+            "seed": self.seed,
+            "deterministic": True,
+            "force_row_wise": True,
+            "num_threads": 1,
+            "verbose": -1,
+        }
+
+
+@dataclass
+class TrainReport:
+    documents: int
+    entity_rows: int
+    entity_positives: int
+    relation_rows: int
+    relation_positives: int
+    thresholds: dict[str, dict[str, float]]
+    seconds: float
+    folder: str
+    files: list[str] = field(default_factory=list)
+
+
+def fold_of(doc_id: str, k: int, salt: str = "") -> int:
+    """The fold of a document: a hash of its id, so a document never changes fold when others are added.
+
+    >>> fold_of("a", 5) == fold_of("a", 5)
+    True
+    """
+    return int(hashlib.sha1((salt + doc_id).encode("utf-8")).hexdigest(), 16) % k
+
+
+def pair_gold_with_documents(gold: Sequence[GoldRecord], docs: Sequence[Document]) -> list[tuple[GoldRecord, Document]]:
+    by_id = {d.doc_id: d for d in docs}
+    missing = [g.doc_id for g in gold if g.doc_id not in by_id]
+    if missing:
+        raise InputError(f"no document for gold record(s) {', '.join(missing[:5])}"
+                         f"{' …' if len(missing) > 5 else ''}; give the corpus folder the gold was annotated on")
+    return sorted(((g, by_id[g.doc_id]) for g in gold), key=lambda p: p[0].doc_id)
+
+
+def _tagger_examples(pairs: Sequence[tuple[GoldRecord, Document]]) -> list[tuple[str, list, list[str]]]:
+    out = []
+    for g, d in pairs:
+        ct, sentences = segment_document(d)
+        out.append((ct.text, sentences, project_gold(ct.text, g.entities)))
+    return out
+
+
+def _person_names(pairs: Sequence[tuple[GoldRecord, Document]]) -> set[str]:
+    return {f for g, _ in pairs for e in g.entities if e.type == "Person" for f in (e.name, *e.aliases)}
+
+
+def _rows(pairs: Sequence[tuple[GoldRecord, Document]], taggers: dict[str, SpanTagger | None]) -> tuple[list[Row], list[Row]]:
+    """Labelled entity and relation rows of every document, its spans from *taggers*[doc id]."""
+    ent_rows: list[Row] = []
+    rel_rows: list[Row] = []
+    for g, d in pairs:
+        if not d.text.strip():
+            continue
+        view = view_of(analyse(d, spans=taggers.get(g.doc_id)))
+        index = GoldIndex.build(g.entities)
+        gold_facts = {(t.s, t.p, t.o) for t in g.triples}
+        for e in view.entity_candidates():
+            y = int(index.entity(e.type, e.name) is not None)
+            ent_rows.append((g.doc_id, e.type, entity_features(view, e), y, (e.type, e.name)))
+        for r in view.relation_instances():
+            fact = (index.node(r.s.type, r.s.name), r.p, index.node(r.o.type, r.o.name))
+            key = (r.s.type, r.s.name, r.p, r.o.type, r.o.name)
+            rel_rows.append((g.doc_id, r.p, relation_features(view, r), int(fact in gold_facts), key))
+    return ent_rows, rel_rows
+
+
+def _columns(rows: Sequence[Row]) -> dict[str, int]:
+    """Feature columns: every feature, except text-spelling ones seen in fewer than MIN_FEATURE_DOCS documents."""
+    docs: dict[str, set[str]] = defaultdict(set)
+    for doc_id, _, feats, _, _ in rows:
+        for name in feats:
+            docs[name].add(doc_id)
+    names = sorted(n for n, ds in docs.items() if not spells_text(n) or len(ds) >= MIN_FEATURE_DOCS)
+    return {n: i for i, n in enumerate(names)}
+
+
+def _fit(rows: Sequence[Row], config: TrainConfig, columns: dict[str, int] | None = None) -> Scorer:
+    import lightgbm  # lazy: only training needs it here
+    import numpy as np
+
+    columns = columns if columns is not None else _columns(rows)
+    scorer = Scorer(columns=columns, booster=None, thresholds={}, default_threshold=config.default_threshold)
+    data, indices, indptr = [], [], [0]
+    for _, _, feats, _, _ in rows:
+        for name, value in sorted(feats.items()):
+            col = columns.get(name)
+            if col is not None:
+                indices.append(col)
+                data.append(value)
+        indptr.append(len(indices))
+    from scipy.sparse import csr_matrix
+
+    matrix = csr_matrix((np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int32),
+                         np.asarray(indptr, dtype=np.int64)), shape=(len(rows), len(columns)))
+    labels = np.asarray([r[3] for r in rows], dtype=np.float64)
+    dataset = lightgbm.Dataset(matrix, labels, params={"verbose": -1}, free_raw_data=True)
+    scorer.booster = lightgbm.train(config.lgb_params(), dataset, num_boost_round=config.rounds)
+    return scorer
+
+
+def choose_threshold(scored: Sequence[tuple[float, int]], config: TrainConfig) -> float:
+    """The threshold with the best F1 at precision ≥ the floor (the default when too few positives).
+
+    >>> choose_threshold([(0.9, 1)] * 20 + [(0.3, 0)] * 5, TrainConfig())
+    0.35
+    """
+    positives = sum(y for _, y in scored)
+    if positives < config.min_positives_for_threshold:
+        return config.default_threshold
+    best: tuple[float, float] | None = None  # (f1, threshold)
+    fallback: tuple[float, float] = (-1.0, config.default_threshold)  # (precision, threshold)
+    for step in range(3, 19):
+        t = step * 0.05
+        tp = sum(1 for p, y in scored if p >= t and y)
+        fp = sum(1 for p, y in scored if p >= t and not y)
+        if tp + fp == 0:
+            continue
+        precision, recall = tp / (tp + fp), tp / positives
+        f1 = 2 * precision * recall / (precision + recall) if tp else 0.0
+        if precision >= config.precision_floor and (best is None or f1 > best[0]):
+            best = (f1, round(t, 2))
+        if precision > fallback[0]:
+            fallback = (precision, round(t, 2))
+    return best[1] if best is not None else max(fallback[1], config.default_threshold)
+
+
+def _thresholds(rows: Sequence[Row], probs: Sequence[float], config: TrainConfig) -> dict[str, float]:
+    """Per label: aggregate rows into facts (best probability per key and document), then choose."""
+    best: dict[tuple[str, tuple], tuple[float, int, str]] = {}
+    for (doc_id, label, _, y, key), p in zip(rows, probs, strict=True):
+        k = (doc_id, key)
+        if k not in best or p > best[k][0]:
+            best[k] = (p, y, label)
+    by_label: dict[str, list[tuple[float, int]]] = defaultdict(list)
+    for p, y, label in best.values():
+        by_label[label].append((p, y))
+    return {label: choose_threshold(scored, config) for label, scored in sorted(by_label.items())}
+
+
+def fingerprint(pairs: Sequence[tuple[GoldRecord, Document]]) -> str:
+    """A hash of the gold and the texts it annotates."""
+    h = hashlib.sha256()
+    for g, d in pairs:
+        h.update(g.model_dump_json().encode("utf-8"))
+        h.update(hashlib.sha256(d.text.encode("utf-8")).digest())
+    return h.hexdigest()[:16]
+
+
+def train(
+    gold: Sequence[GoldRecord],
+    docs: Sequence[Document],
+    out_dir: Path,
+    *,
+    config: TrainConfig = TrainConfig(),
+    on_step: Callable[[str], None] | None = None,
+) -> TrainReport:
+    """Train every model on *gold* (and the *docs* it annotates) and write the model folder *out_dir*."""
+    step = on_step or (lambda _msg: None)
+    started = time.perf_counter()
+    pairs = pair_gold_with_documents(gold, docs)
+    if len(pairs) < 2 * config.inner_folds:
+        raise InputError(f"{len(pairs)} annotated documents are too few to train on; "
+                         f"give at least {2 * config.inner_folds}")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    examples = dict(zip((g.doc_id for g, _ in pairs), _tagger_examples(pairs), strict=True))
+    names = _person_names(pairs)
+    k = config.inner_folds
+    inner = {g.doc_id: fold_of(g.doc_id, k, salt="inner:") for g, _ in pairs}
+
+    with tempfile.TemporaryDirectory(prefix="kg-train-") as tmp:
+        taggers: dict[str, SpanTagger | None] = {}
+        for f in range(k):
+            step(f"span tagger for inner fold {f + 1}/{k}")
+            path = Path(tmp) / f"spans-{f}.crfsuite"
+            train_tagger([examples[d] for d in sorted(examples) if inner[d] != f], path,
+                         person_names=names, iterations=config.crf_iterations)
+            tagger = SpanTagger(path)
+            taggers.update({d: tagger for d in examples if inner[d] == f})
+        step("span tagger on every document")
+        train_tagger([examples[d] for d in sorted(examples)], out_dir / SPANS_FILE,
+                     person_names=names, iterations=config.crf_iterations)
+        step("features of every candidate and instance")
+        ent_rows, rel_rows = _rows(pairs, taggers)
+
+    thresholds: dict[str, dict[str, float]] = {}
+    for name, rows in (("entities", ent_rows), ("relations", rel_rows)):
+        probs = [0.0] * len(rows)
+        for f in range(k):
+            step(f"{name}: inner fold {f + 1}/{k}")
+            held = [i for i, r in enumerate(rows) if inner[r[0]] == f]
+            scorer = _fit([r for r in rows if inner[r[0]] != f], config)
+            for i, p in zip(held, scorer.probabilities([rows[i][2] for i in held]), strict=True):
+                probs[i] = float(p)
+        thresholds[name] = _thresholds(rows, probs, config)
+        step(f"{name}: every document")
+        _fit(rows, config).write(out_dir, name)
+
+    meta = {
+        "format": FORMAT,
+        "extractor": extractor_fingerprint(),
+        "training": {"documents": len(pairs), "data": fingerprint(pairs), "config": asdict(config)},
+        "thresholds": {"entities": thresholds["entities"], "relations": thresholds["relations"],
+                       "entity_default": config.default_threshold, "relation_default": config.default_threshold},
+        "files": [SPANS_FILE, "entities.lgb", "entities.features.json", "relations.lgb", "relations.features.json"],
+    }
+    (out_dir / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+                                     encoding="utf-8")
+    return TrainReport(
+        documents=len(pairs),
+        entity_rows=len(ent_rows),
+        entity_positives=sum(r[3] for r in ent_rows),
+        relation_rows=len(rel_rows),
+        relation_positives=sum(r[3] for r in rel_rows),
+        thresholds=thresholds,
+        seconds=time.perf_counter() - started,
+        folder=str(out_dir),
+        files=[*meta["files"], META_FILE],
+    )
