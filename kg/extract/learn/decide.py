@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from kg.extract.analysis import Analysis, analyse
-from kg.extract.learn.features import entity_features, relation_features
+from kg.extract.learn.features import entity_features, prepare_relations, relation_features
 from kg.extract.learn.instances import DocView, EntityCandidate, RelationInstance, view_of
 from kg.extract.learn.model import Models, load_models
 from kg.extract.lexicon import lexicon
@@ -43,8 +43,9 @@ def run_learned(doc: Document, models: Models | None = None) -> tuple[list[Entit
 def score_document(view: DocView, models: Models) -> Scored:
     """The probability of every entity candidate and relation instance of one document."""
     ents = view.entity_candidates()
-    rels = view.relation_instances()
     pe = models.entities.probabilities([entity_features(view, e) for e in ents])
+    rels = view.relation_instances()
+    prepare_relations(view, rels, {(e.type, e.name): float(p) for e, p in zip(ents, pe, strict=True)})
     pr = models.relations.probabilities([relation_features(view, r) for r in rels])
     return list(zip(ents, map(float, pe), strict=True)), list(zip(rels, map(float, pr), strict=True))
 

@@ -26,7 +26,7 @@ __all__ = ["ENTITY_FEATURES", "FEATURE_VERSION", "MIN_FEATURE_DOCS", "RELATION_F
            "entity_features", "relation_features"]
 
 #: bump when a feature function changes what it computes
-FEATURE_VERSION = 1
+FEATURE_VERSION = 3
 #: a feature whose name spells out text is kept only when this many training documents have it
 MIN_FEATURE_DOCS = 3
 
@@ -312,6 +312,76 @@ def _object_context(v: DocView, o: Mention) -> tuple[list[tuple[str, float]], li
     return plain, per
 
 
+_LIST_SEPARATORS = ("、", "和", "及", "与", "以及", "，", ",")
+
+
+def list_span(v: DocView, m: Mention) -> tuple[int, int, int, int]:
+    """(start, end, size, position) of the enumeration *m* stands in (itself alone when none).
+
+    Items are mentions of the same sentence joined by 、/和/及/与; the cue that governs a list
+    stands before its first item or after its last, not next to every item.
+    """
+    key = ("list", id(m))
+    cached = v.memo.get(key)
+    if cached is not None:
+        return cached
+    text = v.a.ct.text
+    items = sorted((x for x in v.by_sentence.get(m.sent, ()) if not x.inside and not x.virtual),
+                   key=lambda x: (x.start, -x.end))
+    start, end, size, position = m.start, m.end, 1, 0
+    for x in reversed([x for x in items if x.end <= m.start]):
+        if x.end <= start and text[x.end : start] in _LIST_SEPARATORS[:5] and x.start < start:
+            start, size, position = x.start, size + 1, position + 1
+        elif x.end > start:
+            continue
+        else:
+            break
+    for x in (x for x in items if x.start >= m.end):
+        if x.start >= end and text[end : x.start] in _LIST_SEPARATORS[:5]:
+            end, size = x.end, size + 1
+        elif x.start < end:
+            continue
+        else:
+            break
+    v.memo[key] = (start, end, size, position)
+    return start, end, size, position
+
+
+def _r_lists(v: DocView, r: RelationInstance) -> Feats:
+    """The cues around the enumeration each end stands in: a cue governs a whole list."""
+    text = v.a.ct.text
+    p = r.p
+    for role, m in (("o", r.o), ("s", r.s)):
+        if m.virtual:
+            continue
+        start, end, size, position = list_span(v, m)
+        sent = v.a.sentences[m.sent]
+        yield f"{role}_list_size", size
+        yield f"{role}_list_position", position
+        yield f"{role}_list_last", float(end == m.end and size > 1)
+        for w in sorted(cues(text[max(sent.start, start - 8) : start])):
+            yield f"{p}|{role}_list_before={w}", 1
+        for w in sorted(cues(text[end : min(sent.end, end + 10)])):
+            yield f"{p}|{role}_list_after={w}", 1
+
+
+def _r_agents(v: DocView, r: RelationInstance) -> Feats:
+    """Someone the document ties to the subject by a position acts in the object's sentence."""
+    officials = v.memo.get("officials")
+    if officials is None:
+        officials = {}
+        for (person, p, body), _fact in v.rule_facts.items():
+            if p == "HOLDS_POSITION":
+                officials.setdefault(body, set()).add(person)
+        v.memo["officials"] = officials
+    people = officials.get(r.s.name, ())
+    if not people:
+        return
+    in_sentence = [m for m in v.by_sentence.get(r.o.sent, ()) if m.type == "Person" and m.name in people]
+    yield "official_in_sentence", float(bool(in_sentence))
+    yield r.p + "|official_before_o", float(any(m.end <= r.o.start for m in in_sentence))
+
+
 def _r_rules(v: DocView, r: RelationInstance) -> Feats:
     fact = v.rule_facts.get((r.s.name, r.p, r.o.name))
     if fact is not None:
@@ -322,6 +392,34 @@ def _r_rules(v: DocView, r: RelationInstance) -> Feats:
     yield "o_rule_object", float(r.o.name in v.rule_objects)
 
 
+def _r_support(v: DocView, r: RelationInstance) -> Feats:
+    """How much the document backs the fact: its ends as entities, how often it is stated."""
+    probs = v.memo.get("entity_probability", {})
+    yield "p_subject", probs.get((r.s.type, r.s.name), -1.0) + 1.0  # +1: keep 0 for "no entity model"
+    yield "p_object", probs.get((r.o.type, r.o.name), -1.0) + 1.0
+    counts = v.memo.get("fact_counts", {})
+    n_inst, n_sent = counts.get((r.s.type, r.s.name, r.p, r.o.type, r.o.name), (0, 0))
+    yield "fact_instances", n_inst
+    yield "fact_sentences", n_sent
+    mentions = v.memo.get("mention_counts", {})
+    yield "s_mentions", mentions.get((r.s.type, r.s.name), 0)
+    yield "o_mentions", mentions.get((r.o.type, r.o.name), 0)
+
+
+def prepare_relations(v: DocView, instances: Iterable[RelationInstance], entity_probability: dict | None = None) -> None:
+    """Document-level counts the relation features read (and the entity probabilities, when known)."""
+    facts: dict[tuple[str, str, str, str, str], list[int]] = {}
+    for r in instances:
+        facts.setdefault((r.s.type, r.s.name, r.p, r.o.type, r.o.name), []).append(r.o.sent)
+    v.memo["fact_counts"] = {k: (len(ss), len(set(ss))) for k, ss in facts.items()}
+    mentions: dict[tuple[str, str], int] = {}
+    for m in v.mentions:
+        mentions[(m.type, m.name)] = mentions.get((m.type, m.name), 0) + 1
+    v.memo["mention_counts"] = mentions
+    if entity_probability is not None:
+        v.memo["entity_probability"] = entity_probability
+
+
 #: relation features by name, in the order they are computed
 RELATION_FEATURES: dict[str, Callable[[DocView, RelationInstance], Feats]] = {
     "kind": _r_kind,
@@ -329,6 +427,9 @@ RELATION_FEATURES: dict[str, Callable[[DocView, RelationInstance], Feats]] = {
     "virtual": _r_virtual,
     "object_context": _r_object_context,
     "rules": _r_rules,
+    "support": _r_support,
+    "lists": _r_lists,
+    "agents": _r_agents,
 }
 
 #: feature-name prefixes that spell out text (filtered by document frequency at training time)
@@ -350,4 +451,4 @@ def relation_features(v: DocView, r: RelationInstance) -> dict[str, float]:
     return {k: float(x) for fn in RELATION_FEATURES.values() for k, x in fn(v, r) if x}
 
 
-__all__ += ["cues", "head_of", "spells_text", "Mention"]
+__all__ += ["cues", "head_of", "list_span", "prepare_relations", "spells_text", "Mention"]

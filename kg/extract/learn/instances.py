@@ -79,6 +79,13 @@ class DocView:
         return [EntityCandidate(t, n, ms) for (t, n), ms in groups.items()]
 
     def relation_instances(self) -> list[RelationInstance]:
+        """Every relation instance of the document (computed once: the feature caches key on its mentions)."""
+        cached = self.memo.get("instances")
+        if cached is None:
+            cached = self.memo["instances"] = self._relation_instances()
+        return cached
+
+    def _relation_instances(self) -> list[RelationInstance]:
         allowed = _allowed()
         seen: set[tuple] = set()
         out: list[RelationInstance] = []

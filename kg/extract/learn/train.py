@@ -31,8 +31,8 @@ from pathlib import Path
 from kg.errors import InputError
 from kg.evaluate import GoldIndex
 from kg.extract.analysis import analyse, segment_document
-from kg.extract.learn.features import entity_features, relation_features, spells_text, MIN_FEATURE_DOCS
-from kg.extract.learn.instances import view_of
+from kg.extract.learn.features import MIN_FEATURE_DOCS, entity_features, prepare_relations, relation_features, spells_text
+from kg.extract.learn.instances import DocView, view_of
 from kg.extract.learn.model import FORMAT, META_FILE, SPANS_FILE, Scorer, extractor_fingerprint
 from kg.extract.learn.spans import SpanTagger, project_gold, train_tagger
 from kg.models import Document, GoldRecord
@@ -57,7 +57,6 @@ class TrainConfig:
     lambda_l2: float = 1.0
     seed: int = 1
     precision_floor: float = 0.82
-    min_positives_for_threshold: int = 15
     default_threshold: float = 0.5
 
     def lgb_params(self) -> dict:
@@ -121,24 +120,48 @@ def _person_names(pairs: Sequence[tuple[GoldRecord, Document]]) -> set[str]:
     return {f for g, _ in pairs for e in g.entities if e.type == "Person" for f in (e.name, *e.aliases)}
 
 
-def _rows(pairs: Sequence[tuple[GoldRecord, Document]], taggers: dict[str, SpanTagger | None]) -> tuple[list[Row], list[Row]]:
-    """Labelled entity and relation rows of every document, its spans from *taggers*[doc id]."""
-    ent_rows: list[Row] = []
-    rel_rows: list[Row] = []
-    for g, d in pairs:
-        if not d.text.strip():
-            continue
-        view = view_of(analyse(d, spans=taggers.get(g.doc_id)))
+def _views(pairs: Sequence[tuple[GoldRecord, Document]], taggers: dict[str, SpanTagger | None]) -> list[tuple[GoldRecord, DocView]]:
+    """The analysed view of every non-empty document, its spans from *taggers*[doc id]."""
+    return [(g, view_of(analyse(d, spans=taggers.get(g.doc_id)))) for g, d in pairs if d.text.strip()]
+
+
+def entity_rows(views: Sequence[tuple[GoldRecord, DocView]]) -> list[Row]:
+    """Labelled entity rows: right when type and name match a gold entity or alias."""
+    rows: list[Row] = []
+    for g, view in views:
         index = GoldIndex.build(g.entities)
-        gold_facts = {(t.s, t.p, t.o) for t in g.triples}
         for e in view.entity_candidates():
             y = int(index.entity(e.type, e.name) is not None)
-            ent_rows.append((g.doc_id, e.type, entity_features(view, e), y, (e.type, e.name)))
-        for r in view.relation_instances():
+            rows.append((g.doc_id, e.type, entity_features(view, e), y, (e.type, e.name)))
+    return rows
+
+
+def relation_rows(views: Sequence[tuple[GoldRecord, DocView]], entity_probability: dict[str, dict]) -> list[Row]:
+    """Labelled relation rows (right when the fact is a gold triple), given each document's entity probabilities."""
+    rows: list[Row] = []
+    for g, view in views:
+        index = GoldIndex.build(g.entities)
+        gold_facts = {(t.s, t.p, t.o) for t in g.triples}
+        instances = view.relation_instances()
+        prepare_relations(view, instances, entity_probability.get(g.doc_id, {}))
+        for r in instances:
             fact = (index.node(r.s.type, r.s.name), r.p, index.node(r.o.type, r.o.name))
             key = (r.s.type, r.s.name, r.p, r.o.type, r.o.name)
-            rel_rows.append((g.doc_id, r.p, relation_features(view, r), int(fact in gold_facts), key))
-    return ent_rows, rel_rows
+            rows.append((g.doc_id, r.p, relation_features(view, r), int(fact in gold_facts), key))
+    return rows
+
+
+def out_of_fold(rows: Sequence[Row], fold: dict[str, int], k: int, config: TrainConfig,
+                step: Callable[[str], None], name: str) -> list[float]:
+    """Each row's probability from a booster trained on the other folds."""
+    probs = [0.0] * len(rows)
+    for f in range(k):
+        step(f"{name}: inner fold {f + 1}/{k}")
+        held = [i for i, r in enumerate(rows) if fold[r[0]] == f]
+        scorer = _fit([r for r in rows if fold[r[0]] != f], config)
+        for i, p in zip(held, scorer.probabilities([rows[i][2] for i in held]), strict=True):
+            probs[i] = float(p)
+    return probs
 
 
 def _columns(rows: Sequence[Row]) -> dict[str, int]:
@@ -175,34 +198,53 @@ def _fit(rows: Sequence[Row], config: TrainConfig, columns: dict[str, int] | Non
     return scorer
 
 
-def choose_threshold(scored: Sequence[tuple[float, int]], config: TrainConfig) -> float:
-    """The threshold with the best F1 at precision ≥ the floor (the default when too few positives).
+_GRID = tuple(round(step * 0.05, 2) for step in range(2, 20))  # 0.10 … 0.95
 
-    >>> choose_threshold([(0.9, 1)] * 20 + [(0.3, 0)] * 5, TrainConfig())
-    0.35
+
+def choose_thresholds(by_label: dict[str, list[tuple[float, int]]], config: TrainConfig) -> dict[str, float]:
+    """Per-label thresholds: each label's best F1, then raised where it costs the fewest right answers
+    until the precision of all labels together reaches the floor.
+
+    >>> choose_thresholds({"A": [(0.9, 1)] * 20 + [(0.3, 0)] * 5, "B": [(0.6, 0)] * 3 + [(0.8, 1)] * 2},
+    ...                   TrainConfig())
+    {'A': 0.65, 'B': 0.75}
     """
-    positives = sum(y for _, y in scored)
-    if positives < config.min_positives_for_threshold:
-        return config.default_threshold
-    best: tuple[float, float] | None = None  # (f1, threshold)
-    fallback: tuple[float, float] = (-1.0, config.default_threshold)  # (precision, threshold)
-    for step in range(3, 19):
-        t = step * 0.05
-        tp = sum(1 for p, y in scored if p >= t and y)
-        fp = sum(1 for p, y in scored if p >= t and not y)
-        if tp + fp == 0:
-            continue
-        precision, recall = tp / (tp + fp), tp / positives
-        f1 = 2 * precision * recall / (precision + recall) if tp else 0.0
-        if precision >= config.precision_floor and (best is None or f1 > best[0]):
-            best = (f1, round(t, 2))
-        if precision > fallback[0]:
-            fallback = (precision, round(t, 2))
-    return best[1] if best is not None else max(fallback[1], config.default_threshold)
+    counts: dict[str, list[tuple[int, int]]] = {}
+    for label, scored in by_label.items():
+        counts[label] = [(sum(1 for p, y in scored if p >= t and y), sum(1 for p, y in scored if p >= t and not y))
+                         for t in _GRID]
+    pick: dict[str, int] = {}
+    for label, scored in by_label.items():
+        positives = sum(y for _, y in scored)
+
+        def f1(i: int, label: str = label, positives: int = positives) -> float:
+            tp, fp = counts[label][i]
+            return 2 * tp / (2 * tp + fp + (positives - tp)) if tp else 0.0
+
+        best = max(f1(i) for i in range(len(_GRID)))
+        ties = [i for i in range(len(_GRID)) if f1(i) == best]
+        pick[label] = ties[len(ties) // 2]  # the middle of a plateau is the safest cut
+    while True:
+        tp = sum(counts[label][i][0] for label, i in pick.items())
+        fp = sum(counts[label][i][1] for label, i in pick.items())
+        if tp + fp == 0 or tp / (tp + fp) >= config.precision_floor:
+            break
+        moves = [(label, i + 1) for label, i in pick.items() if i + 1 < len(_GRID)]
+        if not moves:
+            break
+
+        def gain(move: tuple[str, int]) -> tuple[float, str]:
+            label, j = move
+            (tp0, fp0), (tp1, fp1) = counts[label][pick[label]], counts[label][j]
+            return ((fp0 - fp1) / (tp0 - tp1 + 0.5), label)
+
+        label, j = max(moves, key=gain)
+        pick[label] = j
+    return {label: _GRID[i] for label, i in sorted(pick.items())}
 
 
 def _thresholds(rows: Sequence[Row], probs: Sequence[float], config: TrainConfig) -> dict[str, float]:
-    """Per label: aggregate rows into facts (best probability per key and document), then choose."""
+    """Aggregate rows into facts (best probability per key and document), then choose per label."""
     best: dict[tuple[str, tuple], tuple[float, int, str]] = {}
     for (doc_id, label, _, y, key), p in zip(rows, probs, strict=True):
         k = (doc_id, key)
@@ -211,7 +253,7 @@ def _thresholds(rows: Sequence[Row], probs: Sequence[float], config: TrainConfig
     by_label: dict[str, list[tuple[float, int]]] = defaultdict(list)
     for p, y, label in best.values():
         by_label[label].append((p, y))
-    return {label: choose_threshold(scored, config) for label, scored in sorted(by_label.items())}
+    return choose_thresholds(dict(by_label), config)
 
 
 def fingerprint(pairs: Sequence[tuple[GoldRecord, Document]]) -> str:
@@ -257,21 +299,24 @@ def train(
         step("span tagger on every document")
         train_tagger([examples[d] for d in sorted(examples)], out_dir / SPANS_FILE,
                      person_names=names, iterations=config.crf_iterations)
-        step("features of every candidate and instance")
-        ent_rows, rel_rows = _rows(pairs, taggers)
+        step("analysing every document")
+        views = _views(pairs, taggers)
 
     thresholds: dict[str, dict[str, float]] = {}
-    for name, rows in (("entities", ent_rows), ("relations", rel_rows)):
-        probs = [0.0] * len(rows)
-        for f in range(k):
-            step(f"{name}: inner fold {f + 1}/{k}")
-            held = [i for i, r in enumerate(rows) if inner[r[0]] == f]
-            scorer = _fit([r for r in rows if inner[r[0]] != f], config)
-            for i, p in zip(held, scorer.probabilities([rows[i][2] for i in held]), strict=True):
-                probs[i] = float(p)
-        thresholds[name] = _thresholds(rows, probs, config)
-        step(f"{name}: every document")
-        _fit(rows, config).write(out_dir, name)
+    ent_rows = entity_rows(views)
+    ent_probs = out_of_fold(ent_rows, inner, k, config, step, "entities")
+    thresholds["entities"] = _thresholds(ent_rows, ent_probs, config)
+    step("entities: every document")
+    _fit(ent_rows, config).write(out_dir, "entities")
+    # the relation booster reads each end's entity probability as it will at run time: out of fold
+    probability: dict[str, dict] = defaultdict(dict)
+    for row, p in zip(ent_rows, ent_probs, strict=True):
+        probability[row[0]][row[4]] = p
+    rel_rows = relation_rows(views, probability)
+    rel_probs = out_of_fold(rel_rows, inner, k, config, step, "relations")
+    thresholds["relations"] = _thresholds(rel_rows, rel_probs, config)
+    step("relations: every document")
+    _fit(rel_rows, config).write(out_dir, "relations")
 
     meta = {
         "format": FORMAT,
