@@ -342,7 +342,7 @@ def resolve_identity(entities: Iterable[Entity], triples: Iterable[Triple]) -> I
     for item in bodies:
         members.setdefault(uf.find(key_of[item]), []).append(item)
     for root, items in members.items():
-        node = _display_name(items, root[1])
+        node = _display_name(items)
         for item in items:
             out.nodes[item] = node
         out.written.setdefault((root[0], node), set()).update(i[2] for i in items)
@@ -375,13 +375,16 @@ def resolve_identity(entities: Iterable[Entity], triples: Iterable[Triple]) -> I
     return out
 
 
-def _display_name(items: list[Item], key: str) -> str:
-    """The name of a node: a written name equal to its key (四季送 before 2025年四季送活动), else the
-    fullest written name (longest, then most documents, then first in order)."""
+def _display_name(items: list[Item]) -> str:
+    """The name of a node: the fullest written name (longest, then most documents, then first in
+    order); for programs and awards one without edition or head first (四季送 before 2025年四季送活动)."""
     docs: dict[str, set[str]] = {}
-    for doc_id, _, name in items:
+    for doc_id, etype, name in items:
         docs.setdefault(name, set()).add(doc_id)
-    return min(docs, key=lambda n: (_norm(n) != key, -len(n), -len(docs[n]), n))
+    etype = items[0][1]
+    if etype not in ("Program", "Award"):  # a body's fullest name is its canonical one (ONTOLOGY.md)
+        return min(docs, key=lambda n: (-len(n), -len(docs[n]), n))
+    return min(docs, key=lambda n: (_norm(n) != identity_key(etype, n), -len(n), -len(docs[n]), n))
 
 
 def _person_ties(
