@@ -12,7 +12,7 @@ Two kinds of expected clusters:
   entity is written alone in an article of its own, so it must find its full
   name across articles; a canonical name and its aliases are one entity over
   all gold documents, except a context-bound form (one of ``lexicon.toml``,
-  or a name that starts with a level: 市人大常委会…), which is one per document. People are left out: gold does not
+  or a name that starts with a level: 市文明办…), which is one per document. People are left out: gold does not
   say which namesakes are one person.
 """
 
@@ -28,7 +28,7 @@ from kg.errors import InputError
 from kg.extract import parallel
 from kg.extract.identity import Item, resolve_identity
 from kg.extract.lexicon import lexicon
-from kg.models import Entity, ExtractionResult, GoldRecord, IdentityScore
+from kg.models import Entity, ExtractionResult, GoldRecord, IdentityScore, Score
 from kg.resources import package_data
 
 __all__ = ["TEST_SET", "gold_alias_set", "pairwise", "read_clusters", "score_gold", "score_test_set"]
@@ -66,8 +66,8 @@ def pairwise(name: str, nodes: dict[Item, str], clusters: Sequence[Sequence[Item
 
     >>> a, b, c = ("d1", "Union", "甲"), ("d2", "Union", "甲"), ("d3", "Union", "乙")
     >>> s = pairwise("t", {a: "甲", b: "甲", c: "甲"}, [[a, b], [c]])
-    >>> (s.correct_pairs, s.predicted_pairs, s.expected_pairs)
-    (1, 3, 1)
+    >>> (s.pairs.tp, s.pairs.fp, s.pairs.fn)
+    (1, 2, 0)
     """
     cluster_of = {item: i for i, members in enumerate(clusters) for item in members}
     covered = [item for item in cluster_of if item in nodes]
@@ -91,13 +91,12 @@ def pairwise(name: str, nodes: dict[Item, str], clusters: Sequence[Sequence[Item
         split = sorted({nodes[i] for i in covered if cluster_of[i] == c})
         if len(split) > 1:
             missed.append(f"{clusters[c][0][1]}: " + " / ".join(split))
+    correct = pairs(both.values())
     return IdentityScore(
         name=name,
         items=len(cluster_of),
         covered=len(covered),
-        predicted_pairs=pairs(predicted.values()),
-        expected_pairs=pairs(expected.values()),
-        correct_pairs=pairs(both.values()),
+        pairs=Score(tp=correct, fp=pairs(predicted.values()) - correct, fn=pairs(expected.values()) - correct),
         wrong_merges=tuple(wrong[:EXAMPLES]),
         missed_merges=tuple(missed[:EXAMPLES]),
     )

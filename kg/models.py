@@ -346,27 +346,16 @@ class EvalReport(Frozen):
 class IdentityScore(Frozen):
     """Pairwise merge precision/recall on expected clusters of (document, type, written name) items.
 
-    Only the ``covered`` items (extracted) of the ``items`` expected are scored.
+    ``pairs``: tp = pairs merged and expected, fp = merged but not expected, fn =
+    expected but not merged. Only the ``covered`` items (extracted) of ``items`` count.
     """
 
     name: str
     items: int = 0
     covered: int = 0
-    predicted_pairs: int = 0
-    expected_pairs: int = 0
-    correct_pairs: int = 0
+    pairs: Score = Score()
     wrong_merges: tuple[str, ...] = ()
     missed_merges: tuple[str, ...] = ()
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def precision(self) -> float:
-        return self.correct_pairs / self.predicted_pairs if self.predicted_pairs else 1.0
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def recall(self) -> float:
-        return self.correct_pairs / self.expected_pairs if self.expected_pairs else 1.0
 
 
 # --------------------------------------------------------------------------- benchmark

@@ -120,8 +120,9 @@ def _eval_identity(gold: Path | None, identity_set: Path | None, *, as_json: boo
         typer.echo(json.dumps([s.model_dump(mode="json") for s in scores], ensure_ascii=False, indent=2))
         return
     for s in scores:
-        typer.echo(f"{s.name}: merge precision {s.precision:.3f}, recall {s.recall:.3f} "
-                   f"({s.correct_pairs} of {s.predicted_pairs} merged pairs right, {s.expected_pairs} expected; "
+        p = s.pairs
+        typer.echo(f"{s.name}: merge precision {p.precision:.3f}, recall {p.recall:.3f} "
+                   f"({p.tp} of {p.tp + p.fp} merged pairs right, {p.tp + p.fn} expected; "
                    f"{s.covered}/{s.items} names extracted)")
         for w in s.wrong_merges:
             typer.echo(f"  wrongly merged: {w}")

@@ -11,10 +11,10 @@ decides which of those names across documents are the same node. The rules
   merged across documents;
 - **bodies** (and regions, programs, awards, groups) merge by canonical name,
   by the administrative-division chain (a county or district that is unique in
-  the division data joins its fuller form: 秦淮区总工会 = 南京市秦淮区总工会), by
+  the division data joins its fuller form: 鸠江区总工会 = 芜湖市鸠江区总工会), by
   the national bodies' aliases of ``lexicon.toml`` (全总 = 中华全国总工会), by the
-  aliases an article gives, and by short/long company forms (三联新材料 =
-  三联新材料有限公司); an alias or short form joins only when it fits exactly one
+  aliases an article gives, and by short/long company forms (瑞丰精工 =
+  瑞丰精工有限公司); an alias or short form joins only when it fits exactly one
   entity of the corpus, otherwise it stays apart and is listed as ambiguous;
 - **people** merge across documents only when the name and a body, studio or
   award they are tied to (``person_ties``) match; a name left with several
@@ -140,7 +140,7 @@ def _ambiguous_place(name: str) -> bool:
 def context_bound(etype: str, name: str) -> bool:
     """True when *name* depends on its article: its own node there, never merged across articles.
 
-    >>> context_bound("Union", "市总工会"), context_bound("Union", "南京市秦淮区总工会")
+    >>> context_bound("Union", "市总工会"), context_bound("Union", "芜湖市鸠江区总工会")
     (True, False)
     >>> context_bound("Union", "鼓楼区总工会"), context_bound("Enterprise", "邮政公司")
     (True, True)
@@ -177,7 +177,7 @@ def _place_before(pre: str, level: str) -> bool:
 def identity_key(etype: str, name: str) -> str:
     """The key two written names of one (non-person) entity share.
 
-    >>> identity_key("Union", "秦淮区总工会") == identity_key("Union", "南京市秦淮区总工会")
+    >>> identity_key("Union", "鸠江区总工会") == identity_key("Union", "芜湖市鸠江区总工会")
     True
     >>> identity_key("Union", "全总")
     '中华全国总工会'
@@ -210,8 +210,8 @@ def identity_key(etype: str, name: str) -> str:
 def _company_parts(key: str) -> tuple[str, str, str]:
     """(region chain, core, legal suffix) of a company name or key.
 
-    >>> _company_parts("江苏省三联新材料有限公司")
-    ('江苏省', '三联新材料', '有限公司')
+    >>> _company_parts("安徽省瑞丰精工有限公司")
+    ('安徽省', '瑞丰精工', '有限公司')
     """
     written, _, best = region_prefix(key)
     region = _chain_name(best) if best is not None else ""
