@@ -264,7 +264,7 @@ class IdentityMap:
     scope: dict[tuple[str, str], str] = field(default_factory=dict)
     #: (type, node name) of context-bound forms the article did not resolve
     unresolved: set[tuple[str, str]] = field(default_factory=set)
-    #: (type, node name) → written names that merged into it (other than the node name)
+    #: (type, node name) → every written name that went into it
     written: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     report: IdentityReport = field(default_factory=IdentityReport)
 
