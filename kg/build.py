@@ -177,6 +177,7 @@ def write_graph_outputs(
         files=files,
         problems=graph.problems,
         notes=tuple(notes),
+        identity=graph.identity,
     )
 
 

@@ -159,6 +159,7 @@ def test_build_cli_prints_where_the_products_are(fake_extract, tmp_path: Path) -
     assert "documents:     2" in result.stderr
     assert "Union 4" in result.stderr and "RUNS 2" in result.stderr
     assert "skipped files: 0" in result.stderr
+    assert "identity:      " in result.stderr and "names merged into" in result.stderr
 
 
 def test_build_cli_json_report_on_stdout(fake_extract, tmp_path: Path) -> None:

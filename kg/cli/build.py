@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 import typer
 from rich.text import Text
 
-from kg.cli.common import err, fail, kg_errors, progress_bar
+from kg.cli.common import err, fail, identity_line, kg_errors, progress_bar
 from kg.models import BuildReport, InputProblem
 
 # Library modules are imported inside the commands: start-up stays fast (see kg/cli/__init__.py).
@@ -44,6 +44,7 @@ def summary_lines(report: BuildReport) -> list[str]:
         f"documents:     {report.documents}",
         f"entities:      {sum(report.nodes.values())}{_breakdown(report.nodes)}",
         f"relationships: {sum(report.relationships.values())}{_breakdown(report.relationships)}",
+        f"identity:      {identity_line(report.identity)}",
         f"skipped files: {len(report.skipped_files)}" + (" (see the warnings above)" if report.problems else ""),
     ]
     if report.dropped:

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kg.errors import KgError
+from kg.models import IdentityReport
 
 #: Messages for people go to stderr; stdout is reserved for data.
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -67,3 +68,16 @@ def kg_errors() -> Iterator[None]:
         yield
     except KgError as exc:
         raise fail(str(exc)) from None
+
+
+def identity_line(report: IdentityReport) -> str:
+    """What the identity step did, in one line for people (``kg build`` and ``kg load`` summaries).
+
+    >>> identity_line(IdentityReport(names=5, entities=3, merged_names=3, merged_entities=1))
+    '5 names -> 3 entities; 3 names merged into 1; 0 article-scoped nodes (0 names); 0 person names kept apart'
+    """
+    return (
+        f"{report.names} names -> {report.entities} entities; {report.merged_names} names merged into "
+        f"{report.merged_entities}; {report.article_scoped} article-scoped nodes ({report.article_scoped_names} names); "
+        f"{report.people_apart} person names kept apart"
+    )

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kg.cli.common import err, fail, kg_errors, progress_bar, stage_progress
+from kg.cli.common import err, fail, identity_line, kg_errors, progress_bar, stage_progress
 from kg.models import GraphData, LoadReport, Neo4jServerConfig, Neo4jServerStatus
 
 # Library modules are imported inside the commands: start-up stays fast (see kg/cli/__init__.py).
@@ -205,6 +205,7 @@ def load_cmd(
         if not quiet:
             err.print(f"{len(graph.documents)} documents, {len(graph.nodes)} entities, "
                       f"{len(graph.rels)} relationships from {len(dirs)} folder(s)")
+            err.print(f"identity: {identity_line(graph.identity)}", markup=False, highlight=False)
         try:
             driver = connect(uri, user, password)
         except ConnectionFailed as exc:

@@ -54,7 +54,7 @@ def to_networkx(graph: GraphData, *, centrality: bool = True) -> nx.MultiDiGraph
     """Build a ``MultiDiGraph`` with entity attributes, evidence on edges and centrality.
 
     Node attributes: ``type, name, aliases, doc_count, doc_ids, province, city,
-    district, degree`` (relationships in and out) and, with *centrality*,
+    district, scope, unresolved, degree`` (relationships in and out) and, with *centrality*,
     ``betweenness`` (normalised, on the undirected simple graph: who bridges whom
     matters more here than the direction of a verb). Edge attributes:
     ``predicate, confidence, evidence_count, attrs, evidence`` (a list of
@@ -107,6 +107,8 @@ def _node_attrs(n: NodeRecord) -> dict[str, Any]:
         "province": n.province,
         "city": n.city,
         "district": n.district,
+        "scope": n.scope,
+        "unresolved": n.unresolved,
     }
 
 

@@ -61,7 +61,7 @@ ENGINE = "ladybug"
 FORMAT = "union-kg-embedded"
 #: Bump whenever the layout of the embedded database changes: older databases
 #: then raise IncompatibleStore and must be rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DB_FILE = "graph.lbug"
 MARKER_FILE = "kg-embedded.json"
 
@@ -81,6 +81,8 @@ _NODE_COLUMNS = (
     ("province", "STRING"),
     ("city", "STRING"),
     ("district", "STRING"),
+    ("scope", "STRING"),
+    ("unresolved", "BOOLEAN"),
 )
 #: Derived node properties that saved queries read instead of joining at query
 #: time; Neo4j gets the same from loaders/derive_<what>.cypher after a load.
@@ -342,7 +344,8 @@ def _load(graph: GraphData, folder: Path, onto: Ontology) -> dict[str, int]:
     for n in graph.nodes:
         if n.type in onto.types:
             row: tuple = (_str(n.name), n.type, _list(a for a in n.aliases if a), len(n.doc_ids),
-                          _str(n.province), _str(n.city), _str(n.district))
+                          _str(n.province), _str(n.city), _str(n.district), _str(n.scope),
+                          "true" if n.unresolved else "false")
             if n.type == "Program":
                 regions, organisers = program_regions.get(n.name, ((), ()))
                 row += (len(regions), _list(_str(r) for r in regions), _list(_str(o) for o in organisers))

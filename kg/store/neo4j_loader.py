@@ -168,8 +168,9 @@ def load_graph(
     uri = driver_uri(driver)
     try:
         with _gc_paused():
-            return _load(driver, plan, uri=uri, database=database, batch_size=batch_size, dry_run=dry_run,
-                         progress=progress)
+            report = _load(driver, plan, uri=uri, database=database, batch_size=batch_size, dry_run=dry_run,
+                           progress=progress)
+            return report.model_copy(update={"identity": graph.identity})
     finally:
         if own_driver:
             driver.close()
@@ -489,6 +490,7 @@ def dry_run_offline(graph: GraphData, *, uri: str = "", database: str | None = N
         rels_created=len(graph.rels),
         evidence_added=sum(len(r.evidence) for r in graph.rels),
         mentions_skipped=skipped,
+        identity=graph.identity,
     )
 
 
