@@ -16,7 +16,6 @@ import kg.export.inventory
 import kg.export.vis_bundle
 from kg.errors import InputError, OutputError
 from kg.export.graph import (
-    atomic_write,
     connected_part,
     find_nodes,
     subgraph,
@@ -155,25 +154,6 @@ def test_graph_subgraph_unknown_focus_names_close_matches(graph: GraphData) -> N
 def test_graph_subgraph_unknown_region_is_an_error(graph: GraphData) -> None:
     with pytest.raises(InputError, match="region '南京市' is not in the graph"):
         subgraph(graph, region="南京市")
-
-
-def test_graph_atomic_write_leaves_nothing_on_failure(tmp_path: Path) -> None:
-    target = tmp_path / "out.txt"
-
-    def boom(fh) -> None:
-        fh.write(b"half")
-        raise RuntimeError("disk gone")
-
-    with pytest.raises(RuntimeError):
-        atomic_write(target, boom)
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_graph_atomic_write_unwritable_is_output_error(tmp_path: Path) -> None:
-    blocker = tmp_path / "file"
-    blocker.write_text("x")
-    with pytest.raises(OutputError, match="choose a writable output path"):
-        atomic_write(blocker / "out.txt", lambda fh: fh.write(b"x"))
 
 
 def test_graph_connected_part_drops_entities_without_relationships(graph: GraphData) -> None:

@@ -16,11 +16,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from kg.errors import InputError, OutputError
-from kg.export.graph import atomic_write
 from kg.extract.assemble import assemble_dirs
 from kg.extract.regions import region_levels
 from kg.models import EntityRef, GraphData, Inventory, InventoryRow, MultiRegionProgram, NodeRecord, RelRecord
 from kg.ontology import load_ontology
+from kg.publish import atomic_write
 
 __all__ = [
     "COLUMNS",
