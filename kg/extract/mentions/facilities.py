@@ -81,7 +81,7 @@ def sibling_facility_candidates(sent: Sentence, text: str, cands: list[Cand]) ->
             continue
         p = prev[-1]
         place = p.name[: -len(p.head)]
-        # the place part is a place or a body (秦淮, 洪泽区), not a generic word
+        # the place part is a place or a body (青川, 宿豫区), not a generic word
         if len(place) < 2 or place in lex.generic_prefixes:
             continue
         head = m.group(1)
