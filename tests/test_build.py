@@ -282,15 +282,9 @@ def test_build_database_engine_that_cannot_load_is_an_error_not_a_skip_real_data
 
 
 def test_build_extractor_exception_is_an_error_with_the_traceback_under_debug(
-    tmp_path: Path, monkeypatch
+    broken_extractor: Path, tmp_path: Path
 ) -> None:
-    def broken(_doc):
-        raise ZeroDivisionError("a bug in a rule")
-
-    monkeypatch.setattr(kg.extract.parallel, "run_extractors", broken)
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "a.txt").write_text("甲市总工会开展“乙丙行动”。", encoding="utf-8")
+    corpus = broken_extractor
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["build", str(corpus), "--out", str(out), "-q"])
     assert result.exit_code == 1

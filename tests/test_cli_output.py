@@ -108,19 +108,10 @@ def test_cli_output_library_error_with_debug_keeps_its_traceback(graph_fixture_d
     assert runner.invoke(app, args, env={"KG_DEBUG": "1"}).stderr.count("Traceback") == 1
 
 
-def test_cli_output_extractor_exception_is_not_an_input_warning(tmp_path: Path, monkeypatch) -> None:
-    import kg.extract.parallel
-
-    def broken(_doc):
-        raise KeyError("rule table")
-
-    monkeypatch.setattr(kg.extract.parallel, "run_extractors", broken)
-    corpus = tmp_path / "c"
-    corpus.mkdir()
-    (corpus / "a.txt").write_text("甲市总工会开展“乙丙行动”。", encoding="utf-8")
-    result = runner.invoke(app, ["extract", str(corpus), "--out", str(tmp_path / "o"), "-q"])
+def test_cli_output_extractor_exception_is_not_an_input_warning(broken_extractor: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["extract", str(broken_extractor), "--out", str(tmp_path / "o"), "-q"])
     assert result.exit_code == 1
-    assert result.stderr.startswith("error: extraction failed on document") and "KeyError" in result.stderr
+    assert result.stderr.startswith("error: extraction failed on document") and "ZeroDivisionError" in result.stderr
     assert "warning" not in result.stderr and not (tmp_path / "o" / "documents.jsonl").exists()
 
 
