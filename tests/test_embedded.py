@@ -172,7 +172,7 @@ def test_embedded_people_hierarchy_awards(embedded_db: EmbeddedDB) -> None:
     assert pick(run_query(embedded_db, "people_positions", {}), "person", "title", "body") == {
         ("王志远", "主席", YX), ("赵晓梅", "副主席", AY),
     }
-    assert pick(run_query(embedded_db, "union_hierarchy", {}), "child", "parent") == {(YX, "巴陵市总工会")}
+    assert pick(run_query(embedded_db, "union_hierarchy", {}), "child", "parent") == {(YX, "岳阳县总工会")}
     rows = run_query(embedded_db, "awards_by_region", {})
     assert pick(rows, "region", "award", "winner") == {(None, "全省模范职工小家", "明远机械有限公司工会小组")}
     assert run_query(embedded_db, "awards_by_region", {"region": "岳阳市"}) == []
@@ -282,7 +282,7 @@ def test_embedded_cli_query_csv_and_table(embedded_db_dir: Path) -> None:
     assert lines[0] == "person,title,body,body_type,evidence_count,doc_ids,evidence"
     assert any(l.startswith("王志远,主席,岳阳市云溪区总工会,Union,1,fx001,") for l in lines)
     res = _invoke("query", "union_hierarchy", "--db", str(embedded_db_dir))
-    assert res.exit_code == 0 and "巴陵市总工会" in res.stdout
+    assert res.exit_code == 0 and "岳阳县总工会" in res.stdout
 
 
 @pytest.mark.parametrize(

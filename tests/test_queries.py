@@ -78,7 +78,7 @@ def test_queries_header_parsing(tmp_path: Path) -> None:
     f.write_text(
         "// name: demo\n"
         "// description: A demo.\n"
-        "// param: name (string) Who. Example: 巴陵市总工会\n"
+        "// param: name (string) Who. Example: 岳阳县总工会\n"
         "// param: depth (int, optional, default 2, 1..3) Hops. Example: 2\n"
         "// param: strict (bool, optional) Exact names only. Example: true\n"
         "// a free note line: ignored\n"
@@ -88,7 +88,7 @@ def test_queries_header_parsing(tmp_path: Path) -> None:
     q = parse_query_file(f)
     assert q.name == "demo" and q.description == "A demo."
     name, depth, strict = q.params
-    assert (name.type, name.required, name.example, name.description) == ("string", True, "巴陵市总工会", "Who.")
+    assert (name.type, name.required, name.example, name.description) == ("string", True, "岳阳县总工会", "Who.")
     assert (depth.type, depth.required, depth.default, depth.minimum, depth.maximum) == ("int", False, 2, 1, 3)
     assert (strict.type, strict.default) == ("bool", False)
 
