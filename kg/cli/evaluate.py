@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from kg.cli.common import err, fail, kg_errors
+from kg.cli.common import fail, kg_errors, warn
 
 # Library modules are imported inside the commands: start-up stays fast (see kg/cli/__init__.py).
 
@@ -68,7 +68,7 @@ def eval_command(
         entities, p2 = read_jsonl(pred / "entities.jsonl", Entity)
         triples, p3 = read_jsonl(pred / "triples.jsonl", Triple)
         for problem in problems + p2 + p3:
-            err.print(f"warning: {problem}", markup=False, highlight=False)
+            warn(str(problem))
         selected: list[str] | None = None
         if docs:
             if docs.startswith("@"):
@@ -114,7 +114,7 @@ def _eval_identity(gold: Path | None, identity_set: Path | None, *, as_json: boo
                 raise fail(f"{gold}: no such gold file; give --gold the path of gold.jsonl", 2)
             records, problems = read_jsonl(gold, GoldRecord)
             for problem in problems:
-                err.print(f"warning: {problem}", markup=False, highlight=False)
+                warn(str(problem))
             scores += [score_gold(records, give_aliases=True), score_gold(records, give_aliases=False)]
     if as_json:
         typer.echo(json.dumps([s.model_dump(mode="json") for s in scores], ensure_ascii=False, indent=2))

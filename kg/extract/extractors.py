@@ -113,7 +113,7 @@ def _region_canon(cands: list[Cand]) -> dict[str, str]:
         if div is None:
             continue
         if re.match(r"[\u4e00-\u9fff]{0,8}?(开发区|园区|新区|示范区|产业园|街道|社区|镇)", c.name[len(written):]):
-            continue  # “湖南平江高新技术产业园区”: a zone's name does not name the county
+            continue  # “吉林青峰高新技术产业园区”: a zone's name does not name the county
         if len(full) > len(canon.get(div.name, "")):
             canon[div.name] = full
     return canon
