@@ -3,22 +3,17 @@
 Extraction files, ``graph.graphml``, ``graph.json`` (node-link), the embedded
 database (``graph.db``), ``inventory.csv`` / ``inventory.xlsx`` and an
 overview diagram (``overview.html``, plus ``overview.svg`` when graphviz is
-installed). Everything is written into a hidden staging folder inside the
-output folder and moved into place only when all of it succeeded, so a failed
-build leaves the previous outputs as they were and nothing half-written.
+installed). Everything is written into a unique hidden staging folder inside
+the output folder and swapped into place only when all of it succeeded
+(:mod:`kg.publish`), so a failed build leaves the previous outputs as they were
+and nothing half-written, and two builds into one folder do not mix.
 """
 
 from __future__ import annotations
 
-import importlib
-import os
-import shutil
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from kg.errors import OutputError
 from kg.export.diagram import graphviz_available, render
 from kg.export.graph import connected_part, to_networkx, top_nodes, write_graphml, write_node_link
 from kg.export.inventory import build_inventory, write_inventory_csv, write_inventory_xlsx
@@ -26,6 +21,8 @@ from kg.extract import parallel
 from kg.extract.assemble import assemble, graph_summary
 from kg.extract.pipeline import write_extraction
 from kg.models import BuildReport, Document, ExtractionResult, GraphData, InputProblem, ReaderOptions
+from kg.publish import publish, staging
+from kg.store.embedded import build_embedded
 
 __all__ = ["OUTPUTS", "build", "build_from_extraction", "write_graph_outputs"]
 
@@ -75,7 +72,7 @@ def build(
     """
     stage = on_stage or _noop
     out_dir = Path(out_dir)
-    with _staging(out_dir) as staging:
+    with staging(out_dir, prefix=".kg-build-") as folder:
         stage("extracting")
         result = parallel.extract(
             list(paths),
@@ -86,7 +83,8 @@ def build(
             on_documents=on_documents,
             on_document=on_document,
         )
-        report = _write_all(result, staging, stage=stage, title=title)
+        report = _write_all(result, folder, stage=stage, title=title)
+        publish(folder, out_dir, OUTPUTS.values())
     return _relocate(report, out_dir)
 
 
@@ -98,8 +96,9 @@ def build_from_extraction(
     title: str = "union-kg",
 ) -> BuildReport:
     """Everything :func:`build` does after extraction, for an extraction already made."""
-    with _staging(Path(out_dir)) as staging:
-        report = _write_all(result, staging, stage=on_stage or _noop, title=title)
+    with staging(Path(out_dir), prefix=".kg-build-") as folder:
+        report = _write_all(result, folder, stage=on_stage or _noop, title=title)
+        publish(folder, Path(out_dir), OUTPUTS.values())
     return _relocate(report, Path(out_dir))
 
 
@@ -141,12 +140,8 @@ def write_graph_outputs(
     files["graph_json"] = str(write_node_link(G, folder / OUTPUTS["graph_json"]))
 
     stage("embedded database")
-    build_embedded = _embedded_builder()
-    if build_embedded is None:
-        notes.append("embedded database skipped: kg.store.embedded.build_embedded is not available in this version")
-    else:
-        build_embedded(graph, folder / OUTPUTS["database"])
-        files["database"] = str(folder / OUTPUTS["database"])
+    build_embedded(graph, folder / OUTPUTS["database"])
+    files["database"] = str(folder / OUTPUTS["database"])
 
     stage("inventory")
     inventory = build_inventory(graph)
@@ -177,69 +172,8 @@ def write_graph_outputs(
         files=files,
         problems=graph.problems,
         notes=tuple(notes),
+        identity=graph.identity,
     )
-
-
-def _embedded_builder() -> Callable[[GraphData, Path], object] | None:
-    """``kg.store.embedded.build_embedded`` when that module provides it (it is written separately)."""
-    try:
-        module = importlib.import_module("kg.store.embedded")
-    except ModuleNotFoundError as exc:
-        if exc.name == "kg.store.embedded":
-            return None
-        raise
-    return getattr(module, "build_embedded", None)
-
-
-# --------------------------------------------------------------------------- staging
-
-
-@contextmanager
-def _staging(out_dir: Path) -> Iterator[Path]:
-    """A hidden folder inside *out_dir* to build in; its contents replace the outputs on success.
-
-    On failure the staging folder is removed, and so is *out_dir* when this
-    build created it: nothing half-written is left behind.
-    """
-    if out_dir.exists() and not out_dir.is_dir():
-        raise OutputError(f"{out_dir} is a file, not a folder; choose another --out")
-    created = not out_dir.exists()
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out_dir))
-    except OSError as exc:
-        raise OutputError(f"cannot write to output folder {out_dir}: {exc.strerror or exc}; choose a writable --out") from exc
-    try:
-        yield staging
-        _publish(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        if created:
-            shutil.rmtree(out_dir, ignore_errors=True)
-        raise
-    shutil.rmtree(staging, ignore_errors=True)
-
-
-def _publish(staging: Path, out_dir: Path) -> None:
-    """Move every product from *staging* into *out_dir*; drop stale products not made this time."""
-    try:
-        for name in OUTPUTS.values():
-            src, dst = staging / name, out_dir / name
-            if not src.exists() and not dst.exists():
-                continue
-            if dst.is_dir() and not dst.is_symlink():
-                shutil.rmtree(dst)
-            elif dst.exists() or dst.is_symlink():
-                dst.unlink()
-            if src.exists():
-                os.replace(src, dst)
-        for extra in staging.iterdir():  # anything else the database wrote beside its folder
-            dst = out_dir / extra.name
-            if dst.is_dir() and not dst.is_symlink():
-                shutil.rmtree(dst)
-            os.replace(extra, dst)
-    except OSError as exc:
-        raise OutputError(f"cannot move the build into {out_dir}: {exc.strerror or exc}; choose a writable --out") from exc
 
 
 def _relocate(report: BuildReport, out_dir: Path) -> BuildReport:

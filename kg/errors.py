@@ -2,16 +2,19 @@
 
     KgError
      ├── InputError          bad or unreadable input (names the file and line)
+     ├── ExtractionFailed    an extractor raised on a document: a bug in kg, not bad input
      ├── OntologyError       a schema file is invalid, or a name is not in the ontology
      ├── ModelError          learned models missing, damaged, or trained for another extractor version
      ├── QueryError          unknown saved query, or a missing / wrong-typed parameter
      ├── StoreError          a graph store (Neo4j or embedded) failed
      │    ├── ConnectionFailed   no server, wrong address, wrong password
+     │    │    └── CredentialsRejected  the server answers but refuses the user or password
      │    └── IncompatibleStore  a database written by another version of kg
      └── OutputError         an output path that cannot be written
 
 The CLI maps ``KgError`` to exit code 1 with its message on one line; usage
-errors (bad options) exit with 2.
+errors (bad options) exit with 2; ``kg --debug`` adds the traceback. Any other
+exception is a bug and is reported as one (kg/cli/common.py).
 """
 
 from __future__ import annotations
@@ -23,6 +26,10 @@ class KgError(Exception):
 
 class InputError(KgError):
     """Input that cannot be read or parsed."""
+
+
+class ExtractionFailed(KgError):
+    """An extractor raised on a document: a bug in kg, reported with the document, never as bad input."""
 
 
 class OntologyError(KgError):
@@ -43,6 +50,10 @@ class StoreError(KgError):
 
 class ConnectionFailed(StoreError):
     """The graph database cannot be reached or refuses the credentials."""
+
+
+class CredentialsRejected(ConnectionFailed):
+    """The server answers but refuses the user or password."""
 
 
 class IncompatibleStore(StoreError):

@@ -31,8 +31,8 @@ from kg.models import (
 __all__ = ["GoldIndex", "normalize_name", "score", "split_docs", "format_report", "format_errors", "SPLITS"]
 
 # Quotation marks, book-title marks and middle dots (with their look-alikes)
-# carry no identity: “求学圆梦” and 求学圆梦 are one program, 工惠相伴·益你而来
-# and 工惠相伴益你而来 one name. Applied after NFKC, which already folds the
+# carry no identity: “匠心筑梦” and 匠心筑梦 are one program, 青春同行·逐梦而来
+# and 青春同行逐梦而来 one name. Applied after NFKC, which already folds the
 # full-width forms (＂＇｢｣) onto these.
 _IGNORED = re.compile(r"[\s\"'“”‘’„‟「」『』《》〈〉〈〉«»‹›·•‧・∙⋅･]")
 
@@ -46,12 +46,12 @@ _HELDOUT_EVERY = 4
 def normalize_name(name: str) -> str:
     """The form names are compared in.
 
-    >>> normalize_name("“求学圆梦” 行动")
-    '求学圆梦行动'
-    >>> normalize_name("工惠相伴・益你而来")
-    '工惠相伴益你而来'
-    >>> normalize_name("风帆（扬州）有限责任公司")
-    '风帆(扬州)有限责任公司'
+    >>> normalize_name("“匠心筑梦” 行动")
+    '匠心筑梦行动'
+    >>> normalize_name("青春同行・逐梦而来")
+    '青春同行逐梦而来'
+    >>> normalize_name("远帆（宁川）有限责任公司")
+    '远帆(宁川)有限责任公司'
     """
     return _IGNORED.sub("", unicodedata.normalize("NFKC", name))
 
@@ -128,8 +128,8 @@ def score(
     as misses and are listed in ``unpredicted_docs``.
 
     >>> from kg.models import EntityRef, Evidence
-    >>> g = GoldRecord(doc_id="d", entities=[GoldEntity(type="Program", name="求学圆梦", aliases=["求学圆梦行动"])])
-    >>> e = Entity(doc_id="d", type="Program", name="“求学圆梦”行动")
+    >>> g = GoldRecord(doc_id="d", entities=[GoldEntity(type="Program", name="匠心筑梦", aliases=["匠心筑梦行动"])])
+    >>> e = Entity(doc_id="d", type="Program", name="“匠心筑梦”行动")
     >>> score([g], [e], []).entities.f1
     1.0
     """

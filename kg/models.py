@@ -189,7 +189,7 @@ class EvidenceRecord(Frozen):
 
 
 class NodeRecord(Frozen):
-    """An entity merged over all documents: one node of the graph."""
+    """An entity merged over all documents: one node of the graph (``scope``, ``unresolved``: kg.extract.identity)."""
 
     type: str
     name: str
@@ -198,6 +198,8 @@ class NodeRecord(Frozen):
     province: str | None = None
     city: str | None = None
     district: str | None = None
+    scope: str | None = None
+    unresolved: bool = False
 
     @property
     def ref(self) -> EntityRef:
@@ -224,6 +226,26 @@ class RelRecord(Frozen):
     evidence: tuple[EvidenceRecord, ...] = ()
 
 
+class IdentityReport(Frozen):
+    """What the identity step (:mod:`kg.extract.identity`) made of the written (type, name) pairs.
+
+    ``merged_names`` went into ``merged_entities`` nodes of two or more written
+    names; ``article_scoped`` nodes are unresolved context-bound forms
+    (``article_scoped_names`` distinct names); ``people_apart`` person names
+    became several nodes; ``ambiguous`` short forms fit several entities.
+    """
+
+    names: int = 0
+    entities: int = 0
+    merged_names: int = 0
+    merged_entities: int = 0
+    cross_article: int = 0
+    article_scoped: int = 0
+    article_scoped_names: int = 0
+    people_apart: int = 0
+    ambiguous: tuple[str, ...] = ()
+
+
 class GraphData(Frozen):
     """The graph assembled from one or more extraction outputs, ready for any store."""
 
@@ -232,6 +254,7 @@ class GraphData(Frozen):
     mentions: tuple[MentionRecord, ...] = ()
     rels: tuple[RelRecord, ...] = ()
     problems: tuple[InputProblem, ...] = ()
+    identity: IdentityReport = IdentityReport()
 
 
 # --------------------------------------------------------------------------- reader
@@ -320,6 +343,21 @@ class EvalReport(Frozen):
     ignored_docs: tuple[str, ...] = ()
 
 
+class IdentityScore(Frozen):
+    """Pairwise merge precision/recall on expected clusters of (document, type, written name) items.
+
+    ``pairs``: tp = pairs merged and expected, fp = merged but not expected, fn =
+    expected but not merged. Only the ``covered`` items (extracted) of ``items`` count.
+    """
+
+    name: str
+    items: int = 0
+    covered: int = 0
+    pairs: Score = Score()
+    wrong_merges: tuple[str, ...] = ()
+    missed_merges: tuple[str, ...] = ()
+
+
 # --------------------------------------------------------------------------- benchmark
 
 
@@ -399,6 +437,7 @@ class BuildReport(Frozen):
     problems: tuple[InputProblem, ...] = ()  # input that was skipped: exit code 1
     dropped: tuple[InputProblem, ...] = ()  # triples the ontology rejected while assembling
     notes: tuple[str, ...] = ()
+    identity: IdentityReport = IdentityReport()
 
     @property
     def skipped_files(self) -> tuple[str, ...]:
@@ -534,6 +573,8 @@ class LoadReport(Frozen):
     counters: dict[str, int] = Field(default_factory=dict)
     #: seconds spent in each step (documents, nodes, mentions, relationships, derive)
     stage_seconds: dict[str, float] = Field(default_factory=dict)
+    #: what the identity step made of the loaded folders' names
+    identity: IdentityReport = IdentityReport()
 
     @property
     def changed(self) -> bool:

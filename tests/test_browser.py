@@ -38,6 +38,27 @@ def chromium() -> str:
     return exe
 
 
+def require_pillow() -> None:
+    """Pillow for the screenshot checks: skipped locally without it, a failure under CI=true
+    (CI installs the test extras, so a missing Pillow there is a broken install, not a reason to skip)."""
+    if os.environ.get("CI") == "true":
+        import PIL.Image  # noqa: F401 - raises ImportError: the test fails
+        return
+    pytest.importorskip("PIL.Image", reason="Pillow is a test dependency (pip install -e '.[test]')")
+
+
+def test_browser_missing_pillow_fails_under_ci(monkeypatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "PIL.Image", None)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(ImportError):
+        require_pillow()
+    monkeypatch.setenv("CI", "false")
+    with pytest.raises(pytest.skip.Exception):
+        require_pillow()
+
+
 @pytest.fixture(scope="module")
 def graph(graph_fixture_dir: Path) -> GraphData:
     return assemble_dirs([graph_fixture_dir])
@@ -175,7 +196,7 @@ def _looks_drawn(m: dict[str, float]) -> bool:
 
 
 def test_browser_screenshot_is_not_blank(chromium: str, page: Path, tmp_path: Path) -> None:
-    pytest.importorskip("PIL.Image", reason="Pillow is a test dependency (pip install -e '.[test]')")
+    require_pillow()
     for attempt in range(2):  # one retry, as for the DOM: a starved first run may shoot too early
         shot = tmp_path / f"diagram-{attempt}.png"
         run_chromium(chromium, tmp_path / f"profile-{attempt}", page.as_uri(), f"--screenshot={shot}")

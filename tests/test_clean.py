@@ -10,10 +10,10 @@ WRAPPED_PAGE = "\n".join(
     [
         "今年以来，青川市云溪区总工会以做实",
         "做优服务阵地为抓手，为明远机械有限公",
-        "司送去图书一千余册和慰问品，为淮",
+        "司送去图书一千余册和慰问品，为宿",
         "",
-        "安方特、禾丰纺织集团送去慰问品，进",
-        "一步丰富职工业余生活，区总工会还在",
+        "迁方舟、禾丰纺织集团送去慰问品，进",
+        "一步丰富职工文体生活，区总工会还在",
         "全区新建职工之家5家，覆盖职工近千人",
         "次，受到广大职工的欢迎和好评，今后将",
         "继续推进职工之家建设，提升服务水平。",
@@ -26,10 +26,10 @@ def test_clean_joins_wrapped_names_across_lines_and_blank_lines():
     c = clean(WRAPPED_PAGE)
     assert c.wrapped
     assert "明远机械有限公司" in c.text
-    assert "为淮安方特" in c.text
+    assert "为宿迁方舟" in c.text
 
 
-@pytest.mark.parametrize("needle", ["明远机械有限公司", "淮安方特", "禾丰纺织集团"])
+@pytest.mark.parametrize("needle", ["明远机械有限公司", "宿迁方舟", "禾丰纺织集团"])
 def test_clean_offsets_map_back_into_the_original(needle):
     c = clean(WRAPPED_PAGE)
     i = c.text.index(needle)

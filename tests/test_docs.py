@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shlex
 
+import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
@@ -42,3 +43,19 @@ def test_docs_quick_start_build_runs(tmp_path):
     for name in ("graph.graphml", "graph.json", "overview.html", "inventory.csv", "inventory.xlsx", "triples.jsonl"):
         assert (out / name).is_file(), name
     assert "inventory" in result.stdout
+
+
+def _kg_modules() -> list[str]:
+    root = REPO / "kg"
+    return sorted(".".join(p.relative_to(REPO).with_suffix("").parts).removesuffix(".__init__")
+                  for p in root.rglob("*.py") if p.name != "__main__.py")  # importing __main__ runs kg
+
+
+@pytest.mark.parametrize("module", _kg_modules())
+def test_docs_doctests_pass(module: str) -> None:
+    # Docstring examples are documentation: each one runs (not only the modules a test file names).
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.failed == 0, f"{module}: {result.failed} doctest(s) failed"

@@ -126,7 +126,7 @@ def test_embedded_every_saved_query_runs(embedded_db: EmbeddedDB) -> None:
 def test_embedded_who_helped_whom(embedded_db: EmbeddedDB) -> None:
     rows = run_query(embedded_db, "who_helped_whom", {})
     assert pick(rows, "helper", "beneficiary", "program") == {
-        (YX, MY, "匠心助企行"), (YX, "新就业形态劳动者", None), (AY, "困难职工", "匠心助企行"),
+        (YX, MY, "匠心助企行"), (YX, "新业态从业劳动者", None), (AY, "困难职工", "匠心助企行"),
     }
     (ay,) = [r for r in rows if r["helper"] == AY]
     assert (ay["amount"], ay["count"], ay["doc_ids"]) == ("30万元", "1600余人", ["fx002"])
@@ -145,7 +145,7 @@ def test_embedded_who_helped_whom_by_region(embedded_db: EmbeddedDB, region: str
 def test_embedded_helpers_and_beneficiaries(embedded_db: EmbeddedDB) -> None:
     assert pick(run_query(embedded_db, "helpers_of", {"name": "明远机械"}), "helper", "evidence_count") == {(YX, 2)}
     rows = run_query(embedded_db, "beneficiaries_of", {"name": YX})
-    assert pick(rows, "beneficiary", "beneficiary_type") == {(MY, "Enterprise"), ("新就业形态劳动者", "Group")}
+    assert pick(rows, "beneficiary", "beneficiary_type") == {(MY, "Enterprise"), ("新业态从业劳动者", "Group")}
 
 
 def test_embedded_program_inventory_and_regions(embedded_db: EmbeddedDB) -> None:
@@ -172,9 +172,9 @@ def test_embedded_people_hierarchy_awards(embedded_db: EmbeddedDB) -> None:
     assert pick(run_query(embedded_db, "people_positions", {}), "person", "title", "body") == {
         ("王志远", "主席", YX), ("赵晓梅", "副主席", AY),
     }
-    assert pick(run_query(embedded_db, "union_hierarchy", {}), "child", "parent") == {(YX, "岳阳市总工会")}
+    assert pick(run_query(embedded_db, "union_hierarchy", {}), "child", "parent") == {(YX, "岳阳县总工会")}
     rows = run_query(embedded_db, "awards_by_region", {})
-    assert pick(rows, "region", "award", "winner") == {(None, "全国模范职工小家", "明远机械有限公司工会小组")}
+    assert pick(rows, "region", "award", "winner") == {(None, "全省模范职工小家", "明远机械有限公司工会小组")}
     assert run_query(embedded_db, "awards_by_region", {"region": "岳阳市"}) == []
 
 
@@ -282,7 +282,7 @@ def test_embedded_cli_query_csv_and_table(embedded_db_dir: Path) -> None:
     assert lines[0] == "person,title,body,body_type,evidence_count,doc_ids,evidence"
     assert any(l.startswith("王志远,主席,岳阳市云溪区总工会,Union,1,fx001,") for l in lines)
     res = _invoke("query", "union_hierarchy", "--db", str(embedded_db_dir))
-    assert res.exit_code == 0 and "岳阳市总工会" in res.stdout
+    assert res.exit_code == 0 and "岳阳县总工会" in res.stdout
 
 
 @pytest.mark.parametrize(

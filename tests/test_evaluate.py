@@ -34,7 +34,7 @@ GOLD = [
             GoldEntity(type="Program", name="夏送清凉", aliases=("夏送清凉活动",)),
             GoldEntity(type="Person", name="陈海燕"),
             GoldEntity(type="Enterprise", name="恒锐（常州）精密机械有限公司", aliases=("恒锐精密",)),
-            GoldEntity(type="Program", name="工惠相伴·益你而来"),
+            GoldEntity(type="Program", name="青春同行·逐梦而来"),
         ),
         triples=(
             GoldTriple(s="常州市澄湖区总工会", p="RUNS", o="夏送清凉"),
@@ -59,21 +59,21 @@ GOLD = [
 @pytest.mark.parametrize(
     ("raw", "normal"),
     [
-        ("“求学圆梦”", "求学圆梦"),
+        ("“匠心筑梦”", "匠心筑梦"),
         ("‘聚’力量", "聚力量"),
         ("「工会」『驿站』", "工会驿站"),
         ("《劳动法》", "劳动法"),
         ("〈职工〉", "职工"),
         ('"双引号"\'单\'', "双引号单"),
-        ("工惠相伴·益你而来", "工惠相伴益你而来"),
-        ("工惠相伴•益你而来", "工惠相伴益你而来"),
-        ("工惠相伴‧益你而来", "工惠相伴益你而来"),
-        ("工惠相伴・益你而来", "工惠相伴益你而来"),
-        ("工惠相伴･益你而来", "工惠相伴益你而来"),  # half-width katakana middle dot
+        ("青春同行·逐梦而来", "青春同行逐梦而来"),
+        ("青春同行•逐梦而来", "青春同行逐梦而来"),
+        ("青春同行‧逐梦而来", "青春同行逐梦而来"),
+        ("青春同行・逐梦而来", "青春同行逐梦而来"),
+        ("青春同行･逐梦而来", "青春同行逐梦而来"),  # half-width katakana middle dot
         ("ＡＢＣ１２３", "ABC123"),  # NFKC: full-width letters and digits
-        ("新双１５工程", "新双15工程"),
+        ("新双１２工程", "新双12工程"),
         ("区 总\u3000工会\n", "区总工会"),
-        ("风帆（扬州）有限责任公司", "风帆(扬州)有限责任公司"),
+        ("远帆（宁川）有限责任公司", "远帆(宁川)有限责任公司"),
     ],
 )
 def test_evaluate_normalize_name(raw: str, normal: str) -> None:
@@ -91,8 +91,8 @@ def test_evaluate_normalize_name(raw: str, normal: str) -> None:
         "常州市澄湖区 总工会",  # white space
         "恒锐(常州)精密机械有限公司",  # NFKC brackets
         "“夏送清凉”活动",  # quotes + alias with head
-        "工惠相伴・益你而来",  # middle dot variant
-        "工惠相伴益你而来",  # no dot at all
+        "青春同行・逐梦而来",  # middle dot variant
+        "青春同行逐梦而来",  # no dot at all
     ],
 )
 def test_evaluate_entity_name_matches(name: str) -> None:

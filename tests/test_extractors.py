@@ -43,9 +43,9 @@ def result():
         ("Person", "赵红梅"),
         ("Person", "刘建国"),
         ("Union", "明远机械有限公司工会小组"),
-        ("Award", "全国模范职工小家"),
+        ("Award", "全省模范职工小家"),
         ("Organization", "云溪区人社局"),
-        ("Group", "新就业形态劳动者"),
+        ("Group", "户外劳动者"),
         ("Facility", "明远机械有限公司职工之家"),
         ("Facility", "禾丰纺织集团劳模创新工作室"),
         ("Facility", "禾丰纺织集团工会驿站"),
@@ -81,7 +81,7 @@ def test_extractors_skip_staff_and_unresolved_forms(result, entity):
         ("明远机械有限公司职工之家", "LOCATED_AT", "明远机械有限公司"),
         ("赵红梅", "LEADS", "禾丰纺织集团劳模创新工作室"),
         ("岳阳市云溪区总工会", "ESTABLISHES", "禾丰纺织集团劳模创新工作室"),
-        ("明远机械有限公司工会小组", "AWARDED", "全国模范职工小家"),
+        ("明远机械有限公司工会小组", "AWARDED", "全省模范职工小家"),
         ("岳阳市云溪区总工会", "PARTNERS_WITH", "云溪区人社局"),
         ("岳阳市云溪区总工会", "SUPPORTS", "困难职工"),
         ("刘建国", "HOLDS_POSITION", "明远机械有限公司"),
@@ -135,8 +135,8 @@ def test_extractors_traditional_text_gives_simplified_names_and_original_offsets
 
 
 def test_extractors_beneficiaries_listed_after_a_help_cue_with_modifiers():
-    text = ("青山县总工会开展送温暖活动，为全县生活困难的职工家庭、施工一线职工、"
-            "快递小哥、农民工等群体，发放米面油等慰问品。")
+    text = ("青山县总工会开展送温暖活动，为全县困难职工家庭、施工一线职工、"
+            "快递小哥、农民工等人，送去米面油等慰问品。")
     _, trips = analyse(Document(doc_id="list", text=text))
     helped = {t.object.name for t in trips if t.predicate == "SUPPORTS" and t.subject.name == "青山县总工会"}
     assert {"一线职工", "快递小哥", "农民工"} <= helped

@@ -1,4 +1,5 @@
-"""kg.extract.parallel: input order, same results with 1 and 2 workers, a failing document does not stop the run."""
+"""kg.extract.parallel: input order, same results with 1 and 2 workers, an extractor that raises is an error
+naming the document (with the worker's traceback as its cause), never a skipped "input problem"."""
 
 from __future__ import annotations
 
@@ -53,13 +54,20 @@ def test_parallel_one_and_two_workers_agree() -> None:
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_parallel_failing_document_becomes_problem(workers: int) -> None:
+def test_parallel_failing_document_is_an_error_with_its_traceback(workers: int) -> None:
+    import traceback
+
+    from kg.errors import ExtractionFailed
+
     items = docs(5) + [Document(doc_id="d99", text="boom", path="x/boom.txt")] + docs(3)
     with ParallelAnalyser(workers, analyse=fake_analyse) as pool:
-        results = list(pool.map(items))
-    problems = [p for *_, p in results if p is not None]
-    assert len(results) == 9 and len(problems) == 1
-    assert problems[0].path == "x/boom.txt" and "RuntimeError: cannot cope" in problems[0].message
+        with pytest.raises(ExtractionFailed) as info:
+            list(pool.map(items))
+    message = str(info.value)
+    assert "'d99'" in message and "x/boom.txt" in message and "RuntimeError: cannot cope" in message
+    assert "bug in kg" in message and "\n" not in message
+    full = "".join(traceback.format_exception(info.value))
+    assert "in fake_analyse" in full and 'raise RuntimeError("cannot cope")' in full  # from the worker too
 
 
 def test_parallel_rejects_zero_workers() -> None:

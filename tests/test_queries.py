@@ -78,7 +78,7 @@ def test_queries_header_parsing(tmp_path: Path) -> None:
     f.write_text(
         "// name: demo\n"
         "// description: A demo.\n"
-        "// param: name (string) Who. Example: 岳阳市总工会\n"
+        "// param: name (string) Who. Example: 岳阳县总工会\n"
         "// param: depth (int, optional, default 2, 1..3) Hops. Example: 2\n"
         "// param: strict (bool, optional) Exact names only. Example: true\n"
         "// a free note line: ignored\n"
@@ -88,7 +88,7 @@ def test_queries_header_parsing(tmp_path: Path) -> None:
     q = parse_query_file(f)
     assert q.name == "demo" and q.description == "A demo."
     name, depth, strict = q.params
-    assert (name.type, name.required, name.example, name.description) == ("string", True, "岳阳市总工会", "Who.")
+    assert (name.type, name.required, name.example, name.description) == ("string", True, "岳阳县总工会", "Who.")
     assert (depth.type, depth.required, depth.default, depth.minimum, depth.maximum) == ("int", False, 2, 1, 3)
     assert (strict.type, strict.default) == ("bool", False)
 
@@ -166,8 +166,15 @@ def test_queries_label_disjunctions_list_every_entity_type(path: Path) -> None:
         assert {l.strip("`") for l in labels.split("|")} == types, path.name
 
 
-def test_queries_injection_text_is_just_a_value() -> None:
-    evil = "') DETACH DELETE n //"
+@pytest.mark.parametrize("evil", ["') DETACH DELETE n //", "x' OR 1=1 //", "`}) MATCH (m) RETURN m //", "$name"])
+def test_queries_injection_text_is_just_a_value(embedded_db, evil: str) -> None:
+    # The text reaches the engine as a parameter: it matches no entity and runs nothing.
+    from kg.store.embedded import run_saved
+
+    count = "MATCH (n) RETURN count(n) AS n"
+    before = embedded_db.execute(count).rows
     bound = coerce_params(get_query("helpers_of"), {"name": evil})
     assert bound == {"name": evil, "limit": 200}
-    assert evil not in get_query("helpers_of").text
+    assert run_saved(embedded_db, get_query("helpers_of"), bound).rows == ()
+    assert run_saved(embedded_db, get_query("neighbourhood"), {"name": evil}).rows == ()
+    assert embedded_db.execute(count).rows == before and before[0]["n"] > 0

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.errors import ConnectionFailed, OntologyError, StoreError
+from kg.errors import ConnectionFailed, CredentialsRejected, OntologyError, StoreError
 from kg.extract.assemble import assemble_dirs
 from kg.models import (
     Document,
@@ -26,7 +26,7 @@ from kg.models import (
 )
 from kg.store.load_plan import NEW_REL_ATTRS
 from kg.store.loader_cypher import render
-from kg.store.neo4j_loader import connect, count_graph, dry_run_offline, load_graph
+from kg.store.neo4j_loader import connect, count_graph, load_graph
 
 runner = CliRunner()
 
@@ -145,9 +145,12 @@ def test_store_neo4j_no_server_is_connection_failed() -> None:
 def test_store_neo4j_dry_run_without_server_counts_against_nothing(fixture_graph: GraphData) -> None:
     report = load_graph(Neo4jConfig(uri=NO_SERVER), fixture_graph, dry_run=True)
     assert report.dry_run and not report.compared_to_database
-    assert "not reachable" in report.note and "empty database" in report.note
-    assert report == dry_run_offline(fixture_graph, uri=NO_SERVER, reason=report.note.split("(", 1)[1].rsplit(")", 1)[0])
-    assert (report.nodes_created, report.rels_created, report.evidence_added) == (19, 22, 24)
+    assert "not reachable" in report.note and "empty database" in report.note and "kg neo4j start" in report.note
+    assert report.uri == NO_SERVER and report.database is None
+    # against an empty database everything in the fixture is new and nothing is updated
+    assert (report.documents_created, report.nodes_created, report.mentions_created) == (2, 19, 22)
+    assert (report.rels_created, report.evidence_added) == (22, 24)
+    assert (report.nodes_updated, report.rels_updated, report.mentions_updated) == (0, 0, 0)
 
 
 def test_store_neo4j_cli_no_server_exits_1(graph_fixture_dir: Path) -> None:
@@ -489,3 +492,66 @@ def test_store_neo4j_prefetch_keeps_order_raises_and_stops() -> None:
     stream.close()  # the consumer leaves early: the producer stops
     assert not any(t.name == "kg-load-rows" for t in threading.enumerate())
     assert len(produced) <= 5
+
+
+# --------------------------------------------------------------------------- errors say what they are
+
+
+class _LostSessionDriver:
+    """Stands in for a driver whose routed session ends under a query; raises the driver's own exception."""
+
+    def execute_query(self, *_args, **_kwargs):
+        from neo4j.exceptions import SessionExpired
+
+        raise SessionExpired("Failed to read from defunct connection")
+
+
+def test_store_neo4j_session_expired_is_connection_failed() -> None:
+    # A server lost in the middle of a routed query: a one-line ConnectionFailed, not a traceback.
+    from kg.store.queries import get_query, run_on_neo4j
+
+    with pytest.raises(ConnectionFailed, match="stopped answering"):
+        run_on_neo4j(_LostSessionDriver(), get_query("union_hierarchy"), {})
+
+
+@pytest.mark.neo4j
+def test_store_neo4j_wrong_password_is_credentials_rejected_even_for_a_dry_run(
+    neo4j_driver: Any, neo4j_settings: dict, fixture_graph: GraphData, graph_fixture_dir: Path
+) -> None:
+    # A server that answers and refuses the password is not "not reachable": a preview must not hide it.
+    config = Neo4jConfig(uri=neo4j_settings["uri"], user=neo4j_settings["user"], password="not-the-password")
+    with pytest.raises(CredentialsRejected, match="password"):
+        load_graph(config, fixture_graph, dry_run=True)
+    result = runner.invoke(app, ["load", str(graph_fixture_dir), "--dry-run", "-q", "--uri", neo4j_settings["uri"]],
+                           env={"NEO4J_PASSWORD": "not-the-password"})
+    assert result.exit_code == 1 and "password" in result.stderr, result.stderr
+
+
+@pytest.mark.neo4j
+def test_store_neo4j_bench_queries_wrong_password_exits_1(neo4j_driver: Any, neo4j_settings: dict) -> None:
+    result = runner.invoke(app, ["bench", "queries", "--rels", "200", "--repeat", "1", "--uri", neo4j_settings["uri"]],
+                           env={"NEO4J_PASSWORD": "not-the-password"})
+    assert result.exit_code == 1, result.stderr
+    errors = [ln for ln in result.stderr.splitlines() if ln.startswith("error:")]
+    assert len(errors) == 1 and "password" in errors[0]
+    assert "skipped" not in result.stderr
+
+
+def test_store_neo4j_bench_queries_without_a_server_skips_neo4j() -> None:
+    result = runner.invoke(app, ["bench", "queries", "--rels", "200", "--repeat", "1", "--uri", NO_SERVER,
+                                 "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert "Neo4j skipped: no Neo4j answers" in result.stderr
+    assert all("neo4j_p50_ms" not in row for row in json.loads(result.stdout))
+
+
+@pytest.mark.neo4j
+def test_store_neo4j_load_keeps_the_garbage_collector_on(neo4j_empty: Any, fixture_graph: GraphData) -> None:
+    # The loader spares the caller's objects from collection; it must not switch the collector off
+    # for the whole process (other threads, later code) while it runs.
+    import gc
+
+    seen: list[bool] = []
+    load_graph(neo4j_empty, fixture_graph, batch_size=3, progress=lambda *_a: seen.append(gc.isenabled()))
+    assert seen and all(seen)
+    assert gc.isenabled()

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.bench.synth import synthetic_graph
-from kg.errors import KgError
+from kg.errors import ConnectionFailed, CredentialsRejected
 from kg.models import SavedQuery
 from kg.store.embedded import build_embedded, open_embedded, run_saved
 from kg.store.neo4j_loader import count_graph, load_graph, wipe
@@ -56,13 +56,35 @@ def bench_queries(
 ) -> dict[str, Any]:
     """Generate a graph, load it into the embedded database (and Neo4j), time every saved query.
 
-    *neo4j* is a callable returning a driver (or None to skip Neo4j). Neo4j is
+    *neo4j* is a callable returning a driver (or None to skip Neo4j); when no
+    server answers Neo4j is skipped with a note, a refused password raises
+    :class:`~kg.errors.CredentialsRejected`. Neo4j is
     only used when its database is empty (or *wipe_neo4j* empties it first,
     and again afterwards), so a benchmark never mixes its synthetic graph into
     real data. Returns ``{"summary": [...], "columns": [...], "rows": [...]}``;
     nothing here asserts a time.
     """
     note = on_note or (lambda _m: None)
+    driver = None
+    skipped = ""
+    if neo4j is not None:
+        # Before any work: no server is a reason to skip Neo4j, a refused password is an error.
+        try:
+            driver = neo4j()
+        except CredentialsRejected:
+            raise
+        except ConnectionFailed as exc:
+            skipped = f"Neo4j skipped: {exc}"
+    try:
+        return _bench(n_rels=n_rels, repeat=repeat, seed=seed, driver=driver, skipped=skipped, database=database,
+                      wipe_neo4j=wipe_neo4j, note=note)
+    finally:
+        if driver is not None:
+            driver.close()
+
+
+def _bench(*, n_rels: int, repeat: int, seed: int, driver: Any, skipped: str, database: str | None,
+           wipe_neo4j: bool, note: Any) -> dict[str, Any]:
     source = "kg.bench.synth.synthetic_graph"
     t0 = time.perf_counter()
     graph = synthetic_graph(n_rels, seed=seed)
@@ -94,8 +116,10 @@ def bench_queries(
                 rows = run_saved(db, q, p).rows
                 results[q.name]["rows"] = len(rows)
                 results[q.name]["embedded_p50_ms"] = round(p50(lambda q=q, p=p: run_saved(db, q, p)), 2)
-    if neo4j is not None:
-        _bench_neo4j(neo4j, graph, saved, params, results, summary, p50, database=database, note=note,
+    if skipped:
+        summary.append(skipped)
+    if driver is not None:
+        _bench_neo4j(driver, graph, saved, params, results, summary, p50, database=database, note=note,
                      wipe_neo4j=wipe_neo4j)
     columns = ["query", "rows", "embedded_p50_ms"]
     if any("neo4j_p50_ms" in r for r in results.values()):
@@ -103,33 +127,25 @@ def bench_queries(
     return {"summary": summary, "columns": columns, "rows": [results[q.name] for q in saved]}
 
 
-def _bench_neo4j(make_driver: Any, graph: Any, saved: list[SavedQuery], params: dict, results: dict,
+def _bench_neo4j(driver: Any, graph: Any, saved: list[SavedQuery], params: dict, results: dict,
                  summary: list[str], p50: Any, *, database: str | None, note: Any, wipe_neo4j: bool) -> None:
-    try:
-        driver = make_driver()
-    except KgError as exc:
-        summary.append(f"Neo4j skipped: {exc}")
+    if wipe_neo4j:
+        wipe(driver, database=database)
+    nodes, _ = count_graph(driver, database=database)
+    if nodes:
+        summary.append(f"Neo4j skipped: its database holds {nodes} nodes; benchmark on a scratch "
+                       "server and pass --wipe-neo4j to empty it first")
         return
-    try:
-        if wipe_neo4j:
-            wipe(driver, database=database)
-        nodes, _ = count_graph(driver, database=database)
-        if nodes:
-            summary.append(f"Neo4j skipped: its database holds {nodes} nodes; benchmark on a scratch "
-                           "server and pass --wipe-neo4j to empty it first")
-            return
-        note("loading Neo4j with kg.store.neo4j_loader.load_graph …")
-        t = time.perf_counter()
-        load_graph(driver, graph, database=database)
-        secs = time.perf_counter() - t
-        summary.append(f"Neo4j load (kg.store.neo4j_loader.load_graph): {secs:.2f} s for the same graph")
-        note("timing the saved queries on Neo4j …")
-        for q in saved:
-            p = params.get(q.name, {})
-            results[q.name]["neo4j_rows"] = len(run_on_neo4j(driver, q, p, database=database).rows)
-            results[q.name]["neo4j_p50_ms"] = round(
-                p50(lambda q=q, p=p: run_on_neo4j(driver, q, p, database=database)), 2)
-        if wipe_neo4j:  # leave the scratch server as empty as we found it
-            wipe(driver, database=database)
-    finally:
-        driver.close()
+    note("loading Neo4j with kg.store.neo4j_loader.load_graph …")
+    t = time.perf_counter()
+    load_graph(driver, graph, database=database)
+    secs = time.perf_counter() - t
+    summary.append(f"Neo4j load (kg.store.neo4j_loader.load_graph): {secs:.2f} s for the same graph")
+    note("timing the saved queries on Neo4j …")
+    for q in saved:
+        p = params.get(q.name, {})
+        results[q.name]["neo4j_rows"] = len(run_on_neo4j(driver, q, p, database=database).rows)
+        results[q.name]["neo4j_p50_ms"] = round(
+            p50(lambda q=q, p=p: run_on_neo4j(driver, q, p, database=database)), 2)
+    if wipe_neo4j:  # leave the scratch server as empty as we found it
+        wipe(driver, database=database)

@@ -9,10 +9,12 @@ ladybug, the Neo4j driver, openpyxl) that they use.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from kg.cli import build, evaluate, extract, neo4j, query
-from kg.cli.common import run_app
+from kg.cli.common import guard_all, run_app, set_debug
 
 app = typer.Typer(
     name="kg",
@@ -24,8 +26,21 @@ app = typer.Typer(
 bench_app = typer.Typer(help="Benchmarks that print throughput and ratios measured in one run.", no_args_is_help=True)
 app.add_typer(bench_app, name="bench")
 
+
+
+@app.callback()
+def _options(
+    debug: Annotated[
+        bool, typer.Option("--debug", envvar="KG_DEBUG", help="Show the full traceback with an error.")
+    ] = False,
+) -> None:
+    """union-kg: knowledge graphs from Chinese trade-union news, offline and with evidence."""
+    set_debug(debug)
+
+
 for _module in (extract, evaluate, neo4j, query, build):
     _module.register(app, bench_app)
+guard_all(app)  # one error path for every command (kg/cli/common.py)
 
 
 def main() -> None:

@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.text import Text
 
-from kg.cli.common import err, fail, kg_errors, progress_bar
+from kg.cli.common import fail, identity_line, kg_errors, progress_bar, say, warn
 from kg.models import BuildReport, InputProblem
 
 # Library modules are imported inside the commands: start-up stays fast (see kg/cli/__init__.py).
@@ -31,7 +30,7 @@ _WHERE = (
 
 
 def _warn(problem: InputProblem) -> None:
-    err.print(Text.assemble(("warning: ", "bold yellow"), str(problem)))
+    warn(str(problem))
 
 
 def _breakdown(counts: dict[str, int]) -> str:
@@ -44,6 +43,7 @@ def summary_lines(report: BuildReport) -> list[str]:
         f"documents:     {report.documents}",
         f"entities:      {sum(report.nodes.values())}{_breakdown(report.nodes)}",
         f"relationships: {sum(report.relationships.values())}{_breakdown(report.relationships)}",
+        f"identity:      {identity_line(report.identity)}",
         f"skipped files: {len(report.skipped_files)}" + (" (see the warnings above)" if report.problems else ""),
     ]
     if report.dropped:
@@ -100,7 +100,7 @@ def build_command(
             _warn(problem)
     if not quiet:
         for line in summary_lines(report):
-            err.print(line, markup=False, highlight=False)
+            say(line)
     if as_json:
         typer.echo(json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=1))
     else:
@@ -139,7 +139,7 @@ def diagram_command(
             part = connected_part(part)
         label = title or " · ".join(x for x in ("union-kg", focus, region) if x)
         path = render(part, out, title=label)
-    err.print(f"{len(part.nodes)} entities, {len(part.rels)} relationships drawn", markup=False, highlight=False)
+    say(f"{len(part.nodes)} entities, {len(part.rels)} relationships drawn")
     typer.echo(str(path))
 
 
@@ -158,11 +158,7 @@ def inventory_command(
             typer.echo(inventory_csv(inv), nl=False)
         else:
             typer.echo(str(write_inventory(inv, out)))
-    err.print(
-        f"{len(inv.rows)} program/organiser rows, {len(inv.multi_region)} program(s) run in more than one region",
-        markup=False,
-        highlight=False,
-    )
+    say(f"{len(inv.rows)} program/organiser rows, {len(inv.multi_region)} program(s) run in more than one region")
 
 
 def register(app: typer.Typer, bench_app: typer.Typer) -> None:

@@ -1,33 +1,116 @@
-"""Shared plumbing of the CLI: stderr console, progress bars, error → exit code."""
+"""Shared plumbing of the CLI: printing for people, progress bars, the one error path.
+
+Everything printed here is plain text: entity names, paths, URIs and
+parameters come from users and articles, so nothing is ever read as Rich
+markup (``[bold]``) or an emoji code (``:smile:``). Styles are applied to
+whole messages, never spelled inside them.
+
+Errors take one path (:func:`guard`): a :class:`KgError` becomes one line
+``error: …`` and exit 1; any other exception is a bug in kg and becomes one
+line naming it and asking for ``kg --debug``. With ``--debug`` (or
+``KG_DEBUG=1``) the full traceback follows the line, including the
+traceback from a worker process.
+"""
 
 from __future__ import annotations
 
-import sys
+import functools
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from contextvars import ContextVar
+from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from kg.errors import KgError
+from kg.models import IdentityReport
 
-#: Messages for people go to stderr; stdout is reserved for data.
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+#: Messages for people go to stderr; stdout is reserved for data. Markup and
+#: emoji codes are off: a message is printed as the characters it holds.
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+
+#: Whether this run shows tracebacks (``kg --debug``), set by the root callback.
+_DEBUG: ContextVar[bool] = ContextVar("kg_debug", default=False)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def say(message: str, *, style: str = "") -> None:
+    """Print *message* for people (stderr) as plain text, in one *style* if given."""
+    err.print(Text(message, style=style))
+
+
+def plain(value: object) -> Text:
+    """A value as a Rich renderable that is never parsed as markup (table cells, headers)."""
+    return Text("" if value is None else str(value))
+
+
+def warn(message: str) -> None:
+    """``warning: <message>`` on stderr."""
+    err.print(Text.assemble(("warning: ", "bold yellow"), message))
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print a one-line error to stderr and return the Exit to raise."""
-    err.print(f"[bold red]error:[/] {message}", markup=True)
+    err.print(Text.assemble(("error: ", "bold red"), message))
     return typer.Exit(code)
+
+
+def set_debug(debug: bool) -> None:
+    """Show tracebacks with errors for the rest of this run (``kg --debug``)."""
+    _DEBUG.set(debug)
+
+
+def error_exit(exc: BaseException, code: int = 1) -> typer.Exit:
+    """Report *exc* on one line (its traceback too with ``--debug``); return the Exit to raise.
+
+    A :class:`KgError` is an error kg expected: its message says what to do.
+    Anything else is a bug in kg.
+    """
+    if _DEBUG.get():
+        err.print(Text("".join(traceback.format_exception(exc)), style="dim"))
+    if isinstance(exc, KgError):
+        return fail(str(exc), code)
+    hint = "" if _DEBUG.get() else "; rerun with `kg --debug …` for the traceback"
+    return fail(f"internal error: {type(exc).__name__}: {exc} (a bug in kg, please report it{hint})", code)
+
+
+def guard(command: F) -> F:
+    """Wrap a command so that every error leaves through :func:`error_exit` (usage errors and exits pass)."""
+
+    @functools.wraps(command)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if type(exc).__module__.startswith(("typer", "click")):  # usage errors: typer reports them
+                raise
+            raise error_exit(exc) from None
+
+    return guarded  # type: ignore[return-value]
+
+
+def guard_all(app: typer.Typer) -> None:
+    """Put :func:`guard` around every command of *app* and of its sub-apps."""
+    for info in app.registered_commands:
+        if info.callback is not None and not getattr(info.callback, "__wrapped__", None):
+            info.callback = guard(info.callback)
+    for group in app.registered_groups:
+        if group.typer_instance is not None:
+            guard_all(group.typer_instance)
 
 
 @contextmanager
 def progress_bar(*, quiet: bool = False) -> Iterator[Progress]:
     """A rich progress bar on stderr, disabled with ``--quiet`` or when stderr is not a TTY."""
     progress = Progress(
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -52,18 +135,30 @@ def stage_progress(progress: Progress) -> Callable[[str, int, int], None]:
 
 
 def run_app(app: typer.Typer) -> None:
-    """Run the typer app, turning :class:`KgError` into a one-line message and exit 1."""
+    """Run the typer app (errors are reported by the guarded commands)."""
     try:
         app(standalone_mode=True)
-    except KgError as exc:  # pragma: no cover - exercised through CliRunner in tests
-        err.print(f"[bold red]error:[/] {exc}", markup=True)
-        sys.exit(1)
+    except KgError as exc:  # pragma: no cover - a command that is not guarded
+        raise SystemExit(error_exit(exc).exit_code) from None
 
 
 @contextmanager
 def kg_errors() -> Iterator[None]:
-    """Inside a command: map library errors to a one-line message and exit code 1."""
+    """Inside a command: map library errors to a one-line message (traceback with --debug) and exit 1."""
     try:
         yield
     except KgError as exc:
-        raise fail(str(exc)) from None
+        raise error_exit(exc) from None
+
+
+def identity_line(report: IdentityReport) -> str:
+    """What the identity step did, in one line for people (``kg build`` and ``kg load`` summaries).
+
+    >>> identity_line(IdentityReport(names=5, entities=3, merged_names=3, merged_entities=1))
+    '5 names -> 3 entities; 3 names merged into 1; 0 article-scoped nodes (0 names); 0 person names kept apart'
+    """
+    return (
+        f"{report.names} names -> {report.entities} entities; {report.merged_names} names merged into "
+        f"{report.merged_entities}; {report.article_scoped} article-scoped nodes ({report.article_scoped_names} names); "
+        f"{report.people_apart} person names kept apart"
+    )

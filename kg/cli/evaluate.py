@@ -8,14 +8,23 @@ from typing import Annotated, Optional
 
 import typer
 
-from kg.cli.common import err, fail, kg_errors
+from kg.cli.common import fail, kg_errors, warn
 
 # Library modules are imported inside the commands: start-up stays fast (see kg/cli/__init__.py).
 
 
 def eval_command(
-    gold: Annotated[Path, typer.Option("--gold", help="gold.jsonl with the hand annotations.")],
-    pred: Annotated[Path, typer.Option("--pred", help="Folder written by `kg extract --out`.")],
+    gold: Annotated[Optional[Path], typer.Option("--gold", help="gold.jsonl with the hand annotations.")] = None,
+    pred: Annotated[Optional[Path], typer.Option("--pred", help="Folder written by `kg extract --out`.")] = None,
+    identity: Annotated[
+        bool,
+        typer.Option("--identity", help="Score identity across articles instead: pairwise merge precision/recall on "
+                     "the cross-document test set, and on the alias links of --gold when given."),
+    ] = False,
+    identity_set: Annotated[
+        Optional[Path],
+        typer.Option("--identity-set", help="Folder with articles/ and clusters.jsonl (default: the shipped test set)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON on stdout.")] = False,
     docs: Annotated[
         Optional[str], typer.Option(help="Score only these documents: comma-separated ids, or @FILE with one id a line.")
@@ -31,8 +40,14 @@ def eval_command(
     """Precision, recall and F1 of entities and triples against gold (matching rule of ONTOLOGY.md).
 
     Overall, per entity type, per predicate and per document, micro-averaged
-    over the gold documents.
+    over the gold documents. With --identity: how well names are merged across
+    articles (no --pred needed).
     """
+    if identity:
+        _eval_identity(gold, identity_set, as_json=as_json)
+        return
+    if gold is None or pred is None:
+        raise fail("give --gold and --pred (or --identity)", 2)
     from kg.evaluate import SPLITS, format_errors, format_report, score, split_docs
     from kg.extract.assemble import read_jsonl
     from kg.models import Entity, GoldRecord, Triple
@@ -53,7 +68,7 @@ def eval_command(
         entities, p2 = read_jsonl(pred / "entities.jsonl", Entity)
         triples, p3 = read_jsonl(pred / "triples.jsonl", Triple)
         for problem in problems + p2 + p3:
-            err.print(f"warning: {problem}", markup=False, highlight=False)
+            warn(str(problem))
         selected: list[str] | None = None
         if docs:
             if docs.startswith("@"):
@@ -85,6 +100,34 @@ def eval_command(
     if errors:
         typer.echo("")
         typer.echo(format_errors(report))
+
+
+def _eval_identity(gold: Path | None, identity_set: Path | None, *, as_json: bool) -> None:
+    from kg.evaluate_identity import TEST_SET, score_gold, score_test_set
+    from kg.extract.assemble import read_jsonl
+    from kg.models import GoldRecord
+
+    with kg_errors():
+        scores = [score_test_set(identity_set or TEST_SET)]
+        if gold is not None:
+            if not gold.is_file():
+                raise fail(f"{gold}: no such gold file; give --gold the path of gold.jsonl", 2)
+            records, problems = read_jsonl(gold, GoldRecord)
+            for problem in problems:
+                warn(str(problem))
+            scores += [score_gold(records, give_aliases=True), score_gold(records, give_aliases=False)]
+    if as_json:
+        typer.echo(json.dumps([s.model_dump(mode="json") for s in scores], ensure_ascii=False, indent=2))
+        return
+    for s in scores:
+        p = s.pairs
+        typer.echo(f"{s.name}: merge precision {p.precision:.3f}, recall {p.recall:.3f} "
+                   f"({p.tp} of {p.tp + p.fp} merged pairs right, {p.tp + p.fn} expected; "
+                   f"{s.covered}/{s.items} names extracted)")
+        for w in s.wrong_merges:
+            typer.echo(f"  wrongly merged: {w}")
+        for m in s.missed_merges:
+            typer.echo(f"  not merged: {m}")
 
 
 def register(app: typer.Typer, bench_app: typer.Typer) -> None:

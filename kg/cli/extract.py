@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.text import Text
 
-from kg.cli.common import err, fail, kg_errors, progress_bar
+from kg.cli.common import fail, kg_errors, progress_bar, say
+from kg.cli.common import warn as warn_line
 from kg.models import ExtractionResult, InputProblem, ReaderOptions
 
 # Library modules are imported inside the commands: start-up stays fast (see kg/cli/__init__.py).
@@ -18,7 +18,7 @@ from kg.models import ExtractionResult, InputProblem, ReaderOptions
 
 def warn(problem: InputProblem) -> None:
     """One warning line on stderr naming the file (and line)."""
-    err.print(Text.assemble(("warning: ", "bold yellow"), str(problem)))
+    warn_line(str(problem))
 
 
 def summary(result: ExtractionResult, out: Path) -> list[str]:
@@ -62,6 +62,7 @@ def extract_command(
     """
     from kg.extract.parallel import extract
     from kg.extract.pipeline import write_extraction
+    from kg.publish import publish, staging
 
     options = ReaderOptions(
         id_field=id_field,
@@ -86,10 +87,12 @@ def extract_command(
             on_documents=on_documents,
             on_document=lambda _doc: progress.advance(task),
         )
-        write_extraction(result, out)
+        with staging(out, prefix=".kg-extract-") as folder:  # the three files are published together
+            written = write_extraction(result, folder)
+            publish(folder, out, [p.name for p in written.values()])
     if not quiet:
         for line in summary(result, out):
-            err.print(line, markup=False, highlight=False)
+            say(line)
     if result.problems:
         raise typer.Exit(1)
 
@@ -125,7 +128,7 @@ def bench_extract_command(
             corpus_dir,
             size_mb=size_mb,
             workers=counts,
-            on_step=lambda msg: err.print(f"{msg} …", markup=False, highlight=False),
+            on_step=lambda msg: say(f"{msg} …"),
         )
     typer.echo(format_bench(report))
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kg.cli.common import err, fail, kg_errors, progress_bar, stage_progress
+from kg.cli.common import fail, identity_line, kg_errors, progress_bar, say, stage_progress
 from kg.models import GraphData, LoadReport, Neo4jServerConfig, Neo4jServerStatus
 
 # Library modules are imported inside the commands: start-up stays fast (see kg/cli/__init__.py).
@@ -69,10 +69,10 @@ def _print_status(st: Neo4jServerStatus, as_json: bool) -> None:
         return
     if st.running:
         verb = "started" if st.started else "running"
-        err.print(f"Neo4j {verb}: {st.uri} (pid {st.pid}, {st.version or 'version unknown'}); "
-                  f"data and logs in {st.instance_dir}")
+        say(f"Neo4j {verb}: {st.uri} (pid {st.pid}, {st.version or 'version unknown'}); "
+            f"data and logs in {st.instance_dir}")
     else:
-        err.print(f"Neo4j not running on {st.uri} (state folder {st.instance_dir})")
+        say(f"Neo4j not running on {st.uri} (state folder {st.instance_dir})")
 
 
 # --------------------------------------------------------------------------- kg neo4j ...
@@ -98,7 +98,7 @@ def start_cmd(
     config = _server_config(home, host, port, password, heap=heap, pagecache=pagecache, start_timeout=timeout)
     with kg_errors():
         if not as_json:
-            err.print(f"starting Neo4j on {config.uri} (first run downloads it with Maven)...")
+            say(f"starting Neo4j on {config.uri} (first run downloads it with Maven)...")
         st = start(config)
     _print_status(st, as_json)
 
@@ -116,7 +116,7 @@ def stop_cmd(
     config = _server_config(home, host, port, DEFAULT_PASSWORD)
     with kg_errors():
         stopped = stop(config, timeout=timeout)
-    err.print(f"Neo4j on {config.uri} stopped" if stopped else f"no `kg neo4j` server was running on {config.uri}")
+    say(f"Neo4j on {config.uri} stopped" if stopped else f"no `kg neo4j` server was running on {config.uri}")
 
 
 @neo4j_app.command("status")
@@ -145,9 +145,9 @@ def _render_report(report: LoadReport) -> None:
     if report.dry_run:
         where = f"{report.uri}" + (f" database {report.database}" if report.database else "")
         if report.compared_to_database:
-            err.print(f"dry run against {where}: nothing was written (changes rolled back)")
+            say(f"dry run against {where}: nothing was written (changes rolled back)")
         else:
-            err.print(f"dry run, {report.note}: nothing was written")
+            say(f"dry run, {report.note}: nothing was written")
         verb = "would be"
     else:
         verb = "were"
@@ -162,13 +162,13 @@ def _render_report(report: LoadReport) -> None:
         line = f"  {what}: {created} {verb} created"
         if updated is not None:
             line += f", {updated} {verb} updated"
-        err.print(line)
-    err.print(f"  evidence entries: {report.evidence_added} {verb} added")
+        say(line)
+    say(f"  evidence entries: {report.evidence_added} {verb} added")
     if report.mentions_skipped:
-        err.print(f"  [yellow]{report.mentions_skipped} mentions name a document that is not loaded; skipped[/]")
+        say(f"  {report.mentions_skipped} mentions name a document that is not loaded; skipped", style="yellow")
     if not report.dry_run:
         state = "changed" if report.changed else "unchanged (already loaded)"
-        err.print(f"database {state}; {report.batches} batches in {report.seconds:.2f} s")
+        say(f"database {state}; {report.batches} batches in {report.seconds:.2f} s")
 
 
 def _assemble(dirs: list[Path]) -> GraphData:
@@ -176,11 +176,11 @@ def _assemble(dirs: list[Path]) -> GraphData:
 
     graph = assemble_dirs(dirs)
     if graph.problems:
-        err.print(f"[yellow]{len(graph.problems)} input problems (skipped):[/]")
+        say(f"{len(graph.problems)} input problems (skipped):", style="yellow")
         for p in graph.problems[:10]:
-            err.print(f"  {p}", markup=False)
+            say(f"  {p}")
         if len(graph.problems) > 10:
-            err.print(f"  ... and {len(graph.problems) - 10} more")
+            say(f"  ... and {len(graph.problems) - 10} more")
     return graph
 
 
@@ -197,16 +197,19 @@ def load_cmd(
     as_json: AsJson = False,
 ) -> None:
     """Load extraction folders into Neo4j: idempotent, one relationship per fact with all its evidence."""
-    from kg.errors import ConnectionFailed
+    from kg.errors import ConnectionFailed, CredentialsRejected
     from kg.store.neo4j_loader import connect, dry_run_offline, load_graph
 
     with kg_errors():
         graph = _assemble(dirs)
         if not quiet:
-            err.print(f"{len(graph.documents)} documents, {len(graph.nodes)} entities, "
-                      f"{len(graph.rels)} relationships from {len(dirs)} folder(s)")
+            say(f"{len(graph.documents)} documents, {len(graph.nodes)} entities, "
+                f"{len(graph.rels)} relationships from {len(dirs)} folder(s)")
+            say(f"identity: {identity_line(graph.identity)}")
         try:
             driver = connect(uri, user, password)
+        except CredentialsRejected:
+            raise  # the server answers: a preview against nothing would hide the wrong password
         except ConnectionFailed as exc:
             if not dry_run:
                 raise
@@ -269,9 +272,9 @@ def bench_load_cmd(
             small = synthetic_graph(subset, seed=seed + 1)
             gen_s = time.perf_counter() - t0
             evidence = sum(len(r.evidence) for r in graph.rels)
-            err.print(f"synthetic graph: {len(graph.nodes)} nodes, {len(graph.rels)} relationships, "
-                      f"{evidence} evidence entries, {len(graph.mentions)} mentions, {len(graph.documents)} documents "
-                      f"({gen_s:.1f} s to generate)")
+            say(f"synthetic graph: {len(graph.nodes)} nodes, {len(graph.rels)} relationships, "
+                f"{evidence} evidence entries, {len(graph.mentions)} mentions, {len(graph.documents)} documents "
+                f"({gen_s:.1f} s to generate)")
             cold = load_graph(driver, small, database=database, batch_size=batch_size)
             wipe(driver, database=database)
             # a first big load warms the JVM's JIT up (a fresh server runs it at about half speed)

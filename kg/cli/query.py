@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kg.cli.common import err, fail
+from kg.cli.common import error_exit, fail, plain, say
 from kg.errors import ConnectionFailed, KgError, QueryError
 from kg.models import QueryRows, SavedQuery
 
@@ -69,14 +69,14 @@ def print_rows(result: QueryRows, fmt: Format) -> None:
 
     table = Table(header_style="bold")
     for c in result.columns:
-        table.add_column(c, overflow="fold")
+        table.add_column(plain(c), overflow="fold")
     for r in result.rows:
-        table.add_row(*(_cell(r.get(c)) for c in result.columns))
+        table.add_row(*(plain(_cell(r.get(c))) for c in result.columns))  # names are text, never markup
     # On a terminal rich folds cells to its width; into a pipe or file a table
     # keeps its natural width instead of being folded at 80 columns.
-    console = Console(highlight=False)
+    console = Console(highlight=False, markup=False, emoji=False)
     if not console.is_terminal:
-        console = Console(highlight=False, width=100_000)
+        console = Console(highlight=False, markup=False, emoji=False, width=100_000)
     console.print(table, crop=False)
 
 
@@ -151,7 +151,7 @@ def queries_command(
     try:
         saved = list_queries()
     except KgError as exc:
-        raise fail(str(exc)) from None
+        raise error_exit(exc) from None
     if fmt is Format.json:
         typer.echo(json.dumps(
             [{"name": q.name, "description": q.description,
@@ -190,20 +190,18 @@ def query_command(
         query = get_query(name)
         params = coerce_params(query, _parse_params(param))
     except QueryError as exc:
-        raise fail(str(exc), code=2) from None
+        raise error_exit(exc, code=2) from None
     try:
         if db is not None:
             result = _run_embedded(db, query, params)
         else:
             result = _run_neo4j(uri, user, password, database, query, params)
     except QueryError as exc:
-        raise fail(str(exc), code=2) from None
+        raise error_exit(exc, code=2) from None
     except ConnectionFailed as exc:
-        raise fail(f"{exc}; or run the query on the embedded database with --db DIR") from None
-    except KgError as exc:
-        raise fail(str(exc)) from None
+        raise error_exit(ConnectionFailed(f"{exc}; or run the query on the embedded database with --db DIR")) from exc
     print_rows(result, fmt)
-    err.print(f"{len(result.rows)} row(s)", style="dim")
+    say(f"{len(result.rows)} row(s)", style="dim")
 
 
 def bench_queries_command(
@@ -232,12 +230,12 @@ def bench_queries_command(
         report = bench_queries(
             n_rels=rels, repeat=repeat, seed=seed,
             neo4j=neo4j_driver if neo4j else None, database=database, wipe_neo4j=wipe_neo4j,
-            on_note=lambda m: err.print(m, style="dim", markup=False),
+            on_note=lambda m: say(m, style="dim"),
         )
     except KgError as exc:
-        raise fail(str(exc)) from None
+        raise error_exit(exc) from None
     for line in report["summary"]:
-        err.print(line, markup=False)
+        say(line)
     print_rows(QueryRows(columns=tuple(report["columns"]), rows=tuple(report["rows"])), fmt)
 
 

@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import OutputError
-from kg.export.graph import atomic_write, to_networkx
+from kg.export.graph import to_networkx
 from kg.export.vis_bundle import csp_hash, inline_safe, vis_bundle
 from kg.models import GraphData
 from kg.ontology import load_ontology
+from kg.publish import atomic_write
 from kg.resources import package_data
 
 __all__ = [

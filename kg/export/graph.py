@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
-import tempfile
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import networkx as nx
 
-from kg.errors import InputError, OutputError
+from kg.errors import InputError
 from kg.models import EntityRef, GraphData, NodeRecord
+from kg.publish import atomic_write
 
 __all__ = [
-    "atomic_write",
     "close_names",
     "connected_part",
     "find_nodes",
@@ -54,7 +52,7 @@ def to_networkx(graph: GraphData, *, centrality: bool = True) -> nx.MultiDiGraph
     """Build a ``MultiDiGraph`` with entity attributes, evidence on edges and centrality.
 
     Node attributes: ``type, name, aliases, doc_count, doc_ids, province, city,
-    district, degree`` (relationships in and out) and, with *centrality*,
+    district, scope, unresolved, degree`` (relationships in and out) and, with *centrality*,
     ``betweenness`` (normalised, on the undirected simple graph: who bridges whom
     matters more here than the direction of a verb). Edge attributes:
     ``predicate, confidence, evidence_count, attrs, evidence`` (a list of
@@ -107,6 +105,8 @@ def _node_attrs(n: NodeRecord) -> dict[str, Any]:
         "province": n.province,
         "city": n.city,
         "district": n.district,
+        "scope": n.scope,
+        "unresolved": n.unresolved,
     }
 
 
@@ -128,37 +128,6 @@ def add_centrality(G: nx.MultiDiGraph) -> None:
 
 
 # --------------------------------------------------------------------------- writers
-
-
-def atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> Path:
-    """Write *path* through ``write(fh)`` into a temporary file beside it, then rename.
-
-    A failure leaves neither a half-written file nor the temporary one behind.
-    """
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}; choose a writable output path") from exc
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}; choose a writable output path") from exc
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def _scalar(value: Any) -> Any:

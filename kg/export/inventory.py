@@ -16,11 +16,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from kg.errors import InputError, OutputError
-from kg.export.graph import atomic_write
 from kg.extract.assemble import assemble_dirs
 from kg.extract.regions import region_levels
 from kg.models import EntityRef, GraphData, Inventory, InventoryRow, MultiRegionProgram, NodeRecord, RelRecord
 from kg.ontology import load_ontology
+from kg.publish import atomic_write
 
 __all__ = [
     "COLUMNS",
@@ -210,8 +210,8 @@ _BREAK = re.compile(r"[ \t]*\n\s*")
 def one_line(sentence: str) -> str:
     r"""An evidence sentence on one line: newspaper hard wraps removed between CJK characters.
 
-    >>> one_line("实施“劳模工匠助企行”\n专项行动")
-    '实施“劳模工匠助企行”专项行动'
+    >>> one_line("实施“匠心筑梦助企行”\n专项行动")
+    '实施“匠心筑梦助企行”专项行动'
     >>> one_line("五一主题活动\n2025-05-07\n\n4月29日")
     '五一主题活动 2025-05-07 4月29日'
     """

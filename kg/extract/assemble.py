@@ -1,8 +1,10 @@
 """Read an extraction output folder and merge it into one graph (pure Python).
 
-Entities merge on (type, name) across documents; triples merge on
-(subject, predicate, object) and keep every evidence entry. Every store
-(Neo4j, the embedded database, networkx) is fed from :class:`GraphData`.
+Which written names across documents are one node is decided first, by
+:func:`kg.extract.identity.resolve_identity`; entities then merge on their
+node, triples on (subject, predicate, object), keeping every evidence entry.
+Every store (Neo4j, the embedded database, networkx) and every export is fed
+from the same :class:`GraphData`, so all of them agree on identity.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from kg.errors import InputError
+from kg.extract.identity import resolve_identity
 from kg.extract.regions import region_levels
 from kg.models import (
     Document,
@@ -79,19 +82,28 @@ def assemble(results: Iterable[ExtractionResult]) -> GraphData:
     and range are dropped with a problem entry, never loaded.
     """
     onto = load_ontology()
+    results = list(results)
+    identity = resolve_identity(
+        (e for r in results for e in r.entities if e.name.strip() and e.type in onto.types),
+        (t for r in results for t in r.triples if t.subject.name.strip() and t.object.name.strip()),
+    )
     documents: dict[str, Document] = {}
     nodes: dict[tuple[str, str], dict] = {}
     mentions: dict[tuple[str, str, str], int] = {}
     rels: dict[tuple[str, str, str, str, str], dict] = {}
     problems: list[InputProblem] = []
 
-    def node(ref: EntityRef, doc_id: str | None = None, aliases: Iterable[str] = ()) -> None:
+    def node(ref: EntityRef, doc_id: str, aliases: Iterable[str] = ()) -> EntityRef:
+        """The node of *ref* as *doc_id* writes it, with its aliases and document noted."""
+        written = ref.name
+        ref = EntityRef(type=ref.type, name=identity.node(doc_id, ref.type, ref.name))
         n = nodes.setdefault((ref.type, ref.name), {"aliases": [], "doc_ids": []})
-        for a in aliases:
+        for a in (written, *aliases):
             if a != ref.name and a not in n["aliases"]:
                 n["aliases"].append(a)
-        if doc_id is not None and doc_id not in n["doc_ids"]:
+        if doc_id not in n["doc_ids"]:
             n["doc_ids"].append(doc_id)
+        return ref
 
     for result in results:
         problems.extend(result.problems)
@@ -104,8 +116,8 @@ def assemble(results: Iterable[ExtractionResult]) -> GraphData:
             if e.type not in onto.types:
                 problems.append(InputProblem(path=e.doc_id, message=f"entity {e.name!r}: unknown type {e.type}"))
                 continue
-            node(EntityRef(type=e.type, name=e.name), e.doc_id, e.aliases)
-            key = (e.type, e.name, e.doc_id)
+            ref = node(EntityRef(type=e.type, name=e.name), e.doc_id, e.aliases)
+            key = (ref.type, ref.name, e.doc_id)
             mentions[key] = mentions.get(key, 0) + max(1, len(e.mentions))
         for t in result.triples:
             if not t.subject.name.strip() or not t.object.name.strip():
@@ -120,10 +132,18 @@ def assemble(results: Iterable[ExtractionResult]) -> GraphData:
                     )
                 )
                 continue
-            node(t.subject, t.doc_id)
-            node(t.object, t.doc_id)
-            key = (t.subject.type, t.subject.name, t.predicate, t.object.type, t.object.name)
-            r = rels.setdefault(key, {"attrs": {}, "evidence": {}, "triple": t})
+            subject, obj = node(t.subject, t.doc_id), node(t.object, t.doc_id)
+            if subject == obj:
+                problems.append(
+                    InputProblem(
+                        path=t.doc_id,
+                        message=f"triple {t.subject.name} {t.predicate} {t.object.name}: both ends are one entity "
+                        f"({subject.name}); dropped",
+                    )
+                )
+                continue
+            key = (subject.type, subject.name, t.predicate, obj.type, obj.name)
+            r = rels.setdefault(key, {"attrs": {}, "evidence": {}, "subject": subject, "object": obj, "triple": t})
             ev = EvidenceRecord(
                 doc_id=t.doc_id,
                 sentence=t.evidence.sentence,
@@ -145,6 +165,7 @@ def assemble(results: Iterable[ExtractionResult]) -> GraphData:
             NodeRecord(
                 type=etype, name=name, aliases=tuple(n["aliases"]), doc_ids=tuple(n["doc_ids"]),
                 province=prov, city=city, district=dist,
+                scope=identity.scope.get((etype, name)), unresolved=(etype, name) in identity.unresolved,
             )
         )
     rel_records = []
@@ -153,7 +174,7 @@ def assemble(results: Iterable[ExtractionResult]) -> GraphData:
         evidence = tuple(r["evidence"].values())
         rel_records.append(
             RelRecord(
-                subject=t.subject, predicate=t.predicate, object=t.object,
+                subject=r["subject"], predicate=t.predicate, object=r["object"],
                 confidence=max(e.confidence for e in evidence), attrs=r["attrs"], evidence=evidence,
             )
         )
@@ -163,6 +184,7 @@ def assemble(results: Iterable[ExtractionResult]) -> GraphData:
         mentions=tuple(MentionRecord(type=k[0], name=k[1], doc_id=k[2], mentions=v) for k, v in sorted(mentions.items())),
         rels=tuple(rel_records),
         problems=tuple(problems),
+        identity=identity.report,
     )
 
 

@@ -35,9 +35,9 @@ class CleanText:
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original ``(start, end)`` of the cleaned range ``[start, end)``.
 
-        >>> c = clean("淮\\n\\n安方特", wrapped=True)
+        >>> c = clean("宿\\n\\n迁方舟", wrapped=True)
         >>> c.text, c.span(0, 4)
-        ('淮安方特', (0, 6))
+        ('宿迁方舟', (0, 6))
         """
         if end <= start:
             o = self.offsets[min(start, len(self.offsets) - 1)]
@@ -153,7 +153,7 @@ def clean(text: str, *, wrapped: bool | None = None) -> CleanText:
                 size += 1
                 line_start = size
         elif out and prev not in " \n" and nxt:
-            out.append(" ")  # spaces separate bylines (“总工会 张国庆”): keep one
+            out.append(" ")  # spaces separate bylines (“总工会 周海平”): keep one
             offs.append(i)
             size += 1
     if pos < n:

@@ -9,8 +9,10 @@ Documents travel to the workers in chunks (pickling one small document at a
 time costs more than analysing it), and at most a few chunks per worker are
 in flight, so memory stays bounded on big corpora.
 
-A document whose analysis raises becomes an :class:`~kg.models.InputProblem`
-instead of ending the run: one odd article must not cost the other thousand.
+A document whose analysis raises is a bug in an extractor, not bad input: the
+run stops with :class:`~kg.errors.ExtractionFailed` naming the document, and
+the original exception (with the worker's traceback) as its cause, which
+``kg --debug`` prints.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from types import TracebackType
 
+from kg.errors import ExtractionFailed
 from kg.extract.extractors import run_extractors
 from kg.extract.reader import read_documents
 from kg.models import Document, Entity, ExtractionResult, InputProblem, ReaderOptions, Triple
@@ -46,13 +49,12 @@ def _default_analyse(doc: Document) -> tuple[list[Entity], list[Triple]]:
 def _analyse_one(fn: AnalyseFn, doc: Document) -> Analysed:
     try:
         entities, triples = fn(doc)
-    except Exception as exc:  # noqa: BLE001 - reported per document, the run goes on
-        problem = InputProblem(
-            path=doc.path or doc.doc_id,
-            message=f"extraction failed on document {doc.doc_id!r} ({type(exc).__name__}: {exc}); "
-            "skipped: please report this with the file",
-        )
-        return doc, [], [], problem
+    except Exception as exc:
+        where = f" ({doc.path})" if doc.path and doc.path != doc.doc_id else ""
+        raise ExtractionFailed(
+            f"extraction failed on document {doc.doc_id!r}{where}: {type(exc).__name__}: {exc}; "
+            "this is a bug in kg, not in the input: rerun with `kg --debug …` and report the traceback with the file"
+        ) from exc
     return doc, list(entities), list(triples), None
 
 
@@ -63,7 +65,12 @@ def _analyse_chunk(fn: AnalyseFn, docs: list[Document]) -> list[Analysed]:
 def _warm_up(fn: AnalyseFn) -> None:
     # Load the extractor's lazy resources (jieba dictionary, lexicons) once per
     # worker, before the first real chunk arrives.
-    _analyse_one(fn, Document(doc_id="warm-up", text="本报讯 某市总工会开展“送清凉”活动。"))
+    # A failure here is not reported: a broken extractor fails on the first real
+    # document, with that document's name.
+    try:
+        fn(Document(doc_id="warm-up", text="本报讯 某市总工会开展“送清凉”活动。"))
+    except Exception:  # noqa: BLE001
+        pass
 
 
 def _chunks(docs: Iterable[Document]) -> Iterator[list[Document]]:

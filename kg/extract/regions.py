@@ -17,7 +17,7 @@ from pathlib import Path
 
 from kg.models import Frozen
 
-# Suffixes a short form may drop (“洪泽区” ↔ “洪泽”, “江苏省” ↔ “江苏”).
+# Suffixes a short form may drop (“宿豫区” ↔ “宿豫”, “江苏省” ↔ “江苏”).
 _SUFFIX = re.compile(r"(特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|地区|盟|省|市|区|县|旗)$")
 _MUNICIPALITIES = {"北京市", "天津市", "上海市", "重庆市"}
 
@@ -76,8 +76,8 @@ def _by_name() -> dict[str, tuple[Division, ...]]:
 def lookup(name: str) -> tuple[Division, ...]:
     """Divisions whose full or short name is *name*.
 
-    >>> [d.name for d in lookup("洪泽")]
-    ['洪泽区']
+    >>> [d.name for d in lookup("宿豫")]
+    ['宿豫区']
     """
     return _by_name().get(name, ())
 
@@ -95,8 +95,8 @@ def parent(d: Division) -> Division | None:
 def chain(d: Division) -> tuple[Division, ...]:
     """The division and its ancestors, top first.
 
-    >>> [x.name for x in chain(lookup("秦淮区")[0])]
-    ['江苏省', '南京市', '秦淮区']
+    >>> [x.name for x in chain(lookup("姑苏区")[0])]
+    ['江苏省', '苏州市', '姑苏区']
     """
     out = [d]
     p = parent(d)
@@ -125,13 +125,13 @@ def division_automaton():
 
 
 def region_levels(name: str) -> tuple[str | None, str | None, str | None]:
-    """(province, city, district) of a region name such as ``淮安市洪泽区``.
+    """(province, city, district) of a region name such as ``宿迁市宿豫区``.
 
     The name is read left to right as a chain of divisions; the deepest
     division that fits the chain wins. Unknown parts (streets, zones) are ignored.
 
-    >>> region_levels("淮安市洪泽区")
-    ('江苏省', '淮安市', '洪泽区')
+    >>> region_levels("宿迁市宿豫区")
+    ('江苏省', '宿迁市', '宿豫区')
     >>> region_levels("南京市")
     ('江苏省', '南京市', None)
     """
@@ -166,7 +166,7 @@ _PIECE = re.compile(r".+?(?:特别行政区|自治区|自治州|自治县|省|�
 
 
 def _split_chain(name: str) -> list[str]:
-    """Split ``江苏省淮安市洪泽区`` into ``['江苏省', '淮安市', '洪泽区']`` (greedy on suffixes)."""
+    """Split ``江苏省宿迁市宿豫区`` into ``['江苏省', '宿迁市', '宿豫区']`` (greedy on suffixes)."""
     pieces = _PIECE.findall(name)
     return pieces or [name]
 

@@ -79,7 +79,7 @@ def _helped(doc: Doc, sent: Sentence, g: Cand, cs: list[Cand], cue: re.Pattern[s
     return bool((cue or _HELP_CUE).search(before))
 
 
-# “为全区困难职工家庭、劳模工匠、生产建设一线职工、农民工等群体，发放…”: a clause that
+# “为全市困难职工、环卫工人、一线技术工人等群体，送去…”: a clause that
 # opens with a help cue and lists its beneficiaries, each item with a short modifier
 _LIST_OPEN = re.compile(r"^(?:并|还|也|同时|积极|主动|重点)?(?:为|向|给|慰问|帮扶|关爱|惠及|资助|救助)")
 _LIST_SEP = re.compile(r"、|和|及|以及|与")
@@ -146,7 +146,7 @@ def rule_in_region(doc: Doc) -> list[RawTriple]:
             if z.count("(") + z.count("（") > z.count(")") + z.count("）") and rest[:1] in ")）":
                 z += rest[0]  # 南湖新区(东栅街道) keeps its closing bracket
             written = written + z
-            canon = written  # a zone is named as written (夷陵经济开发区, not 夷陵区经济开发区)
+            canon = written  # a zone is named as written (宁川经济开发区, not 宁川区经济开发区)
         if not canon or (c.name, canon) in seen:
             continue
         seen.add((c.name, canon))
@@ -162,7 +162,7 @@ _TITLE_SEP = "、"
 
 
 def rule_positions(doc: Doc) -> list[RawTriple]:
-    """“区总工会主席刘筠”, “广东省人大常委会副主任、省总工会主席黄宁生”, “刘潇、赵漪领导”, bylines."""
+    """“区总工会主席周海平”, “吉林省政协副主席、省总工会主席王建平”, “张甲、李乙领导”, bylines."""
     lex = lexicon()
     titles = tuple(sorted(set(lex.titles) | set(lex.raw["lists"]["descriptors"]), key=len, reverse=True))
     out = []
@@ -192,7 +192,7 @@ def rule_positions(doc: Doc) -> list[RawTriple]:
                 end = sent.start + len(txt)
                 org = next((b for b in reversed(bodies) if b.end == end), None)
                 if org is None and tl:
-                    # “玖龙纸业（太仓）有限公司焊工班长王阵锋”: a short occupation before the title
+                    # “远帆纸业（宿迁）有限公司焊工班长周海平”: a short occupation before the title
                     for k in (1, 2, 3):
                         occ = txt[-k:] if len(txt) > k else ""
                         if occ and re.fullmatch(r"[\u4e00-\u9fff]+", occ):
@@ -223,7 +223,7 @@ def rule_positions(doc: Doc) -> list[RawTriple]:
                     if title or line_tail[:1] in ("\n", "") or line_tail.startswith(("领导", "等")):
                         found.append((org, title if title in titles or title == "领导" else ""))
             if not found:
-                # “蒋华当选为开发区总工会第一届委员会主席”, “张三担任X公司总经理”
+                # “王建当选为青峰开发区总工会第二届委员会主席”, “张三担任X公司总经理”
                 m = re.match(r"(当选为|当选|担任|出任|任)", doc.text[p.end : p.end + 3])
                 if m:
                     after = p.end + m.end()
@@ -246,7 +246,7 @@ def rule_awarded(doc: Doc) -> list[RawTriple]:
         for a in (c for c in cs if c.type == "Award"):
             span = a.extra.get("recipients")
             if span:
-                # “授予A公司、B公司“全国五一劳动奖状””: the recipients stand between 授予 and the award
+                # “授予A公司、B公司“某某劳动奖状””: the recipients stand between 授予 and the award
                 for c in cs:
                     if c.type in (*BODY, "Facility", "Person") and span[0] <= c.start and c.end <= span[1] \
                             and not c.extra.get("inside"):
@@ -259,7 +259,7 @@ def rule_awarded(doc: Doc) -> list[RawTriple]:
                                and not c.extra.get("inside")]):
                 gap = doc.text[c.end : limit]
                 if subjects and subjects[-1].type == "Person" and gap != "、":
-                    break  # “公司张惠艳被授予”: the person is the one honoured
+                    break  # “公司周海平被授予”: the person is the one honoured
                 if gap in ("", "成功", "先后", "已", "均", "分别", "曾", "曾经", "还", "也", "再次") or (subjects and gap == "、") \
                         or (not subjects and c.type == "Person" and re.fullmatch(r"等[0-9一二三四五六七八九十]+[位名个][\u4e00-\u9fff]{0,4}", gap)):
                     subjects.append(c)
@@ -267,7 +267,7 @@ def rule_awarded(doc: Doc) -> list[RawTriple]:
                     continue
                 break
             if not subjects and doc.text[a.end : a.end + 1] == "的":
-                # “获评全国劳模的李永、李印旺”
+                # “获评全国劳模的王建、李春华”
                 pos = a.end + 1
                 for p in sorted((c for c in cs if c.type == "Person" and c.start >= pos), key=lambda c: c.start):
                     if doc.text[pos : p.start] not in ("", "、", "和"):

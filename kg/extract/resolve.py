@@ -1,8 +1,8 @@
 """Context resolution: canonical names for mentions, per article.
 
-“区总工会” in an article by 淮安市洪泽区总工会 is that union; “洪泽区总工会”
-is its alias; “区税务局” is “洪泽区税务局”; “三联新材料” is the
-“三联新材料有限公司” named elsewhere in the document; a region is named by the
+“区总工会” in an article by 宿迁市宿豫区总工会 is that union; “宿豫区总工会”
+is its alias; “区税务局” is “宿豫区税务局”; “远帆新材料” is the
+“远帆新材料有限公司” named elsewhere in the document; a region is named by the
 fullest chain the document writes (“甘肃兰州安宁区” → 甘肃省兰州市安宁区).
 Forms that cannot be resolved stay as written.
 """
@@ -70,8 +70,8 @@ class ArticleContext:
 def dominant_divisions(text: str) -> dict[str, str]:
     """The division a document is about, per level character: mentioned at least twice, most often.
 
-    >>> dominant_divisions("昆山举行活动。昆山市总工会…")["市"]
-    '昆山市'
+    >>> dominant_divisions("常熟举行活动。常熟市总工会…")["市"]
+    '常熟市'
     """
     counts: dict[str, int] = {}
     for _, name in division_automaton().iter(text):  # full names
@@ -96,7 +96,7 @@ def resolve_names(cands: list[Cand], article_of: dict[int, int], text: str = "")
         by_article.setdefault(article_of.get(c.sentence, 0), []).append(c)
     doc_ctx = ArticleContext(cands)
     doc_ctx.dominant = dominant_divisions(text) if text else {}
-    # named short forms first (洪泽区总工会 → 淮安市洪泽区总工会), then context forms against the result
+    # named short forms first (宿豫区总工会 → 宿迁市宿豫区总工会), then context forms against the result
     for art_cands in by_article.values():
         ctx = ArticleContext(art_cands)
         for c in art_cands:
@@ -137,7 +137,7 @@ def _resolve_one(c: Cand, ctx: ArticleContext, doc_ctx: ArticleContext) -> None:
             else:
                 c.name = form
             return
-        # named short forms: 洪泽区总工会 → 淮安市洪泽区总工会; 高邮开发区总工会 → 高邮经济开发区总工会
+        # named short forms: 宿豫区总工会 → 宿迁市宿豫区总工会; 宁川开发区总工会 → 宁川经济开发区总工会
         for full in ctx.full_unions + doc_ctx.full_unions:
             if full != n and _is_short_of(n, full):
                 c.extra["alias"] = n
@@ -150,7 +150,7 @@ def _resolve_one(c: Cand, ctx: ArticleContext, doc_ctx: ArticleContext) -> None:
     if "总工会" in n:
         return
     if n[:1] in _LEVEL_CHAR and c.type in ("Organization", "Facility", "Enterprise") and (len(n) >= 3 or c.extra.get("level_prefix")):
-        # “区税务局” → “洪泽区税务局”; “省职工保障互助会” → “广东省职工保障互助会”
+        # “区税务局” → “宿豫区税务局”; “省职工保障互助会” → “吉林省职工保障互助会”
         div = ctx.division_at(n[0]) or doc_ctx.division_at(n[0])
         if div is not None and div.name.endswith(n[0]):
             c.extra["alias"] = n
@@ -167,12 +167,12 @@ def _is_short_of(short: str, full: str) -> bool:
         return False
     ds, df = region_prefix(short)[2], region_prefix(full)[2]
     if ds is not None and df is not None and ds.adcode != df.adcode:
-        return False  # 南京市总工会 is not 南京市秦淮区总工会
+        return False  # 徐州市总工会 is not 徐州市鼓楼区总工会
     if full.endswith(short):
         return len(short) - len(hs.group(0)) >= 2
-    # subsequence with the same first two characters (高邮开发区总工会 ⊂ 高邮经济开发区总工会)
+    # subsequence with the same first two characters (宁川开发区总工会 ⊂ 宁川经济开发区总工会)
     if short[:2] != full[:2]:
-        # “广东工会” for “广东省总工会”: region short + 工会
+        # “吉林工会” for “吉林省总工会”: region short + 工会
         w, canon, div = region_prefix(full)
         return bool(div) and short == div.short + "工会" and full.endswith("总工会")
     it = iter(full)
@@ -213,7 +213,7 @@ def _merge_short_long(cands: list[Cand]) -> None:
     """A company named short and long is one entity: the long form is canonical.
 
     Facilities named after a host follow the host's canonical name
-    (三联新材料劳模工匠创新工作室 → 三联新材料有限公司劳模工匠创新工作室).
+    (远帆新材料劳模工匠创新工作室 → 远帆新材料有限公司劳模工匠创新工作室).
     """
     longs = sorted({c.name for c in cands if c.type == "Enterprise"}, key=len, reverse=True)
     renamed: dict[str, str] = {}

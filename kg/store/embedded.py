@@ -12,8 +12,10 @@ A database is a folder we own entirely::
     DIR/graph.lbug          the ladybug database file
     DIR/kg-embedded.json    the version marker (format, schema, engine, ontology)
 
-It is built into a sibling temporary folder and renamed into place, so a
-failed build never leaves a half-written database behind.
+It is built into a unique sibling temporary folder and swapped into place
+(:mod:`kg.publish`): a failed build never leaves a half-written database
+behind, a failed swap puts the old one back, and two builds of one path never
+share a temporary name.
 
 ladybug needs a schema: one node table per entity type (key ``name``), a
 ``Document`` table (key ``id``), one relationship table per predicate with a
@@ -28,7 +30,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import os
 import re
 import shutil
 import time
@@ -41,6 +42,7 @@ from kg import __version__
 from kg.errors import IncompatibleStore, OutputError, StoreError
 from kg.models import EmbeddedBuildReport, GraphData, QueryRows, RelRecord, SavedQuery
 from kg.ontology import Ontology, load_ontology
+from kg.publish import publish, staging
 from kg.store.queries import bind_params, get_query
 
 __all__ = [
@@ -61,7 +63,7 @@ ENGINE = "ladybug"
 FORMAT = "union-kg-embedded"
 #: Bump whenever the layout of the embedded database changes: older databases
 #: then raise IncompatibleStore and must be rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DB_FILE = "graph.lbug"
 MARKER_FILE = "kg-embedded.json"
 
@@ -81,6 +83,8 @@ _NODE_COLUMNS = (
     ("province", "STRING"),
     ("city", "STRING"),
     ("district", "STRING"),
+    ("scope", "STRING"),
+    ("unresolved", "BOOLEAN"),
 )
 #: Derived node properties that saved queries read instead of joining at query
 #: time; Neo4j gets the same from loaders/derive_<what>.cypher after a load.
@@ -150,9 +154,20 @@ def _ontology_fingerprint(onto: Ontology) -> str:
     return hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def _marker(onto: Ontology) -> dict[str, Any]:
-    import ladybug  # lazy: a native engine, loaded only when a database is built or opened
+def _ladybug() -> Any:
+    """The ladybug module, imported on first use (a native engine, loaded only when a database is built or opened)."""
+    try:
+        import ladybug
+    except ImportError as exc:
+        raise StoreError(
+            f"the embedded database engine ladybug cannot be loaded ({exc}); "
+            "reinstall it with `pip install 'ladybug==0.22.0'` (see pyproject.toml)"
+        ) from exc
+    return ladybug
 
+
+def _marker(onto: Ontology) -> dict[str, Any]:
+    ladybug = _ladybug()
     return {
         "format": FORMAT,
         "schema_version": SCHEMA_VERSION,
@@ -248,23 +263,38 @@ def _db_options(read_only: bool) -> dict[str, Any]:
     return {"auto_checkpoint": False, "buffer_pool_size": _BUILD_BUFFER_POOL}
 
 
+#: What ladybug says when the file is damaged, missing or of another storage
+#: version: a rebuild fixes these, nothing else does.
+_DAMAGED = ("not a valid", "cannot create an empty database under read only", "cannot be a directory",
+            "storage version", "corrupt", "checksum", "wal file")
+
+
+def _open_error(db_path: Path, exc: RuntimeError) -> StoreError:
+    """The error to raise when ladybug cannot open *db_path*: say what it is, not always "rebuild"."""
+    msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    low = msg.lower()
+    if "lock" in low:
+        return StoreError(
+            f"{db_path.parent}: the embedded database is open in another process; close that kg command and retry"
+        )
+    if any(word in low for word in _DAMAGED):
+        return IncompatibleStore(
+            f"{db_path.parent}: the embedded database is damaged or incomplete ({msg}); rebuild it with `kg build`"
+        )
+    return StoreError(
+        f"{db_path.parent}: the embedded database engine cannot open it ({msg}); "
+        "check free memory and disk space and that the folder is readable"
+    )
+
+
 @contextmanager
 def _connection(db_path: Path, *, read_only: bool) -> Iterator[Any]:
-    import ladybug  # lazy: a native engine, loaded only when a database is built or opened
-
+    ladybug = _ladybug()
     try:
         db = ladybug.Database(str(db_path), read_only=read_only, **_db_options(read_only))
         conn = ladybug.Connection(db)
     except RuntimeError as exc:
-        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        if "lock" in msg.lower():
-            raise StoreError(
-                f"{db_path.parent}: the embedded database is open in another process; "
-                "close that kg command and retry"
-            ) from exc
-        raise IncompatibleStore(
-            f"{db_path.parent}: cannot open the embedded database ({msg}); rebuild with `kg build`"
-        ) from exc
+        raise _open_error(db_path, exc) from exc
     try:
         yield conn
     finally:
@@ -287,37 +317,18 @@ def build_embedded(graph: GraphData, db_dir: Path) -> EmbeddedBuildReport:
         raise OutputError(
             f"{db_dir} exists and is not a kg embedded database; choose another folder or remove it"
         )
-    try:
-        db_dir.parent.mkdir(parents=True, exist_ok=True)
-        tmp = db_dir.parent / f".{db_dir.name}.building-{os.getpid()}"
-        if tmp.exists():
-            shutil.rmtree(tmp)
-        tmp.mkdir()
-    except OSError as exc:
-        raise OutputError(f"cannot write {db_dir}: {exc.strerror}; choose a writable folder") from exc
-    try:
-        counts = _load(graph, tmp, onto)
-        marker = json.dumps(_marker(onto) | counts, ensure_ascii=False, indent=1)
-        (tmp / MARKER_FILE).write_text(marker, encoding="utf-8")
-        old = None
-        if db_dir.exists():
-            old = db_dir.parent / f".{db_dir.name}.old-{os.getpid()}"
-            db_dir.rename(old)
-        tmp.rename(db_dir)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise OutputError(f"cannot write {db_dir}: {exc.strerror or exc}; choose a writable folder") from exc
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    import ladybug  # lazy: a native engine, loaded only when a database is built or opened
-
+    with staging(db_dir.parent, prefix=f".{db_dir.name}.building-") as tmp:
+        try:
+            counts = _load(graph, tmp / db_dir.name, onto)
+            marker = json.dumps(_marker(onto) | counts, ensure_ascii=False, indent=1)
+            (tmp / db_dir.name / MARKER_FILE).write_text(marker, encoding="utf-8")
+        except OSError as exc:
+            raise OutputError(f"cannot write {db_dir}: {exc.strerror or exc}; choose a writable folder") from exc
+        publish(tmp, db_dir.parent, [db_dir.name])  # the old database is swapped out, or kept on failure
     return EmbeddedBuildReport(
         db_dir=str(db_dir),
         engine=ENGINE,
-        engine_version=ladybug.__version__,
+        engine_version=_ladybug().__version__,
         seconds=round(time.perf_counter() - started, 3),
         **counts,
     )
@@ -332,7 +343,10 @@ def _replaceable(db_dir: Path) -> bool:
 
 def _load(graph: GraphData, folder: Path, onto: Ontology) -> dict[str, int]:
     stage = folder / "_stage"
-    stage.mkdir()
+    try:
+        stage.mkdir(parents=True)
+    except OSError as exc:
+        raise OutputError(f"cannot write {folder}: {exc.strerror or exc}; choose a writable folder") from exc
     keys = {(n.type, n.name) for n in graph.nodes if n.type in onto.types}
     rel_columns = _rel_columns(onto)
     statements: list[tuple[str, int]] = []  # (COPY statement, rows it loads)
@@ -342,7 +356,8 @@ def _load(graph: GraphData, folder: Path, onto: Ontology) -> dict[str, int]:
     for n in graph.nodes:
         if n.type in onto.types:
             row: tuple = (_str(n.name), n.type, _list(a for a in n.aliases if a), len(n.doc_ids),
-                          _str(n.province), _str(n.city), _str(n.district))
+                          _str(n.province), _str(n.city), _str(n.district), _str(n.scope),
+                          "true" if n.unresolved else "false")
             if n.type == "Program":
                 regions, organisers = program_regions.get(n.name, ((), ()))
                 row += (len(regions), _list(_str(r) for r in regions), _list(_str(o) for o in organisers))
@@ -464,8 +479,11 @@ def read_marker(db_dir: Path) -> dict[str, Any]:
         raise IncompatibleStore(
             f"{db_dir} is not a kg embedded database (no {MARKER_FILE}); rebuild with `kg build`"
         ) from None
-    except (OSError, ValueError) as exc:
-        raise IncompatibleStore(f"{marker_path}: unreadable version marker ({exc}); rebuild with `kg build`") from exc
+    except ValueError as exc:
+        raise IncompatibleStore(f"{marker_path}: damaged version marker ({exc}); rebuild with `kg build`") from exc
+    except OSError as exc:
+        raise StoreError(f"{marker_path}: cannot read the version marker ({exc.strerror or exc}); "
+                         "check that the folder is readable") from exc
     expected = _marker(load_ontology())
     for key, what in (
         ("format", "format"),

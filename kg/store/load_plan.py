@@ -114,7 +114,8 @@ class LoadPlan:
 def node_row(n: NodeRecord) -> dict[str, Any]:
     """A row of nodes.cypher (merged with what the database holds)."""
     return {"name": n.name, "type": n.type, "aliases": list(n.aliases), "doc_ids": list(n.doc_ids),
-            "province": n.province, "city": n.city, "district": n.district}
+            "province": n.province, "city": n.city, "district": n.district, "scope": n.scope,
+            "unresolved": n.unresolved}
 
 
 def new_node_row(n: NodeRecord, links: list[list[Any]]) -> list[Any]:
@@ -122,8 +123,9 @@ def new_node_row(n: NodeRecord, links: list[list[Any]]) -> list[Any]:
 
     As there, a new node counts the documents of its record (it has no links yet).
     """
-    props: dict[str, Any] = {"name": n.name, "type": n.type, "aliases": list(n.aliases), "doc_count": len(n.doc_ids)}
-    for key in ("province", "city", "district"):
+    props: dict[str, Any] = {"name": n.name, "type": n.type, "aliases": list(n.aliases), "doc_count": len(n.doc_ids),
+                             "unresolved": n.unresolved}
+    for key in ("province", "city", "district", "scope"):
         value = getattr(n, key)
         if value is not None:
             props[key] = value

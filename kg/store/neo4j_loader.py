@@ -49,7 +49,7 @@ from contextlib import contextmanager
 from itertools import chain
 from typing import Any, LiteralString, cast
 
-from kg.errors import ConnectionFailed, StoreError
+from kg.errors import ConnectionFailed, CredentialsRejected, StoreError
 from kg.models import GraphData, LoadReport, Neo4jConfig
 from kg.ontology import load_ontology
 from kg.store.load_plan import LoadPlan, new_node_row, new_rel_row, node_row, rel_row
@@ -94,7 +94,7 @@ def connect(uri: str, user: str, password: str, *, max_retry_time: float = 15.0)
         driver.verify_connectivity()
     except AuthError:
         driver.close()
-        raise ConnectionFailed(
+        raise CredentialsRejected(
             f"Neo4j at {uri} refused user {user!r}: wrong user or password; "
             "pass --user/--password or set NEO4J_USER/NEO4J_PASSWORD "
             "(the `kg neo4j start` server uses neo4j / unionkg-test unless started with another)"
@@ -159,6 +159,8 @@ def load_graph(
         config = driver_or_config if isinstance(driver_or_config, Neo4jConfig) else Neo4jConfig(**driver_or_config)
         try:
             driver = connect(config.uri, config.user, config.password)
+        except CredentialsRejected:
+            raise  # the server answers: a preview against nothing would hide the wrong password
         except ConnectionFailed as exc:
             if dry_run:
                 return dry_run_offline(graph, uri=config.uri, database=database, reason=str(exc))
@@ -168,8 +170,9 @@ def load_graph(
     uri = driver_uri(driver)
     try:
         with _gc_paused():
-            return _load(driver, plan, uri=uri, database=database, batch_size=batch_size, dry_run=dry_run,
-                         progress=progress)
+            report = _load(driver, plan, uri=uri, database=database, batch_size=batch_size, dry_run=dry_run,
+                           progress=progress)
+            return report.model_copy(update={"identity": graph.identity})
     finally:
         if own_driver:
             driver.close()
@@ -177,20 +180,20 @@ def load_graph(
 
 @contextmanager
 def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while rows are built and sent.
+    """Keep the cyclic garbage collector off the caller's objects while rows are built and sent.
 
     A load allocates a few lists per row; each allocation burst triggers full
     collections that walk every object of the caller's graph (millions for 10^5
-    relationships), which took more time than building the rows. The rows hold
-    no cycles, so nothing waits for the collector; it is restored afterwards.
+    relationships), which took more time than building the rows. Freezing
+    moves the objects that exist now out of the collector's sight
+    (``gc.freeze``); the collector itself stays on for everything else in the
+    process, and the objects are handed back afterwards.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
+    gc.freeze()
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        gc.unfreeze()
 
 
 def driver_uri(driver: Any) -> str:
@@ -414,7 +417,7 @@ def _load(driver: Any, plan: LoadPlan, *, uri: str, database: str | None, batch_
                     tx.close()
 
     except AuthError:
-        raise ConnectionFailed(
+        raise CredentialsRejected(
             f"Neo4j at {uri} refused the credentials; pass --user/--password or set NEO4J_USER/NEO4J_PASSWORD"
         ) from None
     except (ServiceUnavailable, SessionExpired) as exc:
@@ -489,6 +492,7 @@ def dry_run_offline(graph: GraphData, *, uri: str = "", database: str | None = N
         rels_created=len(graph.rels),
         evidence_added=sum(len(r.evidence) for r in graph.rels),
         mentions_skipped=skipped,
+        identity=graph.identity,
     )
 
 

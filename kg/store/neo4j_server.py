@@ -28,6 +28,7 @@ import os
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -81,7 +82,11 @@ def resolve_classpath(config: Neo4jServerConfig, *, timeout: float = 1800.0) -> 
         if cp and all(Path(p).is_file() for p in cp.split(os.pathsep)):
             return cp
     home.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_suffix(".tmp")
+    # a unique name: two `kg neo4j start` on one home (two ports) resolve at the same time
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{cache.name}.", suffix=".tmp", dir=home)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()  # Maven writes the file; its absence afterwards means Maven failed
     cmd = [config.maven, "-B", "-q", "-f", str(pom), "dependency:build-classpath", f"-Dmdep.outputFile={tmp}"]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)

@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from kg.errors import ConnectionFailed, QueryError, StoreError
+from kg.errors import ConnectionFailed, CredentialsRejected, QueryError, StoreError
 from kg.models import QueryParam, QueryRows, SavedQuery
 from kg.resources import data_dir
 
@@ -300,16 +300,23 @@ def run_on_neo4j(
     """Run a saved query on Neo4j (read transaction); rows as on the embedded database."""
     # lazy: the driver is only loaded when a query runs on Neo4j
     from neo4j import RoutingControl
-    from neo4j.exceptions import Neo4jError, ServiceUnavailable
+    from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
     bound = bind_params(query, params)
     try:
         records, _summary, keys = driver.execute_query(
             query.text_for("neo4j"), bound, database_=database, routing_=RoutingControl.READ
         )
-    except ServiceUnavailable as exc:
+    except AuthError as exc:
+        raise CredentialsRejected(
+            f"Neo4j refused the credentials ({exc.message or exc}); pass --user/--password "
+            "or set NEO4J_USER/NEO4J_PASSWORD"
+        ) from None
+    except (ServiceUnavailable, SessionExpired) as exc:
         raise ConnectionFailed(f"Neo4j stopped answering ({exc}); check the server and retry") from None
     except Neo4jError as exc:
         raise StoreError(f"Neo4j rejected query {query.name}: {exc.message or exc}") from None
+    except DriverError as exc:
+        raise ConnectionFailed(f"the Neo4j driver failed ({type(exc).__name__}: {exc}); check the server and retry") from None
     columns = tuple(keys)
     return QueryRows(columns=columns, rows=tuple(dict(zip(columns, r.values())) for r in records))

@@ -45,8 +45,8 @@ class Cand:
 def normalise_name(s: str) -> str:
     """Canonical spelling: half-width letters/digits, no quotes or spaces; full-width brackets kept.
 
-    >>> normalise_name("“求学圆梦”Ａ１")
-    '求学圆梦A1'
+    >>> normalise_name("“匠心筑梦”Ａ１")
+    '匠心筑梦A1'
     """
     out = []
     for ch in s:

@@ -1,6 +1,6 @@
-"""Enumerations: hosts and facilities of a counted list (新建欧西盾、智慧谷2家职工之家),
+"""Enumerations: hosts and facilities of a counted list (新建远航、青禾2家职工之家),
 companies of a list (为A、B、C三家企业) and one union per region named
-(上海、江苏、福建等5个试点省市总工会).
+(吉林、辽宁、甘肃等3个试点省总工会).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ ENUM = re.compile(r"((?:[\u4e00-\u9fff（）()A-Za-z]{2,20}、)+?[\u4e00-\u9fff�
 
 
 def enumeration_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand]:
-    """“新建欧西盾、智慧谷2家职工之家” → two hosts and two facilities; “为A、B、C三家企业” → three companies."""
+    """“新建远航、青禾2家职工之家” → two hosts and two facilities; “为A、B、C三家企业” → three companies."""
     lex = lexicon()
     out: list[Cand] = []
     s = sent.text
@@ -69,7 +69,7 @@ _REGION_ENUM = re.compile(r"((?:[\u4e00-\u9fff]{2,6}、)+[\u4e00-\u9fff]{2,6}?)�
 
 
 def region_enum_candidates(sent: Sentence, text: str) -> list[Cand]:
-    """“上海、江苏、福建等5个试点省市总工会” → one 总工会 per region named."""
+    """“吉林、辽宁、甘肃等3个试点省总工会” → one 总工会 per region named."""
     out: list[Cand] = []
     for m in _REGION_ENUM.finditer(sent.text):
         parts = m.group(1).split("、")

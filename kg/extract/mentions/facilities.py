@@ -9,6 +9,7 @@ by :func:`kg.extract.mentions.organisations.head_candidates`.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kg.extract.lexicon import lexicon, pos_tags, word_freq
 from kg.extract.mentions.base import Cand, Token, normalise_name
@@ -62,26 +63,25 @@ def host_facility_candidates(sent: Sentence, tokens: list[Token], text: str) -> 
     return out
 
 
-_FAC_SIBLING = None
+@lru_cache(maxsize=1)
+def _fac_sibling_re() -> re.Pattern[str]:
+    heads = sorted((h for h, t in lexicon().heads if t == "Facility"), key=len, reverse=True)
+    return re.compile(r"、(" + "|".join(map(re.escape, heads)) + r")(?=[，。；、和及]|$)")
 
 
 def sibling_facility_candidates(sent: Sentence, text: str, cands: list[Cand]) -> list[Cand]:
-    """“秦淮工匠学院、工匠课堂” → 秦淮工匠课堂: a bare facility head after 、 takes the place of the one before."""
-    global _FAC_SIBLING
+    """“青川工匠学院、工匠课堂” → 青川工匠课堂: a bare facility head after 、 takes the place of the one before."""
     lex = lexicon()
-    if _FAC_SIBLING is None:
-        heads = sorted((h for h, t in lex.heads if t == "Facility"), key=len, reverse=True)
-        _FAC_SIBLING = re.compile(r"、(" + "|".join(map(re.escape, heads)) + r")(?=[，。；、和及]|$)")
     out: list[Cand] = []
     facs = [c for c in cands if c.sentence == sent.start and c.type == "Facility" and c.head]
-    for m in _FAC_SIBLING.finditer(sent.text):
+    for m in _fac_sibling_re().finditer(sent.text):
         a = sent.start + m.start(1)
         prev = [c for c in facs if c.end == a - 1]
         if not prev:
             continue
         p = prev[-1]
         place = p.name[: -len(p.head)]
-        # the place part is a place or a body (秦淮, 洪泽区), not a generic word
+        # the place part is a place or a body (青川, 宿豫区), not a generic word
         if len(place) < 2 or place in lex.generic_prefixes:
             continue
         head = m.group(1)

@@ -106,11 +106,24 @@ _PRIORITY = {"known": 6, "award": 5, "quoted": 4, "head:Union": 3, "head:Facilit
 
 
 def _resolve_overlaps(cands: list[Cand]) -> list[Cand]:
-    """Drop candidates inside a better one; nested organisation names (host of a facility) stay."""
+    """Drop candidates inside a better one; nested organisation names (host of a facility) stay.
+
+    Of two candidates on the same span, or on crossing spans, only one is
+    kept: the one with the higher :data:`_PRIORITY`, else the earlier, longer one.
+
+    >>> low = Cand("Organization", 0, 5, "甲乙丙丁戊", "context")
+    >>> high = Cand("Union", 3, 8, "丁戊己庚辛", "known")
+    >>> [c.rule for c in _resolve_overlaps([low, high])]
+    ['known']
+    >>> [c.rule for c in _resolve_overlaps([Cand("Group", 0, 4, "某某职工", "group"),
+    ...                                      Cand("Award", 0, 4, "某某职工", "award")])]
+    ['award']
+    """
     cands.sort(key=lambda c: (c.start, -(c.end - c.start)))
     kept: list[Cand] = []
     for c in cands:
         drop = False
+        beaten: list[Cand] = []  # kept candidates that c outranks on the same or a crossing span
         for k in kept:
             if k.end <= c.start or c.end <= k.start:
                 continue
@@ -136,15 +149,13 @@ def _resolve_overlaps(cands: list[Cand]) -> list[Cand]:
                     drop = True
                     break
                 continue
-            if (k.start, k.end) == (c.start, c.end):
-                if _PRIORITY.get(c.rule, 0) <= _PRIORITY.get(k.rule, 0):
-                    drop = True
-                    break
-                continue
-            # crossing spans: keep the earlier, longer one unless c has higher priority
+            # the same span, or crossing spans: keep the earlier, longer one unless c has
+            # higher priority, and then c replaces it (never both)
             if _PRIORITY.get(c.rule, 0) <= _PRIORITY.get(k.rule, 0):
                 drop = True
                 break
+            beaten.append(k)
         if not drop:
+            kept = [k for k in kept if not any(k is b for b in beaten)]
             kept.append(c)
     return kept

@@ -1,7 +1,7 @@
 """Bodies found by their head word (总工会, 有限公司, 人民政府, 职工之家 …):
 organisations, enterprises, unions and the facilities the lexicon gives a head;
 bodies any article may mention (中华全国总工会), union departments and sibling
-organs (…党工委书记、管委会主任).
+organs (…党工委副书记、管委会副主任).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ _BRACKET = re.compile(r"[（(]([\u4e00-\u9fff]{2,6})[）)]$")
 
 
 def _over_bracket(text: str, tokens: list[Token], start: int, head_start: int) -> int:
-    """Extend a name over a bracketed place: 风帆（扬州）有限责任公司, 瑞丰（宁川）电子科技有限公司."""
+    """Extend a name over a bracketed place: 远帆（宿迁）有限责任公司, 瑞丰（宁川）电子科技有限公司."""
     m = _BRACKET.search(text, max(0, start - 9), start)
     if m is None or m.end() != start:
         return start
@@ -27,7 +27,7 @@ def _over_bracket(text: str, tokens: list[Token], start: int, head_start: int) -
 
 
 def _cut_at_region(text: str, start: int, head_start: int) -> int:
-    """Names that contain a division start at it: “促发展高邮经济开发区总工会” → “高邮…”."""
+    """Names that contain a division start at it: “助发展宁川经济开发区总工会” → “宁川…”."""
     span = text[start:head_start]
     if _division_prefix(span[:3]) or _division_prefix(span[:2]):
         return start
@@ -76,7 +76,7 @@ _UNION_HOST = re.compile(r"(公司|集团|厂|店|局|院|校|中心|街道|社�
 
 
 def _union_prefix_ok(prefix: str) -> bool:
-    """A bare “工会” names a body only after a host (立章公司工会) or a locality."""
+    """A bare “工会” names a body only after a host (远帆公司工会) or a locality."""
     if _UNION_HOST.search(prefix):
         return True
     w, canon, div = region_prefix(prefix + "工会")
@@ -101,7 +101,7 @@ def head_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand
         # a single-char head inside a longer word (“格局”, “大局”, “瓦房店市”) is no head
         if len(head) == 1 and (start == hs or not any(t.start == hs and t.end == he for t in tokens)):
             continue
-        if etype != "Facility":  # 风帆（扬州）有限责任公司, 南湖新区(东栅街道)总工会 — but not 劳模（工匠）工作室
+        if etype != "Facility":  # 远帆（宿迁）有限责任公司, 青峰新区(东湖街道)总工会 — but not 劳模（工匠）工作室
             start = _over_bracket(text, tokens, start, hs)
         start = _cut_at_region(text, start, hs)
         if etype == "Facility":
@@ -156,7 +156,7 @@ def head_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand
                 continue
             prev = text[a - 2 : a]
             if prev and re.search(r"[\u4e00-\u9fff]{2}$", prev) and cu[0] in "区县市":
-                # “秦淮区总” → a named short form: X区总 = X区总工会
+                # “宿豫区总” → a named short form: X区总 = X区总工会
                 name_start = left_extend(tokens, a)
                 if name_start < a:
                     out.append(Cand("Union", name_start, a + 2, text[name_start : a + 2], "short-union",
@@ -170,7 +170,7 @@ _DEPT = re.compile(r"总工会((?:[\u4e00-\u9fff]{2,8}?工作部|[\u4e00-\u9fff]
 
 
 def union_department_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand]:
-    """“全国总工会劳动和经济工作部” → a union department (PART_OF its union)."""
+    """“全国总工会职工服务部” → a union department (PART_OF its union)."""
     out: list[Cand] = []
     for m in _DEPT.finditer(sent.text):
         hs = sent.start + m.start()
@@ -214,7 +214,7 @@ _SIBLING = re.compile(r"[、和]((?:" + "|".join(_ORGANS) + r"))")
 
 
 def sibling_organ_candidates(sent: Sentence, text: str, cands: list[Cand]) -> list[Cand]:
-    """“夷陵经济开发区党工委书记、管委会主任” → the 管委会 of the same place as the 党工委 before it."""
+    """“青峰开发区党工委副书记、管委会副主任” → the 管委会 of the same place as the 党工委 before it."""
     out: list[Cand] = []
     orgs = [c for c in cands if c.sentence == sent.start and c.type == "Organization" and c.head in _ORGANS]
     for m in _SIBLING.finditer(sent.text):

@@ -47,7 +47,7 @@ def looks_like_name(w: str, strict: bool = True) -> bool:
     return True
 
 
-# Characters that end a name when they follow it (verbs, particles): “顾锐介绍”, “蒋华当选”.
+# Characters that end a name when they follow it (verbs, particles): “周海介绍”, “王建当选”.
 _AFTER_NAME = set("出表在说等和与为带介指强讲致同先女一的领来对到参代率陪向作是也还走深调看慰了将现当亲分共首要已就又坐刚接获被任主")
 _AFTER_DESCRIBED = set("感告笑激高开坦兴深动")
 _SPEECH = ("说", "表示", "介绍", "感慨", "感慨道", "指出", "强调", "讲话", "致辞", "坦言", "告诉", "带队", "一行", "同志",
@@ -94,7 +94,7 @@ def person_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Ca
         return True
 
     def enum_after(b: int, title: str) -> None:
-        # “徐维贵、李永、李印旺等” — names chained with 、 after a detected one
+        # “周海平、王建、李春华等” — names chained with 、 after a detected one
         while text[b : b + 1] == "、":
             nm = _name_at(text, b + 1, sent.end)
             if not nm or not add(b + 1, nm, title, "person:enum"):
@@ -109,19 +109,19 @@ def person_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Ca
         is_title = m.group(0) in titles
         if nm and not is_title:
             # after a descriptor (职工, 骑手) the name must end where a clause goes on:
-            # “环卫工人冯伟感慨道” yes, “女职工康乃馨服务计划” no
+            # “环卫工人周海感慨道” yes, “女职工月季花服务计划” no
             nxt_ch = text[a + len(nm) : a + len(nm) + 1]
             if nxt_ch and not (nxt_ch in _AFTER_NAME or nxt_ch in _AFTER_DESCRIBED or PUNCT.match(nxt_ch)):
                 continue
         # a position title is strong evidence; a descriptor needs a name-like name
         if nm and add(a, nm, m.group(0), "person:title", strict=not is_title):
             enum_after(a + len(nm), m.group(0))
-    # 1a. a byline: “…总工会 张国庆” at the end of a line
+    # 1a. a byline: “…总工会 周海平” at the end of a line
     for m in re.finditer(r"(?<=[\u4e00-\u9fff]) ([\u4e00-\u9fff]{2,3})(?=\n|$)", s):
         a = base + m.start(1)
         if text[a + len(m.group(1)) : a + len(m.group(1)) + 1] in ("\n", ""):
             add(a, m.group(1), "", "person:byline")
-    # 1b. “以华晨气缸套曾惠敏、三联新材料杨兆珍为领头人”: the last 2-3 characters before 、 / 为领头人
+    # 1b. “以远航机床周明远、远帆新材料李春华为领头人”: the last 2-3 characters before 、 / 为领头人
     for m in re.finditer(r"以([^，。；]{2,60}?)为(?:领头人|带头人|牵头人|领衔人)", s):
         for part in m.group(1).split("、"):
             part_end = base + m.start(1) + m.group(1).find(part) + len(part)
@@ -145,11 +145,11 @@ def person_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Ca
         elif nxt in _SPEECH or nxt in lex.titles:
             title = nxt if nxt in lex.titles or nxt == "领导" else ""
         elif text[tk.start - 1 : tk.start] == " " and text[tk.end : tk.end + 1] in ("\n", ""):
-            title = ""  # byline: “…总工会 张国庆”
+            title = ""  # byline: “…总工会 周海平”
         else:
             continue
         if add(tk.start, w, title, "person:verb"):
-            # names before it in the same enumeration: “刘潇、赵漪领导”
+            # names before it in the same enumeration: “张甲、李乙领导”
             j = i - 1
             while j >= 1 and tokens[j].text == "、" and looks_like_name(tokens[j - 1].text):
                 add(tokens[j - 1].start, tokens[j - 1].text, title, "person:enum")

@@ -1,5 +1,5 @@
-"""Regions: full administrative division names (淮安市, 洪泽区) and chains of them
-(淮安市洪泽区), from the divisions of :mod:`kg.extract.regions`.
+"""Regions: full administrative division names (宿迁市, 宿豫区) and chains of them
+(宿迁市宿豫区), from the divisions of :mod:`kg.extract.regions`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from kg.extract.segment import Sentence
 
 
 def region_candidates(sent: Sentence, text: str) -> list[Cand]:
-    """Full administrative division names (淮安市, 洪泽区) and chains of them (淮安市洪泽区)."""
+    """Full administrative division names (宿迁市, 宿豫区) and chains of them (宿迁市宿豫区)."""
     out: list[Cand] = []
     hits = []
     for end_idx, name in division_automaton().iter(sent.text):

@@ -1,4 +1,4 @@
-"""Programs: names in quotes with their heads (“求学圆梦”行动), and unquoted programs
+"""Programs: names in quotes with their heads (“匠心筑梦”行动), and unquoted programs
 after a run verb (开展普惠观影活动) or in the list it opens.
 """
 
@@ -19,8 +19,8 @@ _ENUM_PROGRAM = re.compile(r"、([\u4e00-\u9fff·]{2,10}?)(主题活动|系列�
 
 
 def program_head_candidates(sent: Sentence, text: str) -> list[Cand]:
-    """Unquoted programs right after a run verb: 推进女职工康乃馨服务计划, 开展普惠观影活动;
-    and later items of the list a run verb opens: 举办A挑战赛、蓝骑士暖心季主题活动等."""
+    """Unquoted programs right after a run verb: 推进女职工月季花服务计划, 开展普惠观影活动;
+    and later items of the list a run verb opens: 举办A挑战赛、骑手温暖季主题活动等."""
     out: list[Cand] = []
     for m in _ENUM_PROGRAM.finditer(sent.text):
         before = sent.text[max(0, m.start() - 40) : m.start()]
@@ -63,7 +63,7 @@ _UNQUOTED_PROGRAM = re.compile(
 
 
 def quoted_candidates(sent: Sentence, text: str) -> list[Cand]:
-    """Programs named in quotes: “求学圆梦”行动, 开展“四季送”活动, “A”“B”等行动."""
+    """Programs named in quotes: “匠心筑梦”行动, 开展“四季送”活动, “A”“B”等行动."""
     out: list[Cand] = []
     s = sent.text
     ms = list(_QUOTE.finditer(s))
@@ -83,14 +83,14 @@ def quoted_candidates(sent: Sentence, text: str) -> list[Cand]:
         head = next((h for h in _PROGRAM_HEADS if tail.startswith(h)), "")
         if head in ("服务", "工作", "行"):
             head = ""
-        # “墨舞油乡·童心逐梦”书画成长夏令营: a few words, then a program head that belongs to the name
+        # “青苗·童心”书法成长夏令营: a few words, then a program head that belongs to the name
         long_tail = "" if head or etc else _long_program_tail(tail)
         generic_tail = "" if head or etc or long_tail else _generic_program_tail(tail)
         verb_before = any(before.endswith(v) for v in _RUN_VERBS)
         free_after = not after or bool(re.match(r"[，。；、！？,;]", after))
         numbered = re.match(r"[一二三四五六七八九十两]+大(工程|行动|任务|活动|计划)", tail)
         if len(chain_) > 1 and numbered:
-            # “思想引领”“产改提质”…五大工程: the named whole is the program
+            # “技能提升”“服务提质”…两大工程: the named whole is the program
             a = sent.start + last.end()
             out.append(Cand("Program", a, a + numbered.end(), numbered.group(0), "quoted-whole", sentence=sent.start))
             continue
@@ -100,7 +100,7 @@ def quoted_candidates(sent: Sentence, text: str) -> list[Cand]:
             own_head = ""
             inner_head = next((h for h in _NAME_HEADS if name.endswith(h) and len(name) > len(h) + 1), "")
             if inner_head in ("杯",):
-                long_tail = ""  # “秦淮能工巧匠杯”技能大赛: the cup is the name
+                long_tail = ""  # “宿豫巧匠杯”技能大赛: the cup is the name
             if not (head or (verb_before and free_after and len(chain_) == 1) or inner_head or long_tail or generic_tail):
                 continue
             if re.match(r"[一二三四五六七八九十两]", name) and len(name) <= 2:
@@ -130,13 +130,13 @@ def quoted_candidates(sent: Sentence, text: str) -> list[Cand]:
     return out
 
 
-# Heads that stay part of a program's name (“新双15工程”); the generic ones are dropped (“五心呵护行动” → 五心呵护).
+# Heads that stay part of a program's name (“新双12工程”); the generic ones are dropped (“四心关爱行动” → 四心关爱).
 _NAME_HEADS = ("工程", "计划", "行动", "活动", "大赛", "竞赛", "挑战赛", "杯", "夏令营")
 _GENERIC_PROGRAM_HEADS = ("行动", "活动")
 
 
 def _generic_program_tail(tail: str) -> str:
-    """“求学圆梦”学历提升行动: a few words and a generic head after the quotes."""
+    """“匠心筑梦”技能提升行动: a few words and a generic head after the quotes."""
     m = re.match(r"([\u4e00-\u9fff]{2,6}?)(专项行动|行动|主题活动|系列活动|活动)(?!室|中心|站|家|阵地|场所|方案)", tail)
     return m.group(0) if m else ""
 
