@@ -61,8 +61,9 @@ def build(
     on_document: Callable[[Document], None] | None = None,
     on_stage: Stage | None = None,
     title: str = "union-kg",
+    analyse: parallel.AnalyseFn | None = None,
 ) -> BuildReport:
-    """Extract from *paths* and write every product into *out_dir*.
+    """Extract from *paths* (with the extractor *analyse*, by default the default one) and write every product into *out_dir*.
 
     Unreadable input, and a document the extractor fails on, is skipped and
     listed in ``report.problems``; the output folder itself is never read as
@@ -82,6 +83,7 @@ def build(
             on_problem=on_problem,
             on_documents=on_documents,
             on_document=on_document,
+            analyse=analyse,
         )
         report = _write_all(result, folder, stage=stage, title=title)
         publish(folder, out_dir, OUTPUTS.values())

@@ -162,3 +162,23 @@ def identity_line(report: IdentityReport) -> str:
         f"{report.merged_entities}; {report.article_scoped} article-scoped nodes ({report.article_scoped_names} names); "
         f"{report.people_apart} person names kept apart"
     )
+
+
+#: ``--extractor``: which extractor runs (kg/extract/extractors.py)
+ExtractorOption = typer.Option(
+    "--extractor",
+    help="learned (default: the rules' candidates decided by models trained on gold) or rules (the rules alone).",
+)
+#: ``--models``: a model folder written by `kg train` (default: the models shipped with kg)
+ModelsOption = typer.Option("--models", help="Model folder written by `kg train` (default: the shipped models).")
+
+
+def chosen_extractor(name: str, models: Any) -> Any:
+    """The extractor function for ``--extractor``/``--models``, checked before any document is read."""
+    from kg.extract.extractors import EXTRACTORS, extractor  # lazy: keeps `kg --help` fast
+
+    if name not in EXTRACTORS:
+        raise fail(f"--extractor {name!r}: choose one of {', '.join(EXTRACTORS)}", 2)
+    if models is not None and name != "learned":
+        raise fail("--models belongs to the learned extractor; drop it or use --extractor learned", 2)
+    return extractor(name, models=models)

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from kg.cli.common import fail, kg_errors, progress_bar, say
+from kg.cli.common import ExtractorOption, ModelsOption, chosen_extractor, fail, kg_errors, progress_bar, say
 from kg.cli.common import warn as warn_line
 from kg.models import ExtractionResult, InputProblem, ReaderOptions
 
@@ -53,6 +53,8 @@ def extract_command(
     encoding: Annotated[
         Optional[str], typer.Option(help="Read every file in this encoding (e.g. gb18030) instead of detecting it.")
     ] = None,
+    extractor: Annotated[str, ExtractorOption] = "learned",
+    models: Annotated[Optional[Path], ModelsOption] = None,
 ) -> None:
     """Extract entities and evidence-carrying triples from Chinese trade-union articles.
 
@@ -72,6 +74,8 @@ def extract_command(
         text_field=text_field,
         encoding=encoding,
     )
+    with kg_errors():
+        analyse = chosen_extractor(extractor, models)
     with kg_errors(), progress_bar(quiet=quiet) as progress:
         task = progress.add_task("reading", total=None)
 
@@ -86,6 +90,7 @@ def extract_command(
             on_problem=warn,
             on_documents=on_documents,
             on_document=lambda _doc: progress.advance(task),
+            analyse=analyse,
         )
         with staging(out, prefix=".kg-extract-") as folder:  # the three files are published together
             written = write_extraction(result, folder)

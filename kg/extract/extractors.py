@@ -9,14 +9,17 @@ spans a tagger trained on gold proposes, with models trained on gold
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from pathlib import Path
 
 from kg.extract.analysis import DEFAULT_RULES, Analysis, analyse
 from kg.extract.learn.decide import run_learned
+from kg.extract.learn.model import load_models
 from kg.extract.output import entity_records, triple_record
 from kg.models import Document, Entity, Triple
 
-__all__ = ["DEFAULT_EXTRACTOR", "EXTRACTORS", "run_extractors", "run_rules", "rule_output"]
+__all__ = ["DEFAULT_EXTRACTOR", "EXTRACTORS", "extractor", "run_extractors", "run_rules", "rule_output"]
 
 Extractor = Callable[[Document], tuple[list[Entity], list[Triple]]]
 
@@ -43,6 +46,25 @@ EXTRACTORS: dict[str, Extractor] = {"learned": run_learned, "rules": run_rules}
 DEFAULT_EXTRACTOR = "rules"  # until models ship
 
 
-def run_extractors(doc: Document, extractor: str = DEFAULT_EXTRACTOR) -> tuple[list[Entity], list[Triple]]:
+def run_extractors(doc: Document, name: str = DEFAULT_EXTRACTOR) -> tuple[list[Entity], list[Triple]]:
     """Run the named extractor (by default the learned one) on one document."""
-    return EXTRACTORS[extractor](doc)
+    return EXTRACTORS[name](doc)
+
+
+def _learned_from(folder: Path, doc: Document) -> tuple[list[Entity], list[Triple]]:
+    return run_learned(doc, load_models(folder))
+
+
+def extractor(name: str = DEFAULT_EXTRACTOR, *, models: Path | None = None) -> Extractor:
+    """The extractor called *name*, checked and ready: its models are loaded here, so that a
+    missing or mismatched model folder is a :class:`~kg.errors.ModelError` before any document is read.
+    The result is picklable (it can run in worker processes)."""
+    if name not in EXTRACTORS:
+        raise ValueError(f"unknown extractor {name!r}; choose one of {', '.join(EXTRACTORS)}")
+    if name == "learned":
+        load_models(models)
+        if models is not None:
+            return functools.partial(_learned_from, Path(models))
+    elif models is not None:
+        raise ValueError("models belong to the learned extractor; drop --models or choose --extractor learned")
+    return EXTRACTORS[name]

@@ -180,6 +180,7 @@ def extract(
     on_problem: Callable[[InputProblem], None] | None = None,
     on_documents: Callable[[int], None] | None = None,
     on_document: Callable[[Document], None] | None = None,
+    analyse: AnalyseFn | None = None,
 ) -> ExtractionResult:
     """Read *paths* and analyse every document with *workers* processes.
 
@@ -187,7 +188,9 @@ def extract(
     user interface (and *exclude*, folders not to read, e.g. the output
     folder): *on_problem* for each skipped input as soon as it is
     found, *on_documents* with the number of documents once reading is done,
-    *on_document* after each analysed document.
+    *on_document* after each analysed document. *analyse* is the extractor
+    (default: :func:`kg.extract.extractors.run_extractors`); it must be picklable
+    for ``workers > 1`` (a module-level function or a ``functools.partial`` of one).
     """
     documents: list[Document] = []
     problems: list[InputProblem] = []
@@ -210,7 +213,7 @@ def extract(
 
     entities: list[Entity] = []
     triples: list[Triple] = []
-    with ParallelAnalyser(workers) as pool:
+    with ParallelAnalyser(workers, analyse=analyse) as pool:
         for doc, ents, trips, problem in pool.map(documents):
             if problem is not None:
                 failed.add(doc.doc_id)

@@ -1,6 +1,6 @@
 """Document-level K-fold cross-validation of the learned extractor, beside the rules alone.
 
-Each fold trains every model (:func:`kg.extract.learn.train.train`, with its
+Each fold trains every model (:func:`kg.train.train`, with its
 own inner folds) on the other K−1 folds and extracts the held-out documents
 with them; no document is ever in both. The rules-only extractor runs on the
 same documents as the baseline column. Scores are those of
@@ -19,7 +19,7 @@ from kg.evaluate import score
 from kg.extract.extractors import run_rules
 from kg.extract.learn.decide import run_learned
 from kg.extract.learn.model import load_models
-from kg.extract.learn.train import TrainConfig, pair_gold_with_documents, fold_of, train
+from kg.train import TrainConfig, pair_gold_with_documents, fold_of, train
 from kg.models import Document, Entity, EvalReport, GoldRecord, Score, Triple
 
 __all__ = ["CVReport", "cross_validate", "format_cv"]

@@ -1,4 +1,4 @@
-"""Train the learned extractor on gold annotations: one deterministic function behind ``kg train``.
+"""Train the learned extractor (:mod:`kg.extract.learn`) on gold annotations: one deterministic function behind ``kg train``.
 
 1. Span tagger: a character CRF on the gold names projected onto each
    document (:mod:`kg.extract.learn.spans`). The boosters must learn how far
