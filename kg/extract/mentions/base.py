@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from kg.extract.lexicon import lexicon, pos_tags, tokenizer
+from kg.extract.regions import lookup
 
 # POS tags that end a name when walking left from a head.
 _STOP_TAGS = {"p", "c", "u", "d", "r", "q", "t", "y", "e", "o", "uj", "ul", "uz", "ug", "uv", "ud", "f", "ad"}
@@ -145,4 +146,29 @@ def _left_extend_from(tokens: list[Token], idx: int, cur: int, head_start: int, 
                 break
         start = tk.start
         i -= 1
+    if i >= 1 and start < head_start:
+        j = _over_odd_characters(tokens, i, start)
+        if j is not None:
+            return _left_extend_from(tokens, j, tokens[j].end, head_start, limit)
     return start
+
+
+# Single characters that jieba tags as verbs or numbers but that stand inside names
+# after a place (江西省旺亿茶业有限公司); function words and numerals are not among them.
+_ODD_TAGS = ("v", "m", "a", "q", "vg", "ag", "mq", "zg")
+_NOT_ODD = set("一二三四五六七八九十百千万两几数多是有在到来去让使给被把将对向为从与和及或等的了着过也都就还又")
+
+
+def _over_odd_characters(tokens: list[Token], i: int, start: int) -> int | None:
+    """Index of a division token just before one or two odd single characters that ended the walk, else None."""
+    k = i
+    while k >= 0 and i - k < 2 and tokens[k].end == (tokens[k + 1].start if k + 1 < len(tokens) else start) \
+            and len(tokens[k].text) == 1 and tokens[k].tag in _ODD_TAGS and tokens[k].text not in _NOT_ODD \
+            and tokens[k].text not in lexicon().boundary_words:
+        k -= 1
+    if k == i or k < 0 or tokens[k + 1].start != tokens[k].end:
+        return None
+    div = tokens[k]
+    if not lookup(div.text) or not (div.tag == "ns" or div.text[-1:] in "省市区县"):
+        return None
+    return k

@@ -26,22 +26,36 @@ def _over_bracket(text: str, tokens: list[Token], start: int, head_start: int) -
     return before if before < m.start() else start
 
 
-def _cut_at_region(text: str, start: int, head_start: int) -> int:
-    """Names that contain a division start at it: “促发展高邮经济开发区总工会” → “高邮…”."""
+def _cut_at_region(text: str, tokens: list[Token], start: int, head_start: int) -> int:
+    """Names that contain a division start at it: “促发展云溪经济开发区总工会” → “云溪…”.
+
+    The division must begin a word (“公路桥梁” holds no 路桥), and a short
+    abbreviation before it belongs to the name (国网某某供电公司).
+    """
     span = text[start:head_start]
-    if _division_prefix(span[:3]) or _division_prefix(span[:2]):
-        return start
+    if lookup(span[:3]) or lookup(span[:2]):
+        return start  # the name itself starts with a place (jieba may tag it a person name)
+    word_starts = {t.start for t in tokens}
     for k in range(1, len(span) - 1):
         if span[k - 1] in "（(":
             continue  # a place in brackets belongs to the name: 风帆（扬州）
+        if start + k not in word_starts:
+            continue
         piece2 = span[k : k + 2]
         piece3 = span[k : k + 3]
         if _division_prefix(piece3) or _division_prefix(piece2):
             before = span[:k]
-            if not lexicon().head_re.search(before):
+            if not lexicon().head_re.search(before) and not _abbreviation(tokens, start, start + k):
                 return start + k
             break
     return start
+
+
+def _abbreviation(tokens: list[Token], a: int, b: int) -> bool:
+    """``text[a:b]`` is one short word jieba does not know as a common word (国网, 中铁): part of a name."""
+    words = [t for t in tokens if a <= t.start and t.end <= b]
+    return len(words) == 1 and words[0].start == a and words[0].end == b and len(words[0].text) <= 3 \
+        and words[0].tag in ("", "j", "nz", "nt")
 
 
 def _division_prefix(piece: str) -> bool:
@@ -103,7 +117,7 @@ def head_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand
             continue
         if etype != "Facility":  # 风帆（扬州）有限责任公司, 南湖新区(东栅街道)总工会 — but not 劳模（工匠）工作室
             start = _over_bracket(text, tokens, start, hs)
-        start = _cut_at_region(text, start, hs)
+        start = _cut_at_region(text, tokens, start, hs)
         if etype == "Facility":
             # “在X建设工会驿站”: the verb is no part of the facility's name
             for tk in tokens:
