@@ -40,3 +40,53 @@ def test_bodies_name_walk_found(text, entity):
 def test_bodies_name_walk_not_found(text, entity):
     ents, _ = _analyse(text)
     assert entity not in ents
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "parent"),
+    [
+        ("云溪茶叶有限公司技术开发组获评工人先锋号。", ("Enterprise", "云溪茶叶有限公司技术开发组"), "云溪茶叶有限公司"),
+        # a post after a unit of a unit: the first unit is where the person works
+        ("刘建军，江河重工集团有限公司大件锻造厂锻9班班长。", ("Enterprise", "江河重工集团有限公司大件锻造厂"),
+         "江河重工集团有限公司"),
+        # a chain that ends the phrase names the collective itself; 部长 here is no title
+        ("江河建材有限公司生产技术部长输维护大队等12个集体受表彰。",
+         ("Enterprise", "江河建材有限公司生产技术部长输维护大队"), "江河建材有限公司"),
+        # an organ's unit is an organisation; the chief of a standalone unit holds a post there
+        ("云溪县公安局城关派出所所长李四介绍情况。", ("Organization", "云溪县公安局城关派出所"), "云溪县公安局"),
+        # an ensemble is an organisation under any parent
+        ("江河重工集团合唱团演唱了歌曲。", ("Organization", "江河重工集团合唱团"), "江河重工集团"),
+    ],
+)
+def test_bodies_sub_unit_is_part_of_its_parent(text, unit, parent):
+    ents, trips = _analyse(text)
+    assert unit in ents
+    assert (unit[1], "PART_OF", parent) in trips
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "江河药业有限公司研发中心主任张三出席。",  # the department is part of the title
+        "江河集团有限公司全体干部职工参加。",
+        "江河集团有限公司内部管理规范。",
+        "他是江河建材有限公司技术部长。",
+        "江河建材有限公司党支部召开会议。",
+    ],
+)
+def test_bodies_no_sub_unit(text):
+    ents, trips = _analyse(text)
+    assert not [t for t in trips if t[1] == "PART_OF"]
+    assert not [n for _, n in ents if n.startswith("江河") and not n.endswith(("有限公司", "集团"))]
+
+
+def test_bodies_branch_hosts_its_facility():
+    ents, trips = _analyse("江河银行城东支行职工驿站正式启用。")
+    assert ("Facility", "江河银行城东支行职工驿站") in ents
+    assert ("江河银行城东支行职工驿站", "LOCATED_AT", "江河银行城东支行") in trips
+    assert ("江河银行城东支行", "PART_OF", "江河银行") in trips
+
+
+def test_bodies_owned_body_is_part_of_its_owner():
+    _, trips = _analyse("江河市总工会与所属江河市职工发展基金会捐赠物资。")
+    assert ("江河市职工发展基金会", "PART_OF", "江河市总工会") in trips

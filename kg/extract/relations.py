@@ -123,8 +123,8 @@ def rule_in_region(doc: Doc) -> list[RawTriple]:
     out = []
     seen = set()
     for c in doc.cands:
-        if c.type not in BODY or c.name[:1] in "省市区县":
-            continue
+        if c.type not in BODY or c.name[:1] in "省市区县" or c.rule == "sub-unit":
+            continue  # (a department lies in its parent's region; the parent states it)
         bracket = re.search(r"[（(]([\u4e00-\u9fff]{2,4})[）)]", c.name) if c.type == "Enterprise" else None
         if bracket and not region_prefix(c.name)[2]:
             divs = [d for d in lookup(bracket.group(1)) if d.level <= 2 or d.name in doc.known_divisions]
@@ -403,6 +403,9 @@ def _chain_after(doc: Doc, cs: list[Cand], pos: int, types: tuple[str, ...], *, 
     return out
 
 
+_OWNED = re.compile(r"(?:与|和)?(?:所属|下属|旗下)(?:的)?")
+
+
 def rule_hosts(doc: Doc) -> list[RawTriple]:
     """Facilities and unions named after their host (LOCATED_AT), departments of a body (PART_OF)."""
     out = []
@@ -448,12 +451,30 @@ def rule_hosts(doc: Doc) -> list[RawTriple]:
                         sent = next(s for s in doc.sentences if s.start == c.sentence)
                         out.append(RawTriple(c, "PART_OF", u, sent, "pattern:department", 0.85))
     for c in doc.cands:
+        if c.rule == "sub-unit":
+            # “某某有限公司技术研发部”: the unit is part of the body named at its start
+            parent = next((p for p in doc.cands if p.start == c.start and p.end == c.extra["parent_end"]
+                           and p.type in BODY and p.name != c.name), None)
+            key = (c.name, "PART_OF", parent.name if parent is not None else "")
+            if parent is not None and key not in seen:
+                seen.add(key)
+                sent = next(s for s in doc.sentences if s.start == c.sentence)
+                out.append(RawTriple(c, "PART_OF", parent, sent, "pattern:sub-unit", 0.85))
+    for c in doc.cands:
         if c.rule == "union-dept":
             parent = next((u for u in doc.cands if u.type == "Union" and u.end == c.extra["parent_end"]
                            and u.start == c.start), None)
             if parent is not None and parent.name != c.name:
                 sent = next(s for s in doc.sentences if s.start == c.sentence)
                 out.append(RawTriple(c, "PART_OF", parent, sent, "pattern:department", 0.85))
+    # “A所属B”, “A旗下的B”, “A与所属B”: B is part of A
+    for sent in doc.sentences:
+        cs = [c for c in _sent_cands(doc, sent) if c.type in BODY and not c.extra.get("inside")]
+        for a in cs:
+            m = _OWNED.match(doc.text, a.end, sent.end)
+            b = next((c for c in cs if m and c.start == m.end() and c.name != a.name), None)
+            if b is not None:
+                out.append(RawTriple(b, "PART_OF", a, sent, "pattern:owned", 0.8))
     # “在X的（正确）领导下”
     for sent in doc.sentences:
         for m in re.finditer(r"在(.{2,40}?)的(?:正确)?领导下", sent.text):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kg.extract.lexicon import lexicon, pos_tags, tokenizer
 from kg.extract.regions import lookup
@@ -85,7 +86,8 @@ def tokens_of(text: str, offset: int) -> list[Token]:
 _TIME_CHARS = set("年月日时期今去明近前后当季春夏秋冬午晚早周节旬初末代世纪秒分刻")
 
 
-def _is_stop(tok: Token) -> bool:
+def is_stop(tok: Token) -> bool:
+    """True when *tok* cannot stand inside a name (punctuation, a number, a verb proper, a particle …)."""
     t = tok.text
     if PUNCT.search(t) or any(ch.isdigit() for ch in t):
         return True
@@ -98,13 +100,20 @@ def _is_stop(tok: Token) -> bool:
     if tag == "m":
         # a quantity (三家, 第一届, 每月) ends a name; “多元”, “大千” are words that happen to be tagged m
         return t[:1] in "第每" or all(ch in "一二三四五六七八九十两几数多百千万亿余个家名位项次届" for ch in t)
-    if tag == "vn":
-        return False  # a nominal verb (劳动, 服务, 建设) stands in names; verbs proper end them
+    if tag == "vn" or t in _unit_words():
+        return False  # a nominal verb (劳动, 服务, 建设) or a unit (支行, tagged v) stands in names; verbs proper end them
     if tag.startswith("v"):
         return t not in NAME_VERBS
     if tag in _STOP_TAGS:
         return t not in NAME_VERBS
     return False
+
+
+@lru_cache(maxsize=1)
+def _unit_words() -> frozenset[str]:
+    """Heads of bodies and their sub-units of two or more characters (words of a name, whatever jieba tags them)."""
+    sub = lexicon().raw["sub_units"]
+    return frozenset(h for h in (*sub["heads"], *sub["organization_heads"]) if len(h) >= 2)
 
 
 def left_extend(tokens: list[Token], head_start: int, limit: int = 22) -> int:
@@ -134,7 +143,7 @@ def _left_extend_from(tokens: list[Token], idx: int, cur: int, head_start: int, 
     fchars = lexicon().function_chars
     while i >= 0:
         tk = tokens[i]
-        if _is_stop(tk) or head_start - tk.start > limit or tk.end < start:
+        if is_stop(tk) or head_start - tk.start > limit or tk.end < start:
             break  # a stop word, too far, or the edge of a segmented window
         if not tk.tag and len(tk.text) > 1:
             # an unknown token (HMM): a function character at its left edge is no part of the name

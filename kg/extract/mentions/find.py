@@ -27,6 +27,7 @@ from kg.extract.mentions.organisations import (
 from kg.extract.mentions.people import person_candidates, speech_re
 from kg.extract.mentions.places import region_candidates
 from kg.extract.mentions.programs import program_head_candidates, quoted_candidates
+from kg.extract.mentions.subunits import subunit_candidates
 from kg.extract.segment import Sentence
 
 # Left context a head needs: the name-walk limit (22) plus a margin for the token it starts in.
@@ -88,10 +89,16 @@ def find_candidates(text: str, sentences: list[Sentence], *, alternatives: list[
         cands.extend(person_candidates(sent, toks, text))
         cands.extend(sibling_organ_candidates(sent, text, cands))
         cands.extend(sibling_facility_candidates(sent, text, cands))
+        cands.extend(subunit_candidates(sent, text, cands))
+    # a sub-unit replaces the candidates of its exact span (it knows its parent); its other levels are alternatives
+    units = {(c.start, c.end) for c in cands if c.rule == "sub-unit" and not c.extra.get("alt")}
+    aside = [c for c in cands if c.extra.get("alt") or (c.rule != "sub-unit" and (c.start, c.end) in units)]
+    cands_in = [c for c in cands if not (c.extra.get("alt") or (c.rule != "sub-unit" and (c.start, c.end) in units))]
     special_rules = ("enum", "enum-facility", "region-enum", "leader-facility")
-    special = [c for c in cands if c.rule in special_rules]
-    plain = [c for c in cands if c.rule not in special_rules]
+    special = [c for c in cands_in if c.rule in special_rules]
+    plain = [c for c in cands_in if c.rule not in special_rules]
     kept = _resolve_overlaps(plain)
+    _mark_parents_inside(kept)
     spans = {(c.start, c.end, c.type) for c in kept}
     out = kept + [c for c in special if (c.start, c.end, c.type) not in spans]
     if alternatives is not None:
@@ -100,9 +107,18 @@ def find_candidates(text: str, sentences: list[Sentence], *, alternatives: list[
     return out
 
 
+def _mark_parents_inside(kept: list[Cand]) -> None:
+    """The parent named at the start of a kept sub-unit stands inside it (relations read the sub-unit)."""
+    ends = {(c.start, c.extra["parent_end"]) for c in kept if c.rule == "sub-unit"}
+    for c in kept:
+        if (c.start, c.end) in ends and c.rule != "sub-unit":
+            c.extra["inside"] = True
+
+
 _PRIORITY = {"known": 6, "award": 5, "quoted": 4, "head:Union": 3, "head:Facility": 3, "head:Enterprise": 3,
              "head:Organization": 3, "short-union": 3, "context": 2, "person:title": 2, "person:verb": 2,
-             "person:enum": 2, "person:leads": 2, "person:byline": 2, "enum": 3, "enum-facility": 3, "program-head": 3, "quoted-whole": 4, "union-dept": 4, "company-union": 3, "sibling-organ": 3, "sibling-facility": 3, "host-facility": 4, "region": 1, "group": 1}
+             "person:enum": 2, "person:leads": 2, "person:byline": 2, "enum": 3, "enum-facility": 3, "program-head": 3, "quoted-whole": 4, "union-dept": 4, "company-union": 3, "sibling-organ": 3, "sibling-facility": 3, "host-facility": 4, "sub-unit": 4,
+             "region": 1, "group": 1}
 
 
 def _resolve_overlaps(cands: list[Cand]) -> list[Cand]:
@@ -129,6 +145,10 @@ def _resolve_overlaps(cands: list[Cand]) -> list[Cand]:
                         and k.head not in ("有限公司", "有限责任公司", "股份有限公司", "集团有限公司", "公司"):
                     c.extra["inside"] = True
                     continue  # a host inside a longer name: 华晨气缸套 … 工作室
+                if c.rule == "sub-unit" and c.extra.get("standalone") and k.type in ("Facility", "Union") \
+                        and k.rule.startswith("head:"):
+                    c.extra["inside"] = True
+                    continue  # the host of a facility or union: 某银行某支行职工驿站, 某公司某分公司工会
                 if c.rule.startswith("head:") and k.rule == "award":
                     drop = True
                     break
