@@ -90,3 +90,21 @@ def test_bodies_branch_hosts_its_facility():
 def test_bodies_owned_body_is_part_of_its_owner():
     _, trips = _analyse("江河市总工会与所属江河市职工发展基金会捐赠物资。")
     assert ("江河市职工发展基金会", "PART_OF", "江河市总工会") in trips
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("近日，湖北省教科文卫体工会主席到场。", True),
+        ("活动由中国航运物流工会主办。", True),
+        ("江西省建材冶金工会开展活动。", True),
+        ("江西省基层工会开展活动。", False),
+        ("南京市企业工会开展活动。", False),
+        ("中国工会走过百年历程。", False),
+        ("云溪区高质量发展贡献工会力量。", False),
+    ],
+)
+def test_bodies_industry_union_after_a_locality(text, found):
+    ents, _ = _analyse(text)
+    unions = [n for t, n in ents if t == "Union"]
+    assert bool(unions) == found, unions

@@ -89,12 +89,21 @@ def _is_generic_prefix(tokens: list[Token], start: int, head_start: int) -> bool
 _UNION_HOST = re.compile(r"(公司|集团|厂|店|局|院|校|中心|街道|社区|村|镇|乡|园区|开发区|协会|委员会|部|站|队|商场|酒店|医院|诊所)$")
 
 
-def _union_prefix_ok(prefix: str) -> bool:
-    """A bare “工会” names a body only after a host (立章公司工会) or a locality."""
+def _union_prefix_ok(prefix: str, tokens: list[Token], start: int) -> bool:
+    """A bare “工会” names a body only after a host (立章公司工会), a locality, or a locality
+    (or 中国) and the industries of an industry union (某省教科文卫体工会, 中国某某化学工会)."""
     if _UNION_HOST.search(prefix):
         return True
     w, canon, div = region_prefix(prefix + "工会")
-    return div is not None and w == prefix
+    if div is None and prefix.startswith("中国"):
+        w = "中国"
+    elif div is None:
+        return False
+    if w == prefix:
+        return w != "中国"
+    industry = [t for t in tokens if start + len(w) <= t.start and t.end <= start + len(prefix)]
+    return sum(len(t.text) for t in industry) == len(prefix) - len(w) and prefix[len(w):] not in lexicon().generic_prefixes \
+        and all(t.tag in ("n", "nz", "j") and t.text not in lexicon().generic_prefixes for t in industry)
 
 
 def _strip_generic(name_prefix: str) -> bool:
@@ -159,7 +168,7 @@ def head_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand
                                     extra={"context": True}))
                     break
             continue
-        if head == "工会" and not _union_prefix_ok(prefix):
+        if head == "工会" and not _union_prefix_ok(prefix, tokens, start):
             continue
         out.append(Cand(etype, start, he, surface, f"head:{etype}", head=head, sentence=sent.start))
     # short context forms that have no head match of their own (“市总”, “区总”)
