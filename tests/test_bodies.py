@@ -108,3 +108,25 @@ def test_bodies_industry_union_after_a_locality(text, found):
     ents, _ = _analyse(text)
     unions = [n for t, n in ents if t == "Union"]
     assert bool(unions) == found, unions
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "found"),
+    [
+        ("云溪区妇联、云溪区环卫局和岳阳市纪委监委参加。", ("Organization", "云溪区妇联"), True),
+        ("云溪区妇联、云溪区环卫局和岳阳市纪委监委参加。", ("Organization", "云溪区环卫局"), True),
+        ("云溪区妇联、云溪区环卫局和岳阳市纪委监委参加。", ("Organization", "岳阳市纪委监委"), True),
+        ("云溪区妇联、云溪区环卫局和岳阳市纪委监委参加。", ("Organization", "岳阳市纪委"), False),
+        ("江河化肥厂职工参加活动。", ("Enterprise", "江河化肥厂"), True),
+        # a paper acting in the story is a body; the paper credited for it is not
+        ("据岳阳日报报道，活动很成功。", ("Organization", "岳阳日报"), True),
+        ("活动很成功。（岳阳日报记者 张小明）", ("Organization", "岳阳日报"), False),
+        ("岳阳日报讯 活动很成功。", ("Organization", "岳阳日报"), False),
+        ("活动很成功。来源：岳阳晚报", ("Organization", "岳阳晚报"), False),
+        # deputies are people, not the body
+        ("云溪区人大代表王大明发言。", ("Organization", "云溪区人大"), False),
+    ],
+)
+def test_bodies_general_heads(text, entity, found):
+    ents, _ = _analyse(text)
+    assert (entity in ents) == found, ents

@@ -106,6 +106,29 @@ def _union_prefix_ok(prefix: str, tokens: list[Token], start: int) -> bool:
         and all(t.tag in ("n", "nz", "j") and t.text not in lexicon().generic_prefixes for t in industry)
 
 
+_MEDIA = ("日报", "晚报", "报社", "日报社", "晚报社", "卫视", "电视台", "广播电视台", "总台")
+# after a paper's name: its news-flash mark, or a reporter's credit (记者 张三) rather than a reporter acting
+_CREDIT_AFTER = re.compile(r"讯|/|[^，。；\n]{0,8}?记者[ \u3000]*[\u4e00-\u9fff]{2,3}(?:[ \u3000）)、，,]|$)")
+
+
+def _credit(text: str, start: int, end: int) -> bool:
+    """The paper named at ``text[start:end]`` is the source of the story, not a body acting in it."""
+    if _CREDIT_AFTER.match(text, end):
+        return True
+    before = text[max(0, start - 4) : start]
+    if re.search(r"来源[：:]?《?$", before) or re.search(r"[（(]$", before) and re.match(r"[^，。]{0,20}?[）)]", text[end : end + 24]):
+        return True
+    return False
+
+
+_PROPER_TAGS = ("ns", "nr", "nz", "nt", "nrt", "nrfg", "j", "eng", "x", "")
+
+
+def _proper_word(tokens: list[Token], start: int, end: int) -> bool:
+    """Some word of ``[start, end)`` is a proper name (place, person, brand, unknown word): 江河化肥厂, not 三分厂."""
+    return any(start <= t.start and t.end <= end and len(t.text) >= 2 and t.tag in _PROPER_TAGS for t in tokens)
+
+
 def _strip_generic(name_prefix: str) -> bool:
     lex = lexicon()
     return name_prefix in lex.generic_prefixes or len(name_prefix) < 2
@@ -121,8 +144,14 @@ def head_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand
         hs, he = sent.start + m.start(), sent.start + m.end()
         etype = lex.head_type[head]
         start = left_extend(tokens, hs)
-        # a single-char head inside a longer word (“格局”, “大局”, “瓦房店市”) is no head
-        if len(head) == 1 and (start == hs or not any(t.start == hs and t.end == he for t in tokens)):
+        # a single-char head inside a longer word (“格局”, “大局”, “瓦房店市”) is no head; but a factory
+        # word ends in its head (卷烟厂, 化肥厂)
+        if len(head) == 1 and head == "厂" and start == hs:
+            word = next((t for t in tokens if t.start < hs and t.end == he and len(t.text) >= 3), None)
+            start = left_extend(tokens, word.start) if word is not None else start
+        if len(head) == 1 and (start == hs or not any(t.end == he and (t.start == hs or head == "厂")
+                                                      for t in tokens)
+                               or not _proper_word(tokens, start, hs)):
             continue
         if etype != "Facility":  # 风帆（扬州）有限责任公司, 南湖新区(东栅街道)总工会 — but not 劳模（工匠）工作室
             start = _over_bracket(text, tokens, start, hs)
@@ -170,6 +199,10 @@ def head_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand
             continue
         if head == "工会" and not _union_prefix_ok(prefix, tokens, start):
             continue
+        if head in _MEDIA and _credit(text, start, he):
+            continue  # the paper a story comes from (来源：某某日报, 某某日报讯, （某某日报记者 张三）)
+        if head in ("人大", "政协") and text.startswith(("代表", "委员"), he):
+            continue  # 人大代表, 政协委员: people, not the body
         out.append(Cand(etype, start, he, surface, f"head:{etype}", head=head, sentence=sent.start))
     # short context forms that have no head match of their own (“市总”, “区总”)
     for cu in ("省总", "市总", "区总", "县总"):
