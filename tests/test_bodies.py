@@ -5,8 +5,17 @@ from __future__ import annotations
 
 import pytest
 
+from kg.extract.analysis import Analysis
+from kg.extract.analysis import analyse as analyse_document
+from kg.extract.mentions.base import Cand
+from kg.extract.mentions.coref import coref_candidates
 from kg.extract.pipeline import analyse
+from kg.extract.segment import Sentence
 from kg.models import Document
+
+
+def _analysis(text: str) -> Analysis:
+    return analyse_document(Document(doc_id="t", text=text))
 
 
 def _analyse(text: str):
@@ -130,3 +139,35 @@ def test_bodies_industry_union_after_a_locality(text, found):
 def test_bodies_general_heads(text, entity, found):
     ents, _ = _analyse(text)
     assert (entity in ents) == found, ents
+
+
+def test_bodies_pronoun_stands_for_the_body_named_before():
+    text = "江河重工集团有限公司位于云溪区。今年，该公司职工书屋获评全国模范职工书屋。"
+    ents, trips = _analyse(text)
+    assert ("Facility", "江河重工集团有限公司职工书屋") in ents
+    assert ("江河重工集团有限公司职工书屋", "LOCATED_AT", "江河重工集团有限公司") in trips
+    assert ("江河重工集团有限公司职工书屋", "AWARDED", "全国模范职工书屋") in trips
+    a = _analysis(text)
+    coref = [c for c in a.cands if c.rule == "coref"]
+    assert [(c.type, c.name, a.ct.text[c.start : c.end]) for c in coref] == [("Enterprise", "江河重工集团有限公司", "该公司")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "今年，该公司职工参加了培训。",  # no company named before
+        "云溪区人民医院开展义诊。该公司职工参加了活动。",  # a hospital is no company
+    ],
+)
+def test_bodies_pronoun_without_a_body_of_its_kind(text):
+    a = _analysis(text)
+    assert not [c for c in a.cands if c.rule.startswith("coref")]
+
+
+def test_bodies_pronoun_stays_in_its_article():
+    text = "江河重工集团有限公司开展活动。该公司职工参加了培训。"
+    body = Cand("Enterprise", 0, 10, "江河重工集团有限公司", "head:Enterprise", head="有限公司", sentence=0)
+    same = [Sentence(0, 15, text[:15], 0), Sentence(15, 26, text[15:], 0)]
+    other = [Sentence(0, 15, text[:15], 0), Sentence(15, 26, text[15:], 1)]
+    assert [c.name for c in coref_candidates(text, same, [body])] == ["江河重工集团有限公司"]
+    assert coref_candidates(text, other, [body]) == []

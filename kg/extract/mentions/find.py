@@ -11,6 +11,7 @@ from __future__ import annotations
 from kg.extract.lexicon import lexicon
 from kg.extract.mentions.awards import award_candidates
 from kg.extract.mentions.base import Cand, Token, tokens_of
+from kg.extract.mentions.coref import coref_candidates
 from kg.extract.mentions.enumerations import ENUM, enumeration_candidates, region_enum_candidates
 from kg.extract.mentions.facilities import (
     host_facility_candidates,
@@ -90,6 +91,7 @@ def find_candidates(text: str, sentences: list[Sentence], *, alternatives: list[
         cands.extend(sibling_organ_candidates(sent, text, cands))
         cands.extend(sibling_facility_candidates(sent, text, cands))
         cands.extend(subunit_candidates(sent, text, cands))
+    cands.extend(coref_candidates(text, sentences, cands))
     # a sub-unit replaces the candidates of its exact span (it knows its parent); its other levels are alternatives
     units = {(c.start, c.end) for c in cands if c.rule == "sub-unit" and not c.extra.get("alt")}
     aside = [c for c in cands if c.extra.get("alt") or (c.rule != "sub-unit" and (c.start, c.end) in units)]
@@ -117,7 +119,7 @@ def _mark_parents_inside(kept: list[Cand]) -> None:
 
 _PRIORITY = {"known": 6, "award": 5, "quoted": 4, "head:Union": 3, "head:Facility": 3, "head:Enterprise": 3,
              "head:Organization": 3, "short-union": 3, "context": 2, "person:title": 2, "person:verb": 2,
-             "person:enum": 2, "person:leads": 2, "person:byline": 2, "enum": 3, "enum-facility": 3, "program-head": 3, "quoted-whole": 4, "union-dept": 4, "company-union": 3, "sibling-organ": 3, "sibling-facility": 3, "host-facility": 4, "sub-unit": 4,
+             "person:enum": 2, "person:leads": 2, "person:byline": 2, "enum": 3, "enum-facility": 3, "program-head": 3, "quoted-whole": 4, "union-dept": 4, "company-union": 3, "sibling-organ": 3, "sibling-facility": 3, "host-facility": 4, "sub-unit": 4, "coref": 2, "coref-facility": 3,
              "region": 1, "group": 1}
 
 
@@ -149,6 +151,9 @@ def _resolve_overlaps(cands: list[Cand]) -> list[Cand]:
                         and k.rule.startswith("head:"):
                     c.extra["inside"] = True
                     continue  # the host of a facility or union: 某银行某支行职工驿站, 某公司某分公司工会
+                if k.rule == "coref-facility":
+                    c.extra["inside"] = True
+                    continue  # the body the pronoun stands for, host of the facility: 该公司职工书屋
                 if c.rule.startswith("head:") and k.rule == "award":
                     drop = True
                     break
