@@ -171,3 +171,17 @@ def test_bodies_pronoun_stays_in_its_article():
     other = [Sentence(0, 15, text[:15], 0), Sentence(15, 26, text[15:], 1)]
     assert [c.name for c in coref_candidates(text, same, [body])] == ["江河重工集团有限公司"]
     assert coref_candidates(text, other, [body]) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "found"),
+    [
+        # a head word jieba does not tag keeps its first character (有限责任公司 is no 有 + 限责任公司)
+        ("近年来，江河油田有限责任公司工会认真开展工作。", ("Union", "江河油田有限责任公司工会"), True),
+        ("江河机械有限公司党委副书记王小明讲话。", ("Organization", "江河机械有限公司党委"), False),
+        ("大家认真贯彻落实省委要求。", ("Organization", "贯彻落实省委"), False),
+    ],
+)
+def test_bodies_name_walk_edges(text, entity, found):
+    ents, _ = _analyse(text)
+    assert (entity in ents) == found, ents

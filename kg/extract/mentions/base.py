@@ -145,7 +145,7 @@ def _left_extend_from(tokens: list[Token], idx: int, cur: int, head_start: int, 
         tk = tokens[i]
         if is_stop(tk) or head_start - tk.start > limit or tk.end < start:
             break  # a stop word, too far, or the edge of a segmented window
-        if not tk.tag and len(tk.text) > 1:
+        if not tk.tag and len(tk.text) > 1 and tk.text not in lexicon().head_type and tk.text not in _unit_words():
             # an unknown token (HMM): a function character at its left edge is no part of the name
             k = 0
             while k < len(tk.text) - 1 and tk.text[k] in fchars:

@@ -106,6 +106,7 @@ def _union_prefix_ok(prefix: str, tokens: list[Token], start: int) -> bool:
         and all(t.tag in ("n", "nz", "j") and t.text not in lexicon().generic_prefixes for t in industry)
 
 
+_COMPANY_END = re.compile(r"(公司|集团|股份)$")
 _MEDIA = ("日报", "晚报", "报社", "日报社", "晚报社", "卫视", "电视台", "广播电视台", "总台")
 # after a paper's name: its news-flash mark, or a reporter's credit (记者 张三) rather than a reporter acting
 _CREDIT_AFTER = re.compile(r"讯|/|[^，。；\n]{0,8}?记者[ \u3000]*[\u4e00-\u9fff]{2,3}(?:[ \u3000）)、，,]|$)")
@@ -203,6 +204,8 @@ def head_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand
             continue  # the paper a story comes from (来源：某某日报, 某某日报讯, （某某日报记者 张三）)
         if head in ("人大", "政协") and text.startswith(("代表", "委员"), he):
             continue  # 人大代表, 政协委员: people, not the body
+        if head in ("党委", "纪委") and _COMPANY_END.search(prefix) and any(text.startswith(t, he) for t in lex.titles):
+            continue  # 某某有限公司党委副书记: a post in the company
         out.append(Cand(etype, start, he, surface, f"head:{etype}", head=head, sentence=sent.start))
     # short context forms that have no head match of their own (“市总”, “区总”)
     for cu in ("省总", "市总", "区总", "县总"):
