@@ -185,3 +185,29 @@ def test_bodies_pronoun_stays_in_its_article():
 def test_bodies_name_walk_edges(text, entity, found):
     ents, _ = _analyse(text)
     assert (entity in ents) == found, ents
+
+
+def test_bodies_listed_hosts_share_the_facility_opened():
+    ents, trips = _analyse("云溪区总工会驻江河律师事务所、云溪区劳动人事争议仲裁院职工法律援助站日前揭牌。")
+    for fac, host in (("江河律师事务所职工法律援助站", "江河律师事务所"),
+                      ("云溪区劳动人事争议仲裁院职工法律援助站", "云溪区劳动人事争议仲裁院")):
+        assert ("Facility", fac) in ents
+        assert (fac, "LOCATED_AT", host) in trips
+        assert ("云溪区总工会", "ESTABLISHES", fac) in trips
+
+
+@pytest.mark.parametrize(
+    ("text", "triple", "found"),
+    [
+        ("云溪区总工会在江河公园建成了面积500平方米的“职工之家”。", ("云溪区总工会", "ESTABLISHES", "职工之家"), False),
+        ("云溪区总工会在江河商场建成了面积500平方米的江河商场职工之家。",
+         ("云溪区总工会", "ESTABLISHES", "江河商场职工之家"), True),
+        ("云溪区总工会推动工作。江河商场工会驿站近日揭牌。", ("云溪区总工会", "ESTABLISHES", "江河商场工会驿站"), True),
+        # a history or an anniversary is no founding in the story
+        ("云溪区总工会推动工作。江河商场工会驿站成立于2013年。", ("云溪区总工会", "ESTABLISHES", "江河商场工会驿站"), False),
+        ("今年是岳阳市总工会成立70周年。", ("岳阳市总工会", "ESTABLISHES", "岳阳市总工会"), False),
+    ],
+)
+def test_bodies_establishes(text, triple, found):
+    _, trips = _analyse(text)
+    assert (triple in trips) == found, trips

@@ -367,19 +367,53 @@ def rule_runs_supports(doc: Doc) -> list[RawTriple]:
                 for o in objs:
                     if o.name != subj.name:
                         out.append(RawTriple(subj, "PARTNERS_WITH", o, sent, "pattern:partners", conf - 0.05))
-        # ESTABLISHES: the facilities (or new unions / bodies) right after the trigger, and their enumeration
-        for em in _ESTABLISH.finditer(sent.text):
-            epos = sent.start + em.end()
-            objs = _chain_after(doc, cs, epos, ("Facility", "Union", "Organization"), max_gap=4)
-            objs += [c for c in cs if c.rule == "host-facility" and c.start == epos and c not in objs]
-            objs = [o for o in objs if o.type == "Facility" or doc.text[epos : o.start] in ("", "了")]
-            if em.group(0) in ("建设", "打造"):
-                objs = [o for o in objs if o.type == "Facility"]
-            subj, conf = _subject_for(doc, sent, epos)
-            if subj is not None:
-                for o in objs:
-                    out.append(RawTriple(subj, "ESTABLISHES", o, sent, "pattern:establish", conf - 0.05,
-                                         _status(doc, sent, epos)))
+        out.extend(_establishes(doc, sent, cs))
+    return out
+
+
+# a facility or body, then (when) it was opened: 某某驿站近日揭牌, 某某工会联合会挂牌成立
+_OPENED = re.compile(r"(?:日前|近日|正式|顺利|已|今天|当天|于[^，。；]{0,12}?)?(?:挂牌成立|揭牌成立|揭牌|挂牌|成立|建成|落成|投用|启用|投入使用|开馆)"
+                     r"(?![于以之后时0-9一二三四五六七八九十百]|周年)")  # not 成立于2013年, 成立100周年
+# what may stand between an establishing verb and a facility: 建成了面积500平方米的“职工之家”
+_MODIFIER = re.compile(r"了?[^，。；、]{1,16}?的[“\"]?")
+
+
+def _establishes(doc: Doc, sent: Sentence, cs: list[Cand]) -> list[RawTriple]:
+    """ESTABLISHES: the facilities (or new unions / bodies) right after the trigger, and their enumeration;
+    a facility or union opened (某某驿站近日揭牌) by the body in subject position or the article's body."""
+    out: list[RawTriple] = []
+    for em in _ESTABLISH.finditer(sent.text):
+        epos = sent.start + em.end()
+        objs = _chain_after(doc, cs, epos, ("Facility", "Union", "Organization"), max_gap=4)
+        objs += [c for c in cs if c.rule == "host-facility" and c.start == epos and c not in objs]
+        objs = [o for o in objs if o.type == "Facility" or doc.text[epos : o.start] in ("", "了")]
+        if not objs:
+            far = next((c for c in cs if c.type == "Facility" and c.start > epos and not c.extra.get("inside")), None)
+            if far is not None and _MODIFIER.fullmatch(doc.text, epos, far.start) \
+                    and _subject_in(doc, sent, epos) is not None:
+                objs = [far]
+        if em.group(0) in ("建设", "打造"):
+            objs = [o for o in objs if o.type == "Facility"]
+        subj, conf = _subject_for(doc, sent, epos)
+        if subj is not None:
+            for o in objs:
+                out.append(RawTriple(subj, "ESTABLISHES", o, sent, "pattern:establish", conf - 0.05,
+                                     _status(doc, sent, epos)))
+    for last in cs:
+        if last.type not in ("Facility", "Union") or last.extra.get("inside") or not _OPENED.match(doc.text, last.end, sent.end):
+            continue
+        opened = [last]  # and the ones listed before it: A、B职工法律援助站日前揭牌
+        while True:
+            prev = next((c for c in cs if c.type == last.type and c.end == opened[-1].start - 1 and c not in opened
+                         and doc.text[c.end] in "、和及"), None)
+            if prev is None:
+                break
+            opened.append(prev)
+        subj, conf = _subject_for(doc, sent, opened[-1].start)
+        for o in opened:
+            if subj is not None and subj.name != o.name and not o.name.startswith(subj.name):
+                out.append(RawTriple(subj, "ESTABLISHES", o, sent, "pattern:opened", conf - 0.1,
+                                     _status(doc, sent, o.start)))
     return out
 
 

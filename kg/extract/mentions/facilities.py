@@ -89,3 +89,26 @@ def sibling_facility_candidates(sent: Sentence, text: str, cands: list[Cand]) ->
                         sentence=sent.start, extra={"alias": ""}))
         facs.append(out[-1])
     return out
+
+
+def shared_facility_candidates(sent: Sentence, text: str, cands: list[Cand]) -> list[Cand]:
+    """“甲律师事务所、乙仲裁院职工法律援助站” → 甲律师事务所职工法律援助站 too: listed hosts share the facility head."""
+    out: list[Cand] = []
+    here = [c for c in cands if c.sentence == sent.start]
+    bodies = [c for c in here if c.type in ("Enterprise", "Organization") and c.rule.startswith("head:")]
+    for f in (c for c in here if c.type == "Facility" and c.rule.startswith("head:")):
+        host = max((b for b in bodies if b.start == f.start and b.end < f.end), key=lambda b: b.end, default=None)
+        if host is None or f.end - host.end < 3:
+            continue
+        tail = text[host.end : f.end]
+        pos = f.start
+        while pos - 1 >= sent.start and text[pos - 1] in "、和及与":
+            prev = max((b for b in bodies if b.end == pos - 1), key=lambda b: b.end - b.start, default=None)
+            if prev is None:
+                break
+            name = normalise_name(text[prev.start : prev.end]) + normalise_name(tail)
+            out.append(Cand("Facility", prev.start, prev.end, text[prev.start : prev.end], "shared-facility", name=name,
+                            head=f.head, sentence=sent.start, extra={"host": normalise_name(text[prev.start : prev.end]),
+                                                                     "alias": ""}))
+            pos = prev.start
+    return out
