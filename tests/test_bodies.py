@@ -211,3 +211,20 @@ def test_bodies_listed_hosts_share_the_facility_opened():
 def test_bodies_establishes(text, triple, found):
     _, trips = _analyse(text)
     assert (triple in trips) == found, trips
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "found"),
+    [
+        ("大家来到户外劳动者暖心驿站休息。", ("Facility", "户外劳动者暖心驿站"), False),
+        ("邀请大家到智能化工会驿站参观。", ("Facility", "智能化工会驿站"), False),
+        ("做好各乡镇职工书屋管理。", ("Facility", "各乡镇职工书屋"), False),
+        # an honour, not a facility
+        ("28个单位被评为云溪区先进职工之家。", ("Facility", "云溪区先进职工之家"), False),
+        # the facility a body sets up is named so
+        ("云溪区总工会在江河畔建成全市首家劳模工匠文化宣传阵地。", ("Facility", "劳模工匠文化宣传阵地"), True),
+    ],
+)
+def test_bodies_generic_facilities(text, entity, found):
+    ents, _ = _analyse(text)
+    assert (entity in ents) == found, ents

@@ -76,9 +76,14 @@ def _is_generic_prefix(tokens: list[Token], start: int, head_start: int) -> bool
         return whole is not None and word_freq(whole.text) >= 1 and whole.tag in ("n", "vn") and whole.start == start
     if sum(len(t.text) for t in words) != head_start - start:
         return False
-    if len(words) == 1 and words[0].text[:1] in "省市区县" and len(words[0].text) <= 3:
-        return False  # “区委”, “市人社局”: a context form, resolved later
+    if len(words) == 1 and words[0].text[:1] in "省市区县" and len(words[0].text) <= 3 \
+            or words[0].text in ("省级", "市级", "区级", "县级"):
+        return False  # “区委”, “市人社局”, “区级某某工会”: a context form, resolved later
+    lex = lexicon()
     for t in words:
+        if t.text in lex.generic_prefixes or t.text in lex.groups or (t.text[:1] in "各每" and len(t.text) >= 2) \
+                or (len(t.text) == 1 and t.tag == "a"):
+            continue  # a class of people (户外劳动者), a generic word, 各乡镇, 小
         if len(t.text) < 2 or not t.tag or t.tag in ("nr", "ns", "nz", "nt", "nrt", "nrfg", "j", "eng", "x"):
             return False
         if word_freq(t.text) < 50:
@@ -106,6 +111,8 @@ def _union_prefix_ok(prefix: str, tokens: list[Token], start: int) -> bool:
         and all(t.tag in ("n", "nz", "j") and t.text not in lexicon().generic_prefixes for t in industry)
 
 
+_FOUNDED_BEFORE = re.compile(r"(?:建成|成立|新建|组建|创建|建立)了?(?:全市|全省|全区|全县|首家|首个|一个|一家|一批)*$")
+_HONOUR = re.compile(r"先进|模范|示范|最美|优秀|星级|百优")
 _COMPANY_END = re.compile(r"(公司|集团|股份)$")
 _MEDIA = ("日报", "晚报", "报社", "日报社", "晚报社", "卫视", "电视台", "广播电视台", "总台")
 # after a paper's name: its news-flash mark, or a reporter's credit (记者 张三) rather than a reporter acting
@@ -157,6 +164,8 @@ def head_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand
         if etype != "Facility":  # 风帆（扬州）有限责任公司, 南湖新区(东栅街道)总工会 — but not 劳模（工匠）工作室
             start = _over_bracket(text, tokens, start, hs)
         start = _cut_at_region(text, tokens, start, hs)
+        if etype == "Facility" and _HONOUR.search(text, start, hs):
+            continue  # “先进职工小家”, “模范职工之家”: an honour, found by the award family
         if etype == "Facility":
             # “在X建设工会驿站”: the verb is no part of the facility's name
             for tk in tokens:
@@ -185,8 +194,10 @@ def head_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand
                                     extra={"context": True}))
                     break
             continue
-        if prefix in lex.generic_prefixes or _is_generic_prefix(tokens, start, hs):
-            # “物业公司”, “服务大局”: common words only, no proper part — a bare mention
+        if (prefix in lex.generic_prefixes or _is_generic_prefix(tokens, start, hs)) \
+                and not (etype == "Facility" and _FOUNDED_BEFORE.search(text, max(sent.start, start - 12), start)):
+            # “物业公司”, “服务大局”: common words only, no proper part — a bare mention (but the
+            # facility a body sets up is named so: 建成全市首家劳模工匠文化宣传阵地)
             if etype == "Union" and re.search(r"(公司|集团)$", prefix):
                 # “港务集团工会”, “公司工会”: the union of a company the article names; resolved later
                 out.append(Cand("Union", start, he, surface, "company-union", head=head, sentence=sent.start,
