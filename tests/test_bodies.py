@@ -228,3 +228,20 @@ def test_bodies_establishes(text, triple, found):
 def test_bodies_generic_facilities(text, entity, found):
     ents, _ = _analyse(text)
     assert (entity in ents) == found, ents
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "found"),
+    [
+        ("江河多媒体分工会主席刘大海讲话。", ("Union", "江河多媒体分工会"), True),
+        ("江河油田采收率研究室工会开展活动。", ("Union", "江河油田采收率研究室工会"), True),
+        ("云溪新区机关工会开展活动。", ("Union", "云溪新区机关工会"), True),
+        ("各班组工会开展活动。", ("Union", "班组工会"), False),
+        # a trade before the kind of the bodies counted
+        ("全县星河、云帆等9家快递公司的职工都入会了。", ("Enterprise", "星河"), True),
+        ("区属、市属等20家企业参加。", ("Enterprise", "区属"), False),
+    ],
+)
+def test_bodies_branch_unions_and_listed_companies(text, entity, found):
+    ents, _ = _analyse(text)
+    assert (entity in ents) == found, ents

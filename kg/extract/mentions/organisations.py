@@ -91,14 +91,16 @@ def _is_generic_prefix(tokens: list[Token], start: int, head_start: int) -> bool
     return True
 
 
-_UNION_HOST = re.compile(r"(公司|集团|厂|店|局|院|校|中心|街道|社区|村|镇|乡|园区|开发区|协会|委员会|部|站|队|商场|酒店|医院|诊所)$")
+_UNION_HOST = re.compile(r"(公司|集团|厂|店|局|院|校|中心|街道|社区|村|镇|乡|园区|开发区|协会|委员会|部|站|队|商场|酒店|医院|诊所"
+                         r"|室|所|科|处|班组|段|矿|支行|分行|馆|宫|机关)$")
 
 
 def _union_prefix_ok(prefix: str, tokens: list[Token], start: int) -> bool:
     """A bare “工会” names a body only after a host (立章公司工会), a locality, or a locality
     (or 中国) and the industries of an industry union (某省教科文卫体工会, 中国某某化学工会)."""
-    if _UNION_HOST.search(prefix):
-        return True
+    host = _UNION_HOST.search(prefix)
+    if host and host.start() > 0:
+        return True  # a named host (某某研究室工会), not the bare word (班组工会)
     w, canon, div = region_prefix(prefix + "工会")
     if div is None and prefix.startswith("中国"):
         w = "中国"
