@@ -245,3 +245,19 @@ def test_bodies_generic_facilities(text, entity, found):
 def test_bodies_branch_unions_and_listed_companies(text, entity, found):
     ents, _ = _analyse(text)
     assert (entity in ents) == found, ents
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "found"),
+    [
+        ("把党和政府的关怀送到职工身边。", ("Organization", "党和政府"), False),
+        ("职工们感谢党委政府的关心。", ("Organization", "党委政府"), False),
+        ("云溪区交通运输局机关党委书记王华出席。", ("Organization", "云溪区交通运输局机关党委"), False),
+        ("云溪镇党委书记王华出席。", ("Organization", "云溪镇党委"), True),
+        ("岳阳日报云溪8月13日讯 会议闭幕。", ("Organization", "岳阳日报"), False),
+        ("岳阳日报客户端记者\u00a0张小明 为加强关爱，活动启动。", ("Organization", "岳阳日报"), False),
+    ],
+)
+def test_bodies_organs_that_are_no_body_of_the_story(text, entity, found):
+    ents, _ = _analyse(text)
+    assert (entity in ents) == found, ents

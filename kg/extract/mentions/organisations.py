@@ -116,9 +116,10 @@ def _union_prefix_ok(prefix: str, tokens: list[Token], start: int) -> bool:
 _FOUNDED_BEFORE = re.compile(r"(?:建成|成立|新建|组建|创建|建立)了?(?:全市|全省|全区|全县|首家|首个|一个|一家|一批)*$")
 _HONOUR = re.compile(r"先进|模范|示范|最美|优秀|星级|百优")
 _COMPANY_END = re.compile(r"(公司|集团|股份)$")
+_BODY_END = re.compile(r"(公司|集团|局|厅|学院|学校|大学|医院|研究院|机关|分公司|厂|矿)$")
 _MEDIA = ("日报", "晚报", "报社", "日报社", "晚报社", "卫视", "电视台", "广播电视台", "总台")
 # after a paper's name: its news-flash mark, or a reporter's credit (记者 张三) rather than a reporter acting
-_CREDIT_AFTER = re.compile(r"讯|/|[^，。；\n]{0,8}?记者[ \u3000]*[\u4e00-\u9fff]{2,3}(?:[ \u3000）)、，,]|$)")
+_CREDIT_AFTER = re.compile(r"[^，。；\n]{0,14}?讯|/|[^，。；\n]{0,8}?记者\s*[\u4e00-\u9fff]{2,3}(?:[\s）)、，,]|$)")
 
 
 def _credit(text: str, start: int, end: int) -> bool:
@@ -217,8 +218,11 @@ def head_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand
             continue  # the paper a story comes from (来源：某某日报, 某某日报讯, （某某日报记者 张三）)
         if head in ("人大", "政协") and text.startswith(("代表", "委员"), he):
             continue  # 人大代表, 政协委员: people, not the body
-        if head in ("党委", "纪委") and _COMPANY_END.search(prefix) and any(text.startswith(t, he) for t in lex.titles):
-            continue  # 某某有限公司党委副书记: a post in the company
+        if head in ("党委", "纪委") and (_COMPANY_END.search(prefix) and any(text.startswith(t, he) for t in lex.titles)
+                                       or _BODY_END.search(prefix)):
+            continue  # 某某有限公司党委副书记, 某某局机关党委: the party organ of a body, not a body of the story
+        if head in ("政府", "人民政府") and re.search(r"党和?$|党委$", prefix):
+            continue  # 党和政府, 党委政府: the state in general
         out.append(Cand(etype, start, he, surface, f"head:{etype}", head=head, sentence=sent.start))
     # short context forms that have no head match of their own (“市总”, “区总”)
     for cu in ("省总", "市总", "区总", "县总"):
