@@ -261,3 +261,19 @@ def test_bodies_branch_unions_and_listed_companies(text, entity, found):
 def test_bodies_organs_that_are_no_body_of_the_story(text, entity, found):
     ents, _ = _analyse(text)
     assert (entity in ents) == found, ents
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "found"),
+    [
+        ("王大明代表省总工会致辞。", ("Union", "代表省总工会"), False),
+        ("他委托市总工会转交慰问金。", ("Union", "委托市总工会"), False),
+        ("二是公司要抓好安全生产。", ("Enterprise", "二是公司"), False),
+        ("张小明及镇总工会干部参加。", ("Union", "张小明及镇总工会"), False),
+        ("云溪县总工会干部参加培训。", ("Union", "云溪县总工会干部"), False),
+        ("云溪县总工会经济部部长王大明讲话。", ("Union", "云溪县总工会经济部"), True),
+    ],
+)
+def test_bodies_walk_stops_before_a_union_form(text, entity, found):
+    ents, _ = _analyse(text)
+    assert (entity in ents) == found, ents

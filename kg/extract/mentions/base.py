@@ -145,6 +145,8 @@ def _left_extend_from(tokens: list[Token], idx: int, cur: int, head_start: int, 
         tk = tokens[i]
         if is_stop(tk) or head_start - tk.start > limit or tk.end < start:
             break  # a stop word, too far, or the edge of a segmented window
+        if not tk.tag and len(tk.text) > 1 and tk.text[-1] in "及和与对向" and tk.end < head_start:
+            break  # an unknown token (HMM) that ends in a conjunction (某某及): the name starts after it
         if not tk.tag and len(tk.text) > 1 and tk.text not in lexicon().head_type and tk.text not in _unit_words():
             # an unknown token (HMM): a function character at its left edge is no part of the name
             k = 0

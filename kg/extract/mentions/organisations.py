@@ -251,8 +251,9 @@ def union_department_candidates(sent: Sentence, tokens: list[Token], text: str) 
     for m in _DEPT.finditer(sent.text):
         hs = sent.start + m.start()
         dept = m.group(1)
-        if any(w in dept for w in lexicon().boundary_words if len(w) >= 2) or re.search(r"(相关|有关|各|等)", dept):
-            continue
+        if any(w in dept for w in lexicon().boundary_words if len(w) >= 2) or re.search(r"(相关|有关|各|等)", dept) \
+                or dept[0] in "对向为在和与及将把被等从由" or dept.endswith(("干部", "全部", "内部")):
+            continue  # not 总工会干部, 总工会对部…
         start = left_extend(tokens, hs)
         if hs - start < 2:
             continue
