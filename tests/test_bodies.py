@@ -63,6 +63,8 @@ def test_bodies_name_walk_not_found(text, entity):
          ("Enterprise", "江河建材有限公司生产技术部长输维护大队"), "江河建材有限公司"),
         # an organ's unit is an organisation; the chief of a standalone unit holds a post there
         ("云溪县公安局城关派出所所长李四介绍情况。", ("Organization", "云溪县公安局城关派出所"), "云溪县公安局"),
+        # a bracket inside the unit's name
+        ("江钢集团钒钛(钢铁)研究院家电研究室主任郑小旺讲话。", ("Enterprise", "江钢集团钒钛(钢铁)研究院"), "江钢集团"),
         # an ensemble is an organisation under any parent
         ("江河重工集团合唱团演唱了歌曲。", ("Organization", "江河重工集团合唱团"), "江河重工集团"),
     ],

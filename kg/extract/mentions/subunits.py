@@ -50,7 +50,8 @@ def _unit_at(text: str, pos: int, end: int) -> tuple[int, str] | None:
     continued = text[unit_end : unit_end + 1] == "长" and head in "部处科室"
     if continued and _unit_at(text, unit_end, end) is None:
         return None
-    if _NOT_UNIT.search(chunk + head) or lexicon().head_re.search(chunk) or chunk.count("（") != chunk.count("）"):
+    if _NOT_UNIT.search(chunk + head) or lexicon().head_re.search(chunk) \
+            or chunk.count("（") + chunk.count("(") != chunk.count("）") + chunk.count(")"):
         return None
     longer = next((h for h, t in lexicon().heads if len(h) > len(head) and (chunk + head).endswith(h)), None)
     if longer is not None and lexicon().head_type[longer] in ("Facility", "Union"):
@@ -63,6 +64,8 @@ def _unit_at(text: str, pos: int, end: int) -> tuple[int, str] | None:
     for t in window:
         if t.end > unit_end - len(head):
             break
+        if t.text in ("(", ")", "（", "）"):
+            continue  # 某某集团钒钛(钢铁)研究院: a bracket inside the unit's name
         if t.text in titles or (is_stop(t) and not _NUMBERED.match(t.text)
                                 and not (t.tag.startswith("v") and t.text not in lexicon().boundary_words)):
             return None  # verbs stand in unit names (设备维护队, 装配车间); particles, adverbs, titles do not
