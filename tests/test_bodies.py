@@ -279,3 +279,22 @@ def test_bodies_organs_that_are_no_body_of_the_story(text, entity, found):
 def test_bodies_walk_stops_before_a_union_form(text, entity, found):
     ents, _ = _analyse(text)
     assert (entity in ents) == found, ents
+
+
+@pytest.mark.parametrize(
+    ("text", "studio", "host"),
+    [
+        ("在江河新材料科技有限公司马生虎劳模工作室，慰问组了解情况。", "马生虎劳模工作室", "江河新材料科技有限公司"),
+        ("来到云溪镇大寮村许志雄工匠人才创新工作室参观。", "许志雄工匠人才创新工作室", "云溪镇大寮村"),
+    ],
+)
+def test_bodies_studio_named_after_a_person_is_at_the_host_before_it(text, studio, host):
+    ents, trips = _analyse(text)
+    assert ("Facility", studio) in ents
+    assert (studio, "LOCATED_AT", host) in trips
+    assert not [n for t, n in ents if t == "Facility" and n != studio]
+
+
+def test_bodies_studio_of_a_host_and_generic_words_keeps_the_host():
+    ents, trips = _analyse("江河气缸套劳模工匠创新工作室获评先进。")
+    assert ("Facility", "江河气缸套劳模工匠创新工作室") in ents

@@ -485,6 +485,17 @@ def rule_hosts(doc: Doc) -> list[RawTriple]:
                         sent = next(s for s in doc.sentences if s.start == c.sentence)
                         out.append(RawTriple(c, "PART_OF", u, sent, "pattern:department", 0.85))
     for c in doc.cands:
+        if c.rule != "person-facility":
+            continue
+        # “某某公司张三劳模工作室”: the studio is at the host written before the name
+        sent = next(s for s in doc.sentences if s.start == c.sentence)
+        if c.extra.get("host") in bodies:
+            out.append(RawTriple(c, "LOCATED_AT", bodies[c.extra["host"]], sent, "pattern:host", 0.8))
+        elif c.extra.get("host_region"):
+            name = c.extra["host_region"]
+            region = Cand("Region", c.start - len(name), c.start, name, "host-region", sentence=c.sentence)
+            out.append(RawTriple(c, "LOCATED_AT", region, sent, "pattern:host", 0.75))
+    for c in doc.cands:
         if c.rule == "sub-unit":
             # “某某有限公司技术研发部”: the unit is part of the body named at its start
             parent = next((p for p in doc.cands if p.start == c.start and p.end == c.extra["parent_end"]

@@ -13,6 +13,7 @@ import re
 from kg.extract.lexicon import lexicon, pos_tags, word_freq
 from kg.extract.mentions.base import Cand, Token, normalise_name
 from kg.extract.mentions.people import looks_like_name
+from kg.extract.regions import lookup
 from kg.extract.segment import Sentence
 
 _LEADER_FACILITY = re.compile(r"以([^，。；]{2,60}?)为(?:领头人|带头人|牵头人|领衔人)[，,]?(?:成立|建立|组建|创建|挂牌)了?"
@@ -111,4 +112,43 @@ def shared_facility_candidates(sent: Sentence, text: str, cands: list[Cand]) -> 
                             head=f.head, sentence=sent.start, extra={"host": normalise_name(text[prev.start : prev.end]),
                                                                      "alias": ""}))
             pos = prev.start
+    return out
+
+
+# Words that may stand between a person's name and a studio head: 张三劳模工匠人才创新工作室, 李四(职工)创新工作室.
+_STUDIO_WORDS = re.compile(r"(?:劳模|工匠|人才|技能|大师|职工|名师|技师|首席|高技能|巾帼|青年|党员|[（(][\u4e00-\u9fff]{1,4}[）)])*")
+
+
+def person_facility_candidates(sent: Sentence, text: str, cands: list[Cand]) -> list[Cand]:
+    """“某某有限公司张三劳模工作室” → 张三劳模工作室, at its host: a studio named after a person starts at the name.
+
+    The host written before the name (a named body, or a village or
+    community) becomes the studio's ``host`` (or ``host_region``); the longer
+    candidate is set aside (``extra["alt"]``).
+    """
+    out: list[Cand] = []
+    lex = lexicon()
+    for f in [c for c in cands if c.sentence == sent.start and c.type == "Facility" and c.rule.startswith("head:")
+              and c.head.endswith("工作室")]:
+        hs = f.end - len(f.head)
+        for p in range(f.start, hs - 1):  # the leftmost name that reaches the head (李江锋, not 江锋)
+            size = next((k for k in (3, 2) if p + k <= hs and looks_like_name(text[p : p + k])
+                         and not lookup(text[p : p + k]) and _STUDIO_WORDS.fullmatch(text, p + k, hs)), None)
+            if size is None:
+                continue
+            if p == f.start:
+                break  # the name already starts the studio's name
+            host = normalise_name(text[f.start : p])
+            extra: dict = {"alias": ""}
+            head = next((m for m in lex.head_re.finditer(host) if m.end() == len(host)), None)
+            if head is not None and head.start() >= 2 and host not in lex.generic_prefixes:
+                extra["host"] = host  # a named body (not “一公司”, “公司”)
+            elif len(host) >= 3 and (lookup(host) or re.search(r"(街道|社区|村|镇|乡)$", host)):
+                extra["host_region"] = host
+            else:
+                break  # no host before the name (一公司张三…, 继张三…): keep the studio as found
+            f.extra["alt"] = True
+            out.append(Cand("Facility", p, f.end, text[p : f.end], "person-facility", head=f.head, sentence=sent.start,
+                            extra=extra))
+            break
     return out

@@ -16,6 +16,7 @@ from kg.extract.mentions.enumerations import ENUM, enumeration_candidates, regio
 from kg.extract.mentions.facilities import (
     host_facility_candidates,
     leader_facility_candidates,
+    person_facility_candidates,
     shared_facility_candidates,
     sibling_facility_candidates,
 )
@@ -93,6 +94,7 @@ def find_candidates(text: str, sentences: list[Sentence], *, alternatives: list[
         cands.extend(sibling_facility_candidates(sent, text, cands))
         cands.extend(subunit_candidates(sent, text, cands))
         cands.extend(shared_facility_candidates(sent, text, cands))
+        cands.extend(person_facility_candidates(sent, text, cands))
     cands.extend(coref_candidates(text, sentences, cands))
     # a sub-unit replaces the candidates of its exact span (it knows its parent); its other levels are alternatives
     units = {(c.start, c.end) for c in cands if c.rule == "sub-unit" and not c.extra.get("alt")}
@@ -121,7 +123,7 @@ def _mark_parents_inside(kept: list[Cand]) -> None:
 
 _PRIORITY = {"known": 6, "award": 5, "quoted": 4, "head:Union": 3, "head:Facility": 3, "head:Enterprise": 3,
              "head:Organization": 3, "short-union": 3, "context": 2, "person:title": 2, "person:verb": 2,
-             "person:enum": 2, "person:leads": 2, "person:byline": 2, "enum": 3, "enum-facility": 3, "program-head": 3, "quoted-whole": 4, "union-dept": 4, "company-union": 3, "sibling-organ": 3, "sibling-facility": 3, "host-facility": 4, "sub-unit": 4, "coref": 2, "coref-facility": 3, "shared-facility": 3,
+             "person:enum": 2, "person:leads": 2, "person:byline": 2, "enum": 3, "enum-facility": 3, "program-head": 3, "quoted-whole": 4, "union-dept": 4, "company-union": 3, "sibling-organ": 3, "sibling-facility": 3, "host-facility": 4, "sub-unit": 4, "coref": 2, "coref-facility": 3, "shared-facility": 3, "person-facility": 4,
              "region": 1, "group": 1}
 
 
