@@ -110,7 +110,7 @@ def test_bodies_owned_body_is_part_of_its_owner():
         ("活动由中国航运物流工会主办。", True),
         ("江西省建材冶金工会开展活动。", True),
         ("江西省基层工会开展活动。", False),
-        ("南京市企业工会开展活动。", False),
+        ("云溪区企业工会开展活动。", False),
         ("中国工会走过百年历程。", False),
         ("云溪区高质量发展贡献工会力量。", False),
     ],
@@ -144,11 +144,11 @@ def test_bodies_general_heads(text, entity, found):
 
 
 def test_bodies_pronoun_stands_for_the_body_named_before():
-    text = "江河重工集团有限公司位于云溪区。今年，该公司职工书屋获评全国模范职工书屋。"
+    text = "江河重工集团有限公司位于云溪区。今年，该公司职工书屋获评全国示范书屋。"
     ents, trips = _analyse(text)
     assert ("Facility", "江河重工集团有限公司职工书屋") in ents
     assert ("江河重工集团有限公司职工书屋", "LOCATED_AT", "江河重工集团有限公司") in trips
-    assert ("江河重工集团有限公司职工书屋", "AWARDED", "全国模范职工书屋") in trips
+    assert ("江河重工集团有限公司职工书屋", "AWARDED", "全国示范书屋") in trips
     a = _analysis(text)
     coref = [c for c in a.cands if c.rule == "coref"]
     assert [(c.type, c.name, a.ct.text[c.start : c.end]) for c in coref] == [("Enterprise", "江河重工集团有限公司", "该公司")]
@@ -190,9 +190,9 @@ def test_bodies_name_walk_edges(text, entity, found):
 
 
 def test_bodies_listed_hosts_share_the_facility_opened():
-    ents, trips = _analyse("云溪区总工会驻江河律师事务所、云溪区劳动人事争议仲裁院职工法律援助站日前揭牌。")
+    ents, trips = _analyse("云溪区总工会驻江河律师事务所、云溪区司法局职工法律援助站日前揭牌。")
     for fac, host in (("江河律师事务所职工法律援助站", "江河律师事务所"),
-                      ("云溪区劳动人事争议仲裁院职工法律援助站", "云溪区劳动人事争议仲裁院")):
+                      ("云溪区司法局职工法律援助站", "云溪区司法局")):
         assert ("Facility", fac) in ents
         assert (fac, "LOCATED_AT", host) in trips
         assert ("云溪区总工会", "ESTABLISHES", fac) in trips
@@ -207,7 +207,7 @@ def test_bodies_listed_hosts_share_the_facility_opened():
         ("云溪区总工会推动工作。江河商场工会驿站近日揭牌。", ("云溪区总工会", "ESTABLISHES", "江河商场工会驿站"), True),
         # a history or an anniversary is no founding in the story
         ("云溪区总工会推动工作。江河商场工会驿站成立于2013年。", ("云溪区总工会", "ESTABLISHES", "江河商场工会驿站"), False),
-        ("今年是岳阳市总工会成立70周年。", ("岳阳市总工会", "ESTABLISHES", "岳阳市总工会"), False),
+        ("今年是江河市总工会成立70周年。", ("江河市总工会", "ESTABLISHES", "江河市总工会"), False),
     ],
 )
 def test_bodies_establishes(text, triple, found):
@@ -222,9 +222,9 @@ def test_bodies_establishes(text, triple, found):
         ("邀请大家到智能化工会驿站参观。", ("Facility", "智能化工会驿站"), False),
         ("做好各乡镇职工书屋管理。", ("Facility", "各乡镇职工书屋"), False),
         # an honour, not a facility
-        ("28个单位被评为云溪区先进职工之家。", ("Facility", "云溪区先进职工之家"), False),
+        ("28个单位被评为云溪区先进职工小家。", ("Facility", "云溪区先进职工小家"), False),
         # the facility a body sets up is named so
-        ("云溪区总工会在江河畔建成全市首家劳模工匠文化宣传阵地。", ("Facility", "劳模工匠文化宣传阵地"), True),
+        ("云溪区总工会在江河畔建成全市首家劳模精神宣传阵地。", ("Facility", "劳模精神宣传阵地"), True),
     ],
 )
 def test_bodies_generic_facilities(text, entity, found):
@@ -236,7 +236,7 @@ def test_bodies_generic_facilities(text, entity, found):
     ("text", "entity", "found"),
     [
         ("江河多媒体分工会主席刘大海讲话。", ("Union", "江河多媒体分工会"), True),
-        ("江河油田采收率研究室工会开展活动。", ("Union", "江河油田采收率研究室工会"), True),
+        ("江河油田勘探研究室工会开展活动。", ("Union", "江河油田勘探研究室工会"), True),
         ("云溪新区机关工会开展活动。", ("Union", "云溪新区机关工会"), True),
         ("各班组工会开展活动。", ("Union", "班组工会"), False),
         # a trade before the kind of the bodies counted
@@ -254,8 +254,8 @@ def test_bodies_branch_unions_and_listed_companies(text, entity, found):
     [
         ("把党和政府的关怀送到职工身边。", ("Organization", "党和政府"), False),
         ("职工们感谢党委政府的关心。", ("Organization", "党委政府"), False),
-        ("云溪区交通运输局机关党委书记王华出席。", ("Organization", "云溪区交通运输局机关党委"), False),
-        ("云溪镇党委书记王华出席。", ("Organization", "云溪镇党委"), True),
+        ("云溪区交通运输局机关党委书记王大强出席。", ("Organization", "云溪区交通运输局机关党委"), False),
+        ("云溪镇党委书记王大强出席。", ("Organization", "云溪镇党委"), True),
         ("岳阳日报云溪8月13日讯 会议闭幕。", ("Organization", "岳阳日报"), False),
         ("岳阳日报客户端记者\u00a0张小明 为加强关爱，活动启动。", ("Organization", "岳阳日报"), False),
     ],
@@ -285,7 +285,7 @@ def test_bodies_walk_stops_before_a_union_form(text, entity, found):
     ("text", "studio", "host"),
     [
         ("在江河新材料科技有限公司马生虎劳模工作室，慰问组了解情况。", "马生虎劳模工作室", "江河新材料科技有限公司"),
-        ("来到云溪镇大寮村许志雄工匠人才创新工作室参观。", "许志雄工匠人才创新工作室", "云溪镇大寮村"),
+        ("来到云溪镇小河村许志雄工匠人才创新工作室参观。", "许志雄工匠人才创新工作室", "云溪镇小河村"),
     ],
 )
 def test_bodies_studio_named_after_a_person_is_at_the_host_before_it(text, studio, host):

@@ -131,7 +131,7 @@ def person_facility_candidates(sent: Sentence, text: str, cands: list[Cand]) -> 
     for f in [c for c in cands if c.sentence == sent.start and c.type == "Facility" and c.rule.startswith("head:")
               and c.head.endswith("工作室")]:
         hs = f.end - len(f.head)
-        for p in range(f.start, hs - 1):  # the leftmost name that reaches the head (李江锋, not 江锋)
+        for p in range(f.start, hs - 1):  # the leftmost name that reaches the head (李江海, not 江海)
             size = next((k for k in (3, 2) if p + k <= hs and looks_like_name(text[p : p + k])
                          and not lookup(text[p : p + k]) and _STUDIO_WORDS.fullmatch(text, p + k, hs)), None)
             if size is None:

@@ -96,7 +96,7 @@ _UNION_HOST = re.compile(r"(公司|集团|厂|店|局|院|校|中心|街道|社�
 
 
 def _union_prefix_ok(prefix: str, tokens: list[Token], start: int) -> bool:
-    """A bare “工会” names a body only after a host (立章公司工会), a locality, or a locality
+    """A bare “工会” names a body only after a host (明远公司工会), a locality, or a locality
     (or 中国) and the industries of an industry union (某省教科文卫体工会, 中国某某化学工会)."""
     host = _UNION_HOST.search(prefix)
     if host and host.start() > 0:
@@ -155,7 +155,7 @@ def head_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand
         hs, he = sent.start + m.start(), sent.start + m.end()
         etype = lex.head_type[head]
         start = left_extend(tokens, hs)
-        # a single-char head inside a longer word (“格局”, “大局”, “瓦房店市”) is no head; but a factory
+        # a single-char head inside a longer word (“格局”, “大局”, “李店镇”) is no head; but a factory
         # word ends in its head (卷烟厂, 化肥厂)
         if len(head) == 1 and head == "厂" and start == hs:
             word = next((t for t in tokens if t.start < hs and t.end == he and len(t.text) >= 3), None)
@@ -200,7 +200,7 @@ def head_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand
         if (prefix in lex.generic_prefixes or _is_generic_prefix(tokens, start, hs)) \
                 and not (etype == "Facility" and _FOUNDED_BEFORE.search(text, max(sent.start, start - 12), start)):
             # “物业公司”, “服务大局”: common words only, no proper part — a bare mention (but the
-            # facility a body sets up is named so: 建成全市首家劳模工匠文化宣传阵地)
+            # facility a body sets up is named so: 建成全市首家劳模精神宣传阵地)
             if etype == "Union" and re.search(r"(公司|集团)$", prefix):
                 # “港务集团工会”, “公司工会”: the union of a company the article names; resolved later
                 out.append(Cand("Union", start, he, surface, "company-union", head=head, sentence=sent.start,
