@@ -123,8 +123,8 @@ def rule_in_region(doc: Doc) -> list[RawTriple]:
     out = []
     seen = set()
     for c in doc.cands:
-        if c.type not in BODY or c.name[:1] in "省市区县":
-            continue
+        if c.type not in BODY or c.name[:1] in "省市区县" or c.rule == "sub-unit":
+            continue  # (a department lies in its parent's region; the parent states it)
         bracket = re.search(r"[（(]([\u4e00-\u9fff]{2,4})[）)]", c.name) if c.type == "Enterprise" else None
         if bracket and not region_prefix(c.name)[2]:
             divs = [d for d in lookup(bracket.group(1)) if d.level <= 2 or d.name in doc.known_divisions]
@@ -367,19 +367,53 @@ def rule_runs_supports(doc: Doc) -> list[RawTriple]:
                 for o in objs:
                     if o.name != subj.name:
                         out.append(RawTriple(subj, "PARTNERS_WITH", o, sent, "pattern:partners", conf - 0.05))
-        # ESTABLISHES: the facilities (or new unions / bodies) right after the trigger, and their enumeration
-        for em in _ESTABLISH.finditer(sent.text):
-            epos = sent.start + em.end()
-            objs = _chain_after(doc, cs, epos, ("Facility", "Union", "Organization"), max_gap=4)
-            objs += [c for c in cs if c.rule == "host-facility" and c.start == epos and c not in objs]
-            objs = [o for o in objs if o.type == "Facility" or doc.text[epos : o.start] in ("", "了")]
-            if em.group(0) in ("建设", "打造"):
-                objs = [o for o in objs if o.type == "Facility"]
-            subj, conf = _subject_for(doc, sent, epos)
-            if subj is not None:
-                for o in objs:
-                    out.append(RawTriple(subj, "ESTABLISHES", o, sent, "pattern:establish", conf - 0.05,
-                                         _status(doc, sent, epos)))
+        out.extend(_establishes(doc, sent, cs))
+    return out
+
+
+# a facility or body, then (when) it was opened: 某某驿站近日揭牌, 某某工会联合会挂牌成立
+_OPENED = re.compile(r"(?:日前|近日|正式|顺利|已|今天|当天|于[^，。；]{0,12}?)?(?:挂牌成立|揭牌成立|揭牌|挂牌|成立|建成|落成|投用|启用|投入使用|开馆)"
+                     r"(?![于以之后时0-9一二三四五六七八九十百]|周年)")  # not 成立于2013年, 成立100周年
+# what may stand between an establishing verb and a facility: 建成了面积500平方米的“职工之家”
+_MODIFIER = re.compile(r"了?[^，。；、]{1,16}?的[“\"]?")
+
+
+def _establishes(doc: Doc, sent: Sentence, cs: list[Cand]) -> list[RawTriple]:
+    """ESTABLISHES: the facilities (or new unions / bodies) right after the trigger, and their enumeration;
+    a facility or union opened (某某驿站近日揭牌) by the body in subject position or the article's body."""
+    out: list[RawTriple] = []
+    for em in _ESTABLISH.finditer(sent.text):
+        epos = sent.start + em.end()
+        objs = _chain_after(doc, cs, epos, ("Facility", "Union", "Organization"), max_gap=4)
+        objs += [c for c in cs if c.rule == "host-facility" and c.start == epos and c not in objs]
+        objs = [o for o in objs if o.type == "Facility" or doc.text[epos : o.start] in ("", "了")]
+        if not objs:
+            far = next((c for c in cs if c.type == "Facility" and c.start > epos and not c.extra.get("inside")), None)
+            if far is not None and _MODIFIER.fullmatch(doc.text, epos, far.start) \
+                    and _subject_in(doc, sent, epos) is not None:
+                objs = [far]
+        if em.group(0) in ("建设", "打造"):
+            objs = [o for o in objs if o.type == "Facility"]
+        subj, conf = _subject_for(doc, sent, epos)
+        if subj is not None:
+            for o in objs:
+                out.append(RawTriple(subj, "ESTABLISHES", o, sent, "pattern:establish", conf - 0.05,
+                                     _status(doc, sent, epos)))
+    for last in cs:
+        if last.type not in ("Facility", "Union") or last.extra.get("inside") or not _OPENED.match(doc.text, last.end, sent.end):
+            continue
+        opened = [last]  # and the ones listed before it: A、B职工法律援助站日前揭牌
+        while True:
+            prev = next((c for c in cs if c.type == last.type and c.end == opened[-1].start - 1 and c not in opened
+                         and doc.text[c.end] in "、和及"), None)
+            if prev is None:
+                break
+            opened.append(prev)
+        subj, conf = _subject_for(doc, sent, opened[-1].start)
+        for o in opened:
+            if subj is not None and subj.name != o.name and not o.name.startswith(subj.name):
+                out.append(RawTriple(subj, "ESTABLISHES", o, sent, "pattern:opened", conf - 0.1,
+                                     _status(doc, sent, o.start)))
     return out
 
 
@@ -401,6 +435,9 @@ def _chain_after(doc: Doc, cs: list[Cand], pos: int, types: tuple[str, ...], *, 
         cur = c.end
         gap = 2
     return out
+
+
+_OWNED = re.compile(r"(?:与|和)?(?:所属|下属|旗下)(?:的)?")
 
 
 def rule_hosts(doc: Doc) -> list[RawTriple]:
@@ -448,12 +485,41 @@ def rule_hosts(doc: Doc) -> list[RawTriple]:
                         sent = next(s for s in doc.sentences if s.start == c.sentence)
                         out.append(RawTriple(c, "PART_OF", u, sent, "pattern:department", 0.85))
     for c in doc.cands:
+        if c.rule != "person-facility":
+            continue
+        # “某某公司张三劳模工作室”: the studio is at the host written before the name
+        sent = next(s for s in doc.sentences if s.start == c.sentence)
+        if c.extra.get("host") in bodies:
+            out.append(RawTriple(c, "LOCATED_AT", bodies[c.extra["host"]], sent, "pattern:host", 0.8))
+        elif c.extra.get("host_region"):
+            name = c.extra["host_region"]
+            region = Cand("Region", c.start - len(name), c.start, name, "host-region", sentence=c.sentence)
+            out.append(RawTriple(c, "LOCATED_AT", region, sent, "pattern:host", 0.75))
+    for c in doc.cands:
+        if c.rule == "sub-unit":
+            # “某某有限公司技术研发部”: the unit is part of the body named at its start
+            parent = next((p for p in doc.cands if p.start == c.start and p.end == c.extra["parent_end"]
+                           and p.type in BODY and p.name != c.name), None)
+            key = (c.name, "PART_OF", parent.name if parent is not None else "")
+            if parent is not None and key not in seen:
+                seen.add(key)
+                sent = next(s for s in doc.sentences if s.start == c.sentence)
+                out.append(RawTriple(c, "PART_OF", parent, sent, "pattern:sub-unit", 0.85))
+    for c in doc.cands:
         if c.rule == "union-dept":
             parent = next((u for u in doc.cands if u.type == "Union" and u.end == c.extra["parent_end"]
                            and u.start == c.start), None)
             if parent is not None and parent.name != c.name:
                 sent = next(s for s in doc.sentences if s.start == c.sentence)
                 out.append(RawTriple(c, "PART_OF", parent, sent, "pattern:department", 0.85))
+    # “A所属B”, “A旗下的B”, “A与所属B”: B is part of A
+    for sent in doc.sentences:
+        cs = [c for c in _sent_cands(doc, sent) if c.type in BODY and not c.extra.get("inside")]
+        for a in cs:
+            m = _OWNED.match(doc.text, a.end, sent.end)
+            b = next((c for c in cs if m and c.start == m.end() and c.name != a.name), None)
+            if b is not None:
+                out.append(RawTriple(b, "PART_OF", a, sent, "pattern:owned", 0.8))
     # “在X的（正确）领导下”
     for sent in doc.sentences:
         for m in re.finditer(r"在(.{2,40}?)的(?:正确)?领导下", sent.text):
