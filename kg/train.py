@@ -85,6 +85,7 @@ class TrainReport:
     relation_rows: int
     relation_positives: int
     thresholds: dict[str, dict[str, float]]
+    rule_passthrough: dict[str, list[str]]
     seconds: float
     folder: str
     files: list[str] = field(default_factory=list)
@@ -201,58 +202,75 @@ def _fit(rows: Sequence[Row], config: TrainConfig, columns: dict[str, int] | Non
 _GRID = tuple(round(step * 0.05, 2) for step in range(2, 20))  # 0.10 … 0.95
 
 
-def choose_thresholds(by_label: dict[str, list[tuple[float, int]]], config: TrainConfig) -> dict[str, float]:
-    """Per-label thresholds: each label's best F1, then raised where it costs the fewest right answers
-    until the precision of all labels together reaches the floor.
+Decision = tuple[dict[str, float], list[str]]  # thresholds per label, labels whose rule decisions pass as they are
 
-    >>> choose_thresholds({"A": [(0.9, 1)] * 20 + [(0.3, 0)] * 5, "B": [(0.6, 0)] * 3 + [(0.8, 1)] * 2},
-    ...                   TrainConfig())
-    {'A': 0.65, 'B': 0.75}
+
+def choose_thresholds(by_label: dict[str, list[tuple[float, int, bool]]], config: TrainConfig) -> Decision:
+    """Per-label decisions from out-of-fold (probability, right, stated by a rule) triples.
+
+    A label keeps what clears its threshold, and, when that pays, everything
+    the rules state as well ("rules stay where they are precise"). Each label
+    starts at its best F1; then decisions are made stricter where that costs
+    the fewest right answers, until the precision of all labels together
+    reaches the floor.
+
+    >>> choose_thresholds({"A": [(0.9, 1, False)] * 20 + [(0.3, 0, False)] * 5,
+    ...                    "B": [(0.6, 0, False)] * 3 + [(0.8, 1, False)] * 2 + [(0.1, 1, True)] * 4}, TrainConfig())
+    ({'A': 0.65, 'B': 0.75}, ['B'])
     """
-    counts: dict[str, list[tuple[int, int]]] = {}
+    options = [(i, rules) for rules in (False, True) for i in range(len(_GRID))]
+    counts: dict[str, dict[tuple[int, bool], tuple[int, int]]] = {}
     for label, scored in by_label.items():
-        counts[label] = [(sum(1 for p, y in scored if p >= t and y), sum(1 for p, y in scored if p >= t and not y))
-                         for t in _GRID]
-    pick: dict[str, int] = {}
+        counts[label] = {}
+        for i, rules in options:
+            kept = [y for p, y, r in scored if p >= _GRID[i] or (rules and r)]
+            counts[label][(i, rules)] = (sum(kept), len(kept) - sum(kept))
+    pick: dict[str, tuple[int, bool]] = {}
     for label, scored in by_label.items():
-        positives = sum(y for _, y in scored)
+        positives = sum(y for _, y, _ in scored)
 
-        def f1(i: int, label: str = label, positives: int = positives) -> float:
-            tp, fp = counts[label][i]
+        def f1(o: tuple[int, bool], label: str = label, positives: int = positives) -> float:
+            tp, fp = counts[label][o]
             return 2 * tp / (2 * tp + fp + (positives - tp)) if tp else 0.0
 
-        best = max(f1(i) for i in range(len(_GRID)))
-        ties = [i for i in range(len(_GRID)) if f1(i) == best]
+        best = max(f1(o) for o in options)
+        plain = [o for o in options if not o[1] and f1(o) == best]
+        ties = plain or [o for o in options if f1(o) == best]
         pick[label] = ties[len(ties) // 2]  # the middle of a plateau is the safest cut
     while True:
-        tp = sum(counts[label][i][0] for label, i in pick.items())
-        fp = sum(counts[label][i][1] for label, i in pick.items())
+        tp = sum(counts[label][o][0] for label, o in pick.items())
+        fp = sum(counts[label][o][1] for label, o in pick.items())
         if tp + fp == 0 or tp / (tp + fp) >= config.precision_floor:
             break
-        moves = [(label, i + 1) for label, i in pick.items() if i + 1 < len(_GRID)]
+        moves = [(label, (i + 1, rules)) for label, (i, rules) in pick.items() if i + 1 < len(_GRID)]
+        moves += [(label, (i, False)) for label, (i, rules) in pick.items() if rules]
         if not moves:
             break
 
-        def gain(move: tuple[str, int]) -> tuple[float, str]:
-            label, j = move
-            (tp0, fp0), (tp1, fp1) = counts[label][pick[label]], counts[label][j]
+        def gain(move: tuple[str, tuple[int, bool]]) -> tuple[float, str]:
+            label, o = move
+            (tp0, fp0), (tp1, fp1) = counts[label][pick[label]], counts[label][o]
             return ((fp0 - fp1) / (tp0 - tp1 + 0.5), label)
 
-        label, j = max(moves, key=gain)
-        pick[label] = j
-    return {label: _GRID[i] for label, i in sorted(pick.items())}
+        label, o = max(moves, key=gain)
+        pick[label] = o
+    return ({label: _GRID[i] for label, (i, _) in sorted(pick.items())},
+            sorted(label for label, (_, rules) in pick.items() if rules))
 
 
-def _thresholds(rows: Sequence[Row], probs: Sequence[float], config: TrainConfig) -> dict[str, float]:
+def _thresholds(rows: Sequence[Row], probs: Sequence[float], config: TrainConfig, rule_feature: str) -> Decision:
     """Aggregate rows into facts (best probability per key and document), then choose per label."""
-    best: dict[tuple[str, tuple], tuple[float, int, str]] = {}
-    for (doc_id, label, _, y, key), p in zip(rows, probs, strict=True):
+    best: dict[tuple[str, tuple], tuple[float, int, str, bool]] = {}
+    for (doc_id, label, feats, y, key), p in zip(rows, probs, strict=True):
         k = (doc_id, key)
+        rule = bool(feats.get(rule_feature)) or (k in best and best[k][3])
         if k not in best or p > best[k][0]:
-            best[k] = (p, y, label)
-    by_label: dict[str, list[tuple[float, int]]] = defaultdict(list)
-    for p, y, label in best.values():
-        by_label[label].append((p, y))
+            best[k] = (p, y, label, rule)
+        elif rule:
+            best[k] = (*best[k][:3], True)
+    by_label: dict[str, list[tuple[float, int, bool]]] = defaultdict(list)
+    for p, y, label, rule in best.values():
+        by_label[label].append((p, y, rule))
     return choose_thresholds(dict(by_label), config)
 
 
@@ -303,9 +321,10 @@ def train(
         views = _views(pairs, taggers)
 
     thresholds: dict[str, dict[str, float]] = {}
+    passthrough: dict[str, list[str]] = {}
     ent_rows = entity_rows(views)
     ent_probs = out_of_fold(ent_rows, inner, k, config, step, "entities")
-    thresholds["entities"] = _thresholds(ent_rows, ent_probs, config)
+    thresholds["entities"], passthrough["entities"] = _thresholds(ent_rows, ent_probs, config, "rule_entity")
     step("entities: every document")
     _fit(ent_rows, config).write(out_dir, "entities")
     # the relation booster reads each end's entity probability as it will at run time: out of fold
@@ -314,7 +333,7 @@ def train(
         probability[row[0]][row[4]] = p
     rel_rows = relation_rows(views, probability)
     rel_probs = out_of_fold(rel_rows, inner, k, config, step, "relations")
-    thresholds["relations"] = _thresholds(rel_rows, rel_probs, config)
+    thresholds["relations"], passthrough["relations"] = _thresholds(rel_rows, rel_probs, config, "rule")
     step("relations: every document")
     _fit(rel_rows, config).write(out_dir, "relations")
 
@@ -324,6 +343,7 @@ def train(
         "training": {"documents": len(pairs), "data": fingerprint(pairs), "config": asdict(config)},
         "thresholds": {"entities": thresholds["entities"], "relations": thresholds["relations"],
                        "entity_default": config.default_threshold, "relation_default": config.default_threshold},
+        "rule_passthrough": passthrough,
         "files": [SPANS_FILE, "entities.lgb", "entities.features.json", "relations.lgb", "relations.features.json"],
     }
     (out_dir / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
@@ -335,6 +355,7 @@ def train(
         relation_rows=len(rel_rows),
         relation_positives=sum(r[3] for r in rel_rows),
         thresholds=thresholds,
+        rule_passthrough=passthrough,
         seconds=time.perf_counter() - started,
         folder=str(out_dir),
         files=[*meta["files"], META_FILE],

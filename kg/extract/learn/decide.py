@@ -67,9 +67,9 @@ def decide(view: DocView, scored: Scored, models: Models) -> tuple[list[Entity],
     triples: list[Triple] = []
     used: set[tuple[str, str]] = set()
     for (st, sn, p, ot, on), (r, prob) in sorted(best_facts(rels).items()):
-        if prob < models.relations.threshold(p):
-            continue
         fact = view.rule_facts.get((sn, p, on))
+        if prob < models.relations.threshold(p) and not (fact is not None and p in models.relations.passthrough):
+            continue
         sent = fact.sent if fact is not None else a.sentences[r.o.sent]
         triples.append(triple_record(a.doc, a.ct, s=r.s.cand, p=p, o=r.o.cand, sent=sent,
                                      attrs=fact.attrs if fact is not None else _attrs(a, r),
@@ -77,7 +77,8 @@ def decide(view: DocView, scored: Scored, models: Models) -> tuple[list[Entity],
                                      extractor="learned" + (f"+{fact.extractor}" if fact is not None else "")))
         used.add((st, sn))
         used.add((ot, on))
-    keep = [e for e, prob in ents if prob >= models.entities.threshold(e.type) or (e.type, e.name) in used]
+    keep = [e for e, prob in ents if prob >= models.entities.threshold(e.type) or (e.type, e.name) in used
+            or (e.type in models.entities.passthrough and (e.type, e.name) in view.rule_entities)]
     kept_keys = {(e.type, e.name) for e in keep}
     # a fact's end that no candidate names (a rule's derived region) is an entity too
     extra = [r.o.cand for r, _ in rels if (r.o.type, r.o.name) in used - kept_keys]

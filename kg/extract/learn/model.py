@@ -67,6 +67,7 @@ class Scorer:
     booster: Any  # lightgbm.Booster
     thresholds: dict[str, float]
     default_threshold: float = 0.5
+    passthrough: frozenset[str] = frozenset()  # labels whose rule decisions are kept as they are
 
     def probabilities(self, rows: Sequence[Mapping[str, float]]):
         """The positive-class probability of every row (a numpy array)."""
@@ -99,7 +100,8 @@ class Scorer:
         self.booster.save_model(str(folder / f"{name}.lgb"), num_iteration=-1)
 
     @classmethod
-    def read(cls, folder: Path, name: str, thresholds: dict[str, float], default: float) -> Scorer:
+    def read(cls, folder: Path, name: str, thresholds: dict[str, float], default: float,
+             passthrough: frozenset[str] = frozenset()) -> Scorer:
         import lightgbm  # lazy: only the learned extractor needs it
 
         columns = json.loads((folder / f"{name}.features.json").read_text(encoding="utf-8"))
@@ -108,7 +110,7 @@ class Scorer:
             raise ModelError(f"{folder / name}.lgb expects {booster.num_feature()} features but "
                              f"{name}.features.json names {len(columns)}; run `kg train` to rebuild the models")
         return cls(columns={c: i for i, c in enumerate(columns)}, booster=booster, thresholds=thresholds,
-                   default_threshold=default)
+                   default_threshold=default, passthrough=passthrough)
 
 
 @dataclass
@@ -158,14 +160,16 @@ def _load(folder: Path) -> Models:
     meta = read_meta(folder)
     check_meta(meta, folder)
     thresholds = meta.get("thresholds", {})
+    passthrough = meta.get("rule_passthrough", {})
     try:
         return Models(
             folder=folder,
             meta=meta,
             spans=SpanTagger(folder / SPANS_FILE),
-            entities=Scorer.read(folder, "entities", thresholds.get("entities", {}), thresholds.get("entity_default", 0.5)),
+            entities=Scorer.read(folder, "entities", thresholds.get("entities", {}), thresholds.get("entity_default", 0.5),
+                                 frozenset(passthrough.get("entities", ()))),
             relations=Scorer.read(folder, "relations", thresholds.get("relations", {}),
-                                  thresholds.get("relation_default", 0.5)),
+                                  thresholds.get("relation_default", 0.5), frozenset(passthrough.get("relations", ()))),
         )
     except (OSError, ValueError) as exc:
         raise ModelError(f"cannot load the models in {folder}: {exc}; run `kg train` to rebuild them") from exc
