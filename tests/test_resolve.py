@@ -67,3 +67,27 @@ def test_resolve_short_company_merges_into_long():
 def test_resolve_dominant_division_needs_two_mentions():
     assert dominant_divisions("昆山举行活动。昆山市总工会主办。").get("市") == "昆山市"
     assert "市" not in dominant_divisions("南通市的一家企业。")
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical", "dropped"),
+    [
+        ("崇信县工会", "崇信县工会", False),  # a county's union written in full is a union
+        ("平凉市工会", "平凉市总工会", False),  # a city names its federation 总工会
+        ("甘肃工会", None, True),  # a province's short form + 工会: an app, a slogan
+        ("平凉工会", None, True),  # a city's short form + 工会: the union movement of the city
+    ],
+)
+def test_resolve_region_plus_union(written, canonical, dropped):
+    c = _cand("Union", written, 0)
+    resolve_names([c], {0: 0})
+    assert bool(c.extra.get("drop")) == dropped
+    if canonical:
+        assert c.name == canonical
+
+
+def test_resolve_region_union_is_alias_of_the_named_federation():
+    full = _cand("Union", "平凉市总工会", 0)
+    short = _cand("Union", "平凉工会", 20)
+    resolve_names([full, short], {0: 0})
+    assert short.name == "平凉市总工会" and not short.extra.get("drop")

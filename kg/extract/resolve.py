@@ -145,7 +145,13 @@ def _resolve_one(c: Cand, ctx: ArticleContext, doc_ctx: ArticleContext) -> None:
                 return
         w, canon, div = region_prefix(n)
         if div is not None and w + "工会" == n:
-            c.extra["drop"] = True  # “江苏工会” (an app, a slogan) that names no union of the article
+            if w == canon and div.level <= 2:
+                # “平凉市工会”: a province or city names its federation 总工会
+                c.extra["alias"] = n
+                c.name = canon + "总工会"
+            elif w != canon and div.level <= 2:
+                c.extra["drop"] = True  # “甘肃工会”, “平凉工会” (an app, a slogan, a movement)
+            # a county's union written in full (“崇信县工会”) or short (“崇信工会”) stays as written
         return
     if "总工会" in n:
         return
@@ -163,7 +169,15 @@ def _is_short_of(short: str, full: str) -> bool:
     """True when *short* names the same union as *full*: same head, its characters in order, same start."""
     hs = _UNION_HEAD.search(short)
     hf = _UNION_HEAD.search(full)
-    if not hs or not hf or hs.group(0) != hf.group(0):
+    if not hs or not hf:
+        return False
+    if hs.group(0) == "工会" and hf.group(0) == "总工会":
+        # “平凉市工会”, “甘肃工会” name the federation of that city or province the article names
+        ws, _, ds = region_prefix(short)
+        wf, _, df = region_prefix(full)
+        return ds is not None and df is not None and ds.adcode == df.adcode \
+            and short == ws + "工会" and full == wf + "总工会"
+    if hs.group(0) != hf.group(0):
         return False
     ds, df = region_prefix(short)[2], region_prefix(full)[2]
     if ds is not None and df is not None and ds.adcode != df.adcode:
@@ -172,9 +186,7 @@ def _is_short_of(short: str, full: str) -> bool:
         return len(short) - len(hs.group(0)) >= 2
     # subsequence with the same first two characters (高邮开发区总工会 ⊂ 高邮经济开发区总工会)
     if short[:2] != full[:2]:
-        # “广东工会” for “广东省总工会”: region short + 工会
-        w, canon, div = region_prefix(full)
-        return bool(div) and short == div.short + "工会" and full.endswith("总工会")
+        return False
     it = iter(full)
     return all(ch in it for ch in short) and len(short) >= 5
 
