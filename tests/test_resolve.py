@@ -91,3 +91,43 @@ def test_resolve_region_union_is_alias_of_the_named_federation():
     short = _cand("Union", "平凉工会", 20)
     resolve_names([full, short], {0: 0})
     assert short.name == "平凉市总工会" and not short.extra.get("drop")
+
+
+def _regions(sentence: str) -> set[str]:
+    from kg.extract.mentions.places import region_candidates
+    from kg.extract.segment import Sentence
+
+    return {c.name for c in region_candidates(Sentence(0, len(sentence), sentence, 0), sentence)}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "region"),
+    [
+        ("活动在张掖举行。", "张掖市"),  # a city's short form takes its full name
+        ("来自甘肃的代表。", "甘肃省"),
+        ("来自甘肃平凉崇信县的职工。", "甘肃省平凉市崇信县"),  # a written chain, suffixes restored
+        ("走访了临泽县沙河镇的企业。", "临泽县沙河镇"),  # a town after its county
+        ("看望了红柳湾街道青石社区的居民。", "红柳湾街道青石社区"),  # a community in its street
+        ("慰问了枣林路街道的环卫工人。", "枣林路街道"),  # a street office named after a road
+        ("走进临泽工业园区的企业。", "临泽工业园区"),  # a zone after a division's short form
+        ("甘南州委组织部负责人出席。", "甘南州"),  # a people-named prefecture as it is written
+    ],
+)
+def test_places_region_mentions(sentence, region):
+    assert region in _regions(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "not_region"),
+    [
+        ("祝愿大家长治久安。", "长治市"),  # a short form inside a word
+        ("推进美丽乡村建设。", "美丽乡"),
+        ("打造和谐社区。", "和谐社区"),
+        ("全镇共有企业三十家。", "全镇"),
+        ("为打造零碳园区贡献力量。", "零碳园区"),  # a slogan, not a zone
+        ("各乡镇总工会负责人参会。", "乡镇"),
+        ("来自福建平凉集团有限公司的职工。", "福建省平凉市"),  # a chain written short inside a company name
+    ],
+)
+def test_places_no_region_mention(sentence, not_region):
+    assert not_region not in _regions(sentence)

@@ -63,6 +63,25 @@ def divisions() -> dict[str, Division]:
     return out
 
 
+# The peoples an autonomous division is named after (general data): “甘南藏族自治州” is “甘南州”,
+# “某某黎族苗族自治县” is “某某”.
+_PEOPLES = re.compile(
+    r"(?:(?:蒙古|回|藏|维吾尔|苗|彝|壮|布依|朝鲜|满|侗|瑶|白|土家|哈尼|哈萨克|傣|黎|傈僳|佤|畲|高山|拉祜|水|东乡|纳西|"
+    r"景颇|柯尔克孜|土|达斡尔|仫佬|羌|布朗|撒拉|毛南|仡佬|锡伯|阿昌|普米|塔吉克|怒|乌孜别克|俄罗斯|鄂温克|德昂|保安|"
+    r"裕固|京|塔塔尔|独龙|鄂伦春|赫哲|门巴|珞巴|基诺|各)族)+$"
+)
+
+
+def _people_forms(d: Division) -> tuple[str, ...]:
+    """Spoken forms of a division named after its peoples: 某某州 and 某某 for 某某藏族自治州."""
+    if not re.search(r"族(自治州|自治县|自治旗|区)$", d.name):
+        return ()
+    stem = _PEOPLES.sub("", _SUFFIX.sub("", d.name))
+    if len(stem) < 2:
+        return ()
+    return (stem + "州", stem) if d.name.endswith("自治州") else (stem,)
+
+
 @lru_cache(maxsize=1)
 def _by_name() -> dict[str, tuple[Division, ...]]:
     index: dict[str, list[Division]] = {}
@@ -70,6 +89,10 @@ def _by_name() -> dict[str, tuple[Division, ...]]:
         index.setdefault(d.name, []).append(d)
         if d.short != d.name:
             index.setdefault(d.short, []).append(d)
+    for d in divisions().values():
+        for form in _people_forms(d):
+            if form not in index:  # a province keeps its short form; the prefecture has its 某某州
+                index[form] = [d]
     return {k: tuple(v) for k, v in index.items()}
 
 
@@ -80,6 +103,27 @@ def lookup(name: str) -> tuple[Division, ...]:
     ['洪泽区']
     """
     return _by_name().get(name, ())
+
+
+def division_of(form: str) -> Division | None:
+    """The one division a full or short form names, or None when it names none or several.
+
+    A short form shared by a division and the divisions inside it names the
+    top one (淮安 is 淮安市, not its 淮安区).
+
+    >>> division_of("张掖").name
+    '张掖市'
+    >>> division_of("朝阳") is None
+    True
+    """
+    cands = lookup(form)
+    if len(cands) <= 1:
+        return cands[0] if cands else None
+    top = min(cands, key=lambda c: c.level)
+    if all(c.adcode.startswith(_prefix(top)) for c in cands):
+        same = [c for c in cands if c.name == form]
+        return same[0] if len(same) == 1 else top
+    return None
 
 
 def parent(d: Division) -> Division | None:
@@ -120,6 +164,24 @@ def division_automaton():
     for d in divisions().values():
         if len(d.name) >= 2:
             a.add_word(d.name, d.name)
+    a.make_automaton()
+    return a
+
+
+@lru_cache(maxsize=1)
+def short_automaton():
+    """An Aho-Corasick automaton of every short division form that is no full name (value: the form).
+
+    >>> sorted(f for _, f in short_automaton().iter("洪泽区和洪泽湖"))
+    ['洪泽', '洪泽']
+    """
+    import ahocorasick  # lazy: a C extension that only extraction needs
+
+    full = {d.name for d in divisions().values()}
+    a = ahocorasick.Automaton()
+    for form in _by_name():
+        if form not in full and len(form) >= 2:
+            a.add_word(form, form)
     a.make_automaton()
     return a
 
@@ -220,7 +282,8 @@ def region_prefix(name: str, known: frozenset[str] = frozenset()) -> tuple[str, 
             break
         piece, div = found
         written += piece
-        canon += div.name
+        # “甘南州” is how a people-named prefecture is written and known; other short forms take the full name
+        canon += piece if piece.endswith("州") and div.name.endswith("自治州") else div.name
         best = div
         pos += len(piece)
     if best is None or written == name:
