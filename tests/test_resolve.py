@@ -6,7 +6,7 @@ import pytest
 
 from kg.extract.mentions.base import Cand
 from kg.extract.regions import region_prefix
-from kg.extract.resolve import dominant_divisions, resolve_names
+from kg.extract.resolve import resolve_names
 
 
 @pytest.mark.parametrize(
@@ -62,11 +62,6 @@ def test_resolve_short_company_merges_into_long():
     short = _cand("Enterprise", "明远机械", 20)
     resolve_names([long, short], {0: 0})
     assert short.name == "明远机械有限公司"
-
-
-def test_resolve_dominant_division_needs_two_mentions():
-    assert dominant_divisions("昆山举行活动。昆山市总工会主办。").get("市") == "昆山市"
-    assert "市" not in dominant_divisions("南通市的一家企业。")
 
 
 @pytest.mark.parametrize(
@@ -131,3 +126,45 @@ def test_places_region_mentions(sentence, region):
 )
 def test_places_no_region_mention(sentence, not_region):
     assert not_region not in _regions(sentence)
+
+
+def _names(text: str) -> set[tuple[str, str]]:
+    from kg.extract.pipeline import analyse
+    from kg.models import Document
+
+    ents, _ = analyse(Document(doc_id="t", text=text))
+    return {(e.type, e.name) for e in ents}
+
+
+def test_resolve_context_form_takes_the_place_named_right_before_it():
+    text = ("崇信县总工会开展慰问活动。\n\n活动中，临泽县人大常委会副主任、县总工会主席王明远，"
+            "甘谷县人大常委会副主任、县总工会主席李国栋参加。")
+    names = _names(text)
+    assert ("Union", "临泽县总工会") in names and ("Union", "甘谷县总工会") in names
+    assert ("Union", "县总工会") not in names
+
+
+def test_resolve_context_form_takes_the_place_the_article_states_once():
+    names = _names("近日，市总工会副主席张立新一行来到张掖，走访慰问困难职工。")
+    assert ("Union", "张掖市总工会") in names
+
+
+def test_resolve_place_only_inside_another_body_leaves_the_form_as_written():
+    names = _names("近日，省总工会副主席张立新一行走进甘肃明远机械有限公司，看望一线职工。")
+    assert ("Union", "省总工会") in names
+    assert not any(t == "Union" and n.endswith("省总工会") and n != "省总工会" for t, n in names)
+
+
+def test_resolve_autonomous_region_form_is_kept_whole():
+    names = _names("会上，自治区总工会副主席张立新作了讲话。")
+    assert ("Union", "自治区总工会") in names and ("Union", "区总工会") not in names
+
+
+def test_resolve_town_union_takes_the_town():
+    names = _names("近日，柳泉镇举办职工运动会。镇总工会主席王明远致辞。")
+    assert ("Union", "柳泉镇总工会") in names
+
+
+def test_resolve_level_prefixed_union_takes_the_county():
+    names = _names("近日，崇信县开展送清凉活动，县交通运输局工会主席王明远带队慰问。")
+    assert ("Union", "崇信县交通运输局工会") in names

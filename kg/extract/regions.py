@@ -63,20 +63,22 @@ def divisions() -> dict[str, Division]:
     return out
 
 
-# The peoples an autonomous division is named after (general data): “甘南藏族自治州” is “甘南州”,
-# “某某黎族苗族自治县” is “某某”.
-_PEOPLES = re.compile(
-    r"(?:(?:蒙古|回|藏|维吾尔|苗|彝|壮|布依|朝鲜|满|侗|瑶|白|土家|哈尼|哈萨克|傣|黎|傈僳|佤|畲|高山|拉祜|水|东乡|纳西|"
-    r"景颇|柯尔克孜|土|达斡尔|仫佬|羌|布朗|撒拉|毛南|仡佬|锡伯|阿昌|普米|塔吉克|怒|乌孜别克|俄罗斯|鄂温克|德昂|保安|"
-    r"裕固|京|塔塔尔|独龙|鄂伦春|赫哲|门巴|珞巴|基诺|各)族)+$"
-)
+@lru_cache(maxsize=1)
+def _peoples() -> re.Pattern[str]:
+    """The peoples an autonomous division is named after (the package's list of nations, and 各族)."""
+    path = _data_file().parent / "56_nations.csv"
+    names = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip().endswith("族")]
+    names.append("各族")
+    alternatives = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+    return re.compile(f"(?:{alternatives})+$")
 
 
 def _people_forms(d: Division) -> tuple[str, ...]:
-    """Spoken forms of a division named after its peoples: 某某州 and 某某 for 某某藏族自治州."""
+    """Spoken forms of a division named after its peoples: 某某州 and 某某 for 某某藏族自治州
+    (“甘南藏族自治州” is “甘南州”), 某某 for 某某黎族苗族自治县."""
     if not re.search(r"族(自治州|自治县|自治旗|区)$", d.name):
         return ()
-    stem = _PEOPLES.sub("", _SUFFIX.sub("", d.name))
+    stem = _peoples().sub("", _SUFFIX.sub("", d.name))
     if len(stem) < 2:
         return ()
     return (stem + "州", stem) if d.name.endswith("自治州") else (stem,)

@@ -95,6 +95,12 @@ def _division_cand(sent: Sentence, text: str, a: int, b: int) -> Cand:
     known |= frozenset(name for _, name in division_automaton().iter(surface))
     written, canon, div = region_prefix(surface + "·", known)
     name = canon if div is not None and written == surface else surface
+    if div is None and len(lookup(surface)) > 1:
+        # a name several divisions share (永宁县): the one whose city or province the document names
+        inside = [d for d in lookup(surface) if any(p.name in text or p.short in text for p in chain(d)[:-1])]
+        if len(inside) == 1:
+            div = inside[0]
+            name = div.name
     return Cand("Region", sent.start + a, sent.start + b, text[sent.start + a : sent.start + b], "region",
                 name=name, sentence=sent.start, extra={"division": div.adcode} if div is not None else {})
 
@@ -116,10 +122,10 @@ def _short_ok(s: str, a: int, b: int, d: Division, text: str) -> bool:
     form = s[a:b]
     if d.level == 1 or (d.level == 2 and pos_tags().get(form) in ("ns", None)):
         return True
-    if pos_tags().get(form) != "ns" and word_freq(form) >= 500:
-        return False  # “光明”, “东方”: a common word first
     if d.name in text:
-        return True
+        return True  # the document names it in full
+    if d.level == 3 and pos_tags().get(form) != "ns" and word_freq(form) >= 500:
+        return False  # “光明”, “东方”: a common word first
     return any(p.name in text or (p.short != p.name and p.short in text) for p in chain(d)[:-1])
 
 
