@@ -168,3 +168,30 @@ def test_resolve_town_union_takes_the_town():
 def test_resolve_level_prefixed_union_takes_the_county():
     names = _names("近日，崇信县开展送清凉活动，县交通运输局工会主席王明远带队慰问。")
     assert ("Union", "崇信县交通运输局工会") in names
+
+
+def _facts(text: str) -> set[tuple[str, str, str]]:
+    from kg.extract.pipeline import analyse
+    from kg.models import Document
+
+    _, trips = analyse(Document(doc_id="t", text=text))
+    return {(t.subject.name, t.predicate, t.object.name) for t in trips}
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        ("柳泉镇街道总工会开展慰问活动。", ("柳泉镇街道总工会", "IN_REGION", "柳泉镇街道")),
+        ("沙河乡总工会开展慰问活动。", ("沙河乡总工会", "IN_REGION", "沙河乡")),
+        # a district name two cities share: the one in the city the text names
+        ("舟山市举办活动。普陀区总工会主席王明远出席。", ("普陀区总工会", "IN_REGION", "普陀区")),
+    ],
+)
+def test_resolve_in_region_of_a_named_place(text, fact):
+    assert fact in _facts(text)
+
+
+def test_resolve_no_in_region_for_a_department_or_a_nameless_zone():
+    facts = _facts("崇信县总工会权益保障部和经济开发区(沙河镇)总工会联合开展活动。")
+    assert not any(s.endswith("权益保障部") and p == "IN_REGION" for s, p, _ in facts)
+    assert not any(o == "经济开发区" for _, p, o in facts if p == "IN_REGION")

@@ -266,7 +266,12 @@ def region_prefix(name: str, known: frozenset[str] = frozenset()) -> tuple[str, 
             elif len(cands) > 1:
                 top = min(cands, key=lambda c: c.level)
                 if not all(c.adcode.startswith(top.adcode[: 2 * top.level]) for c in cands):
-                    continue
+                    # a name several divisions share (永定区): the one in a city or province the text names
+                    placed = [c for c in cands if any(a.name in known for a in chain(c)[:-1])]
+                    if len(placed) != 1:
+                        continue
+                    top = placed[0]
+                    cands = (top,)
                 cands = (max(cands, key=lambda c: c.level),) if piece.endswith(("市", "区", "县")) else (top,)
             if best is None and not piece.endswith(("省", "市", "区", "县", "州", "盟", "旗")) and min(c.level for c in cands) > 2 \
                     and not any(c.name in known for c in cands):

@@ -123,8 +123,8 @@ def rule_in_region(doc: Doc) -> list[RawTriple]:
     out = []
     seen = set()
     for c in doc.cands:
-        if c.type not in BODY or c.name[:1] in "省市区县":
-            continue
+        if c.type not in BODY or c.name[:1] in "省市区县" or c.rule == "union-dept":
+            continue  # a context form left as written has no place; a union's department is in its union
         bracket = re.search(r"[（(]([\u4e00-\u9fff]{2,4})[）)]", c.name) if c.type == "Enterprise" else None
         if bracket and not region_prefix(c.name)[2]:
             divs = [d for d in lookup(bracket.group(1)) if d.level <= 2 or d.name in doc.known_divisions]
@@ -140,6 +140,8 @@ def rule_in_region(doc: Doc) -> list[RawTriple]:
             continue
         if div is not None:
             canon = doc.region_canon.get(div.name, canon)
+        if zone is not None and len(re.sub(_ZONE_WORDS, "", zone.group(1))) < 2 and not div:
+            continue  # “经济开发区(某某镇)总工会”: a zone with no name of its own
         if zone is not None and len(written) + zone.end() < len(c.name):
             z = zone.group(0)
             rest = c.name[len(written) + len(z) :]
@@ -157,7 +159,9 @@ def rule_in_region(doc: Doc) -> list[RawTriple]:
     return out
 
 
-_ZONE = re.compile(r"^[\u4e00-\u9fff()（）]{2,12}?(?:经济技术开发区|经济开发区|高新技术产业开发区|高新区|开发区|新区|示范区|产业园区|街道|社区|镇)(?:[\u4e00-\u9fff]{2,6}?(?:社区|村))?")
+_ZONE = re.compile(r"^([\u4e00-\u9fff()（）]{2,12}?)(?:经济技术开发区|经济开发区|高新技术产业开发区|高新区|开发区|新区|示范区|"
+                   r"产业园区|工业园区|保税港区|保税区|经济区|工业集中区|镇街道|街道|社区|镇|乡)(?:[\u4e00-\u9fff]{2,6}?(?:社区|村))?")
+_ZONE_WORDS = r"^(?:国家级|省级|经济技术|高新技术|经济|技术|高新|综合|产业|工业)+"
 _TITLE_SEP = "、"
 
 
