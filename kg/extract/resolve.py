@@ -303,8 +303,7 @@ def _resolve_one(c: Cand, ctx: ArticleContext, doc_ctx: ArticleContext, places: 
         if place is not None:
             c.extra["alias"] = c.name
             c.name = place + c.name[len(level) :]
-        elif c.extra.get("level_prefix"):
-            c.extra["drop"] = True
+        # else kept as written (省交通厅 where no province is stated)
 
 
 def _union_named(place: str, tail: str, ctx: ArticleContext, doc_ctx: ArticleContext) -> str:
