@@ -235,6 +235,10 @@ def _split_chain(name: str) -> list[str]:
     return pieces or [name]
 
 
+# Zones named after a place (某某新区, 某某高新区): the short form names the zone, not the county.
+_ZONE_AFTER = re.compile(r"(?:新区|高新区|开发区|经济区|保税区|保税港区|综合保税区)")
+
+
 @lru_cache(maxsize=65536)
 def region_prefix(name: str, known: frozenset[str] = frozenset()) -> tuple[str, str, Division | None]:
     """Split a leading chain of divisions off a body name.
@@ -277,8 +281,9 @@ def region_prefix(name: str, known: frozenset[str] = frozenset()) -> tuple[str, 
                     and not any(c.name in known for c in cands):
                 continue  # a bare county short form (“温泉”) is too ambiguous, unless the article names it in full
             rest = name[pos + size :]
-            if not piece.endswith(("省", "市", "区", "县", "州", "盟", "旗")) and rest[:1] and rest[0] in "路街巷道村镇乡湾湖山河江桥门港岛园":
-                continue  # “酒泉路街道”: a street named after a place, not the place
+            if not piece.endswith(("省", "市", "区", "县", "州", "盟", "旗")) and (
+                    rest[:1] and rest[0] in "路街巷道村镇乡湾湖山河江桥门港岛园" or _ZONE_AFTER.match(rest)):
+                continue  # “酒泉路街道”, “某某新区”: a street or a zone named after a place, not the place
             # a short form must not eat the head of the name (“南京市” vs “南京” + “市…”)
             rest = name[pos + size :]
             if size == 2 and rest[:1] in "省市区县" and lookup(piece + rest[:1]):

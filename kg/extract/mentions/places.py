@@ -160,6 +160,7 @@ def _unit_mentions(sent: Sentence, text: str, divs: list[Cand]) -> list[Cand]:
             continue
         if start == hs:
             start = _name_start(toks, hs, _UNIT_PART_MAX if unit else _ZONE_PART_MAX)
+        start = _division_start(s, start, hs)
         # a division right before the name anchors it (临泽县沙河镇, 临泽高新区) …
         anchor = next((div_end[k] for k in range(hs, max(0, start - 2) - 1, -1)
                        if k in div_end and re.fullmatch(r"[\u4e00-\u9fff]*", s[k:start])), None)
@@ -171,7 +172,7 @@ def _unit_mentions(sent: Sentence, text: str, divs: list[Cand]) -> list[Cand]:
         part = s[left.end - sent.start if left is not None else start : hs].lstrip("(（")
         core = part if unit else _ZONE_WORDS.sub("", part)
         if left is None:
-            if re.fullmatch(_ANCHORED, head) or not _standalone_ok(toks, start, hs, core):
+            if re.fullmatch(_ANCHORED, head) or not _standalone_ok(toks, start, hs, core, unit):
                 continue
         elif unit and len(core) < 2 and head != "街道":
             continue  # “某某县镇” is no town; “某某镇街道” is a street office named after its town
@@ -188,6 +189,15 @@ def _unit_mentions(sent: Sentence, text: str, divs: list[Cand]) -> list[Cand]:
         # named as written: a zone or a town is not renamed after its county (某某县镇 is no name)
         out.append(Cand("Region", a, b, text[a:b], "region", sentence=sent.start, extra={"unit": head}))
     return out
+
+
+def _division_start(s: str, start: int, hs: int) -> int:
+    """A name that holds a division starts at it: “获批某某综合保税区” → “某某综合保税区”."""
+    span = s[start:hs]
+    found = [end - len(f) + 1 for end, f in short_automaton().iter(span) if division_of(f) is not None]
+    found += [end - len(f) + 1 for end, f in division_automaton().iter(span)]
+    first = min(found, default=0)
+    return start + first if first > 0 else start
 
 
 def _glued_start(toks: list[Token], hs: int, he: int, unit: bool) -> int | None:
@@ -219,12 +229,13 @@ def _name_start(toks: list[Token], hs: int, limit: int) -> int:
             break  # a body (公安局) before a zone: the zone's name starts after it
         if not tag:
             # an unknown word: a function character in it ends the name (为某某新区, 另有某某港区)
-            cut = max((k for k, ch in enumerate(t.text) if ch in _CONJUNCTIONS or ch in lexicon().function_chars), default=-1)
-            if cut >= 0:
+            cut = max((k for k, ch in enumerate(t.text) if ch in _CONJUNCTIONS or ch in lexicon().function_chars),
+                      default=-1)
+            if cut >= 0 and not lookup(t.text):  # 和林格尔 is a place, not 和 + 林格尔
                 start = t.start + cut + 1
                 break
-        if _STOP_TAGS.match(tag):
-            break
+        if _STOP_TAGS.match(tag) or (tag == "a" and len(t.text) > 1):
+            break  # a verb, a particle …, or an adjective word (成功, 美丽); 小 in 小北街 stays
         if tag == "n" and word_freq(t.text) >= _COMMON and len(t.text) > 1 and start < hs \
                 and not (hs - start == 1 and s_at(toks, start) in "路街巷门桥"):
             break  # a common noun before a name (服务…社区) is no part of it; a road's name is (石油路街道)
@@ -237,13 +248,15 @@ def s_at(toks: list[Token], pos: int) -> str:
     return next((t.text for t in toks if t.start == pos), "")
 
 
-def _standalone_ok(toks: list[Token], start: int, hs: int, core: str) -> bool:
+def _standalone_ok(toks: list[Token], start: int, hs: int, core: str, unit: bool) -> bool:
     """A unit with no division before it: its name is a rare word, a road (某某路街道) or several words."""
     if len(core) < 2 or core[0] in "全各该本每某这那其我":
         return False
     words = [t for t in toks if start <= t.start and t.end <= hs]
     if not words:
         return True  # the head was glued to its name (柳泉镇)
+    if not unit and pos_tags().get(words[0].text) not in ("ns", "nr", "nz", "nrt", "j", None):
+        return False  # a zone's name is a place's (某某新区), not a word (智能产业园区)
     if len(words) >= 2 and len(words[-1].text) == 1 and words[-1].text in "路街巷门桥":
         return True
     if len(words) == 1 or all(len(w.text) == 1 for w in words[1:]):
