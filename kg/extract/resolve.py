@@ -174,6 +174,9 @@ def resolve_names(cands: list[Cand], article_of: dict[int, int], text: str = "")
     by_article: dict[int, list[Cand]] = {}
     for c in cands:
         by_article.setdefault(article_of.get(c.sentence, 0), []).append(c)
+    for c in cands:
+        if c.type == "Union" and _CONTEXT_FORM.fullmatch(c.name):
+            c.extra["context"] = True  # a bare 省总工会 from another source (a tagger's span) is a context form too
     _glue_divisions(cands, text)
     places = Places(cands, article_of)
     doc_ctx = ArticleContext(cands)
@@ -216,6 +219,7 @@ def _glue_divisions(cands: list[Cand], text: str) -> None:
         c.extra.pop("level_prefix", None)
 
 
+_CONTEXT_FORM = re.compile(r"(自治区|街道|开发区|[省市州区县旗镇乡])总(工会)?")
 _LEVEL_WORD = re.compile(r"^(自治区|街道|[省市州区县旗镇乡])")
 
 
