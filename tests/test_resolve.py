@@ -199,6 +199,6 @@ def test_resolve_no_in_region_for_a_department_or_a_nameless_zone():
 
 def test_resolve_bare_context_form_from_any_source_is_resolved():
     region = Cand("Region", 0, 2, "张掖", "region", name="张掖市", sentence=0, extra={"division": "620700"})
-    span = Cand("Union", 6, 10, "市总工会", "crf", sentence=0)  # a tagger's span, no context flag
+    span = Cand("Union", 7, 11, "市总工会", "crf", sentence=0)  # a tagger's span, no context flag
     resolve_names([region, span], {0: 0}, "张掖举办活动，市总工会主席出席。")
     assert span.name == "张掖市总工会"
