@@ -185,6 +185,8 @@ def _facts(text: str) -> set[tuple[str, str, str]]:
         ("沙河乡总工会开展慰问活动。", ("沙河乡总工会", "IN_REGION", "沙河乡")),
         # a district name two cities share: the one in the city the text names
         ("舟山市举办活动。普陀区总工会主席王明远出席。", ("普陀区总工会", "IN_REGION", "普陀区")),
+        # a branch is in the place it is named after, not where its parent company is
+        ("甘肃明远机械有限公司张掖分公司开展活动。", ("甘肃明远机械有限公司张掖分公司", "IN_REGION", "张掖市")),
     ],
 )
 def test_resolve_in_region_of_a_named_place(text, fact):
@@ -192,7 +194,8 @@ def test_resolve_in_region_of_a_named_place(text, fact):
 
 
 def test_resolve_no_in_region_for_a_department_or_a_nameless_zone():
-    facts = _facts("崇信县总工会权益保障部和经济开发区(沙河镇)总工会联合开展活动。")
+    facts = _facts("崇信县总工会权益保障部和经济开发区(沙河镇)总工会联合开展活动。甘肃明远机械有限公司张掖分公司开展活动。")
+    assert ("甘肃明远机械有限公司张掖分公司", "IN_REGION", "甘肃省") not in facts
     assert not any(s.endswith("权益保障部") and p == "IN_REGION" for s, p, _ in facts)
     assert not any(o == "经济开发区" for _, p, o in facts if p == "IN_REGION")
 

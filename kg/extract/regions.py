@@ -188,6 +188,36 @@ def short_automaton():
     return a
 
 
+# Heads of a branch named after the place it serves (某某公司西林分公司, 国网某某供电公司, 某某银行某某县支行).
+_BRANCH = re.compile(r"(?:销售分公司|分公司|分行|支行|分局|供电公司|供电局|电力公司|税务局|营业部)")
+_BRANCH_BODY = re.compile(r"(?:工会.*|党委|党总支|党支部|团委)?$")  # the branch itself, its union or party body
+
+
+def branch_place(name: str, known: frozenset[str] = frozenset()) -> tuple[int, int, Division] | None:
+    """The division a branch inside a body's name is named after: ``(start, end, division)`` of the last one.
+
+    A county's short form counts only when *known* names the county in full.
+
+    >>> branch_place("明远机械有限公司张掖分公司")[2].name
+    '张掖市'
+    >>> branch_place("张掖明远机械有限公司") is None
+    True
+    """
+    best = None
+    hits = [(end, form, division_of(form)) for end, form in short_automaton().iter(name)]
+    hits += [(end, form, division_of(form)) for end, form in division_automaton().iter(name)]
+    for end, form, d in hits:
+        a = end - len(form) + 1
+        m = _BRANCH.match(name, end + 1)
+        if d is None or a == 0 or m is None or not _BRANCH_BODY.match(name[m.end() :]):
+            continue  # a name that starts with its place is region_prefix's; a unit of a branch is not the branch
+        if d.level == 3 and form != d.name and d.name not in known:
+            continue
+        if best is None or a > best[0] or (a == best[0] and end + 1 > best[1]):
+            best = (a, end + 1, d)
+    return best
+
+
 def region_levels(name: str) -> tuple[str | None, str | None, str | None]:
     """(province, city, district) of a region name such as ``淮安市洪泽区``.
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from kg.extract.lexicon import lexicon
 from kg.extract.mentions.base import Cand
-from kg.extract.regions import lookup, region_prefix
+from kg.extract.regions import branch_place, lookup, region_prefix
 from kg.extract.segment import Sentence
 
 BODY = ("Union", "Organization", "Enterprise")
@@ -133,6 +133,14 @@ def rule_in_region(doc: Doc) -> list[RawTriple]:
                 region = Cand("Region", c.start, c.end, bracket.group(1), "region-of-name", name=divs[0].name,
                               sentence=c.sentence)
                 out.append(RawTriple(c, "IN_REGION", region, sent, "name:region", 0.85))
+            continue
+        branch = branch_place(c.name, doc.known_divisions)
+        if branch is not None:  # 某某公司西林分公司 is in 西林县, wherever its parent company is
+            a, b, d = branch
+            region = Cand("Region", c.start + a, c.start + b, c.name[a:b], "region-of-name",
+                          name=doc.region_canon.get(d.name, d.name), sentence=c.sentence)
+            out.append(RawTriple(c, "IN_REGION", region, next(s for s in doc.sentences if s.start == c.sentence),
+                                 "name:region", 0.85))
             continue
         written, canon, div = region_prefix(c.name, doc.known_divisions)
         zone = _ZONE.match(c.name[len(written):]) if div is not None or _ZONE.match(c.name) else None
