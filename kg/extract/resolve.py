@@ -44,7 +44,7 @@ class ArticleContext:
 
     def division_at(self, level_char: str) -> Division | None:
         """The article's division at the level of 省/市/区/县, as its named unions write it
-        (淮安市洪泽区总工会 answers 市 and 区; 洪泽区总工会 answers 区 only)."""
+        (岳阳市云溪区总工会 answers 市 and 区; 云溪区总工会 answers 区 only)."""
         want = _LEVEL_CHAR[level_char]
         for name in self.full_unions:
             written, _, d = region_prefix(name)
