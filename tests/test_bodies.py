@@ -48,12 +48,12 @@ def _analyse(text: str):
         # deputies are people, not the body
         ("云溪区人大代表王大明发言。", ("Organization", "云溪区人大"), False),
         # edges of the walk: a head word jieba does not tag keeps its first character (有限责任公司 is no 有 + 限责任公司)
-        ("近年来，江河油田有限责任公司工会认真开展工作。", ("Union", "江河油田有限责任公司工会"), True),
+        ("近年来，江河油田有限责任公司工会扎实开展工作。", ("Union", "江河油田有限责任公司工会"), True),
         ("江河机械有限公司党委副书记王小明讲话。", ("Organization", "江河机械有限公司党委"), False),
         ("大家认真贯彻落实省委要求。", ("Organization", "贯彻落实省委"), False),
         # facilities with generic names
         ("大家来到户外劳动者暖心驿站休息。", ("Facility", "户外劳动者暖心驿站"), False),
-        ("邀请大家到智能化工会驿站参观。", ("Facility", "智能化工会驿站"), False),
+        ("欢迎大家到智能化工会驿站参观。", ("Facility", "智能化工会驿站"), False),
         ("做好各乡镇职工书屋管理。", ("Facility", "各乡镇职工书屋"), False),
         # an honour, not a facility
         ("28个单位被评为云溪区先进职工小家。", ("Facility", "云溪区先进职工小家"), False),
@@ -70,7 +70,7 @@ def _analyse(text: str):
         # organs that are no body of the story
         ("把党和政府的关怀送到职工身边。", ("Organization", "党和政府"), False),
         ("职工们感谢党委政府的关心。", ("Organization", "党委政府"), False),
-        ("云溪区交通运输局机关党委书记王大强出席。", ("Organization", "云溪区交通运输局机关党委"), False),
+        ("云溪区交通运输局机关党委副书记王大强到场。", ("Organization", "云溪区交通运输局机关党委"), False),
         ("云溪镇党委书记王大强出席。", ("Organization", "云溪镇党委"), True),
         ("岳阳日报云溪8月13日讯 会议闭幕。", ("Organization", "岳阳日报"), False),
         ("岳阳日报客户端记者\u00a0张小明 为加强关爱，活动启动。", ("Organization", "岳阳日报"), False),
@@ -96,8 +96,8 @@ def test_bodies_entity_found_or_not(text, entity, found):
         ("刘建军，江河重工集团有限公司大件锻造厂锻9班班长。", ("Enterprise", "江河重工集团有限公司大件锻造厂"),
          "江河重工集团有限公司"),
         # a chain that ends the phrase names the collective itself; 部长 here is no title
-        ("江河建材有限公司生产技术部长输维护大队等12个集体受表彰。",
-         ("Enterprise", "江河建材有限公司生产技术部长输维护大队"), "江河建材有限公司"),
+        ("江河建材有限公司生产技术部管道维护大队等12个集体受表彰。",
+         ("Enterprise", "江河建材有限公司生产技术部管道维护大队"), "江河建材有限公司"),
         # an organ's unit is an organisation; the chief of a standalone unit holds a post there
         ("云溪县公安局城关派出所所长李四介绍情况。", ("Organization", "云溪县公安局城关派出所"), "云溪县公安局"),
         # a bracket inside the unit's name
@@ -149,7 +149,7 @@ def test_bodies_owned_body_is_part_of_its_owner():
         ("江西省基层工会开展活动。", False),
         ("云溪区企业工会开展活动。", False),
         ("中国工会走过百年历程。", False),
-        ("云溪区高质量发展贡献工会力量。", False),
+        ("云溪区高质量发展献出工会力量。", False),
     ],
 )
 def test_bodies_industry_union_after_a_locality(text, found):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from kg.extract.lexicon import lexicon
 from kg.extract.mentions.base import Cand
-from kg.extract.regions import lookup, region_prefix
+from kg.extract.regions import branch_place, lookup, region_prefix
 from kg.extract.segment import Sentence
 
 BODY = ("Union", "Organization", "Enterprise")
@@ -123,8 +123,10 @@ def rule_in_region(doc: Doc) -> list[RawTriple]:
     out = []
     seen = set()
     for c in doc.cands:
-        if c.type not in BODY or c.name[:1] in "省市区县" or c.rule == "sub-unit":
-            continue  # (a department lies in its parent's region; the parent states it)
+        if c.type not in BODY or c.name[:1] in "省市区县" or c.rule == "union-dept":
+            continue  # a context form left as written has no place; a union's department is in its union
+        if c.rule == "sub-unit" and branch_place(c.name, doc.known_divisions) is None:
+            continue  # a department lies in its parent's region (a branch named after a place is in that place)
         bracket = re.search(r"[（(]([\u4e00-\u9fff]{2,4})[）)]", c.name) if c.type == "Enterprise" else None
         if bracket and not region_prefix(c.name)[2]:
             divs = [d for d in lookup(bracket.group(1)) if d.level <= 2 or d.name in doc.known_divisions]
@@ -134,12 +136,22 @@ def rule_in_region(doc: Doc) -> list[RawTriple]:
                               sentence=c.sentence)
                 out.append(RawTriple(c, "IN_REGION", region, sent, "name:region", 0.85))
             continue
+        branch = branch_place(c.name, doc.known_divisions)
+        if branch is not None:  # 某某公司西林分公司 is in 西林县, wherever its parent company is
+            a, b, d = branch
+            region = Cand("Region", c.start + a, c.start + b, c.name[a:b], "region-of-name",
+                          name=doc.region_canon.get(d.name, d.name), sentence=c.sentence)
+            out.append(RawTriple(c, "IN_REGION", region, next(s for s in doc.sentences if s.start == c.sentence),
+                                 "name:region", 0.85))
+            continue
         written, canon, div = region_prefix(c.name, doc.known_divisions)
         zone = _ZONE.match(c.name[len(written):]) if div is not None or _ZONE.match(c.name) else None
         if div is None and zone is None:
             continue
         if div is not None:
             canon = doc.region_canon.get(div.name, canon)
+        if zone is not None and len(re.sub(_ZONE_WORDS, "", zone.group(1))) < 2 and not div:
+            continue  # “经济开发区(某某镇)总工会”: a zone with no name of its own
         if zone is not None and len(written) + zone.end() < len(c.name):
             z = zone.group(0)
             rest = c.name[len(written) + len(z) :]
@@ -157,7 +169,9 @@ def rule_in_region(doc: Doc) -> list[RawTriple]:
     return out
 
 
-_ZONE = re.compile(r"^[\u4e00-\u9fff()（）]{2,12}?(?:经济技术开发区|经济开发区|高新技术产业开发区|高新区|开发区|新区|示范区|产业园区|街道|社区|镇)(?:[\u4e00-\u9fff]{2,6}?(?:社区|村))?")
+_ZONE = re.compile(r"^([\u4e00-\u9fff()（）]{2,12}?)(?:经济技术开发区|经济开发区|高新技术产业开发区|高新区|开发区|新区|示范区|"
+                   r"产业园区|工业园区|保税港区|保税区|经济区|工业集中区|镇街道|街道|社区|镇|乡)(?:[\u4e00-\u9fff]{2,6}?(?:社区|村))?")
+_ZONE_WORDS = r"^(?:国家级|省级|经济技术|高新技术|经济|技术|高新|综合|产业|工业)+"
 _TITLE_SEP = "、"
 
 
