@@ -57,6 +57,8 @@ class TrainConfig:
     lambda_l2: float = 1.0
     seed: int = 1
     precision_floor: float = 0.82
+    per_label_thresholds: bool = False  # one threshold per type/predicate (noisy on small data), or one for all
+    rule_passthrough: bool = True  # let a label keep what the rules state, where that pays
     default_threshold: float = 0.5
 
     def lgb_params(self) -> dict:
@@ -208,48 +210,68 @@ Decision = tuple[dict[str, float], list[str]]  # thresholds per label, labels wh
 def choose_thresholds(by_label: dict[str, list[tuple[float, int, bool]]], config: TrainConfig) -> Decision:
     """Per-label decisions from out-of-fold (probability, right, stated by a rule) triples.
 
-    A label keeps what clears its threshold, and, when that pays, everything
-    the rules state as well ("rules stay where they are precise"). Each label
-    starts at its best F1; then decisions are made stricter where that costs
-    the fewest right answers, until the precision of all labels together
-    reaches the floor.
+    A label keeps what clears the threshold — one shared threshold (the best
+    F1 of all labels together at precision ≥ the floor), or one per label
+    with :attr:`TrainConfig.per_label_thresholds` — and, where that pays,
+    everything the rules state as well ("rules stay where they are
+    precise"). Decisions are then made stricter where that costs the fewest
+    right answers, until the precision of all labels together reaches the floor.
 
     >>> choose_thresholds({"A": [(0.9, 1, False)] * 20 + [(0.3, 0, False)] * 5,
     ...                    "B": [(0.6, 0, False)] * 3 + [(0.8, 1, False)] * 2 + [(0.1, 1, True)] * 4}, TrainConfig())
-    ({'A': 0.65, 'B': 0.75}, ['B'])
+    ({'A': 0.75, 'B': 0.75}, ['B'])
     """
-    options = [(i, rules) for rules in (False, True) for i in range(len(_GRID))]
-    counts: dict[str, dict[tuple[int, bool], tuple[int, int]]] = {}
+    rule_options = (False, True) if config.rule_passthrough else (False,)
+    counts: dict[tuple[str, int, bool], tuple[int, int]] = {}
     for label, scored in by_label.items():
-        counts[label] = {}
-        for i, rules in options:
-            kept = [y for p, y, r in scored if p >= _GRID[i] or (rules and r)]
-            counts[label][(i, rules)] = (sum(kept), len(kept) - sum(kept))
+        for i, t in enumerate(_GRID):
+            for rules in rule_options:
+                kept = [y for p, y, r in scored if p >= t or (rules and r)]
+                counts[(label, i, rules)] = (sum(kept), len(kept) - sum(kept))
+    positives = {label: sum(y for _, y, _ in scored) for label, scored in by_label.items()}
+
+    def f1(tp: int, fp: int, pos: int) -> float:
+        return 2 * tp / (tp + fp + pos) if tp else 0.0
+
+    if config.per_label_thresholds:
+        indices = {label: list(range(len(_GRID))) for label in by_label}
+    else:
+        total = sum(positives.values())
+
+        def overall(i: int) -> tuple[float, float]:
+            tp = sum(counts[(label, i, False)][0] for label in by_label)
+            fp = sum(counts[(label, i, False)][1] for label in by_label)
+            return (tp / (tp + fp) if tp + fp else 0.0), f1(tp, fp, total)
+
+        fine = [i for i in range(len(_GRID)) if overall(i)[0] >= config.precision_floor]
+        if fine:
+            top = max(overall(i)[1] for i in fine)
+            plateau = [i for i in fine if overall(i)[1] == top]
+            shared = plateau[len(plateau) // 2]
+        else:
+            shared = max(range(len(_GRID)), key=lambda i: overall(i)[0])
+        indices = {label: [shared] for label in by_label}
     pick: dict[str, tuple[int, bool]] = {}
-    for label, scored in by_label.items():
-        positives = sum(y for _, y, _ in scored)
-
-        def f1(o: tuple[int, bool], label: str = label, positives: int = positives) -> float:
-            tp, fp = counts[label][o]
-            return 2 * tp / (2 * tp + fp + (positives - tp)) if tp else 0.0
-
-        best = max(f1(o) for o in options)
-        plain = [o for o in options if not o[1] and f1(o) == best]
-        ties = plain or [o for o in options if f1(o) == best]
+    for label in by_label:
+        options = [(i, rules) for rules in rule_options for i in indices[label]]
+        best = max(f1(*counts[(label, i, r)], positives[label]) for i, r in options)
+        ties = [o for o in options if f1(*counts[(label, *o)], positives[label]) == best]
+        plain = [o for o in ties if not o[1]]
+        ties = plain or ties  # the rules pass only when that is strictly better
         pick[label] = ties[len(ties) // 2]  # the middle of a plateau is the safest cut
     while True:
-        tp = sum(counts[label][o][0] for label, o in pick.items())
-        fp = sum(counts[label][o][1] for label, o in pick.items())
+        tp = sum(counts[(label, *o)][0] for label, o in pick.items())
+        fp = sum(counts[(label, *o)][1] for label, o in pick.items())
         if tp + fp == 0 or tp / (tp + fp) >= config.precision_floor:
             break
-        moves = [(label, (i + 1, rules)) for label, (i, rules) in pick.items() if i + 1 < len(_GRID)]
-        moves += [(label, (i, False)) for label, (i, rules) in pick.items() if rules]
+        moves = [(label, (i + 1, r)) for label, (i, r) in pick.items() if i + 1 in indices[label]]
+        moves += [(label, (i, False)) for label, (i, r) in pick.items() if r]
         if not moves:
             break
 
         def gain(move: tuple[str, tuple[int, bool]]) -> tuple[float, str]:
             label, o = move
-            (tp0, fp0), (tp1, fp1) = counts[label][pick[label]], counts[label][o]
+            (tp0, fp0), (tp1, fp1) = counts[(label, *pick[label])], counts[(label, *o)]
             return ((fp0 - fp1) / (tp0 - tp1 + 0.5), label)
 
         label, o = max(moves, key=gain)
