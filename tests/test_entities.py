@@ -99,3 +99,66 @@ def test_entities_conferred_awards_go_to_the_recipients():
     _, trips = _analyse("省总工会授予明远机械有限公司、岳阳港务集团有限公司“五一劳动奖状”。")
     assert ("明远机械有限公司", "AWARDED", "五一劳动奖状") in trips
     assert ("岳阳港务集团有限公司", "AWARDED", "五一劳动奖状") in trips
+
+
+@pytest.mark.parametrize(
+    ("text", "award"),
+    [
+        ("会上，王志远荣获岳阳市五一劳动奖章。", "岳阳市五一劳动奖章"),
+        ("岳阳市劳动模范李春华介绍了经验。", "岳阳市劳动模范"),
+        ("“潇湘工匠”赵红梅走进校园。", "潇湘工匠"),
+        ("李春华先后荣获岳阳市技术能手、湖南省首届三湘大工匠等荣誉。", "三湘大工匠"),
+        ("李春华先后荣获岳阳市技术能手、湖南省首届三湘大工匠等荣誉。", "岳阳市技术能手"),
+        ("今年共有5位职工获得市和省劳动模范。", "市劳动模范"),
+        ("今年共有5位职工获得市和省劳动模范。", "省劳动模范"),
+        ("明远机械有限公司工会获得岳阳市2024年度工会工作创新奖一等奖。", "岳阳市2024年度工会工作创新奖"),
+        ("青山县5家工作室被命名为县级劳模和工匠人才创新工作室。", "县级劳模和工匠人才创新工作室"),
+        ("2024年，明远机械有限公司获评全国“安康杯”竞赛优胜单位。", "全国安康杯竞赛优胜单位"),
+    ],
+)
+def test_entities_honours_named_by_level_quotes_and_triggers(text, award):
+    ents, _ = _analyse(text)
+    assert ("Award", award) in ents
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "大力弘扬劳模精神、劳动精神、工匠精神，发挥劳模作用。",
+        "上午，青山市领导看望慰问困难劳模和一线职工。",
+        "青山县总工会成立县级劳模创新工作室联盟。",
+        "围绕“青山工匠”IP开展宣传推广。",
+    ],
+)
+def test_entities_honour_heads_in_other_words_are_no_awards(text):
+    ents, _ = _analyse(text)
+    assert not [n for t, n in ents if t == "Award"]
+
+
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        ("发布了名单，周一鸣、吴丽华、郑海涛、钱小兵共四人入选。", {"周一鸣", "吴丽华", "郑海涛", "钱小兵"}),
+        ("会上展示了周一鸣、吴丽华等10名先进职工的事迹。", {"周一鸣", "吴丽华"}),
+        ("分别是：明远机械有限公司数控车工周一鸣，禾丰纺织集团钳工吴丽华。", {"周一鸣", "吴丽华"}),
+        ("这3家工作室分别是周一鸣劳模创新工作室、吴丽华工匠创新工作室。", {"周一鸣", "吴丽华"}),
+        ("网约车司机阿布都·热合曼向记者展示会员证。", {"阿布都·热合曼"}),
+    ],
+)
+def test_entities_people_in_lists_studios_and_with_dotted_names(text, people):
+    ents, _ = _analyse(text)
+    assert people <= {n for t, n in ents if t == "Person"}
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("他是高级工程师、注册监理工程师，曾获表彰。", "程师"),
+        ("【为职工办实事·送清凉】青山县总工会慰问一线职工。", "办实事·送清凉"),
+        ("慰问组详细了解了工作室的建设运行情况。", "解了"),
+        ("国网青山供电公司班长孙大伟、东方红机械集团青山分公司工人王强获评。", "东方红机"),
+    ],
+)
+def test_entities_words_around_lists_and_studios_are_no_people(text, name):
+    ents, _ = _analyse(text)
+    assert ("Person", name) not in ents
