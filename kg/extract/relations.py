@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from kg.extract.lexicon import lexicon
 from kg.extract.mentions.base import Cand
 from kg.extract.regions import lookup, region_prefix
+from kg.extract.relations_base import BODY, Doc, RawTriple, sent_cands
+from kg.extract.relations_people import rule_awarded, rule_positions
 from kg.extract.segment import Sentence
 
-BODY = ("Union", "Organization", "Enterprise")
+__all__ = ["BODY", "RULES", "Doc", "RawTriple"]
 AMOUNT = re.compile(r"(\d+(?:\.\d+)?(?:余|多)?(?:万|亿)?元)")
 COUNT = re.compile(r"(\d+(?:\.\d+)?(?:余|多)?(?:万)?(?:名|人次|人|户|家|套|册|份))")
 PLANNED = re.compile(
@@ -29,30 +29,6 @@ _VISIT = re.compile(r"(走访|调研|深入|看望)")
 _SUPPORT_VERBS = re.compile(r"(送去|送来|送上|送出|提供|赠送|补贴|发放|慰问|帮助|帮扶|救助|资助|配送|解决|惠及|打造|建设|开设|增设)")
 _PARTNER = re.compile(r"(联合|携手|会同|与|同)([^，。；]{2,30}?)(合作|共同|联合|携手|开展|举办|签订|制定|印发|召开|推出|启动|等单位|等部门)")
 _RUN = re.compile(r"(开展|实施|举办|启动|推出|发布|打造|推进|深化|组织|举行|承办|主办|做实|持续)")
-
-
-@dataclass(slots=True)
-class RawTriple:
-    s: Cand
-    p: str
-    o: Cand
-    sent: Sentence
-    extractor: str
-    confidence: float
-    attrs: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class Doc:
-    """The analysed document the rules read."""
-
-    text: str
-    sentences: list[Sentence]
-    cands: list[Cand]
-    by_sentence: dict[int, list[Cand]]
-    main_body: dict[int, Cand | None]  # article → the body the article is about
-    region_canon: dict[str, str]  # deepest division name → fullest chain written in the document
-    known_divisions: frozenset[str] = frozenset()  # divisions the document names in full
 
 
 _HELP_CUE = re.compile(r"(为|向|给|慰问|帮助|帮扶|关爱|惠及|服务|资助|救助|补贴|赠送|送给|覆盖)$")
@@ -104,9 +80,7 @@ _HELP_VERB_CUE = re.compile(r"(慰问|帮助|帮扶|关爱|惠及|资助|救助|
 _ENTERPRISE_CUE = re.compile(r"(为|向|给|走进|帮助|助力|推动|帮扶|慰问|支持)$")
 
 
-def _sent_cands(doc: Doc, sent: Sentence) -> list[Cand]:
-    """The candidates of a sentence in text order (sorted once, by the pipeline)."""
-    return doc.by_sentence.get(sent.start, [])
+_sent_cands = sent_cands
 
 
 def _bodies(cs: list[Cand]) -> list[Cand]:
@@ -158,127 +132,6 @@ def rule_in_region(doc: Doc) -> list[RawTriple]:
 
 
 _ZONE = re.compile(r"^[\u4e00-\u9fff()（）]{2,12}?(?:经济技术开发区|经济开发区|高新技术产业开发区|高新区|开发区|新区|示范区|产业园区|街道|社区|镇)(?:[\u4e00-\u9fff]{2,6}?(?:社区|村))?")
-_TITLE_SEP = "、"
-
-
-def rule_positions(doc: Doc) -> list[RawTriple]:
-    """“区总工会主席刘筠”, “广东省人大常委会副主任、省总工会主席黄宁生”, “刘潇、赵漪领导”, bylines."""
-    lex = lexicon()
-    titles = tuple(sorted(set(lex.titles) | set(lex.raw["lists"]["descriptors"]), key=len, reverse=True))
-    out = []
-    for sent in doc.sentences:
-        cs = _sent_cands(doc, sent)
-        for p in (c for c in cs if c.type == "Person"):
-            bodies = [b for b in cs if b.type in BODY and b.end <= p.start]
-            pos = p.start
-            found: list[tuple[Cand, str]] = []
-            # Org Title(、Title) Name, repeated with 、
-            while True:
-                txt = doc.text[sent.start : pos].rstrip(" ")
-                tl = []
-                body_ends = {b.end - sent.start for b in bodies}
-                while True:
-                    fits = [t for t in titles if txt.endswith(t)]
-                    # prefer the title that leaves a body right before it (“党工委书记” vs “书记”)
-                    t = next((t for t in fits if len(txt) - len(t) in body_ends), fits[0] if fits else None)
-                    if not t:
-                        break
-                    tl.insert(0, t)
-                    txt = txt[: -len(t)]
-                    if txt.endswith(_TITLE_SEP) and any(txt[:-1].endswith(t2) for t2 in titles):
-                        txt = txt[:-1]
-                        continue
-                    break
-                end = sent.start + len(txt)
-                org = next((b for b in reversed(bodies) if b.end == end), None)
-                if org is None and tl:
-                    # “玖龙纸业（太仓）有限公司焊工班长王阵锋”: a short occupation before the title
-                    for k in (1, 2, 3):
-                        occ = txt[-k:] if len(txt) > k else ""
-                        if occ and re.fullmatch(r"[\u4e00-\u9fff]+", occ):
-                            org = next((b for b in reversed(bodies) if b.end == end - k), None)
-                            if org is not None:
-                                tl[0] = occ + tl[0]
-                                end -= k
-                                break
-                if org is None or (not tl and end != pos):
-                    break
-                found.append((org, "、".join(tl)))
-                pos = org.start
-                if doc.text[pos - 1 : pos] == _TITLE_SEP:
-                    pos -= 1
-                    continue
-                break
-            if not found:
-                # Org Name 领导 / Org Name (byline) / Org、Name、Name 领导
-                title = p.extra.get("title", "")
-                gap_ok = {"", " ", "、"}
-                prev_person_chain = p.start
-                for q in reversed([c for c in cs if c.type == "Person" and c.end <= p.start]):
-                    if doc.text[q.end : prev_person_chain] in ("、", "和"):
-                        prev_person_chain = q.start
-                org = next((b for b in reversed(bodies) if doc.text[b.end : prev_person_chain] in gap_ok), None)
-                if org is not None and (title in ("领导", "") or title in titles):
-                    line_tail = doc.text[p.end : p.end + 2]
-                    if title or line_tail[:1] in ("\n", "") or line_tail.startswith(("领导", "等")):
-                        found.append((org, title if title in titles or title == "领导" else ""))
-            if not found:
-                # “蒋华当选为开发区总工会第一届委员会主席”, “张三担任X公司总经理”
-                m = re.match(r"(当选为|当选|担任|出任|任)", doc.text[p.end : p.end + 3])
-                if m:
-                    after = p.end + m.end()
-                    org = next((b for b in cs if b.type in BODY and b.start == after), None)
-                    if org is not None:
-                        rest = doc.text[org.end : org.end + 16]
-                        tm = re.match(r"((?:第[一二三四五六七八九十0-9]+届[\u4e00-\u9fff]{0,5})?)(" + "|".join(map(re.escape, titles)) + ")", rest)
-                        if tm:
-                            found.append((org, tm.group(1) + tm.group(2)))
-            for org, title in found:
-                attrs = {"title": title} if title else {}
-                out.append(RawTriple(p, "HOLDS_POSITION", org, sent, "pattern:position", 0.85, attrs))
-    return out
-
-
-def rule_awarded(doc: Doc) -> list[RawTriple]:
-    out = []
-    for sent in doc.sentences:
-        cs = _sent_cands(doc, sent)
-        for a in (c for c in cs if c.type == "Award"):
-            span = a.extra.get("recipients")
-            if span:
-                # “授予A公司、B公司“全国五一劳动奖状””: the recipients stand between 授予 and the award
-                for c in cs:
-                    if c.type in (*BODY, "Facility", "Person") and span[0] <= c.start and c.end <= span[1] \
-                            and not c.extra.get("inside"):
-                        out.append(RawTriple(c, "AWARDED", a, sent, "pattern:awarded", 0.8))
-                continue
-            trig_start = a.start - len(a.extra.get("trigger", ""))
-            subjects = []
-            limit = trig_start
-            for c in reversed([c for c in cs if c.end <= trig_start and c.type in (*BODY, "Facility", "Person")
-                               and not c.extra.get("inside")]):
-                gap = doc.text[c.end : limit]
-                if subjects and subjects[-1].type == "Person" and gap != "、":
-                    break  # “公司张惠艳被授予”: the person is the one honoured
-                if gap in ("", "成功", "先后", "已", "均", "分别", "曾", "曾经", "还", "也", "再次") or (subjects and gap == "、") \
-                        or (not subjects and c.type == "Person" and re.fullmatch(r"等[0-9一二三四五六七八九十]+[位名个][\u4e00-\u9fff]{0,4}", gap)):
-                    subjects.append(c)
-                    limit = c.start
-                    continue
-                break
-            if not subjects and doc.text[a.end : a.end + 1] == "的":
-                # “获评全国劳模的李永、李印旺”
-                pos = a.end + 1
-                for p in sorted((c for c in cs if c.type == "Person" and c.start >= pos), key=lambda c: c.start):
-                    if doc.text[pos : p.start] not in ("", "、", "和"):
-                        break
-                    subjects.append(p)
-                    pos = p.end
-            for s in subjects:
-                out.append(RawTriple(s, "AWARDED", a, sent, "pattern:awarded", 0.85))
-    return out
-
-
 def _subject_in(doc: Doc, sent: Sentence, before: int) -> Cand | None:
     """The body in subject position: near the sentence start, at most one comma before it."""
     for c in _bodies(_sent_cands(doc, sent)):

@@ -209,9 +209,8 @@ def award_candidates(sent: Sentence, text: str) -> list[Cand]:
                         sentence=sent.start, extra={"trigger": "通过"}))
     for m in _AWARD_RE.finditer(s):
         trig = m.group(0)
-        if trig == "授予" and s[m.end() : m.end() + 1] != "“" and not s[: m.start()].endswith("被"):
-            if not re.search(r"被[\u4e00-\u9fff]{2,14}$", s[: m.start()]):
-                continue  # “授予A公司…”: the recipients come first, the honour is found by its head
+        if trig == "授予" and s[m.end() : m.end() + 1] != "“" and not re.search(r"被[\u4e00-\u9fff]{0,14}$", s[: m.start()]):
+            continue  # “授予A公司…”: the recipients come first, the honour is found by its head
         span = _award_span(s[m.end() :])
         for off, part, meant in _split_honours(span):
             name = _clean_honour(meant)
