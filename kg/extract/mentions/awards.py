@@ -218,7 +218,7 @@ def award_candidates(sent: Sentence, text: str) -> list[Cand]:
                 continue
             a = sent.start + m.end() + off
             out.append(Cand("Award", a, a + len(part), part, "award", name=name, sentence=sent.start,
-                            extra={"trigger": trig}))
+                            extra={"trigger": trig, "trigger_at": sent.start + m.start()}))
     taken = [(c.start, c.end) for c in out]
     for c in _named_honours(sent) + _quoted_honours(sent):
         if any(a <= c.start and c.end <= b for a, b in taken):

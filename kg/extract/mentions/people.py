@@ -182,7 +182,8 @@ def person_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Ca
     for a, nm in _listed_names(s):
         add(base + a, nm, "", "person:list", strict=False)
     # 4. a name after an occupation, ending an item of a list: “某公司数控车工张三、”
-    for a, nm in _names_after_occupation(s):
+    listed = sum(1 for c in out if re.match(r"[、，,；;等]", text[c.end : c.end + 1]))
+    for a, nm in _names_after_occupation(s, listed):
         add(base + a, nm, "", "person:occupation", strict=False)
     # 5. the person a studio is named after: “张三劳模创新工作室”
     for a, nm in _studio_names(s):
@@ -250,10 +251,11 @@ def _listed_names(s: str) -> list[tuple[int, str]]:
 _OCCUPATION_END = set("工员师长手监厨任理记席")
 
 
-def _names_after_occupation(s: str) -> list[tuple[int, str]]:
-    """Names that end an item of a list (、，；等N人) right after an occupation: “数控车工张三、”."""
+def _names_after_occupation(s: str, listed: int = 0) -> list[tuple[int, str]]:
+    """Names that end an item of a list (、，；等N人) right after an occupation: “数控车工张三、”;
+    *listed* names of the sentence already end such an item."""
     found: list[tuple[int, str]] = []
-    for m in re.finditer(r"(?=([、，；。,;]|等[\d一二三四五六七八九十百]+(名|位|人)|[（(]女[）)]))", s):
+    for m in re.finditer(r"(?=([、，；。,;]|等?[\d一二三四五六七八九十百]+(名|位|人)|[（(]女[）)]))", s):
         end = m.start()
         for size in (3, 2):
             nm = s[end - size : end]
@@ -264,8 +266,8 @@ def _names_after_occupation(s: str) -> list[tuple[int, str]]:
             if _name_before(s, end) == nm:
                 found.append((end - size, nm))
                 break
-    # one such name alone could be chance; a list has two or more
-    return found if len(found) >= 2 else []
+    # one such name alone could be chance; a list has two or more (with the names found by their titles)
+    return found if len(found) + listed >= 2 else []
 
 
 _STUDIO = re.compile(r"(?:劳模和工匠人才|劳模工匠|工匠人才|技能大师|劳模|工匠|职工|技师)?(?:[（(](?:职工|工匠|劳模)[）)])?(?:创新)?工作室")
