@@ -56,6 +56,8 @@ def looks_like_name(w: str, strict: bool = True) -> bool:
 # Characters that end a name when they follow it (verbs, particles): “顾锐介绍”, “蒋华当选”.
 _AFTER_NAME = set("出表在说等和与为带介指强讲致同先女一的领来对到参代率陪向作是也还走深调看慰了将现当亲分共首要已就又坐刚接获被任主")
 _AFTER_DESCRIBED = set("感告笑激高开坦兴深动")
+# Words that go on after a name (so a character before them belongs to the name).
+_GOES_ON = {"出席", "陪同", "分别", "一行", "带队", "表示", "介绍", "指出", "讲话", "主持", "参加", "等人", "等领", "同志", "先后"}
 _SPEECH = ("说", "表示", "介绍", "感慨", "感慨道", "指出", "强调", "讲话", "致辞", "坦言", "告诉", "带队", "一行", "同志",
            "先生", "女士", "领导", "为领头人", "等", "出席", "当选", "担任", "获评", "荣获", "分享", "带领", "主持")
 
@@ -85,6 +87,9 @@ def _name_at(text: str, p: int, limit: int) -> str:
         nxt2 = text[p + size : p + size + 2]
         if third not in _AFTER_NAME and not (len(nxt2) == 2 and word_freq(nxt2) >= 30):
             return cand
+        after = text[p + size + 1 : p + size + 3]
+        if third not in "等的了和与及说讲道们来去" and (PUNCT.match(after[:1] or "。") or after in _GOES_ON):
+            return cand  # “书记张晓刚，”, “主席王常青出席”: the third character is no verb, the clause goes on after it
     return cand[:size]
 
 
@@ -117,7 +122,7 @@ def person_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Ca
         while text[b : b + 1] == "、":
             nm = _name_at(text, b + 1, sent.end)
             nxt = text[b + 1 + len(nm) : b + 2 + len(nm)]
-            if nxt and not (nxt in _AFTER_NAME or PUNCT.match(nxt)):
+            if nxt and not (nxt in _AFTER_NAME or PUNCT.match(nxt) or text.startswith("以及", b + 1 + len(nm))):
                 return  # “张三、东方红机械集团…”: the next item is no name
             if not nm or not add(b + 1, nm, title, "person:enum"):
                 return
