@@ -223,3 +223,26 @@ def test_entities_positions_in_lists_of_officials(text, expected):
 def test_entities_head_of_a_government_takes_no_union_before_it():
     _, trips = _analyse("青山市总工会主席王志远，副市长周一鸣出席。")
     assert ("周一鸣", "HOLDS_POSITION", "青山市总工会") not in trips
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "absent"),
+    [
+        ("青山市总工会党组书记王志远、副主席周一鸣一行走访了明远机械有限公司和禾丰纺织集团。",
+         {("王志远", "明远机械有限公司"), ("青山市总工会", "明远机械有限公司"), ("王志远", "禾丰纺织集团"),
+          ("青山市总工会", "禾丰纺织集团")},
+         {("周一鸣", "明远机械有限公司")}),
+        ("青山县总工会主席吴丽华带队到明远机械有限公司调研，青山县人社局局长郑海涛陪同。",
+         {("吴丽华", "明远机械有限公司"), ("青山县总工会", "明远机械有限公司")},
+         {("郑海涛", "明远机械有限公司")}),
+        ("随后，青山县总工会主席吴丽华来到禾丰纺织集团下岗职工钱晓东家中。", set(),
+         {("吴丽华", "禾丰纺织集团"), ("青山县总工会", "禾丰纺织集团")}),
+        ("青山县总工会邀请全国劳模周一鸣到明远机械有限公司调研。", set(), {("周一鸣", "明远机械有限公司")}),
+        ("岳阳市总工会开展“匠心助企行”活动，走进明远机械有限公司。", set(), {("岳阳市总工会", "明远机械有限公司")}),
+    ],
+)
+def test_entities_visits_from_who_leads_and_their_body(text, expected, absent):
+    _, trips = _analyse(text)
+    visits = {(s, o) for s, p, o in trips if p == "VISITS"}
+    assert expected <= visits
+    assert not absent & visits

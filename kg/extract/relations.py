@@ -13,8 +13,17 @@ from collections.abc import Callable
 
 from kg.extract.mentions.base import Cand
 from kg.extract.regions import lookup, region_prefix
-from kg.extract.relations_base import BODY, Doc, RawTriple, sent_cands
+from kg.extract.relations_base import (
+    BODY,
+    Doc,
+    RawTriple,
+    bodies,
+    sent_cands,
+    subject_for,
+    subject_in,
+)
 from kg.extract.relations_people import rule_awarded, rule_positions
+from kg.extract.relations_visits import rule_visits
 from kg.extract.segment import Sentence
 
 __all__ = ["BODY", "RULES", "Doc", "RawTriple"]
@@ -81,10 +90,9 @@ _ENTERPRISE_CUE = re.compile(r"(为|向|给|走进|帮助|助力|推动|帮扶|�
 
 
 _sent_cands = sent_cands
-
-
-def _bodies(cs: list[Cand]) -> list[Cand]:
-    return [c for c in cs if c.type in BODY and not c.extra.get("inside")]
+_bodies = bodies
+_subject_in = subject_in
+_subject_for = subject_for
 
 
 def _status(doc: Doc, sent: Sentence, upto: int) -> dict[str, str]:
@@ -132,27 +140,8 @@ def rule_in_region(doc: Doc) -> list[RawTriple]:
 
 
 _ZONE = re.compile(r"^[\u4e00-\u9fff()（）]{2,12}?(?:经济技术开发区|经济开发区|高新技术产业开发区|高新区|开发区|新区|示范区|产业园区|街道|社区|镇)(?:[\u4e00-\u9fff]{2,6}?(?:社区|村))?")
-def _subject_in(doc: Doc, sent: Sentence, before: int) -> Cand | None:
-    """The body in subject position: near the sentence start, at most one comma before it."""
-    for c in _bodies(_sent_cands(doc, sent)):
-        if c.end > before or c.type not in ("Union", "Organization", "Enterprise"):
-            continue
-        lead = doc.text[sent.start : c.start]
-        if len(lead) <= 12 and lead.count("，") <= 1 and not re.search(r"(和|与|及|在|向|为|对|给|以|由|成立|组建|新建|建立|区级|市级)$", lead):
-            return c
-    return None
-
-
-def _subject_for(doc: Doc, sent: Sentence, before: int) -> tuple[Cand | None, float]:
-    c = _subject_in(doc, sent, before)
-    if c is not None:
-        return c, 0.8
-    s = doc.main_body.get(sent.article)
-    return s, 0.65
-
-
 def rule_runs_supports(doc: Doc) -> list[RawTriple]:
-    """RUNS of programs, SUPPORTS of groups and enterprises, VISITS, PARTNERS_WITH, ESTABLISHES."""
+    """RUNS of programs, SUPPORTS of groups and enterprises, PARTNERS_WITH, ESTABLISHES (VISITS: relations_visits)."""
     out: list[RawTriple] = []
     for sent in doc.sentences:
         cs = _sent_cands(doc, sent)
@@ -186,15 +175,6 @@ def rule_runs_supports(doc: Doc) -> list[RawTriple]:
                 for o in objs:
                     if o.name != subj.name:
                         out.append(RawTriple(subj, "SUPPORTS", o, sent, "pattern:supports", conf - 0.05, dict(attrs)))
-        # VISITS
-        m = _VISIT.search(sent.text)
-        if m:
-            vpos = sent.start + m.start()
-            objs = [c for c in cs if c.type in ("Enterprise",) and c.start > vpos and not c.extra.get("inside")]
-            subj, conf = _subject_for(doc, sent, vpos)
-            if subj is not None:
-                for o in objs:
-                    out.append(RawTriple(subj, "VISITS", o, sent, "pattern:visits", conf - 0.05))
         # PARTNERS_WITH: “A、B（还将）联合开展…” — co-subjects partner, and both run what follows
         head_bodies = []
         pos = sent.start
@@ -355,6 +335,7 @@ RULES: dict[str, Callable[[Doc], list[RawTriple]]] = {
     "pattern:position": rule_positions,
     "pattern:awarded": rule_awarded,
     "pattern:actions": rule_runs_supports,
+    "pattern:visits": rule_visits,
     "pattern:hosts": rule_hosts,
     "pattern:leads": rule_leads,
 }

@@ -55,7 +55,7 @@ def looks_like_name(w: str, strict: bool = True) -> bool:
 
 # Characters that end a name when they follow it (verbs, particles): “顾锐介绍”, “蒋华当选”.
 _AFTER_NAME = set("出表在说等和与为带介指强讲致同先女一的领来对到参代率陪向作是也还走深调看慰了将现当亲分共首要已就又坐刚接获被任主")
-_AFTER_DESCRIBED = set("感告笑激高开坦兴深动")
+_AFTER_DESCRIBED = set("感告笑激高开坦兴深动家")
 # Words that go on after a name (so a character before them belongs to the name).
 _GOES_ON = {"出席", "陪同", "分别", "一行", "带队", "表示", "介绍", "指出", "讲话", "主持", "参加", "等人", "等领", "同志", "先后"}
 _SPEECH = ("说", "表示", "介绍", "感慨", "感慨道", "指出", "强调", "讲话", "致辞", "坦言", "告诉", "带队", "一行", "同志",
