@@ -246,3 +246,48 @@ def test_entities_visits_from_who_leads_and_their_body(text, expected, absent):
     visits = {(s, o) for s, p, o in trips if p == "VISITS"}
     assert expected <= visits
     assert not absent & visits
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "absent"),
+    [
+        ("青山县总工会走访慰问我县部分困难职工，送去慰问金。", {"困难职工"}, set()),
+        ("青山县总工会为奋战在一线的环卫工人、货车司机送去防暑降温用品。", {"环卫工人", "货车司机"}, set()),
+        ("青山县总工会还看望了明远机械有限公司下岗职工周晓东。", {"周晓东"}, set()),
+        ("青山县总工会还慰问了部分环卫工、搬运工人及大货车司机等户外劳动者。", {"户外劳动者"}, {"搬运工人"}),
+        ("为进一步做好农民工服务工作，青山县总工会召开座谈会。", set(), {"农民工"}),
+    ],
+)
+def test_entities_help_reaches_its_beneficiaries(text, expected, absent):
+    _, trips = _analyse(text)
+    helped = {o for s, p, o in trips if p == "SUPPORTS" and s == "青山县总工会"}
+    assert expected <= helped
+    assert not absent & helped
+
+
+def test_entities_a_place_named_first_is_not_the_helper():
+    _, trips = _analyse("在明远机械有限公司，青山县总工会主席吴丽华为一线职工送去慰问品。")
+    assert ("明远机械有限公司", "SUPPORTS", "一线职工") not in trips
+
+
+@pytest.mark.parametrize(
+    ("text", "group"),
+    [
+        ("关心关爱台胞职工在青山就业。", "台胞职工"),
+        ("为灵活就业人员、社区工作者提供服务。", "社区工作者"),
+        ("走访慰问退休老干部和困难职工。", "退休老干部"),
+    ],
+)
+def test_groups_class_heads_with_a_modifier_are_candidates(text, group):
+    from kg.extract.mentions.groups import group_candidates
+    from kg.extract.segment import Sentence
+
+    assert group in {c.name for c in group_candidates(Sentence(0, len(text), text, 0), text)}
+
+
+@pytest.mark.parametrize("text", ["加强职工之家建设，提升职工服务中心水平。", "明远公司职工张三说。", "向118.55万人次职工发放互助金。"])
+def test_groups_staff_of_a_body_and_counted_people_are_no_class(text):
+    from kg.extract.mentions.groups import group_candidates
+    from kg.extract.segment import Sentence
+
+    assert not [c for c in group_candidates(Sentence(0, len(text), text, 0), text) if c.extra.get("class")]

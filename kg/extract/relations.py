@@ -23,6 +23,7 @@ from kg.extract.relations_base import (
     subject_in,
 )
 from kg.extract.relations_people import rule_awarded, rule_positions
+from kg.extract.relations_support import SUPPORT_VERBS, beneficiaries
 from kg.extract.relations_visits import rule_visits
 from kg.extract.segment import Sentence
 
@@ -35,58 +36,9 @@ PLANNED = re.compile(
 )
 _ESTABLISH = re.compile(r"(成立|新建|建成|组建|挂牌|设立|建立|揭牌|创建|建设|打造)")
 _VISIT = re.compile(r"(走访|调研|深入|看望)")
-_SUPPORT_VERBS = re.compile(r"(送去|送来|送上|送出|提供|赠送|补贴|发放|慰问|帮助|帮扶|救助|资助|配送|解决|惠及|打造|建设|开设|增设)")
+_SUPPORT_VERBS = SUPPORT_VERBS
 _PARTNER = re.compile(r"(联合|携手|会同|与|同)([^，。；]{2,30}?)(合作|共同|联合|携手|开展|举办|签订|制定|印发|召开|推出|启动|等单位|等部门)")
 _RUN = re.compile(r"(开展|实施|举办|启动|推出|发布|打造|推进|深化|组织|举行|承办|主办|做实|持续)")
-
-
-_HELP_CUE = re.compile(r"(为|向|给|慰问|帮助|帮扶|关爱|惠及|服务|资助|救助|补贴|赠送|送给|覆盖)$")
-
-
-def _helped(doc: Doc, sent: Sentence, g: Cand, cs: list[Cand], cue: re.Pattern[str] | None = None) -> bool:
-    """A beneficiary has a help cue right before it (or before the enumeration it stands in)."""
-    start = g.start
-    # walk back over an enumeration “A、B、C” of the same type
-    while True:
-        prev = [c for c in cs if c.end <= start and c.type == g.type and not c.extra.get("inside")]
-        if prev and re.fullmatch(r"(家庭|群体|代表)?(、|和|及|以及|与)(困难|生活困难的|广大)?", doc.text[prev[-1].end : start]):
-            start = prev[-1].start
-            continue
-        break
-    if cue is None and _in_helped_list(doc, sent, g):
-        return True
-    before = doc.text[max(sent.start, start - 10) : start]
-    while True:
-        stripped = re.sub(r"(全区|全市|全县|全省|广大|全体|一线|生活困难的|困难|的|各类|广大的)$", "", before)
-        if stripped == before:
-            break
-        before = stripped
-    return bool((cue or _HELP_CUE).search(before))
-
-
-# “为全区困难职工家庭、劳模工匠、生产建设一线职工、农民工等群体，发放…”: a clause that
-# opens with a help cue and lists its beneficiaries, each item with a short modifier
-_LIST_OPEN = re.compile(r"^(?:并|还|也|同时|积极|主动|重点)?(?:为|向|给|慰问|帮扶|关爱|惠及|资助|救助)")
-_LIST_SEP = re.compile(r"、|和|及|以及|与")
-
-
-def _in_helped_list(doc: Doc, sent: Sentence, g: Cand) -> bool:
-    """*g* is an item of a list of beneficiaries that a help cue opens (the clause before it)."""
-    head = doc.text[sent.start : g.start]
-    cut = max(head.rfind(p) for p in "，,；;：:。！？\n")
-    head = head[cut + 1 :]
-    m = _LIST_OPEN.match(head)
-    if not m or not re.search(r"(、|和|及)[\u4e00-\u9fff]{0,4}$", head):
-        return False  # not opened by a cue, or g is the first item (the plain cue check covers that)
-    if not re.match(r"(、|和|及|以及|与|等)", doc.text[g.end : g.end + 2]) and \
-            not re.match(r"[，,。；;]", doc.text[g.end : g.end + 1]):
-        return False
-    items = _LIST_SEP.split(head[m.end() :])[:-1]
-    return bool(items) and all(0 < len(i) <= 14 and not re.search(r"[“”\"（）()]", i) for i in items)
-
-
-_HELP_VERB_CUE = re.compile(r"(慰问|帮助|帮扶|关爱|惠及|资助|救助|补贴|赠送|送给|走进|助力|推动)$")
-_ENTERPRISE_CUE = re.compile(r"(为|向|给|走进|帮助|助力|推动|帮扶|慰问|支持)$")
 
 
 _sent_cands = sent_cands
@@ -153,13 +105,9 @@ def rule_runs_supports(doc: Doc) -> list[RawTriple]:
             out.append(RawTriple(subj, "RUNS", prog, sent, "pattern:runs", conf, _status(doc, sent, prog.start)))
         # SUPPORTS: beneficiaries after a help cue; a preposition cue (为/向/给) needs a help verb in the sentence
         m = _SUPPORT_VERBS.search(sent.text)
-        objs = [c for c in cs if c.type == "Group" and _helped(doc, sent, c, cs)]
-        objs += [c for c in cs if c.type == "Enterprise" and not c.extra.get("inside")
-                 and _helped(doc, sent, c, cs, _ENTERPRISE_CUE)]
-        if not m and len(sent.text) > 12:
-            objs = [o for o in objs if _helped(doc, sent, o, cs, _HELP_VERB_CUE)]
+        objs, cue_at = beneficiaries(doc, sent, cs)
         if objs:
-            vpos = sent.start + m.start() if m else objs[0].start
+            vpos = min(sent.start + m.start(), cue_at) if m else cue_at
             subj, conf = _subject_for(doc, sent, min([o.start for o in objs] + [vpos]))
             if subj is not None:
                 attrs = {}

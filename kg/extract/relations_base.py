@@ -54,7 +54,9 @@ def subject_in(doc: Doc, sent: Sentence, before: int) -> Cand | None:
         if c.end > before or c.type not in ("Union", "Organization", "Enterprise"):
             continue
         lead = doc.text[sent.start : c.start]
-        if len(lead) <= 12 and lead.count("，") <= 1 and not re.search(r"(和|与|及|在|向|为|对|给|以|由|成立|组建|新建|建立|区级|市级)$", lead):
+        if re.match(r"在[^，,]*$", lead):
+            continue  # “在A公司、B公司，…”: where something happens, not who does it
+        if len(lead) <= 12 and lead.count("，") <= 1 and not re.search(r"(和|与|及|在|向|为|对|给|以|由|成立|组建|新建|建立|区级|市级|来到|走进|深入|走访|到|赴|前往|慰问|看望)$", lead):
             return c
     return None
 
