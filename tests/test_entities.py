@@ -273,9 +273,9 @@ def test_entities_a_place_named_first_is_not_the_helper():
 @pytest.mark.parametrize(
     ("text", "group"),
     [
-        ("关心关爱台胞职工在青山就业。", "台胞职工"),
-        ("为灵活就业人员、社区工作者提供服务。", "社区工作者"),
-        ("走访慰问退休老干部和困难职工。", "退休老干部"),
+        ("关心关爱侨胞职工在青山就业。", "侨胞职工"),
+        ("为夜班工作人员、家政护理人员提供服务。", "家政护理人员"),
+        ("走访慰问离休老干部和困难职工。", "离休老干部"),
     ],
 )
 def test_groups_class_heads_with_a_modifier_are_candidates(text, group):

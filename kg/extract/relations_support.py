@@ -24,7 +24,7 @@ _VERB_BEFORE = re.compile(r"(慰问|看望|探望|帮扶|关爱|关心|资助|�
 _NAMED_WORKER = re.compile(r"(职工|劳模|工人|员工|家属|骑手|司机|快递员|环卫工|农民工|劳动模范|老党员|老干部)$")
 # After 为/向/给/对 + beneficiaries, the help itself.
 _HELP_AFTER = re.compile(r"(送去|送来|送上|送出|送到|提供|赠送|捐赠|捐助|补贴|发放|慰问|帮扶|救助|资助|配送|解决|开展|举办|进行|"
-                         r"免费|定制|购买|办理|体检|义诊|服务|培训|送清凉|送温暖|传递|带去|表示)")
+                         r"免费|定制|购买|办理|体检|义诊|服务|培训|送清凉|送温暖|传递|带去|表示|增设|设立|建设|打造|开设)")
 # 为 of purpose (为进一步…, 为做好…), not of benefit.
 _PURPOSE = re.compile(r"为(进一步|深入|做好|使|更好|切实|全面|推动|加强|确保|保障|让|帮助|营造|弘扬|庆祝|迎接|贯彻|落实|了|此|"
                       r"提升|提高|促进|助力|丰富|满足|缓解|加快|持续|充分|发挥|着力|真正|有效|扎实|打造|积极|不断|大力|"
@@ -45,8 +45,9 @@ def beneficiaries(doc: Doc, sent: Sentence, cs: list[Cand]) -> tuple[list[Cand],
     for c in listed:
         if all(c is not o for o in objs):
             objs.append(c)
-    # a class named by its head alone (台胞职工) is a beneficiary only as often as not: left to learned scoring
-    objs = [o for o in objs if not o.extra.get("class")]
+    # a class named by its head alone (侨胞职工) is a beneficiary only as often as not: left to learned scoring;
+    # an example before 等<class> is none of its own
+    objs = [o for o in objs if not o.extra.get("class") and not _example(doc, cs, o)]
     return sorted(objs, key=lambda c: c.start), min(first, cue_at)
 
 
@@ -123,14 +124,26 @@ def _listed_beneficiaries(doc: Doc, sent: Sentence, cs: list[Cand]) -> list[Cand
     return out, cue_at
 
 
+def _example(doc: Doc, cs: list[Cand], o: Cand) -> bool:
+    """*o* is listed before 等 and the class it exemplifies (网约车司机、环卫工人等户外劳动者)."""
+    if o.type != "Group":
+        return False
+    for g in cs:
+        if g.type == "Group" and g.start > o.end and g.start - o.end <= 24:
+            between = doc.text[o.end : g.start]
+            if not re.search(r"[，。；,;：:！？]", between) and re.search(r"等[\u4e00-\u9fff]{0,4}$", between):
+                return True
+    return False
+
+
 def _without_examples(doc: Doc, chain: list[Cand]) -> list[Cand]:
-    """“环卫工、快递员等户外劳动者”: occupations named as examples of the class after 等 are
-    no beneficiaries of their own (the classes of the lexicon stay)."""
+    """“环卫工人、快递员等户外劳动者”: occupations named as examples of the class after 等 are
+    no beneficiaries of their own."""
     out: list[Cand] = []
     pending: list[Cand] = []
     for c in chain:
         if re.search(r"等[\u4e00-\u9fff]{0,4}$", doc.text[max(0, c.start - 5) : c.start]) and c.type == "Group":
-            pending = [p for p in pending if not p.extra.get("class")]
+            pending = []
         out.extend(pending)
         pending = [c]
     return out + pending

@@ -30,7 +30,7 @@ _HONOUR_END = re.compile(f"(?:{_HONOUR_RE.pattern})$")
 # What may not follow an honour head for it to end an honour's name (劳模精神, 劳模创新工作室, 工匠学院).
 _NOT_AFTER = re.compile(r"(精神|工作室|创新|工匠|人才|队伍|学院|协会|联合会|服务|事迹|风采|宣讲|代表|评选|表彰|大会|选树|培育|"
                         r"示范|文化|志愿|爱心|之家|驿站|公园|主题|园|馆|室|站|中心|基地|书屋|小屋|先进|和工匠|和先进|库|团|"
-                        r"宣传|疗休养|座谈|故事|身边|家庭|家属|子女|慰问|帮扶|引领|作用|队|班|群体|们|式|人选|讲师|建设|工程|行动|计划|"
+                        r"宣传|疗休养|座谈|故事|身边|家庭|家属|子女|慰问|帮扶|引领|作用|队|班|群体|们|式|人选|讲师|建设|工程|行动|计划|技能|"
                         r"活动|评审|推荐|申报|培养|选拔|[（(][^）)]{1,6}[）)]|[A-Za-z])")
 # Words that never stand between a level and an honour head.
 _BAD_MODIFIER = re.compile(r"(看望|慰问|走访|表彰|重视|领导|关心|关爱|学习|弘扬|宣传|争当|尊重|困难|以上|系统|各级|高度|选树|培育|"
@@ -102,8 +102,8 @@ def _named_honours(sent: Sentence) -> list[Cand]:
     out: list[Cand] = []
     last_end = -1
     for m in _HONOUR_RE.finditer(s):
-        if m.start() < last_end:
-            continue
+        if m.start() < last_end or s.rfind("《", 0, m.start()) > s.rfind("》", 0, m.start()):
+            continue  # inside the title of a document (《某市工匠人才培养方案》)
         end = m.end()
         if s[end : end + 1] == "”":
             end += 1

@@ -1,5 +1,5 @@
 """Groups: the beneficiary classes of the lexicon (农民工, 环卫工人, 困难职工 …), and classes
-named by a class head and its modifier (台胞职工, 灵活就业人员, 货运司机).
+named by a class head and its modifier (侨胞职工, 家政护理人员, 代驾司机).
 
 A class is a candidate wherever it is named; the relation rules decide whether the text
 makes it a beneficiary (SUPPORTS) — not every occupation in a list is one.
