@@ -81,6 +81,16 @@ def _class_at(s: str, head_start: int, head: str) -> tuple[int, str] | None:
     return lo, mod + head
 
 
+# Help around a class: a cue in its clause before it (慰问…, 为…, 关爱…), or a verb of giving right after it.
+_HELP_NEAR = re.compile(r"(为|向|给|对|慰问|看望|探望|帮扶|关爱|关心|资助|救助|帮助|惠及|服务|覆盖|面向|针对)")
+_HELP_AFTER = re.compile(r"[^，。；,;]{0,6}?(送去|送上|送来|提供|发放|赠送|免费)")
+
+
+def _clause_before(s: str, a: int) -> str:
+    head = s[max(0, a - 24) : a]
+    return re.split(r"[，。；,;：:！？]", head)[-1]
+
+
 def group_candidates(sent: Sentence, text: str) -> list[Cand]:
     out = []
     for end_idx, g in _group_automaton().iter(sent.text):
@@ -94,6 +104,8 @@ def group_candidates(sent: Sentence, text: str) -> list[Cand]:
         a, name = found
         if any(x < sent.start + m.end(1) and sent.start + a < y for x, y in listed):
             continue  # the lexicon's class is the name (施工一线职工 → 一线职工)
+        if not _HELP_NEAR.search(_clause_before(sent.text, a)) and not _HELP_AFTER.match(sent.text, m.end(1)):
+            continue  # a class is a candidate where help is near: 慰问/为…, or 送去/提供 after it
         if len(name) > 10:
             continue
         out.append(Cand("Group", sent.start + a, sent.start + m.end(1), name, "group", sentence=sent.start,
