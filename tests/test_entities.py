@@ -291,3 +291,47 @@ def test_groups_staff_of_a_body_and_counted_people_are_no_class(text):
     from kg.extract.segment import Sentence
 
     assert not [c for c in group_candidates(Sentence(0, len(text), text, 0), text) if c.extra.get("class")]
+
+
+@pytest.mark.parametrize(
+    ("text", "program"),
+    [
+        ("青山县总工会开展冬季送温暖行动。", "冬季送温暖行动"),
+        ("青山县总工会开展2025年“两节”送温暖活动。", "两节送温暖"),
+        ("青山县总工会打造了夏送清凉、金秋助学等活动品牌。", "金秋助学"),
+        ("2024年青山市百万职工劳动和技能竞赛隆重启动。", "青山市百万职工劳动和技能竞赛"),
+        ("青山市第三届职工职业技能运动会在市体育馆举行。", "青山市第三届职工职业技能运动会"),
+        ("青山县职工服务信息系统正式上线。", "青山县职工服务信息系统"),
+    ],
+)
+def test_programs_campaigns_and_named_events_are_candidates(text, program):
+    from kg.extract.mentions.programs import program_head_candidates
+    from kg.extract.segment import Sentence
+
+    assert program in {c.name for c in program_head_candidates(Sentence(0, len(text), text, 0), text)}
+
+
+def test_entities_a_named_event_started_is_run_by_the_union():
+    _, trips = _analyse("青山市总工会启动2024年青山市百万职工劳动和技能竞赛。")
+    assert ("青山市总工会", "RUNS", "青山市百万职工劳动和技能竞赛") in trips
+
+
+@pytest.mark.parametrize(
+    ("text", "program"),
+    [
+        ("县总工会已筹集送温暖资金200万元。", "送温暖"),
+        ("常态化开展春送岗位·夏送清凉·冬送温暖“四季送”活动。", "夏送清凉"),
+        ("此次劳动竞赛分为三个阶段。", "此次劳动竞赛"),
+        ("举办“青山杯”技能大赛。", "青山杯技能大赛"),
+    ],
+)
+def test_programs_campaign_and_event_words_that_name_no_program(text, program):
+    from kg.extract.mentions.programs import program_head_candidates
+    from kg.extract.segment import Sentence
+
+    assert program not in {c.name for c in program_head_candidates(Sentence(0, len(text), text, 0), text)}
+
+
+def test_entities_an_event_only_mentioned_is_not_run():
+    _, trips = _analyse("青山县总工会表示，在第六届青山市技能状元大赛中，职工表现出色。")
+    assert not [t for t in trips if t[1] == "RUNS"]

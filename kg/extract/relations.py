@@ -92,6 +92,16 @@ def rule_in_region(doc: Doc) -> list[RawTriple]:
 
 
 _ZONE = re.compile(r"^[\u4e00-\u9fff()（）]{2,12}?(?:经济技术开发区|经济开发区|高新技术产业开发区|高新区|开发区|新区|示范区|产业园区|街道|社区|镇)(?:[\u4e00-\u9fff]{2,6}?(?:社区|村))?")
+# A program named without quotes is run where a verb of running stands next to it.
+_RUN_BEFORE = re.compile(r"(开展|举办|启动|举行|组织|实施|推出|发布|打造|上线|承办|主办|召开|推进|持续推进|做实|常态化开展)(了)?"
+                         r"[^，。；,;！？]{0,12}$")
+_RUN_AFTER = re.compile(r"(正式)?(启动|举行|开幕|开赛|拉开帷幕|上线|开班|落幕|闭幕|决赛|总决赛|在[^，。；,;]{2,12}举行)")
+
+
+def _run_cue(doc: Doc, sent: Sentence, prog: Cand) -> bool:
+    return bool(_RUN_BEFORE.search(doc.text[sent.start : prog.start]) or _RUN_AFTER.match(doc.text, prog.end))
+
+
 def rule_runs_supports(doc: Doc) -> list[RawTriple]:
     """RUNS of programs, SUPPORTS of groups and enterprises, PARTNERS_WITH, ESTABLISHES (VISITS: relations_visits)."""
     out: list[RawTriple] = []
@@ -100,7 +110,7 @@ def rule_runs_supports(doc: Doc) -> list[RawTriple]:
         programs = [c for c in cs if c.type == "Program"]
         for prog in programs:
             subj, conf = _subject_for(doc, sent, prog.start)
-            if subj is None or subj is prog:
+            if subj is None or subj is prog or prog.extra.get("named") and not _run_cue(doc, sent, prog):
                 continue
             out.append(RawTriple(subj, "RUNS", prog, sent, "pattern:runs", conf, _status(doc, sent, prog.start)))
         # SUPPORTS: beneficiaries after a help cue; a preposition cue (为/向/给) needs a help verb in the sentence
