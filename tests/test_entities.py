@@ -335,3 +335,27 @@ def test_programs_campaign_and_event_words_that_name_no_program(text, program):
 def test_entities_an_event_only_mentioned_is_not_run():
     _, trips = _analyse("青山县总工会表示，在第六届青山市技能状元大赛中，职工表现出色。")
     assert not [t for t in trips if t[1] == "RUNS"]
+
+
+@pytest.mark.parametrize(
+    ("text", "partners", "runs"),
+    [
+        ("5月30日，由青山市总工会、青山市人社局、明远机械有限公司共同主办的“技能青山”职工技能大赛开幕。",
+         {("青山市总工会", "青山市人社局"), ("青山市总工会", "明远机械有限公司")},
+         {("青山市总工会", "技能青山职工技能大赛"), ("青山市人社局", "技能青山职工技能大赛"),
+          ("明远机械有限公司", "技能青山职工技能大赛")}),
+        ("本报讯 6月20日，青山市总工会、青山区总工会联合举办了“粽情一夏”关爱活动。",
+         {("青山市总工会", "青山区总工会")}, {("青山区总工会", "粽情一夏")}),
+        ("青山市总工会联合青山市公安局交通警察支队、青山市出租汽车协会、青山市人社局等单位开展“护航”行动。",
+         {("青山市总工会", "青山市出租汽车协会"), ("青山市总工会", "青山市人社局")}, set()),
+    ],
+)
+def test_entities_bodies_acting_together_partner_and_run(text, partners, runs):
+    _, trips = _analyse(text)
+    assert partners <= {(s, o) for s, p, o in trips if p == "PARTNERS_WITH"}
+    assert runs <= {(s, o) for s, p, o in trips if p == "RUNS"}
+
+
+def test_entities_a_union_federation_is_no_partnership():
+    _, trips = _analyse("青山区建筑行业工会联合会组织明远机械有限公司等单位开展技能比武。")
+    assert not [t for t in trips if t[1] == "PARTNERS_WITH"]

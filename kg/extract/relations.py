@@ -37,7 +37,9 @@ PLANNED = re.compile(
 _ESTABLISH = re.compile(r"(成立|新建|建成|组建|挂牌|设立|建立|揭牌|创建|建设|打造)")
 _VISIT = re.compile(r"(走访|调研|深入|看望)")
 _SUPPORT_VERBS = SUPPORT_VERBS
-_PARTNER = re.compile(r"(联合|携手|会同|与|同)([^，。；]{2,30}?)(合作|共同|联合|携手|开展|举办|签订|制定|印发|召开|推出|启动|等单位|等部门)")
+_PARTNER = re.compile(r"(联合(?!会)|携手|会同|与|同)([^，。；]{2,80}?)(合作|共同|联合|携手|开展|举办|签订|制定|印发|召开|推出|启动|等单位|等部门)")
+# Bodies named together as the subject (A、B和C), then how they act: 联合/共同/携手, 主办/承办/举办.
+_CO_VERB = re.compile(r"[^，。；,;]{0,8}?(联合|共同|携手|联手|主办|承办|举办)")
 _RUN = re.compile(r"(开展|实施|举办|启动|推出|发布|打造|推进|深化|组织|举行|承办|主办|做实|持续)")
 
 
@@ -102,6 +104,38 @@ def _run_cue(doc: Doc, sent: Sentence, prog: Cand) -> bool:
     return bool(_RUN_BEFORE.search(doc.text[sent.start : prog.start]) or _RUN_AFTER.match(doc.text, prog.end))
 
 
+def _co_subjects(doc: Doc, sent: Sentence, cs: list[Cand]) -> list[tuple[list[Cand], str]]:
+    """Chains of two or more bodies at the start of a clause (after a date, 由 or 近日), each with
+    the verb of acting together or organising that follows it."""
+    out = []
+    chain: list[Cand] = []
+    for c in _bodies(cs):
+        if chain and doc.text[chain[-1].end : c.start] in ("、", "和", "与", "及", "以及"):
+            chain.append(c)
+            continue
+        if len(chain) >= 2:
+            out.append(chain)
+        chain = [c]
+    if len(chain) >= 2:
+        out.append(chain)
+    found = []
+    for ch in out:
+        lead = doc.text[sent.start : ch[0].start]
+        lead = re.split(r"[，,；;：:]", lead)[-1]
+        if not re.fullmatch(r"(本报讯|近日|日前|今年|[\d年月日至—\-]+|上午|下午)*(由)?", lead):
+            continue
+        m = _CO_VERB.match(doc.text, ch[-1].end)
+        if m is not None and m.end() <= sent.end:
+            found.append((ch, m.group(1)))
+    return found
+
+
+def _acts_and_runs(doc: Doc, sent: Sentence, chain: list[Cand]) -> bool:
+    """“A、B共同主办…”: the verb of acting together is followed by one of organising."""
+    return bool(re.match(r"[^，。；,;]{0,8}?(联合|共同|携手|联手)[^，。；,;]{0,4}?(主办|承办|举办|开展|启动|推出)",
+                         doc.text[chain[-1].end : sent.end]))
+
+
 def rule_runs_supports(doc: Doc) -> list[RawTriple]:
     """RUNS of programs, SUPPORTS of groups and enterprises, PARTNERS_WITH, ESTABLISHES (VISITS: relations_visits)."""
     out: list[RawTriple] = []
@@ -133,23 +167,16 @@ def rule_runs_supports(doc: Doc) -> list[RawTriple]:
                 for o in objs:
                     if o.name != subj.name:
                         out.append(RawTriple(subj, "SUPPORTS", o, sent, "pattern:supports", conf - 0.05, dict(attrs)))
-        # PARTNERS_WITH: “A、B（还将）联合开展…” — co-subjects partner, and both run what follows
-        head_bodies = []
-        pos = sent.start
-        for c in _bodies(cs):
-            if c.start - pos > 2 or c.type not in ("Union", "Organization"):
-                break
-            head_bodies.append(c)
-            pos = c.end
-            if doc.text[pos : pos + 1] not in ("、", "和", "与"):
-                break
-            pos += 1
-        if len(head_bodies) >= 2 and re.match(r"[^，。]{0,8}?(联合|共同|携手)", doc.text[head_bodies[-1].end : sent.end]):
-            first = head_bodies[0]
-            for other in head_bodies[1:]:
-                out.append(RawTriple(first, "PARTNERS_WITH", other, sent, "pattern:partners", 0.75))
+        # PARTNERS_WITH: “A、B（还将）联合开展…”, “由A、B共同主办的…” — co-subjects partner, and all run what follows
+        for chain, verb in _co_subjects(doc, sent, cs):
+            together = verb in ("联合", "共同", "携手", "联手")
+            if together:
+                for other in chain[1:]:
+                    out.append(RawTriple(chain[0], "PARTNERS_WITH", other, sent, "pattern:partners", 0.75))
+            for body in chain[1:] if together and not _acts_and_runs(doc, sent, chain) else chain:
                 for prog in programs:
-                    out.append(RawTriple(other, "RUNS", prog, sent, "pattern:runs", 0.75, _status(doc, sent, prog.start)))
+                    if prog.start > chain[-1].end:
+                        out.append(RawTriple(body, "RUNS", prog, sent, "pattern:runs", 0.75, _status(doc, sent, prog.start)))
         for pm in _PARTNER.finditer(sent.text):
             a, b = sent.start + pm.start(2), sent.start + pm.end(2)
             objs = [c for c in cs if c.type in BODY and a <= c.start and c.end <= b and not c.extra.get("inside")]
@@ -277,7 +304,7 @@ def rule_leads(doc: Doc) -> list[RawTriple]:
     if any(c.rule == "leader-facility" for c in doc.cands):
         return out
     for sent in doc.sentences:
-        if not re.search(r"(领头人|带头人|牵头人|领衔人)", sent.text):
+        if not re.search(r"(领头人|带头人|牵头人|领衔人|领衔)", sent.text):
             continue
         cs = _sent_cands(doc, sent)
         people = [c for c in cs if c.type == "Person"]
