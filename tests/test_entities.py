@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import pytest
 
+from kg.extract.mentions.groups import group_candidates
+from kg.extract.mentions.programs import program_head_candidates
 from kg.extract.pipeline import analyse
+from kg.extract.segment import Sentence
 from kg.models import Document
 
 
 def _analyse(text: str):
     ents, trips = analyse(Document(doc_id="t", text=text))
     return {(e.type, e.name) for e in ents}, {(t.subject.name, t.predicate, t.object.name): t for t in trips}
+
+
+def _candidates(finder, text: str) -> list:
+    """The candidates one mention family finds in *text*, read as one sentence."""
+    return finder(Sentence(0, len(text), text, 0), text)
 
 
 @pytest.mark.parametrize(
@@ -279,18 +287,12 @@ def test_entities_a_place_named_first_is_not_the_helper():
     ],
 )
 def test_groups_class_heads_with_a_modifier_are_candidates(text, group):
-    from kg.extract.mentions.groups import group_candidates
-    from kg.extract.segment import Sentence
-
-    assert group in {c.name for c in group_candidates(Sentence(0, len(text), text, 0), text)}
+    assert group in {c.name for c in _candidates(group_candidates, text)}
 
 
 @pytest.mark.parametrize("text", ["加强职工之家建设，提升职工服务中心水平。", "明远公司职工张三说。", "向118.55万人次职工发放互助金。"])
 def test_groups_staff_of_a_body_and_counted_people_are_no_class(text):
-    from kg.extract.mentions.groups import group_candidates
-    from kg.extract.segment import Sentence
-
-    assert not [c for c in group_candidates(Sentence(0, len(text), text, 0), text) if c.extra.get("class")]
+    assert not [c for c in _candidates(group_candidates, text) if c.extra.get("class")]
 
 
 @pytest.mark.parametrize(
@@ -305,10 +307,7 @@ def test_groups_staff_of_a_body_and_counted_people_are_no_class(text):
     ],
 )
 def test_programs_campaigns_and_named_events_are_candidates(text, program):
-    from kg.extract.mentions.programs import program_head_candidates
-    from kg.extract.segment import Sentence
-
-    assert program in {c.name for c in program_head_candidates(Sentence(0, len(text), text, 0), text)}
+    assert program in {c.name for c in _candidates(program_head_candidates, text)}
 
 
 def test_entities_a_named_event_started_is_run_by_the_union():
@@ -326,10 +325,7 @@ def test_entities_a_named_event_started_is_run_by_the_union():
     ],
 )
 def test_programs_campaign_and_event_words_that_name_no_program(text, program):
-    from kg.extract.mentions.programs import program_head_candidates
-    from kg.extract.segment import Sentence
-
-    assert program not in {c.name for c in program_head_candidates(Sentence(0, len(text), text, 0), text)}
+    assert program not in {c.name for c in _candidates(program_head_candidates, text)}
 
 
 def test_entities_an_event_only_mentioned_is_not_run():
