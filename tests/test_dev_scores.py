@@ -38,11 +38,12 @@ def test_dev_scores_seed_set_floors(dev_result):
     assert report.entities.precision >= 0.80 and report.triples.precision >= 0.80
     assert report.entities.f1 >= 0.80
     assert report.triples.f1 >= 0.60
-    # floors a little under what the extractor reaches now (P .91/.93, F1 .84/.82)
-    assert report.entities.precision >= 0.89
-    assert report.entities.f1 >= 0.82
-    assert report.triples.precision >= 0.91
-    assert report.triples.f1 >= 0.79
+    # floors a little under what the rules reach now (P .93/.91, F1 .87/.82): a regression guard
+    # of the rules on the files they were first written on, not a quality claim (see the CV test)
+    assert report.entities.precision >= 0.90
+    assert report.entities.f1 >= 0.84
+    assert report.triples.precision >= 0.89
+    assert report.triples.f1 >= 0.80
 
 
 def test_dev_scores_every_document_read(dev_result):

@@ -10,14 +10,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from kg.extract.lexicon import lexicon
 from kg.extract.mentions.base import Cand
 from kg.extract.regions import branch_place, lookup, region_prefix
+from kg.extract.relations_base import (
+    BODY,
+    Doc,
+    RawTriple,
+    bodies,
+    sent_cands,
+    subject_for,
+    subject_in,
+)
+from kg.extract.relations_people import rule_awarded, rule_positions
+from kg.extract.relations_support import SUPPORT_VERBS, beneficiaries
+from kg.extract.relations_visits import rule_visits
 from kg.extract.segment import Sentence
 
-BODY = ("Union", "Organization", "Enterprise")
+__all__ = ["BODY", "RULES", "Doc", "RawTriple"]
 AMOUNT = re.compile(r"(\d+(?:\.\d+)?(?:余|多)?(?:万|亿)?元)")
 COUNT = re.compile(r"(\d+(?:\.\d+)?(?:余|多)?(?:万)?(?:名|人次|人|户|家|套|册|份))")
 PLANNED = re.compile(
@@ -26,91 +36,17 @@ PLANNED = re.compile(
 )
 _ESTABLISH = re.compile(r"(成立|新建|建成|组建|挂牌|设立|建立|揭牌|创建|建设|打造)")
 _VISIT = re.compile(r"(走访|调研|深入|看望)")
-_SUPPORT_VERBS = re.compile(r"(送去|送来|送上|送出|提供|赠送|补贴|发放|慰问|帮助|帮扶|救助|资助|配送|解决|惠及|打造|建设|开设|增设)")
-_PARTNER = re.compile(r"(联合|携手|会同|与|同)([^，。；]{2,30}?)(合作|共同|联合|携手|开展|举办|签订|制定|印发|召开|推出|启动|等单位|等部门)")
+_SUPPORT_VERBS = SUPPORT_VERBS
+_PARTNER = re.compile(r"(联合(?!会)|携手|会同|与|同)([^，。；]{2,80}?)(合作|共同|联合|携手|开展|举办|签订|制定|印发|召开|推出|启动|等单位|等部门)")
+# Bodies named together as the subject (A、B和C), then how they act: 联合/共同/携手, 主办/承办/举办.
+_CO_VERB = re.compile(r"[^，。；,;]{0,8}?(联合|共同|携手|联手|主办|承办|举办)")
 _RUN = re.compile(r"(开展|实施|举办|启动|推出|发布|打造|推进|深化|组织|举行|承办|主办|做实|持续)")
 
 
-@dataclass(slots=True)
-class RawTriple:
-    s: Cand
-    p: str
-    o: Cand
-    sent: Sentence
-    extractor: str
-    confidence: float
-    attrs: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class Doc:
-    """The analysed document the rules read."""
-
-    text: str
-    sentences: list[Sentence]
-    cands: list[Cand]
-    by_sentence: dict[int, list[Cand]]
-    main_body: dict[int, Cand | None]  # article → the body the article is about
-    region_canon: dict[str, str]  # deepest division name → fullest chain written in the document
-    known_divisions: frozenset[str] = frozenset()  # divisions the document names in full
-
-
-_HELP_CUE = re.compile(r"(为|向|给|慰问|帮助|帮扶|关爱|惠及|服务|资助|救助|补贴|赠送|送给|覆盖)$")
-
-
-def _helped(doc: Doc, sent: Sentence, g: Cand, cs: list[Cand], cue: re.Pattern[str] | None = None) -> bool:
-    """A beneficiary has a help cue right before it (or before the enumeration it stands in)."""
-    start = g.start
-    # walk back over an enumeration “A、B、C” of the same type
-    while True:
-        prev = [c for c in cs if c.end <= start and c.type == g.type and not c.extra.get("inside")]
-        if prev and re.fullmatch(r"(家庭|群体|代表)?(、|和|及|以及|与)(困难|生活困难的|广大)?", doc.text[prev[-1].end : start]):
-            start = prev[-1].start
-            continue
-        break
-    if cue is None and _in_helped_list(doc, sent, g):
-        return True
-    before = doc.text[max(sent.start, start - 10) : start]
-    while True:
-        stripped = re.sub(r"(全区|全市|全县|全省|广大|全体|一线|生活困难的|困难|的|各类|广大的)$", "", before)
-        if stripped == before:
-            break
-        before = stripped
-    return bool((cue or _HELP_CUE).search(before))
-
-
-# “为全市困难职工、环卫工人、一线技术工人等群体，送去…”: a clause that
-# opens with a help cue and lists its beneficiaries, each item with a short modifier
-_LIST_OPEN = re.compile(r"^(?:并|还|也|同时|积极|主动|重点)?(?:为|向|给|慰问|帮扶|关爱|惠及|资助|救助)")
-_LIST_SEP = re.compile(r"、|和|及|以及|与")
-
-
-def _in_helped_list(doc: Doc, sent: Sentence, g: Cand) -> bool:
-    """*g* is an item of a list of beneficiaries that a help cue opens (the clause before it)."""
-    head = doc.text[sent.start : g.start]
-    cut = max(head.rfind(p) for p in "，,；;：:。！？\n")
-    head = head[cut + 1 :]
-    m = _LIST_OPEN.match(head)
-    if not m or not re.search(r"(、|和|及)[\u4e00-\u9fff]{0,4}$", head):
-        return False  # not opened by a cue, or g is the first item (the plain cue check covers that)
-    if not re.match(r"(、|和|及|以及|与|等)", doc.text[g.end : g.end + 2]) and \
-            not re.match(r"[，,。；;]", doc.text[g.end : g.end + 1]):
-        return False
-    items = _LIST_SEP.split(head[m.end() :])[:-1]
-    return bool(items) and all(0 < len(i) <= 14 and not re.search(r"[“”\"（）()]", i) for i in items)
-
-
-_HELP_VERB_CUE = re.compile(r"(慰问|帮助|帮扶|关爱|惠及|资助|救助|补贴|赠送|送给|走进|助力|推动)$")
-_ENTERPRISE_CUE = re.compile(r"(为|向|给|走进|帮助|助力|推动|帮扶|慰问|支持)$")
-
-
-def _sent_cands(doc: Doc, sent: Sentence) -> list[Cand]:
-    """The candidates of a sentence in text order (sorted once, by the pipeline)."""
-    return doc.by_sentence.get(sent.start, [])
-
-
-def _bodies(cs: list[Cand]) -> list[Cand]:
-    return [c for c in cs if c.type in BODY and not c.extra.get("inside")]
+_sent_cands = sent_cands
+_bodies = bodies
+_subject_in = subject_in
+_subject_for = subject_for
 
 
 def _status(doc: Doc, sent: Sentence, upto: int) -> dict[str, str]:
@@ -172,166 +108,64 @@ def rule_in_region(doc: Doc) -> list[RawTriple]:
 _ZONE = re.compile(r"^([\u4e00-\u9fff()（）]{2,12}?)(?:经济技术开发区|经济开发区|高新技术产业开发区|高新区|开发区|新区|示范区|"
                    r"产业园区|工业园区|保税港区|保税区|经济区|工业集中区|镇街道|街道|社区|镇|乡)(?:[\u4e00-\u9fff]{2,6}?(?:社区|村))?")
 _ZONE_WORDS = r"^(?:国家级|省级|经济技术|高新技术|经济|技术|高新|综合|产业|工业)+"
-_TITLE_SEP = "、"
+# A program named without quotes is run where a verb of running stands next to it.
+_RUN_BEFORE = re.compile(r"(开展|举办|启动|举行|组织|实施|推出|发布|打造|上线|承办|主办|召开|推进|持续推进|做实|常态化开展)(了)?"
+                         r"[^，。；,;！？]{0,12}$")
+_RUN_AFTER = re.compile(r"(正式)?(启动|举行|开幕|开赛|拉开帷幕|上线|开班|落幕|闭幕|决赛|总决赛|在[^，。；,;]{2,12}举行)")
 
 
-def rule_positions(doc: Doc) -> list[RawTriple]:
-    """“区总工会主席周海平”, “吉林省政协副主席、省总工会主席王建平”, “张甲、李乙领导”, bylines."""
-    lex = lexicon()
-    titles = tuple(sorted(set(lex.titles) | set(lex.raw["lists"]["descriptors"]), key=len, reverse=True))
+def _run_cue(doc: Doc, sent: Sentence, prog: Cand) -> bool:
+    return bool(_RUN_BEFORE.search(doc.text[sent.start : prog.start]) or _RUN_AFTER.match(doc.text, prog.end))
+
+
+def _co_subjects(doc: Doc, sent: Sentence, cs: list[Cand]) -> list[tuple[list[Cand], str]]:
+    """Chains of two or more bodies at the start of a clause (after a date, 由 or 近日), each with
+    the verb of acting together or organising that follows it."""
     out = []
-    for sent in doc.sentences:
-        cs = _sent_cands(doc, sent)
-        for p in (c for c in cs if c.type == "Person"):
-            bodies = [b for b in cs if b.type in BODY and b.end <= p.start]
-            pos = p.start
-            found: list[tuple[Cand, str]] = []
-            # Org Title(、Title) Name, repeated with 、
-            while True:
-                txt = doc.text[sent.start : pos].rstrip(" ")
-                tl = []
-                body_ends = {b.end - sent.start for b in bodies}
-                while True:
-                    fits = [t for t in titles if txt.endswith(t)]
-                    # prefer the title that leaves a body right before it (“党工委书记” vs “书记”)
-                    t = next((t for t in fits if len(txt) - len(t) in body_ends), fits[0] if fits else None)
-                    if not t:
-                        break
-                    tl.insert(0, t)
-                    txt = txt[: -len(t)]
-                    if txt.endswith(_TITLE_SEP) and any(txt[:-1].endswith(t2) for t2 in titles):
-                        txt = txt[:-1]
-                        continue
-                    break
-                end = sent.start + len(txt)
-                org = next((b for b in reversed(bodies) if b.end == end), None)
-                if org is None and tl:
-                    # “远帆纸业（宿迁）有限公司焊工班长周海平”: a short occupation before the title
-                    for k in (1, 2, 3):
-                        occ = txt[-k:] if len(txt) > k else ""
-                        if occ and re.fullmatch(r"[\u4e00-\u9fff]+", occ):
-                            org = next((b for b in reversed(bodies) if b.end == end - k), None)
-                            if org is not None:
-                                tl[0] = occ + tl[0]
-                                end -= k
-                                break
-                if org is None or (not tl and end != pos):
-                    break
-                found.append((org, "、".join(tl)))
-                pos = org.start
-                if doc.text[pos - 1 : pos] == _TITLE_SEP:
-                    pos -= 1
-                    continue
-                break
-            if not found:
-                # Org Name 领导 / Org Name (byline) / Org、Name、Name 领导
-                title = p.extra.get("title", "")
-                gap_ok = {"", " ", "、"}
-                prev_person_chain = p.start
-                for q in reversed([c for c in cs if c.type == "Person" and c.end <= p.start]):
-                    if doc.text[q.end : prev_person_chain] in ("、", "和"):
-                        prev_person_chain = q.start
-                org = next((b for b in reversed(bodies) if doc.text[b.end : prev_person_chain] in gap_ok), None)
-                if org is not None and (title in ("领导", "") or title in titles):
-                    line_tail = doc.text[p.end : p.end + 2]
-                    if title or line_tail[:1] in ("\n", "") or line_tail.startswith(("领导", "等")):
-                        found.append((org, title if title in titles or title == "领导" else ""))
-            if not found:
-                # “王建当选为青峰开发区总工会第二届委员会主席”, “张三担任X公司总经理”
-                m = re.match(r"(当选为|当选|担任|出任|任)", doc.text[p.end : p.end + 3])
-                if m:
-                    after = p.end + m.end()
-                    org = next((b for b in cs if b.type in BODY and b.start == after), None)
-                    if org is not None:
-                        rest = doc.text[org.end : org.end + 16]
-                        tm = re.match(r"((?:第[一二三四五六七八九十0-9]+届[\u4e00-\u9fff]{0,5})?)(" + "|".join(map(re.escape, titles)) + ")", rest)
-                        if tm:
-                            found.append((org, tm.group(1) + tm.group(2)))
-            for org, title in found:
-                attrs = {"title": title} if title else {}
-                out.append(RawTriple(p, "HOLDS_POSITION", org, sent, "pattern:position", 0.85, attrs))
-    return out
-
-
-def rule_awarded(doc: Doc) -> list[RawTriple]:
-    out = []
-    for sent in doc.sentences:
-        cs = _sent_cands(doc, sent)
-        for a in (c for c in cs if c.type == "Award"):
-            span = a.extra.get("recipients")
-            if span:
-                # “授予A公司、B公司“某某劳动奖状””: the recipients stand between 授予 and the award
-                for c in cs:
-                    if c.type in (*BODY, "Facility", "Person") and span[0] <= c.start and c.end <= span[1] \
-                            and not c.extra.get("inside"):
-                        out.append(RawTriple(c, "AWARDED", a, sent, "pattern:awarded", 0.8))
-                continue
-            trig_start = a.start - len(a.extra.get("trigger", ""))
-            subjects = []
-            limit = trig_start
-            for c in reversed([c for c in cs if c.end <= trig_start and c.type in (*BODY, "Facility", "Person")
-                               and not c.extra.get("inside")]):
-                gap = doc.text[c.end : limit]
-                if subjects and subjects[-1].type == "Person" and gap != "、":
-                    break  # “公司周海平被授予”: the person is the one honoured
-                if gap in ("", "成功", "先后", "已", "均", "分别", "曾", "曾经", "还", "也", "再次") or (subjects and gap == "、") \
-                        or (not subjects and c.type == "Person" and re.fullmatch(r"等[0-9一二三四五六七八九十]+[位名个][\u4e00-\u9fff]{0,4}", gap)):
-                    subjects.append(c)
-                    limit = c.start
-                    continue
-                break
-            if not subjects and doc.text[a.end : a.end + 1] == "的":
-                # “获评全国劳模的王建、李春华”
-                pos = a.end + 1
-                for p in sorted((c for c in cs if c.type == "Person" and c.start >= pos), key=lambda c: c.start):
-                    if doc.text[pos : p.start] not in ("", "、", "和"):
-                        break
-                    subjects.append(p)
-                    pos = p.end
-            for s in subjects:
-                out.append(RawTriple(s, "AWARDED", a, sent, "pattern:awarded", 0.85))
-    return out
-
-
-def _subject_in(doc: Doc, sent: Sentence, before: int) -> Cand | None:
-    """The body in subject position: near the sentence start, at most one comma before it."""
-    for c in _bodies(_sent_cands(doc, sent)):
-        if c.end > before or c.type not in ("Union", "Organization", "Enterprise"):
+    chain: list[Cand] = []
+    for c in _bodies(cs):
+        if chain and doc.text[chain[-1].end : c.start] in ("、", "和", "与", "及", "以及"):
+            chain.append(c)
             continue
-        lead = doc.text[sent.start : c.start]
-        if len(lead) <= 12 and lead.count("，") <= 1 and not re.search(r"(和|与|及|在|向|为|对|给|以|由|成立|组建|新建|建立|区级|市级)$", lead):
-            return c
-    return None
+        if len(chain) >= 2:
+            out.append(chain)
+        chain = [c]
+    if len(chain) >= 2:
+        out.append(chain)
+    found = []
+    for ch in out:
+        lead = doc.text[sent.start : ch[0].start]
+        lead = re.split(r"[，,；;：:]", lead)[-1]
+        if not re.fullmatch(r"(本报讯|近日|日前|今年|[\d年月日至—\-]+|上午|下午)*(由)?", lead):
+            continue
+        m = _CO_VERB.match(doc.text, ch[-1].end)
+        if m is not None and m.end() <= sent.end:
+            found.append((ch, m.group(1)))
+    return found
 
 
-def _subject_for(doc: Doc, sent: Sentence, before: int) -> tuple[Cand | None, float]:
-    c = _subject_in(doc, sent, before)
-    if c is not None:
-        return c, 0.8
-    s = doc.main_body.get(sent.article)
-    return s, 0.65
+def _acts_and_runs(doc: Doc, sent: Sentence, chain: list[Cand]) -> bool:
+    """“A、B共同主办…”: the verb of acting together is followed by one of organising."""
+    return bool(re.match(r"[^，。；,;]{0,8}?(联合|共同|携手|联手)[^，。；,;]{0,4}?(主办|承办|举办|开展|启动|推出)",
+                         doc.text[chain[-1].end : sent.end]))
 
 
 def rule_runs_supports(doc: Doc) -> list[RawTriple]:
-    """RUNS of programs, SUPPORTS of groups and enterprises, VISITS, PARTNERS_WITH, ESTABLISHES."""
+    """RUNS of programs, SUPPORTS of groups and enterprises, PARTNERS_WITH, ESTABLISHES (VISITS: relations_visits)."""
     out: list[RawTriple] = []
     for sent in doc.sentences:
         cs = _sent_cands(doc, sent)
         programs = [c for c in cs if c.type == "Program"]
         for prog in programs:
             subj, conf = _subject_for(doc, sent, prog.start)
-            if subj is None or subj is prog:
+            if subj is None or subj is prog or prog.extra.get("named") and not _run_cue(doc, sent, prog):
                 continue
             out.append(RawTriple(subj, "RUNS", prog, sent, "pattern:runs", conf, _status(doc, sent, prog.start)))
         # SUPPORTS: beneficiaries after a help cue; a preposition cue (为/向/给) needs a help verb in the sentence
         m = _SUPPORT_VERBS.search(sent.text)
-        objs = [c for c in cs if c.type == "Group" and _helped(doc, sent, c, cs)]
-        objs += [c for c in cs if c.type == "Enterprise" and not c.extra.get("inside")
-                 and _helped(doc, sent, c, cs, _ENTERPRISE_CUE)]
-        if not m and len(sent.text) > 12:
-            objs = [o for o in objs if _helped(doc, sent, o, cs, _HELP_VERB_CUE)]
+        objs, cue_at = beneficiaries(doc, sent, cs)
         if objs:
-            vpos = sent.start + m.start() if m else objs[0].start
+            vpos = min(sent.start + m.start(), cue_at) if m else cue_at
             subj, conf = _subject_for(doc, sent, min([o.start for o in objs] + [vpos]))
             if subj is not None:
                 attrs = {}
@@ -347,32 +181,16 @@ def rule_runs_supports(doc: Doc) -> list[RawTriple]:
                 for o in objs:
                     if o.name != subj.name:
                         out.append(RawTriple(subj, "SUPPORTS", o, sent, "pattern:supports", conf - 0.05, dict(attrs)))
-        # VISITS
-        m = _VISIT.search(sent.text)
-        if m:
-            vpos = sent.start + m.start()
-            objs = [c for c in cs if c.type in ("Enterprise",) and c.start > vpos and not c.extra.get("inside")]
-            subj, conf = _subject_for(doc, sent, vpos)
-            if subj is not None:
-                for o in objs:
-                    out.append(RawTriple(subj, "VISITS", o, sent, "pattern:visits", conf - 0.05))
-        # PARTNERS_WITH: “A、B（还将）联合开展…” — co-subjects partner, and both run what follows
-        head_bodies = []
-        pos = sent.start
-        for c in _bodies(cs):
-            if c.start - pos > 2 or c.type not in ("Union", "Organization"):
-                break
-            head_bodies.append(c)
-            pos = c.end
-            if doc.text[pos : pos + 1] not in ("、", "和", "与"):
-                break
-            pos += 1
-        if len(head_bodies) >= 2 and re.match(r"[^，。]{0,8}?(联合|共同|携手)", doc.text[head_bodies[-1].end : sent.end]):
-            first = head_bodies[0]
-            for other in head_bodies[1:]:
-                out.append(RawTriple(first, "PARTNERS_WITH", other, sent, "pattern:partners", 0.75))
+        # PARTNERS_WITH: “A、B（还将）联合开展…”, “由A、B共同主办的…” — co-subjects partner, and all run what follows
+        for chain, verb in _co_subjects(doc, sent, cs):
+            together = verb in ("联合", "共同", "携手", "联手")
+            if together:
+                for other in chain[1:]:
+                    out.append(RawTriple(chain[0], "PARTNERS_WITH", other, sent, "pattern:partners", 0.75))
+            for body in chain[1:] if together and not _acts_and_runs(doc, sent, chain) else chain:
                 for prog in programs:
-                    out.append(RawTriple(other, "RUNS", prog, sent, "pattern:runs", 0.75, _status(doc, sent, prog.start)))
+                    if prog.start > chain[-1].end:
+                        out.append(RawTriple(body, "RUNS", prog, sent, "pattern:runs", 0.75, _status(doc, sent, prog.start)))
         for pm in _PARTNER.finditer(sent.text):
             a, b = sent.start + pm.start(2), sent.start + pm.end(2)
             objs = [c for c in cs if c.type in BODY and a <= c.start and c.end <= b and not c.extra.get("inside")]
@@ -566,7 +384,7 @@ def rule_leads(doc: Doc) -> list[RawTriple]:
     if any(c.rule == "leader-facility" for c in doc.cands):
         return out
     for sent in doc.sentences:
-        if not re.search(r"(领头人|带头人|牵头人|领衔人)", sent.text):
+        if not re.search(r"(领头人|带头人|牵头人|领衔人|领衔)", sent.text):
             continue
         cs = _sent_cands(doc, sent)
         people = [c for c in cs if c.type == "Person"]
@@ -582,6 +400,7 @@ RULES: dict[str, Callable[[Doc], list[RawTriple]]] = {
     "pattern:position": rule_positions,
     "pattern:awarded": rule_awarded,
     "pattern:actions": rule_runs_supports,
+    "pattern:visits": rule_visits,
     "pattern:hosts": rule_hosts,
     "pattern:leads": rule_leads,
 }

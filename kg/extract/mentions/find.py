@@ -123,7 +123,7 @@ def _mark_parents_inside(kept: list[Cand]) -> None:
 
 _PRIORITY = {"known": 6, "award": 5, "quoted": 4, "head:Union": 3, "head:Facility": 3, "head:Enterprise": 3,
              "head:Organization": 3, "short-union": 3, "context": 2, "person:title": 2, "person:verb": 2,
-             "person:enum": 2, "person:leads": 2, "person:byline": 2, "enum": 3, "enum-facility": 3, "program-head": 3, "quoted-whole": 4, "union-dept": 4, "company-union": 3, "sibling-organ": 3, "sibling-facility": 3, "host-facility": 4, "sub-unit": 4, "coref": 2, "coref-facility": 3, "shared-facility": 3, "person-facility": 4,
+             "person:enum": 2, "person:leads": 2, "person:list": 2, "person:occupation": 2, "person:studio": 2, "person:byline": 2, "enum": 3, "enum-facility": 3, "program-head": 3, "quoted-whole": 4, "union-dept": 4, "company-union": 3, "sibling-organ": 3, "sibling-facility": 3, "host-facility": 4, "sub-unit": 4, "coref": 2, "coref-facility": 3, "shared-facility": 3, "person-facility": 4,
              "region": 1, "group": 1}
 
 
@@ -154,8 +154,8 @@ def _resolve_overlaps(cands: list[Cand]) -> list[Cand]:
                 if c.type == "Person" and k.type == "Person":
                     drop = True  # “卫东” inside “梁卫东”
                     break
-                if c.type == "Region" or c.type == "Group":
-                    drop = False  # regions/groups inside names are kept as separate mentions
+                if c.type == "Region" or c.type == "Group" or c.rule == "person:studio":
+                    drop = False  # regions/groups/a studio's namesake inside names are kept as separate mentions
                     c.extra["inside"] = True
                     continue
                 if c.rule.startswith("head:") and k.rule.startswith("head:") and len(c.head) >= 2 \
