@@ -119,6 +119,12 @@ def _tagger_examples(pairs: Sequence[tuple[GoldRecord, Document]]) -> list[tuple
     return out
 
 
+def _gold_names(pairs: Sequence[tuple[GoldRecord, Document]]) -> frozenset[str]:
+    """Names a written model must never spell: the gold's people, and its long names of any type."""
+    return frozenset(f for g, _ in pairs for e in g.entities for f in (e.name, *e.aliases)
+                     if (e.type == "Person" and len(f) >= 2) or len(f) >= 6)
+
+
 def _person_names(pairs: Sequence[tuple[GoldRecord, Document]]) -> set[str]:
     return {f for g, _ in pairs for e in g.entities if e.type == "Person" for f in (e.name, *e.aliases)}
 
@@ -167,21 +173,23 @@ def out_of_fold(rows: Sequence[Row], fold: dict[str, int], k: int, config: Train
     return probs
 
 
-def _columns(rows: Sequence[Row]) -> dict[str, int]:
-    """Feature columns: every feature, except text-spelling ones seen in fewer than MIN_FEATURE_DOCS documents."""
+def _columns(rows: Sequence[Row], banned: frozenset[str] = frozenset()) -> dict[str, int]:
+    """Feature columns: every feature, except text-spelling ones seen in fewer than MIN_FEATURE_DOCS
+    documents or spelling a *banned* name (the gold's people and long names: never memorised)."""
     docs: dict[str, set[str]] = defaultdict(set)
     for doc_id, _, feats, _, _ in rows:
         for name in feats:
             docs[name].add(doc_id)
-    names = sorted(n for n, ds in docs.items() if not spells_text(n) or len(ds) >= MIN_FEATURE_DOCS)
+    names = sorted(n for n, ds in docs.items()
+                   if not spells_text(n) or (len(ds) >= MIN_FEATURE_DOCS and not any(b in n for b in banned)))
     return {n: i for i, n in enumerate(names)}
 
 
-def _fit(rows: Sequence[Row], config: TrainConfig, columns: dict[str, int] | None = None) -> Scorer:
+def _fit(rows: Sequence[Row], config: TrainConfig, banned: frozenset[str] = frozenset()) -> Scorer:
     import lightgbm  # lazy: only training needs it here
     import numpy as np
 
-    columns = columns if columns is not None else _columns(rows)
+    columns = _columns(rows, banned)
     scorer = Scorer(columns=columns, booster=None, thresholds={}, default_threshold=config.default_threshold)
     data, indices, indptr = [], [], [0]
     for _, _, feats, _, _ in rows:
@@ -348,7 +356,8 @@ def train(
     ent_probs = out_of_fold(ent_rows, inner, k, config, step, "entities")
     thresholds["entities"], passthrough["entities"] = _thresholds(ent_rows, ent_probs, config, "rule_entity")
     step("entities: every document")
-    _fit(ent_rows, config).write(out_dir, "entities")
+    banned = _gold_names(pairs)
+    _fit(ent_rows, config, banned).write(out_dir, "entities")
     # the relation booster reads each end's entity probability as it will at run time: out of fold
     probability: dict[str, dict] = defaultdict(dict)
     for row, p in zip(ent_rows, ent_probs, strict=True):
@@ -357,7 +366,7 @@ def train(
     rel_probs = out_of_fold(rel_rows, inner, k, config, step, "relations")
     thresholds["relations"], passthrough["relations"] = _thresholds(rel_rows, rel_probs, config, "rule")
     step("relations: every document")
-    _fit(rel_rows, config).write(out_dir, "relations")
+    _fit(rel_rows, config, banned).write(out_dir, "relations")
 
     meta = {
         "format": FORMAT,

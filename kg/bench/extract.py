@@ -17,7 +17,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from kg.errors import InputError
-from kg.extract.parallel import ParallelAnalyser
+from kg.extract.parallel import AnalyseFn, ParallelAnalyser
 from kg.extract.reader import read_documents
 from kg.models import BenchReport, BenchRun, Document, InputProblem
 from kg.resources import package_data
@@ -67,6 +67,7 @@ def bench_extract(
     size_mb: float = 5.0,
     workers: Sequence[int] = (1, 2),
     on_step: Callable[[str], None] | None = None,
+    analyse: AnalyseFn | None = None,
 ) -> BenchReport:
     """Measure jieba.lcut and the pipeline on the same ≥ *size_mb* corpus."""
     sources = [d for d in read_documents([corpus_dir]) if not isinstance(d, InputProblem)]
@@ -85,7 +86,7 @@ def bench_extract(
     slices = [docs[i::ROUNDS] for i in range(ROUNDS)]
     seconds: dict[str, float] = {"jieba": 0.0, **{f"pipeline{n}": 0.0 for n in workers}}
     with ExitStack() as stack:
-        pools = {n: stack.enter_context(ParallelAnalyser(n)) for n in workers}
+        pools = {n: stack.enter_context(ParallelAnalyser(n, analyse=analyse)) for n in workers}
         for n, pool in pools.items():
             step(f"starting the pipeline with {n} worker{'s' if n > 1 else ''}")
             if n == 1:

@@ -109,6 +109,8 @@ def bench_extract_command(
     ] = None,
     size_mb: Annotated[float, typer.Option(min=0.01, help="Corpus size to build, in MB.")] = 5.0,
     workers: Annotated[str, typer.Option(help="Comma-separated worker counts to measure.")] = "1,2",
+    extractor: Annotated[str, ExtractorOption] = "learned",
+    models: Annotated[Optional[Path], ModelsOption] = None,
 ) -> None:
     """Throughput of the pipeline in KB/s and as a ratio to bare jieba.lcut on the same text.
 
@@ -129,11 +131,13 @@ def bench_extract_command(
 
     jieba.setLogLevel(logging.WARNING)  # jieba logs its dictionary loading at DEBUG
     with kg_errors():
+        analyse = chosen_extractor(extractor, models)
         report = bench_extract(
             corpus_dir,
             size_mb=size_mb,
             workers=counts,
             on_step=lambda msg: say(f"{msg} …"),
+            analyse=analyse,
         )
     typer.echo(format_bench(report))
 
