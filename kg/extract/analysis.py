@@ -14,7 +14,6 @@ body each article is about, and the best raw triple of every rule fact.
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -90,7 +89,7 @@ def analyse(
     if alternatives:
         # Alternatives are resolved in the context of the kept candidates (copies,
         # so that the rules' own resolution below stays exactly what it was).
-        resolve_names(copy.deepcopy(cands) + alternatives, article_of, ct.text)
+        resolve_names([_clone(c) for c in cands] + alternatives, article_of, ct.text)
         alternatives = [c for c in alternatives if not c.extra.get("drop")]
     resolve_names(cands, article_of, ct.text)
     cands = [c for c in cands if not c.extra.get("drop")]
@@ -116,6 +115,13 @@ def analyse(
                 best[key] = rt
     return Analysis(doc=doc, ct=ct, sentences=sentences, article_of=article_of, cands=cands,
                     alternatives=alternatives, rules_doc=rules_doc, raw=list(best.values()))
+
+
+def _clone(c: Cand) -> Cand:
+    """A copy of *c* that resolution may change without touching *c* (a deep copy costs ten times more)."""
+    return Cand(c.type, c.start, c.end, c.surface, c.rule, c.name, c.head, c.sentence,
+                {k: (dict(v) if isinstance(v, dict) else list(v) if isinstance(v, list) else v)
+                 for k, v in c.extra.items()})
 
 
 def segment_document(doc: Document) -> tuple[CleanText, list[Sentence]]:

@@ -26,7 +26,7 @@ __all__ = ["ENTITY_FEATURES", "FEATURE_VERSION", "MIN_FEATURE_DOCS", "RELATION_F
            "entity_features", "relation_features"]
 
 #: bump when a feature function changes what it computes
-FEATURE_VERSION = 3
+FEATURE_VERSION = 4
 #: a feature whose name spells out text is kept only when this many training documents have it
 MIN_FEATURE_DOCS = 3
 
@@ -280,6 +280,31 @@ def _r_object_context(v: DocView, r: RelationInstance) -> Feats:
     p = r.p
     for name, value in per_predicate:
         yield p + name, value
+    for w in _sentence_triggers(v, r.o.sent).get(p, ()):
+        yield f"{p}|trigger={w}", 1.0
+
+
+def _sentence_triggers(v: DocView, si: int) -> dict[str, list[str]]:
+    """Predicate → its trigger words (ontology) in sentence *si*."""
+    key = ("triggers", si)
+    found = v.memo.get(key)
+    if found is None:
+        sent = v.a.sentences[si]
+        found = {}
+        for _, w in _cue_automaton().iter(sent.text):
+            for p in _trigger_predicates().get(w, ()):
+                found.setdefault(p, []).append(w)
+        found = v.memo[key] = {p: sorted(set(ws)) for p, ws in found.items()}
+    return found
+
+
+@lru_cache(maxsize=1)
+def _trigger_predicates() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for name, pred in load_ontology().predicates.items():
+        for w in pred.triggers:
+            out.setdefault(w, []).append(name)
+    return {w: tuple(ps) for w, ps in out.items()}
 
 
 def _object_context(v: DocView, o: Mention) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
@@ -299,10 +324,6 @@ def _object_context(v: DocView, o: Mention) -> tuple[list[tuple[str, float]], li
         plain.append(("nearest_cue_distance", len(clause) - last[0] - 1))
     plain.append(("clause_len_before_o", len(clause)))
     per += [("|after_o=" + w, 1.0) for w in sorted(cues(text[o.end : min(sent.end, o.end + 8)]))]
-    skey = ("sentence_cues", o.sent)
-    if skey not in v.memo:
-        v.memo[skey] = [("|sentence=" + w, 1.0) for w in sorted(cues(text[sent.start : sent.end]))]
-    per += v.memo[skey]
     plain.append(("o_offset", o.start - sent.start))
     prev, nxt = text[max(0, o.start - 1) : o.start], text[o.end : o.end + 1]
     plain.append(("o_listed", float(prev == "、" or nxt in ("、", "等"))))

@@ -7,6 +7,9 @@ document. A *relation instance* is a predicate between two mentions that the
 ontology allows: every ordered pair within a sentence, the body an article
 is about (a *virtual* subject, for sentences that leave their subject out)
 with every mention of each of its sentences, and every fact a rule states.
+A pair stands for a predicate only where the sentence holds one of its
+trigger words (``schemas/ontology.toml``), the two names touch or nest, or a
+rule states the fact.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from kg.extract.mentions.base import Cand
 from kg.extract.relations import RawTriple
 from kg.ontology import load_ontology
 
-__all__ = ["DocView", "EntityCandidate", "Mention", "RelationInstance", "view_of"]
+__all__ = ["DocView", "EntityCandidate", "Mention", "RelationInstance", "UNGATED", "cued_predicates", "view_of"]
 
 BODY = frozenset({"Union", "Organization", "Enterprise"})
 
@@ -98,20 +101,24 @@ class DocView:
 
         a = self.a
         for si, ms in sorted(self.by_sentence.items()):
+            cued = cued_predicates(a.sentences[si].text)
             for s in ms:
                 for o in ms:
                     # a mention inside a longer name pairs only with the name that holds it
                     if s is o or (s.inside or o.inside) and not _nested(s, o):
                         continue
+                    close = _nested(s, o) or s.end == o.start or o.end == s.start
                     for p in allowed.get((s.type, o.type), ()):
-                        add(p, s, o)
+                        if close or p in cued:
+                            add(p, s, o)
             body = a.rules_doc.main_body.get(a.sentences[si].article)
             if body is not None:
                 v = Mention(body.type, body.name, body.surface, -1, -1, si, body, {body.rule}, virtual=True)
                 for o in ms:
                     if not o.inside:
                         for p in allowed.get((v.type, o.type), ()):
-                            add(p, v, o)
+                            if p in cued:
+                                add(p, v, o)
         for rt in a.raw:
             o = _mention(a, rt.o)
             s = _mention(a, rt.s)
@@ -132,6 +139,38 @@ def _allowed() -> dict[tuple[str, str], tuple[str, ...]]:
             if ps:
                 out[(s, o)] = ps
     return {k: tuple(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
+def _trigger_automaton():
+    import ahocorasick  # lazy: only the learned extractor needs it
+
+    auto = ahocorasick.Automaton()
+    words: dict[str, set[str]] = {}
+    for name, pred in load_ontology().predicates.items():
+        for w in pred.triggers:
+            words.setdefault(w, set()).add(name)
+    for w, preds in words.items():
+        auto.add_word(w, frozenset(preds))
+    auto.make_automaton()
+    return auto
+
+
+#: predicates that need no trigger word in the sentence: a position, a program and a region are
+#: stated by the shape of the names (某总工会主席张三, “某某”活动, 某省某公司)
+UNGATED = frozenset({"HOLDS_POSITION", "RUNS", "IN_REGION"})
+
+
+def cued_predicates(sentence: str) -> frozenset[str]:
+    """The predicates a sentence may state: those with a trigger word (ontology) in it, and the ungated ones.
+
+    >>> sorted(cued_predicates("甲工会走访乙公司")) == sorted(UNGATED | {"VISITS"})
+    True
+    """
+    found = set(UNGATED)
+    for _, preds in _trigger_automaton().iter(sentence):
+        found |= preds
+    return frozenset(found)
 
 
 def _nested(x: Mention, y: Mention) -> bool:

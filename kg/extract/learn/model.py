@@ -76,17 +76,19 @@ class Scorer:
 
         if not rows:
             return np.zeros(0)
-        data: list[float] = []
+        get = self.columns.get
         indices: list[int] = []
+        data: list[float] = []
         indptr = [0]
         for row in rows:
             for name, value in row.items():
-                col = self.columns.get(name)
+                col = get(name)
                 if col is not None:
                     indices.append(col)
                     data.append(value)
             indptr.append(len(indices))
-        matrix = csr_matrix((np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int32),
+        matrix = csr_matrix((np.fromiter(data, dtype=np.float64, count=len(data)),
+                             np.fromiter(indices, dtype=np.int32, count=len(indices)),
                              np.asarray(indptr, dtype=np.int64)), shape=(len(rows), len(self.columns)))
         return self.booster.predict(matrix, num_threads=1)
 
