@@ -370,20 +370,29 @@ def list_span(v: DocView, m: Mention) -> tuple[int, int, int, int]:
 
 def _r_lists(v: DocView, r: RelationInstance) -> Feats:
     """The cues around the enumeration each end stands in: a cue governs a whole list."""
-    text = v.a.ct.text
     p = r.p
     for role, m in (("o", r.o), ("s", r.s)):
         if m.virtual:
             continue
-        start, end, size, position = list_span(v, m)
-        sent = v.a.sentences[m.sent]
-        yield f"{role}_list_size", size
-        yield f"{role}_list_position", position
-        yield f"{role}_list_last", float(end == m.end and size > 1)
-        for w in sorted(cues(text[max(sent.start, start - 8) : start])):
-            yield f"{p}|{role}_list_before={w}", 1
-        for w in sorted(cues(text[end : min(sent.end, end + 10)])):
-            yield f"{p}|{role}_list_after={w}", 1
+        key = ("list_context", role, id(m))
+        cached = v.memo.get(key)
+        if cached is None:
+            cached = v.memo[key] = _list_context(v, m, role)
+        plain, per_predicate = cached
+        yield from plain
+        for name in per_predicate:
+            yield p + name, 1
+
+
+def _list_context(v: DocView, m: Mention, role: str) -> tuple[list[tuple[str, float]], list[str]]:
+    text = v.a.ct.text
+    start, end, size, position = list_span(v, m)
+    sent = v.a.sentences[m.sent]
+    plain = [(f"{role}_list_size", size), (f"{role}_list_position", position),
+             (f"{role}_list_last", float(end == m.end and size > 1))]
+    per = [f"|{role}_list_before={w}" for w in sorted(cues(text[max(sent.start, start - 8) : start]))]
+    per += [f"|{role}_list_after={w}" for w in sorted(cues(text[end : min(sent.end, end + 10)]))]
+    return plain, per
 
 
 def _r_agents(v: DocView, r: RelationInstance) -> Feats:
@@ -463,13 +472,13 @@ def spells_text(feature: str) -> bool:
 
 
 def entity_features(v: DocView, e: EntityCandidate) -> dict[str, float]:
-    """Every entity feature of *e* as one sparse row."""
-    return {k: float(x) for fn in ENTITY_FEATURES.values() for k, x in fn(v, e) if x}
+    """Every non-zero entity feature of *e* as one sparse row (a name given twice counts once)."""
+    return dict([(k, x) for fn in ENTITY_FEATURES.values() for k, x in fn(v, e) if x])
 
 
 def relation_features(v: DocView, r: RelationInstance) -> dict[str, float]:
-    """Every relation feature of *r* as one sparse row."""
-    return {k: float(x) for fn in RELATION_FEATURES.values() for k, x in fn(v, r) if x}
+    """Every non-zero relation feature of *r* as one sparse row (a name given twice counts once)."""
+    return dict([(k, x) for fn in RELATION_FEATURES.values() for k, x in fn(v, r) if x])
 
 
 __all__ += ["cues", "head_of", "list_span", "prepare_relations", "spells_text", "Mention"]
