@@ -68,10 +68,13 @@ def test_learn_text_spelling_features_are_the_filtered_ones():
     assert not spells_text("type=Union") and not spells_text("SUPPORTS|between=为")
 
 
-def test_learn_features_read_no_names(learn_set):
-    """Feature names never spell a whole entity name: a model could not memorise one."""
+def test_learn_features_read_no_names(learn_set, trained):
+    """Only the text-spelling features can spell an entity name, and a trained model has no column of those:
+    a model cannot memorise a name."""
     gold, docs = learn_set
     names = {e.name for g in gold for e in g.entities if len(e.name) >= 2}
+    columns = {c for name in ("entities", "relations")
+               for c in json.loads((trained / f"{name}.features.json").read_text(encoding="utf-8"))}
     for doc in docs:
         view = view_of(analyse(doc))
         feats = set()
@@ -80,7 +83,9 @@ def test_learn_features_read_no_names(learn_set):
         for r in view.relation_instances():
             feats |= set(relation_features(view, r))
         spelled = {f for f in feats if any(n in f for n in names)}
-        assert not spelled, spelled
+        assert all(spells_text(f) for f in spelled), spelled
+        assert not spelled & columns
+    assert not {c for c in columns if any(n in c for n in names)}
 
 
 def test_learn_list_span_covers_an_enumeration():
@@ -118,6 +123,19 @@ def test_learn_training_is_deterministic(learn_set, trained, tmp_path):
         assert (trained / name).read_bytes() == (again / name).read_bytes(), name
 
 
+def test_learn_thresholds_learned_on_inner_folds(learn_set, tmp_path):
+    gold, docs = learn_set
+    train(gold, docs, tmp_path, config=TrainConfig(inner_folds=2, rounds=30, crf_iterations=20, learn_thresholds=True))
+    thresholds = read_meta(tmp_path)["thresholds"]
+    for part in ("entities", "relations"):
+        assert thresholds[part] and all(0.0 < t < 1.0 for t in thresholds[part].values())
+    default = tmp_path / "default"
+    train(gold, docs, default, config=TrainConfig(inner_folds=2, rounds=30, crf_iterations=20))
+    meta = read_meta(default)
+    assert meta["thresholds"]["entities"] == meta["thresholds"]["relations"] == {}
+    assert meta["thresholds"]["relation_default"] == 0.5
+
+
 def test_learn_trained_models_extract_with_evidence(learn_set, trained):
     gold, docs = learn_set
     models = load_models(trained)
@@ -148,7 +166,7 @@ def test_learn_missing_models_say_what_to_do(tmp_path):
 
 def test_learn_cross_validation_reports_both_columns(learn_set):
     gold, docs = learn_set
-    report = cross_validate(gold, docs, k=2, config=TrainConfig(inner_folds=2, rounds=30, crf_iterations=20))
+    report = cross_validate(gold, docs, k=3, config=TrainConfig(inner_folds=2, rounds=30, crf_iterations=20))
     assert report.documents == 10 and sum(report.fold_sizes) == 10
     assert report.rules.entities.tp > 0
     text = format_cv(report)
