@@ -68,7 +68,8 @@ def train_command(
             f"{report.entity_rows} entity candidates ({report.entity_positives} right), "
             f"{report.relation_rows} relation instances ({report.relation_positives} right)")
         for kind, values in report.thresholds.items():
-            say(f"{kind} thresholds: " + ", ".join(f"{k} {v:.2f}" for k, v in values.items()))
+            say(f"{kind} thresholds: " + (", ".join(f"{k} {v:.2f}" for k, v in values.items())
+                                         or f"{TrainConfig().default_threshold:.2f} for every label"))
         say(f"written to {report.folder}")
 
 

@@ -43,7 +43,7 @@ def rule_output(a: Analysis) -> tuple[list[Entity], list[Triple]]:
 
 #: every extractor by name
 EXTRACTORS: dict[str, Extractor] = {"learned": run_learned, "rules": run_rules}
-DEFAULT_EXTRACTOR = "rules"  # until models ship
+DEFAULT_EXTRACTOR = "learned"  # with the models shipped in kg/data/models
 
 
 def run_extractors(doc: Document, name: str = DEFAULT_EXTRACTOR) -> tuple[list[Entity], list[Triple]]:
