@@ -293,8 +293,30 @@ def choose_thresholds(by_label: dict[str, list[tuple[float, int, bool]]], config
             sorted(label for label, (_, rules) in pick.items() if rules))
 
 
-def _thresholds(rows: Sequence[Row], probs: Sequence[float], config: TrainConfig, rule_feature: str) -> Decision:
-    """Aggregate rows into facts (best probability per key and document), then choose per label."""
+def choose_passthrough(by_label: dict[str, list[tuple[float, int, bool]]], threshold: float) -> list[str]:
+    """The labels whose rule decisions should stand beside the learned cut *threshold*: those where
+    keeping what the rules state as well gives a strictly better out-of-fold F1.
+
+    >>> choose_passthrough({"A": [(0.9, 1, True), (0.2, 1, True), (0.1, 0, False)],
+    ...                     "B": [(0.9, 1, True), (0.2, 0, True)]}, 0.5)
+    ['A']
+    """
+    out = []
+    for label, scored in sorted(by_label.items()):
+        positives = sum(y for _, y, _ in scored)
+
+        def f1(rules: bool) -> float:
+            kept = [y for p, y, r in scored if p >= threshold or (rules and r)]
+            tp = sum(kept)
+            return 2 * tp / (len(kept) + positives) if tp else 0.0
+
+        if f1(True) > f1(False):
+            out.append(label)
+    return out
+
+
+def _fact_scores(rows: Sequence[Row], probs: Sequence[float], rule_feature: str) -> dict[str, list[tuple[float, int, bool]]]:
+    """Rows aggregated into facts: per label, (best probability, right, stated by a rule) per key and document."""
     best: dict[tuple[str, tuple], tuple[float, int, str, bool]] = {}
     for (doc_id, label, feats, y, key), p in zip(rows, probs, strict=True):
         k = (doc_id, key)
@@ -306,7 +328,20 @@ def _thresholds(rows: Sequence[Row], probs: Sequence[float], config: TrainConfig
     by_label: dict[str, list[tuple[float, int, bool]]] = defaultdict(list)
     for p, y, label, rule in best.values():
         by_label[label].append((p, y, rule))
-    return choose_thresholds(dict(by_label), config)
+    return dict(by_label)
+
+
+def _decisions(rows: Sequence[Row], probs: Sequence[float], config: TrainConfig, rule_feature: str) -> Decision:
+    """Thresholds and rule passthrough of one model, from its out-of-fold probabilities."""
+    by_label = _fact_scores(rows, probs, rule_feature)
+    if config.learn_thresholds:
+        return choose_thresholds(by_label, config)
+    return {}, (choose_passthrough(by_label, config.default_threshold) if config.rule_passthrough else [])
+
+
+def _thresholds(rows: Sequence[Row], probs: Sequence[float], config: TrainConfig, rule_feature: str) -> Decision:
+    """Aggregate rows into facts (best probability per key and document), then choose per label."""
+    return choose_thresholds(_fact_scores(rows, probs, rule_feature), config)
 
 
 def fingerprint(pairs: Sequence[tuple[GoldRecord, Document]]) -> str:
@@ -359,8 +394,7 @@ def train(
     passthrough: dict[str, list[str]] = {}
     ent_rows = entity_rows(views)
     ent_probs = out_of_fold(ent_rows, inner, k, config, step, "entities")
-    thresholds["entities"], passthrough["entities"] = (
-        _thresholds(ent_rows, ent_probs, config, "rule_entity") if config.learn_thresholds else ({}, []))
+    thresholds["entities"], passthrough["entities"] = _decisions(ent_rows, ent_probs, config, "rule_entity")
     step("entities: every document")
     banned = _gold_names(pairs)
     _fit(ent_rows, config, banned).write(out_dir, "entities")
@@ -370,9 +404,9 @@ def train(
         probability[row[0]][row[4]] = p
     rel_rows = relation_rows(views, probability)
     thresholds["relations"], passthrough["relations"] = {}, []
-    if config.learn_thresholds:
+    if config.learn_thresholds or config.rule_passthrough:
         rel_probs = out_of_fold(rel_rows, inner, k, config, step, "relations")
-        thresholds["relations"], passthrough["relations"] = _thresholds(rel_rows, rel_probs, config, "rule")
+        thresholds["relations"], passthrough["relations"] = _decisions(rel_rows, rel_probs, config, "rule")
     step("relations: every document")
     _fit(rel_rows, config, banned).write(out_dir, "relations")
 

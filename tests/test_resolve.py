@@ -129,7 +129,7 @@ def test_places_no_region_mention(sentence, not_region):
 
 
 def _names(text: str) -> set[tuple[str, str]]:
-    from kg.extract.pipeline import analyse
+    from kg.extract.extractors import run_rules as analyse
     from kg.models import Document
 
     ents, _ = analyse(Document(doc_id="t", text=text))
@@ -162,7 +162,7 @@ def test_resolve_place_only_inside_another_body_leaves_the_form_as_written():
 
 
 def _facts(text: str) -> set[tuple[str, str, str]]:
-    from kg.extract.pipeline import analyse
+    from kg.extract.extractors import run_rules as analyse
     from kg.models import Document
 
     _, trips = analyse(Document(doc_id="t", text=text))
