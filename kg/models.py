@@ -506,11 +506,14 @@ class Neo4jServerConfig(Frozen):
 
     ``home`` holds the Maven classpath cache and one folder per port
     (``<home>/<port>/``: data, logs, ``neo4j.conf``, pid file, JVM output).
+    ``http_port`` serves Neo4j Browser (0: no HTTP at all; None: 7474 beside
+    the default Bolt port 7687, else the Bolt port + 1).
     """
 
     home: str = ".neo4j"
     host: str = "127.0.0.1"
     port: int = Field(default=7687, ge=1, le=65535)
+    http_port: int | None = Field(default=None, ge=0, le=65535)
     user: str = "neo4j"
     password: str = Field(default="unionkg-test", min_length=8)
     heap: str = "1g"
@@ -523,12 +526,25 @@ class Neo4jServerConfig(Frozen):
     def uri(self) -> str:
         return f"bolt://{self.host}:{self.port}"
 
+    @property
+    def browser_port(self) -> int:
+        """The HTTP port Neo4j Browser is served on (0: none)."""
+        if self.http_port is not None:
+            return self.http_port
+        return 7474 if self.port == 7687 else (self.port + 1 if self.port < 65535 else 0)
+
+    @property
+    def browser_url(self) -> str:
+        """Where Neo4j Browser opens (empty when HTTP is off)."""
+        return f"http://{self.host}:{self.browser_port}/browser/" if self.browser_port else ""
+
 
 class Neo4jServerStatus(Frozen):
     """Whether the Neo4j of a :class:`Neo4jServerConfig` runs, and where to look."""
 
     running: bool
     uri: str
+    browser_url: str = ""  # Neo4j Browser (HTTP), when the server serves it
     pid: int | None = None
     instance_dir: str
     log_file: str

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -48,6 +48,11 @@ Home = Annotated[
                  help="State folder: classpath cache and one sub-folder per port (data, logs, pid)."),
 ]
 Port = Annotated[int, typer.Option("--port", min=1, max=65535, help="Bolt port on the loopback interface.")]
+HttpPort = Annotated[
+    Optional[int],
+    typer.Option("--http-port", min=0, max=65535, show_default=False,
+                 help="HTTP port of Neo4j Browser [default: 7474 with Bolt on 7687, else the Bolt port + 1; 0: none]."),
+]
 Host = Annotated[str, typer.Option("--host", help="Address Bolt listens on (keep it on loopback).")]
 AsJson = Annotated[bool, typer.Option("--json", help="Write the result as JSON on stdout.")]
 
@@ -71,6 +76,8 @@ def _print_status(st: Neo4jServerStatus, as_json: bool) -> None:
         verb = "started" if st.started else "running"
         say(f"Neo4j {verb}: {st.uri} (pid {st.pid}, {st.version or 'version unknown'}); "
             f"data and logs in {st.instance_dir}")
+        if st.browser_url:
+            say(f"Neo4j Browser: {st.browser_url} (log in with the Bolt URL above; the saved-query guide opens itself)")
     else:
         say(f"Neo4j not running on {st.uri} (state folder {st.instance_dir})")
 
@@ -83,6 +90,7 @@ def start_cmd(
     home: Home = Path(".neo4j"),
     host: Host = "127.0.0.1",
     port: Port = 7687,
+    http_port: HttpPort = None,
     password: Password = DEFAULT_PASSWORD,
     heap: Annotated[str, typer.Option(help="JVM heap (-Xmx).")] = "1g",
     pagecache: Annotated[str, typer.Option(help="Neo4j page cache size.")] = "256m",
@@ -91,11 +99,14 @@ def start_cmd(
 ) -> None:
     """Start Neo4j (or find it running) and wait until Bolt accepts the password.
 
-    The first start downloads Neo4j with Maven into ~/.m2 (about 150 MB).
+    Neo4j Browser is served on the HTTP port (loopback only, same password),
+    with a guide of the saved queries. The first start downloads Neo4j with
+    Maven into ~/.m2 (about 150 MB).
     """
     from kg.store.neo4j_server import start
 
-    config = _server_config(home, host, port, password, heap=heap, pagecache=pagecache, start_timeout=timeout)
+    config = _server_config(home, host, port, password, http_port=http_port, heap=heap, pagecache=pagecache,
+                            start_timeout=timeout)
     with kg_errors():
         if not as_json:
             say(f"starting Neo4j on {config.uri} (first run downloads it with Maven)...")
