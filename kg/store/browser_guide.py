@@ -184,7 +184,8 @@ def write_browser_zip(jar: Path, web_dir: Path, guide: str) -> Path:
 
 def browser_url_of(driver: object) -> str:
     """Neo4j Browser's URL on the server behind *driver* (``""`` when its HTTP connector is off)."""
-    records, _, _ = driver.execute_query(render("http_address"))  # type: ignore[attr-defined]
+    records, _, _ = driver.execute_query(  # type: ignore[attr-defined]
+        render("http_address"), names=["server.http.enabled", "server.http.listen_address"])
     settings = {r["name"]: r["value"] for r in records}
     if str(settings.get("server.http.enabled", "")).lower() != "true":
         return ""
