@@ -487,13 +487,14 @@ class QueryParam(Frozen):
     """One declared ``$parameter`` of a saved query (from its header)."""
 
     name: str
-    type: str  # "string" | "int" | "float" | "bool"
+    type: str  # "string" | "int" | "float" | "bool" | "date"
     required: bool = True
     default: str | int | float | bool | None = None
     minimum: int | float | None = None
     maximum: int | float | None = None
     description: str = ""
     example: str = ""
+    period_end: bool = False  # a date that ends a period: YYYY / YYYY-MM mean its last day
 
 
 class SavedQuery(Frozen):

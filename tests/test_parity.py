@@ -53,6 +53,33 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("who_helped_whom", {"region": "岳阳市", "limit": 1}),
     ("beneficiaries_of", {"name": YX, "limit": 1}),
     ("people_positions", {"limit": 1}),
+    # periods: the fixture's articles are of 2025-05-12 (fx001) and 2025-06-03 (fx002)
+    ("who_helped_whom", {"since": "2025-06"}),
+    ("who_helped_whom", {"until": "2025-05"}),
+    ("who_helped_whom", {"region": "岳阳市", "since": "2025-05-12", "until": "2025-05-12"}),
+    ("who_helped_whom", {"region": "江西省", "until": "2025-05"}),
+    ("who_helped_whom", {"since": "2026"}),
+    ("program_inventory", {"since": "2025-06"}),
+    ("program_inventory", {"until": "2025-05-31"}),
+    ("programs_across_regions", {"since": "2025"}),
+    ("programs_across_regions", {"since": "2025-06"}),
+    ("programs_across_regions", {"until": "2025-05"}),
+    ("awards_by_region", {"until": "2025-05"}),
+    ("awards_by_region", {"region": "湖南省", "since": "2025-06"}),
+]
+
+#: (query, params, expected row count on the fixture): the periods select what their articles say
+PERIOD_ROWS = [
+    ("who_helped_whom", {}, 3),
+    ("who_helped_whom", {"since": "2025-06"}, 2),  # one of them also reported in May
+    ("who_helped_whom", {"until": "2025-05"}, 2),
+    ("who_helped_whom", {"since": "2025-06-04"}, 0),
+    ("program_inventory", {"since": "2025-06"}, 2),
+    ("program_inventory", {"until": "2025-05-31"}, 1),
+    ("programs_across_regions", {"since": "2025"}, 1),
+    ("programs_across_regions", {"until": "2025-05"}, 0),  # in May only one organiser's region
+    ("awards_by_region", {"until": "2025-05"}, 1),
+    ("awards_by_region", {"since": "2025-06"}, 0),
 ]
 
 
@@ -79,6 +106,14 @@ def test_parity_saved_query_same_rows(
     emb = run_saved(embedded_db, get_query(name), params)
     assert neo.columns == emb.columns  # the same column names, in the same order, even with no rows
     assert normalise_rows([dict(r) for r in neo.rows]) == normalise_rows([dict(r) for r in emb.rows])
+
+
+@pytest.mark.parametrize(("name", "params", "count"), PERIOD_ROWS)
+def test_parity_period_selects_the_facts_of_its_articles(
+    neo4j_with_fixture: Any, embedded_db: EmbeddedDB, name: str, params: dict[str, Any], count: int
+) -> None:
+    assert len(run_on_neo4j(neo4j_with_fixture, get_query(name), params).rows) == count
+    assert len(run_saved(embedded_db, get_query(name), params).rows) == count
 
 
 def test_parity_fixture_queries_return_rows(neo4j_with_fixture: Any) -> None:
@@ -170,6 +205,21 @@ def test_parity_dev_corpus_same_rows(dev_pair: tuple[Any, EmbeddedDB, dict], nam
     neo = run_on_neo4j(driver, get_query(name), p)
     emb = run_query(db, name, p)
     assert normalise_rows([dict(r) for r in neo.rows]) == normalise_rows(emb)
+
+
+@pytest.mark.parametrize("name", ["who_helped_whom", "program_inventory", "programs_across_regions",
+                                  "awards_by_region"])
+@pytest.mark.parametrize("period", [{"since": "2025-01", "until": "2025-06"}, {"since": "2025-07"}, {"until": "2024"}])
+def test_parity_dev_corpus_period_same_rows(dev_pair: tuple[Any, EmbeddedDB, dict], name: str,
+                                            period: dict[str, str]) -> None:
+    driver, db, params = dev_pair
+    p = {**params.get(name, {}), **period, "limit": 100_000}
+    neo = run_on_neo4j(driver, get_query(name), p)
+    emb = run_query(db, name, p)
+    assert normalise_rows([dict(r) for r in neo.rows]) == normalise_rows(emb)
+    if name != "programs_across_regions":
+        everything = run_query(db, name, {**params.get(name, {}), "limit": 100_000})
+        assert len(emb) <= len(everything)
 
 
 def test_parity_dev_corpus_rows_the_gold_implies(dev_pair: tuple[Any, EmbeddedDB, dict], dev_dir: Any) -> None:
