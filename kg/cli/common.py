@@ -27,7 +27,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from kg.errors import KgError
-from kg.models import IdentityReport
+from kg.models import CurationReport, IdentityReport
 
 #: Messages for people go to stderr; stdout is reserved for data. Markup and
 #: emoji codes are off: a message is printed as the characters it holds.
@@ -162,3 +162,19 @@ def identity_line(report: IdentityReport) -> str:
         f"{report.merged_entities}; {report.article_scoped} article-scoped nodes ({report.article_scoped_names} names); "
         f"{report.people_apart} person names kept apart"
     )
+
+
+def curation_lines(report: CurationReport | None) -> list[str]:
+    """What curation did, for people: one summary line, then one line per entry not applied.
+
+    >>> curation_lines(CurationReport(path="c.toml", entries=2, applied=1, rejected_facts=1))
+    ['curation:     c.toml: 1 of 2 entries applied (0 merged, 0 renamed, 0 entities and 1 facts rejected, 0 facts added)']
+    """
+    if report is None:
+        return []
+    lines = [
+        f"curation:     {report.path}: {report.applied} of {report.entries} entries applied ({report.merged} merged, "
+        f"{report.renamed} renamed, {report.rejected_entities} entities and {report.rejected_facts} facts rejected, "
+        f"{report.added_facts} facts added)"
+    ]
+    return lines + [f"curation note: {p}" for p in report.problems]

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from kg.cli.common import fail, identity_line, kg_errors, progress_bar, say, stage_progress
+from kg.cli.common import curation_lines, fail, identity_line, kg_errors, progress_bar, say, stage_progress
 from kg.models import GraphData, LoadReport, Neo4jServerConfig, Neo4jServerStatus
 
 # Library modules are imported inside the commands: start-up stays fast (see kg/cli/__init__.py).
@@ -175,6 +175,8 @@ def _render_report(report: LoadReport) -> None:
             line += f", {updated} {verb} updated"
         say(line)
     say(f"  evidence entries: {report.evidence_added} {verb} added")
+    if report.nodes_retracted or report.rels_retracted:
+        say(f"  removed by curation: {report.nodes_retracted} entity nodes, {report.rels_retracted} relationships")
     if report.mentions_skipped:
         say(f"  {report.mentions_skipped} mentions name a document that is not loaded; skipped", style="yellow")
     if not report.dry_run:
@@ -182,10 +184,10 @@ def _render_report(report: LoadReport) -> None:
         say(f"database {state}; {report.batches} batches in {report.seconds:.2f} s")
 
 
-def _assemble(dirs: list[Path]) -> GraphData:
+def _assemble(dirs: list[Path], curation: Path | None = None, discover: bool = True) -> GraphData:
     from kg.extract.assemble import assemble_dirs
 
-    graph = assemble_dirs(dirs)
+    graph = assemble_dirs(dirs, curation=curation, discover=discover)
     if graph.problems:
         say(f"{len(graph.problems)} input problems (skipped):", style="yellow")
         for p in graph.problems[:10]:
@@ -206,17 +208,29 @@ def load_cmd(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would change; write nothing.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     as_json: AsJson = False,
+    curation: Annotated[
+        Optional[Path],
+        typer.Option("--curation", exists=True, dir_okay=False,
+                     help="Curation file to apply [default: the one in the folders, if any]."),
+    ] = None,
+    no_curation: Annotated[bool, typer.Option("--no-curation", help="Apply no curation file.")] = False,
 ) -> None:
-    """Load extraction folders into Neo4j: idempotent, one relationship per fact with all its evidence."""
+    """Load extraction folders into Neo4j: idempotent, one relationship per fact with all its evidence.
+
+    A curation file (given, or the one `kg build` left in the folder) is applied first; what it
+    rejects or merges away is deleted from the database if an earlier load put it there.
+    """
     from kg.errors import ConnectionFailed, CredentialsRejected
     from kg.store.neo4j_loader import connect, dry_run_offline, load_graph
 
     with kg_errors():
-        graph = _assemble(dirs)
+        graph = _assemble(dirs, None if no_curation else curation, discover=not no_curation)
         if not quiet:
             say(f"{len(graph.documents)} documents, {len(graph.nodes)} entities, "
                 f"{len(graph.rels)} relationships from {len(dirs)} folder(s)")
             say(f"identity: {identity_line(graph.identity)}")
+            for line in curation_lines(graph.curation):
+                say(line)
         try:
             driver = connect(uri, user, password)
         except CredentialsRejected:

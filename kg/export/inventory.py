@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from kg.errors import InputError, OutputError
+from kg.dates import iso_date
 from kg.extract.assemble import assemble_dirs
 from kg.extract.regions import region_levels
 from kg.models import EntityRef, GraphData, Inventory, InventoryRow, MultiRegionProgram, NodeRecord, RelRecord
@@ -48,6 +49,7 @@ COLUMNS: dict[str, str] = {
     "first_date": "首次报道日期",
     "last_date": "最近报道日期",
     "article_count": "报道篇数",
+    "per_year": "各年报道篇数",
     "evidence": "证据句",
     "evidence_doc_id": "证据文档",
 }
@@ -191,6 +193,7 @@ def build_inventory(graph: GraphData) -> Inventory:
                 first_date=known_dates[0] if known_dates else "",
                 last_date=known_dates[-1] if known_dates else "",
                 article_count=len(doc_ids),
+                per_year=per_year(dates.get(i, "") for i in doc_ids),
                 evidence=one_line(evidence[0].sentence) if evidence else "",
                 evidence_doc_id=evidence[0].doc_id if evidence else "",
             )
@@ -223,6 +226,20 @@ def one_line(sentence: str) -> str:
         return "" if re.match(_CJK, before) and re.match(_CJK, after) else " "
 
     return _BREAK.sub(join, text)
+
+
+def per_year(dates: Iterable[str]) -> str:
+    """Articles per year, oldest first (undated articles are not counted).
+
+    >>> per_year(["2025-01-02", "2024-12-30", "2025-07-01", ""])
+    '2024: 1; 2025: 2'
+    """
+    years: dict[str, int] = {}
+    for d in dates:
+        year = iso_date(d)[:4]
+        if year:
+            years[year] = years.get(year, 0) + 1
+    return "; ".join(f"{y}: {n}" for y, n in sorted(years.items()))
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:
