@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from kg.cli.common import curation_lines, fail, identity_line, kg_errors, progress_bar, say, warn
+from kg.cli.common import curation_lines, curation_warnings, fail, identity_line, kg_errors, progress_bar, say, warn
 from kg.models import BuildReport, InputProblem
 
 # Library modules are imported inside the commands: start-up stays fast (see kg/cli/__init__.py).
@@ -107,6 +107,7 @@ def build_command(
     for problem in report.problems:
         if problem not in warned:
             _warn(problem)
+    curation_warnings(report.curation)
     if not quiet:
         for line in summary_lines(report):
             say(line)

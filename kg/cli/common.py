@@ -165,7 +165,7 @@ def identity_line(report: IdentityReport) -> str:
 
 
 def curation_lines(report: CurationReport | None) -> list[str]:
-    """What curation did, for people: one summary line, then one line per entry not applied.
+    """What curation did, in one line for people (entries not applied are warnings: :func:`curation_warnings`).
 
     >>> curation_lines(CurationReport(path="c.toml", entries=2, applied=1, rejected_facts=1))
     ['curation:     c.toml: 1 of 2 entries applied (0 merged, 0 renamed, 0 entities and 1 facts rejected, 0 facts added)']
@@ -175,6 +175,12 @@ def curation_lines(report: CurationReport | None) -> list[str]:
     lines = [
         f"curation:     {report.path}: {report.applied} of {report.entries} entries applied ({report.merged} merged, "
         f"{report.renamed} renamed, {report.rejected_entities} entities and {report.rejected_facts} facts rejected, "
-        f"{report.added_facts} facts added)"
+        f"{report.added_facts} facts added)" + (" (see the warnings above)" if report.problems else "")
     ]
-    return lines + [f"curation note: {p}" for p in report.problems]
+    return lines
+
+
+def curation_warnings(report: CurationReport | None) -> None:
+    """Each curation entry that was not applied (stale, ambiguous, bad), as a warning: never silent."""
+    for problem in report.problems if report else ():
+        warn(f"curation: {problem}")

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from kg.cli.common import curation_lines, fail, identity_line, kg_errors, progress_bar, say, stage_progress
+from kg.cli.common import curation_lines, curation_warnings, fail, identity_line, kg_errors, progress_bar, say, stage_progress
 from kg.models import GraphData, LoadReport, Neo4jServerConfig, Neo4jServerStatus
 
 # Library modules are imported inside the commands: start-up stays fast (see kg/cli/__init__.py).
@@ -225,6 +225,7 @@ def load_cmd(
 
     with kg_errors():
         graph = _assemble(dirs, None if no_curation else curation, discover=not no_curation)
+        curation_warnings(graph.curation)
         if not quiet:
             say(f"{len(graph.documents)} documents, {len(graph.nodes)} entities, "
                 f"{len(graph.rels)} relationships from {len(dirs)} folder(s)")
