@@ -211,3 +211,34 @@ def test_curation_load_deletes_what_an_earlier_load_put_there(
             assert normalise_rows([dict(r) for r in records]) == normalise_rows([dict(r) for r in db.execute(cypher).rows])
     again = load_graph(neo4j_empty, curated)
     assert not again.changed  # idempotent: nothing left to delete, nothing new
+
+
+def test_curation_readme_worked_example_is_true(tmp_path: Path, repo_dir: Path) -> None:
+    """The README's worked example: the three `kg curate` lines on the bundled corpus, rows before and after."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(repo_dir / "kg" / "data" / "example", corpus)
+    _build(corpus, tmp_path / "out", "-q")
+
+    def rows() -> set[tuple[str, str, str]]:
+        with open_embedded(tmp_path / "out" / "graph.db") as db:
+            return {(r["helper"], r["beneficiary"], r["program"] or "") for r in run_query(db, "who_helped_whom", {})}
+
+    before = rows()
+    example = {("常州市澄湖区总工会", "快递小哥", "夏送清凉"), ("江北区总工会", "一线职工", "")}
+    if not example <= before:
+        pytest.skip("the extractor no longer finds the README example's facts: update the README's worked example")
+    readme = (repo_dir / "README.md").read_text(encoding="utf-8")
+    for args in (["rename", "快递小哥", "--to", "快递员", "--reason", "one name for the group"],
+                 ["reject", "江北区总工会", "SUPPORTS", "一线职工", "--reason", "the resort serves the workers"],
+                 ["add", "福建省临汀市总工会", "SUPPORTS", "环卫工人", "--subject-type", "Union", "--object-type", "Group",
+                  "--source", "union year report 2025, p. 3", "--date", "2025-08-01", "--attr", "program=夏送清凉"]):
+        assert f"kg curate {args[0]} {args[1]}" in readme
+        assert runner.invoke(app, ["curate", *args, "--file", str(corpus / CURATION_FILE)]).exit_code == 0
+    _build(corpus, tmp_path / "out", "-q")
+    after = rows()
+    assert after == (before - example) | {("常州市澄湖区总工会", "快递员", "夏送清凉"),
+                                          ("福建省临汀市总工会", "环卫工人", "夏送清凉")}
+    for line in ("| 常州市澄湖区总工会 · 快递小哥 · 夏送清凉 | 常州市澄湖区总工会 · 快递员 · 夏送清凉 |",
+                 "| 江北区总工会 · 一线职工 | *(rejected)* |",
+                 "| | 福建省临汀市总工会 · 环卫工人 · 夏送清凉 *(curated)* |"):
+        assert line in readme
