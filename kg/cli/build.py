@@ -12,8 +12,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from kg.cli.common import curation_lines, curation_warnings, fail, identity_line, kg_errors, progress_bar, say, warn
+from kg.cli.common import (
+    NoCuration, curation_lines, curation_option, curation_warnings, fail, identity_line, kg_errors, progress_bar, say, warn,
+)
 from kg.models import BuildReport, InputProblem
+
+BuildCuration = curation_option("curation.toml next to the inputs, if any")
 
 # Library modules are imported inside the commands: start-up stays fast (see kg/cli/__init__.py).
 
@@ -65,12 +69,8 @@ def build_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
     workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes for the extraction.")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print the build report as JSON on stdout instead of the paths.")] = False,
-    curation: Annotated[
-        Optional[Path],
-        typer.Option("--curation", exists=True, dir_okay=False,
-                     help="Curation file to apply [default: curation.toml next to the inputs, if any]."),
-    ] = None,
-    no_curation: Annotated[bool, typer.Option("--no-curation", help="Apply no curation file.")] = False,
+    curation: BuildCuration = None,
+    no_curation: NoCuration = False,
 ) -> None:
     """Build everything from a folder of articles: extraction files, graph.graphml, graph.json,
     the embedded database, inventory.csv/.xlsx and an overview diagram.

@@ -19,7 +19,8 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import Annotated, Any, Optional, TypeVar
 
 import typer
 from rich.console import Console
@@ -162,6 +163,18 @@ def identity_line(report: IdentityReport) -> str:
         f"{report.merged_entities}; {report.article_scoped} article-scoped nodes ({report.article_scoped_names} names); "
         f"{report.people_apart} person names kept apart"
     )
+
+
+def curation_option(default: str) -> Any:
+    """The ``--curation FILE`` option of ``kg build`` and ``kg load`` (*default* says where it is found)."""
+    return Annotated[
+        Optional[Path],
+        typer.Option("--curation", exists=True, dir_okay=False, help=f"Curation file to apply (default: {default}).")
+    ]
+
+
+#: ``--no-curation``: build or load the graph as extracted
+NoCuration = Annotated[bool, typer.Option("--no-curation", help="Apply no curation file.")]
 
 
 def curation_lines(report: CurationReport | None) -> list[str]:

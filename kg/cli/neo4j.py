@@ -14,8 +14,12 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from kg.cli.common import curation_lines, curation_warnings, fail, identity_line, kg_errors, progress_bar, say, stage_progress
+from kg.cli.common import (
+    NoCuration, curation_lines, curation_option, curation_warnings, fail, identity_line, kg_errors, progress_bar, say, stage_progress,
+)
 from kg.models import GraphData, LoadReport, Neo4jServerConfig, Neo4jServerStatus
+
+LoadCuration = curation_option("the one in the folders, if any")
 
 # Library modules are imported inside the commands: start-up stays fast (see kg/cli/__init__.py).
 
@@ -51,7 +55,7 @@ Port = Annotated[int, typer.Option("--port", min=1, max=65535, help="Bolt port o
 HttpPort = Annotated[
     Optional[int],
     typer.Option("--http-port", min=0, max=65535, show_default=False,
-                 help="HTTP port of Neo4j Browser [default: 7474 with Bolt on 7687, else the Bolt port + 1; 0: none]."),
+                 help="HTTP port of Neo4j Browser (default: 7474 with Bolt on 7687, else the Bolt port + 1; 0: none)."),
 ]
 Host = Annotated[str, typer.Option("--host", help="Address Bolt listens on (keep it on loopback).")]
 AsJson = Annotated[bool, typer.Option("--json", help="Write the result as JSON on stdout.")]
@@ -208,12 +212,8 @@ def load_cmd(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would change; write nothing.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     as_json: AsJson = False,
-    curation: Annotated[
-        Optional[Path],
-        typer.Option("--curation", exists=True, dir_okay=False,
-                     help="Curation file to apply [default: the one in the folders, if any]."),
-    ] = None,
-    no_curation: Annotated[bool, typer.Option("--no-curation", help="Apply no curation file.")] = False,
+    curation: LoadCuration = None,
+    no_curation: NoCuration = False,
 ) -> None:
     """Load extraction folders into Neo4j: idempotent, one relationship per fact with all its evidence.
 

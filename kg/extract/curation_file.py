@@ -93,7 +93,7 @@ def read_curation(path: Path) -> CurationFile:
     for key in data:
         if key not in _KINDS:
             problems.append(CurationProblem(path=str(path), entry=key, message=(
-                f"unknown section; write [[merge]], [[rename]], [[reject]] or [[add]]")))
+                "unknown section; write [[merge]], [[rename]], [[reject]] or [[add]]")))
     entries: dict[str, list[BaseModel]] = {k: [] for k in _KINDS}
     for kind, cls in _KINDS.items():
         raw = data.get(kind, [])

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import json
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
