@@ -5,7 +5,8 @@
 // param: until (date, optional, end) Only facts reported on or before this date (YYYY, YYYY-MM or YYYY-MM-DD; a year or month means its last day); empty means no bound. Example: 2025-06-30
 // A period (since/until) keeps the facts whose evidence articles, from the
 // first (r.first_date) to the last (r.last_date), reach into it; undated facts
-// are left out of a bounded period.
+// are left out of a bounded period. `until` is compared on its own length, so a
+// year or month typed as is (in Neo4j Browser) also means its last day.
 // Why a variant (same rows and order, faster on ladybug): the page of
 // (program, organiser) pairs is chosen straight from RUNS (ladybug has no name
 // index to walk, so the portable `WITH p ORDER BY p.name SKIP 0` only adds a
@@ -16,11 +17,11 @@
 // itself (its evidence lists) is matched again last, for the page only, so
 // the evidence is not carried through the sort and the collects.
 MATCH (o)-[r0:RUNS]->(p:Program)
-WHERE (coalesce($since, '') = '' OR r0.last_date >= $since) AND (coalesce($until, '') = '' OR r0.first_date <= $until)
+WHERE (coalesce($since, '') = '' OR r0.last_date >= $since) AND (coalesce($until, '') = '' OR left(r0.first_date, size($until)) <= $until)
 WITH o, p ORDER BY p.name, o.name, o.type LIMIT $limit
 OPTIONAL MATCH (o)-[s:SUPPORTS]->(b)
 WITH p, o, collect(DISTINCT CASE WHEN s.program = p.name
-                              AND (coalesce($since, '') = '' OR s.last_date >= $since) AND (coalesce($until, '') = '' OR s.first_date <= $until)
+                              AND (coalesce($since, '') = '' OR s.last_date >= $since) AND (coalesce($until, '') = '' OR left(s.first_date, size($until)) <= $until)
                          THEN b.name END) AS beneficiaries
 OPTIONAL MATCH (o)-[:IN_REGION]->(g:Region)
 WITH p, o, beneficiaries,

@@ -5,7 +5,8 @@
 // param: until (date, optional, end) Only facts reported on or before this date (YYYY, YYYY-MM or YYYY-MM-DD; a year or month means its last day); empty means no bound. Example: 2025-06-30
 // A period (since/until) keeps the facts whose evidence articles, from the
 // first (r.first_date) to the last (r.last_date), reach into it; undated facts
-// are left out of a bounded period.
+// are left out of a bounded period. `until` is compared on its own length, so a
+// year or month typed as is (in Neo4j Browser) also means its last day.
 // Regions are the Region nodes the organisers are IN_REGION of; organisers are
 // those with at least one. Without a period, both stores keep these per program
 // as derived properties (region_count, regions, region_organisers; Neo4j by
@@ -24,7 +25,7 @@ LIMIT $limit
 UNION ALL
 UNWIND CASE WHEN coalesce($since, '') = '' AND coalesce($until, '') = '' THEN [] ELSE [1] END AS period
 MATCH (o)-[r:RUNS]->(p:Program)
-WHERE (coalesce($since, '') = '' OR r.last_date >= $since) AND (coalesce($until, '') = '' OR r.first_date <= $until)
+WHERE (coalesce($since, '') = '' OR r.last_date >= $since) AND (coalesce($until, '') = '' OR left(r.first_date, size($until)) <= $until)
 MATCH (o)-[:IN_REGION]->(g:Region)
 WITH p, collect(DISTINCT g.name) AS regions, collect(DISTINCT o.name) AS organisers
 WHERE size(regions) > 1

@@ -6,7 +6,8 @@
 // param: until (date, optional, end) Only facts reported on or before this date (YYYY, YYYY-MM or YYYY-MM-DD; a year or month means its last day); empty means no bound. Example: 2025-06-30
 // A period (since/until) keeps the facts whose evidence articles, from the
 // first (r.first_date) to the last (r.last_date), reach into it; undated facts
-// are left out of a bounded period.
+// are left out of a bounded period. `until` is compared on its own length, so a
+// year or month typed as is (in Neo4j Browser) also means its last day.
 // Why a variant: the portable text switches the first part (every SUPPORTS,
 // sorted) off with `UNWIND CASE ... [] ...`, but ladybug still scans and sorts
 // every SUPPORTS before it joins the empty UNWIND (~40 ms of ~55 ms with a
@@ -16,7 +17,7 @@
 // are the portable text unchanged.
 MATCH (h)-[r:SUPPORTS]->(b)
 WHERE CASE WHEN coalesce($region, '') = '' THEN h.name IS NOT NULL ELSE false END
-  AND (coalesce($since, '') = '' OR r.last_date >= $since) AND (coalesce($until, '') = '' OR r.first_date <= $until)
+  AND (coalesce($since, '') = '' OR r.last_date >= $since) AND (coalesce($until, '') = '' OR left(r.first_date, size($until)) <= $until)
 RETURN h.name AS helper, h.type AS helper_type,
        b.name AS beneficiary, b.type AS beneficiary_type,
        r.program AS program, r.amount AS amount, r.count AS count,
@@ -29,7 +30,7 @@ WHERE g.name = $region OR g.province = $region OR g.city = $region OR g.district
 MATCH (h)-[:IN_REGION|LOCATED_AT]->(g)
 WITH DISTINCT h
 MATCH (h)-[r:SUPPORTS]->(b)
-WHERE (coalesce($since, '') = '' OR r.last_date >= $since) AND (coalesce($until, '') = '' OR r.first_date <= $until)
+WHERE (coalesce($since, '') = '' OR r.last_date >= $since) AND (coalesce($until, '') = '' OR left(r.first_date, size($until)) <= $until)
 RETURN h.name AS helper, h.type AS helper_type,
        b.name AS beneficiary, b.type AS beneficiary_type,
        r.program AS program, r.amount AS amount, r.count AS count,
@@ -47,7 +48,7 @@ MATCH (b)-[:IN_REGION|LOCATED_AT]->(g)
 WITH DISTINCT b, inside
 MATCH (h)-[r:SUPPORTS]->(b)
 WHERE NOT (h.type + ':' + h.name) IN inside
-  AND (coalesce($since, '') = '' OR r.last_date >= $since) AND (coalesce($until, '') = '' OR r.first_date <= $until)
+  AND (coalesce($since, '') = '' OR r.last_date >= $since) AND (coalesce($until, '') = '' OR left(r.first_date, size($until)) <= $until)
 RETURN h.name AS helper, h.type AS helper_type,
        b.name AS beneficiary, b.type AS beneficiary_type,
        r.program AS program, r.amount AS amount, r.count AS count,

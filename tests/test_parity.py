@@ -19,7 +19,7 @@ import pytest
 
 from kg.models import GraphData
 from kg.store.embedded import EmbeddedDB, run_query, run_saved
-from kg.store.queries import get_query, list_queries, run_on_neo4j
+from kg.store.queries import bind_params, get_query, list_queries, run_on_neo4j
 
 from helpers_graph import dev_graph, normalise_rows
 
@@ -114,6 +114,18 @@ def test_parity_period_selects_the_facts_of_its_articles(
 ) -> None:
     assert len(run_on_neo4j(neo4j_with_fixture, get_query(name), params).rows) == count
     assert len(run_saved(embedded_db, get_query(name), params).rows) == count
+
+
+@pytest.mark.parametrize("name", ["who_helped_whom", "program_inventory", "programs_across_regions", "awards_by_region"])
+def test_parity_period_month_typed_as_is_means_its_last_day(neo4j_with_fixture: Any, name: str) -> None:
+    # Neo4j Browser's guide sends `until` as typed, without kg.dates.period_bound: '2025-05' still
+    # takes in the facts of 2025-05-12 (a plain string comparison would end the period on May 1st)
+    q = get_query(name)
+    raw, _, _ = neo4j_with_fixture.execute_query(q.text_for("neo4j"), {**bind_params(q), "until": "2025-05"})
+    bound = run_on_neo4j(neo4j_with_fixture, q, {"until": "2025-05"}).rows
+    assert normalise_rows([dict(r) for r in raw]) == normalise_rows([dict(r) for r in bound])
+    if name == "who_helped_whom":
+        assert len(bound) == 2
 
 
 def test_parity_fixture_queries_return_rows(neo4j_with_fixture: Any) -> None:
