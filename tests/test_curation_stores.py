@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import shutil
 import unicodedata
 from pathlib import Path
@@ -213,32 +214,46 @@ def test_curation_load_deletes_what_an_earlier_load_put_there(
     assert not again.changed  # idempotent: nothing left to delete, nothing new
 
 
-def test_curation_readme_worked_example_is_true(tmp_path: Path, repo_dir: Path) -> None:
-    """The README's worked example: the three `kg curate` lines on the bundled corpus, rows before and after."""
+#: the columns of a worked-example table cell (" · "-separated) per saved query
+_WORKED_COLUMNS = {"who_helped_whom": ("helper", "beneficiary", "program"), "facilities_at_companies": ("facility", "company")}
+
+
+def _worked_example(readme: str) -> tuple[list[list[str]], list[tuple[str, str, str]]]:
+    """The README's worked example: its `kg curate` commands (as argument lists) and its table rows."""
+    section = readme.split("## Curation", 1)[1].split("\n## ", 1)[0]
+    block = next(b for b in section.split("```bash\n")[1:] if "kg curate merge" in b).split("```", 1)[0]
+    commands = [shlex.split(line)[1:] for line in block.replace("\\\n", " ").splitlines()
+                if line.startswith("kg curate ")]
+    table = [[c.strip() for c in line.strip("|").split("|")] for line in section.splitlines()
+             if line.startswith("| ") and line.split("|")[1].strip() in _WORKED_COLUMNS]
+    return commands, [(q, before, after) for q, before, after in table]
+
+
+def test_curation_readme_worked_example_is_true(tmp_path: Path, repo_dir: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's worked example as written: its `kg curate` lines run in the corpus folder, then
+    `kg build corpus`; the rows of its table are the rows before (--no-curation) and after."""
+    commands, table = _worked_example((repo_dir / "README.md").read_text(encoding="utf-8"))
+    assert [c[1] for c in commands] == ["merge", "rename", "reject", "add"] and len(table) >= 4
     corpus = tmp_path / "corpus"
     shutil.copytree(repo_dir / "kg" / "data" / "example", corpus)
-    _build(corpus, tmp_path / "out", "-q")
 
-    def rows() -> set[tuple[str, str, str]]:
+    def rows(name: str) -> set[str]:
         with open_embedded(tmp_path / "out" / "graph.db") as db:
-            return {(r["helper"], r["beneficiary"], r["program"] or "") for r in run_query(db, "who_helped_whom", {})}
+            return {" · ".join(r[c] for c in _WORKED_COLUMNS[name] if r[c]) for r in run_query(db, name, {})}
 
-    before = rows()
-    example = {("常州市澄湖区总工会", "快递小哥", "夏送清凉"), ("江北区总工会", "一线职工", "")}
-    if not example <= before:
+    _build(corpus, tmp_path / "out", "-q", "--no-curation")
+    before = {name: rows(name) for name in _WORKED_COLUMNS}
+    if not all(b in before[q] for q, b, _ in table if b):
         pytest.skip("the extractor no longer finds the README example's facts: update the README's worked example")
-    readme = (repo_dir / "README.md").read_text(encoding="utf-8")
-    for args in (["rename", "快递小哥", "--to", "快递员", "--reason", "one name for the group"],
-                 ["reject", "江北区总工会", "SUPPORTS", "一线职工", "--reason", "the resort serves the workers"],
-                 ["add", "福建省临汀市总工会", "SUPPORTS", "环卫工人", "--subject-type", "Union", "--object-type", "Group",
-                  "--source", "union year report 2025, p. 3", "--date", "2025-08-01", "--attr", "program=夏送清凉"]):
-        assert f"kg curate {args[0]} {args[1]}" in readme
-        assert runner.invoke(app, ["curate", *args, "--file", str(corpus / CURATION_FILE)]).exit_code == 0
-    _build(corpus, tmp_path / "out", "-q")
-    after = rows()
-    assert after == (before - example) | {("常州市澄湖区总工会", "快递员", "夏送清凉"),
-                                          ("福建省临汀市总工会", "环卫工人", "夏送清凉")}
-    for line in ("| 常州市澄湖区总工会 · 快递小哥 · 夏送清凉 | 常州市澄湖区总工会 · 快递员 · 夏送清凉 |",
-                 "| 江北区总工会 · 一线职工 | *(rejected)* |",
-                 "| | 福建省临汀市总工会 · 环卫工人 · 夏送清凉 *(curated)* |"):
-        assert line in readme
+    monkeypatch.chdir(corpus)  # `cd corpus`: each command appends to ./curation.toml
+    for args in commands:
+        res = runner.invoke(app, args)
+        assert res.exit_code == 0, res.output
+    monkeypatch.chdir(tmp_path)
+    assert "4 of 4 entries applied" in _build(corpus, tmp_path / "out").output
+    after = {name: rows(name) for name in _WORKED_COLUMNS}
+    for name in _WORKED_COLUMNS:
+        gone = {b for q, b, _ in table if q == name and b}
+        new = {a.removesuffix(" *(curated)*") for q, _, a in table if q == name and a != "*(rejected)*"}
+        assert after[name] == (before[name] - gone) | new, name
