@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shlex
 import shutil
@@ -161,6 +163,9 @@ def test_time_inventory_counts_articles_per_year(curated_build: Path) -> None:
     res = runner.invoke(app, ["inventory", "--db", str(curated_build), "--out", "-"])
     assert res.exit_code == 0, res.output
     assert "各年报道篇数" in res.stdout and "2025: 2" in res.stdout
+    # the program added with a free-text source: no article, but its date
+    row = next(r for r in csv.DictReader(io.StringIO(res.stdout.lstrip("\ufeff"))) if r["项目"] == "金秋助学")
+    assert (row["报道篇数"], row["各年报道篇数"], row["首次报道日期"], row["最近报道日期"]) == ("0", "", "2024-09-01", "2024-09-01")
 
 
 def test_time_query_bad_date_is_a_usage_error(curated_build: Path) -> None:
