@@ -78,6 +78,9 @@ def test_curation_cli_curate_writes_the_file_build_applies_it(corpus: Path, tmp_
                  ["reject", "某某不存在的公司", "--reason", "stale on purpose"]):
         res = runner.invoke(app, ["curate", *args, "--file", str(file)])
         assert res.exit_code == 0, res.output
+        assert f"`kg build` of the articles in {work} applies it" in res.stderr  # where it takes effect
+    res = runner.invoke(app, ["curate", "reject", "甲", "--reason", "x", "--file", str(tmp_path / "fixes.toml")])
+    assert f"`kg build --curation {tmp_path / 'fixes.toml'}` applies it" in res.stderr  # not found by name
     res = _build(work, tmp_path / "after")
     assert "2 of 3 entries applied" in res.stderr and "warning: curation:" in res.stderr and "stale" in res.stderr
     with open_embedded(tmp_path / "after" / "graph.db") as db:

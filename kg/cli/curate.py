@@ -41,7 +41,11 @@ def _append(path: Path, kind: str, **fields: object) -> None:
         raise fail(f"{kind}: {where + ': ' if where else ''}{first['msg']}", 2) from None
     with kg_errors():
         append_entry(path, kind, entry)
-    say(f"{kind} entry added to {path}; `kg build` applies it (reports it if it matches nothing)")
+    # `kg build` finds curation.toml next to the articles, not in the working folder: say which build applies it
+    folder = "this folder" if str(path.parent) in ("", ".") else str(path.parent)
+    applies = (f"`kg build` of the articles in {folder} applies it" if path.name == DEFAULT_FILE.name
+               else f"`kg build --curation {path}` applies it")
+    say(f"{kind} entry added to {path}; {applies} (an entry that matches nothing is reported)")
 
 
 @curate_app.command("merge")
