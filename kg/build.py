@@ -19,9 +19,10 @@ from kg.export.graph import connected_part, to_networkx, top_nodes, write_graphm
 from kg.export.inventory import build_inventory, write_inventory_csv, write_inventory_xlsx
 from kg.extract import parallel
 from kg.extract.assemble import assemble, graph_summary
+from kg.extract.curation_file import find_curation, read_curation
 from kg.extract.pipeline import write_extraction
-from kg.models import BuildReport, Document, ExtractionResult, GraphData, InputProblem, ReaderOptions
-from kg.publish import publish, staging
+from kg.models import BuildReport, CurationFile, Document, ExtractionResult, GraphData, InputProblem, ReaderOptions
+from kg.publish import atomic_write, publish, staging
 from kg.store.embedded import build_embedded
 
 __all__ = ["OUTPUTS", "build", "build_from_extraction", "write_graph_outputs"]
@@ -38,6 +39,7 @@ OUTPUTS: dict[str, str] = {
     "inventory_xlsx": "inventory.xlsx",
     "diagram_html": "overview.html",
     "diagram_svg": "overview.svg",
+    "curation": "curation.applied.toml",  # the curation file applied (kg.extract.curation_file.APPLIED_FILE)
 }
 #: The overview drawings keep the best-connected entities only beyond these sizes.
 OVERVIEW_HTML_LIMIT = 1500
@@ -62,8 +64,15 @@ def build(
     on_stage: Stage | None = None,
     title: str = "union-kg",
     analyse: parallel.AnalyseFn | None = None,
+    curation: Path | None = None,
+    find_curation_file: bool = True,
 ) -> BuildReport:
     """Extract from *paths* (with the extractor *analyse*, by default the default one) and write every product into *out_dir*.
+
+    The graph is curated by the file *curation*, else by the ``curation.toml``
+    found next to the inputs (unless *find_curation_file* is false); a copy of
+    the file applied is kept as ``curation.applied.toml``, so that ``kg load
+    OUT_DIR`` and ``kg diagram --from OUT_DIR`` apply the same corrections.
 
     Unreadable input, and a document the extractor fails on, is skipped and
     listed in ``report.problems``; the output folder itself is never read as
@@ -73,6 +82,9 @@ def build(
     """
     stage = on_stage or _noop
     out_dir = Path(out_dir)
+    if curation is None and find_curation_file:
+        curation = find_curation(paths, names=("curation.toml",))
+    cur = read_curation(curation) if curation else None  # a broken file fails before any extraction
     with staging(out_dir, prefix=".kg-build-") as folder:
         stage("extracting")
         result = parallel.extract(
@@ -85,7 +97,7 @@ def build(
             on_document=on_document,
             analyse=analyse,
         )
-        report = _write_all(result, folder, stage=stage, title=title)
+        report = _write_all(result, folder, stage=stage, title=title, curation=cur)
         publish(folder, out_dir, OUTPUTS.values())
     return _relocate(report, out_dir)
 
@@ -96,19 +108,25 @@ def build_from_extraction(
     *,
     on_stage: Stage | None = None,
     title: str = "union-kg",
+    curation: Path | None = None,
 ) -> BuildReport:
     """Everything :func:`build` does after extraction, for an extraction already made."""
+    cur = read_curation(curation) if curation else None
     with staging(Path(out_dir), prefix=".kg-build-") as folder:
-        report = _write_all(result, folder, stage=on_stage or _noop, title=title)
+        report = _write_all(result, folder, stage=on_stage or _noop, title=title, curation=cur)
         publish(folder, Path(out_dir), OUTPUTS.values())
     return _relocate(report, Path(out_dir))
 
 
-def _write_all(result: ExtractionResult, folder: Path, *, stage: Stage, title: str) -> BuildReport:
+def _write_all(result: ExtractionResult, folder: Path, *, stage: Stage, title: str,
+               curation: CurationFile | None = None) -> BuildReport:
     stage("writing extraction")
     files = {k: str(v) for k, v in write_extraction(result, folder).items()}
-    stage("assembling")
-    graph = assemble([result])
+    if curation is not None:
+        files["curation"] = str(atomic_write(folder / OUTPUTS["curation"], lambda fh: fh.write(
+            Path(curation.path).read_bytes())))
+    stage("assembling" if curation is None else "assembling and curating")
+    graph = assemble([result], curation=curation)
     report = write_graph_outputs(graph, folder, on_stage=stage, title=title)
     known = set(result.problems)
     return report.model_copy(
@@ -175,6 +193,7 @@ def write_graph_outputs(
         problems=graph.problems,
         notes=tuple(notes),
         identity=graph.identity,
+        curation=graph.curation,
     )
 
 

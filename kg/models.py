@@ -10,13 +10,21 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
+from pydantic import BaseModel, Field, computed_field, model_validator
+
+from kg.models_base import Frozen
+from kg.models_curation import (  # noqa: F401 - part of kg.models' surface
+    CurationAdd,
+    CurationFile,
+    CurationMerge,
+    CurationProblem,
+    CurationReject,
+    CurationRename,
+    CurationReport,
+)
+from kg.models_store import Neo4jConfig, Neo4jServerConfig, Neo4jServerStatus  # noqa: F401 - part of kg.models
 
 
-class Frozen(BaseModel):
-    """Base of every model: immutable, and unknown fields are an error."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 # --------------------------------------------------------------------------- exchange formats
@@ -200,6 +208,8 @@ class NodeRecord(Frozen):
     district: str | None = None
     scope: str | None = None
     unresolved: bool = False
+    #: "curated" when curation (kg.extract.curation) renamed, retyped or merged it
+    provenance: str = "extracted"
 
     @property
     def ref(self) -> EntityRef:
@@ -224,6 +234,23 @@ class RelRecord(Frozen):
     confidence: float
     attrs: dict[str, str] = Field(default_factory=dict)
     evidence: tuple[EvidenceRecord, ...] = ()
+    #: ISO dates (YYYY-MM-DD, or shorter when the article says less) of its earliest and latest evidence article
+    first_date: str | None = None
+    last_date: str | None = None
+    #: "curated" when a curation entry added it (or added evidence to it), else "extracted"
+    provenance: str = "extracted"
+
+    @property
+    def key(self) -> tuple[str, str, str, str, str]:
+        return (self.subject.type, self.subject.name, self.predicate, self.object.type, self.object.name)
+
+
+class RelKey(Frozen):
+    """A relationship by its ends: what a load must delete (a rejected fact)."""
+
+    subject: EntityRef
+    predicate: str
+    object: EntityRef
 
 
 class IdentityReport(Frozen):
@@ -255,6 +282,11 @@ class GraphData(Frozen):
     rels: tuple[RelRecord, ...] = ()
     problems: tuple[InputProblem, ...] = ()
     identity: IdentityReport = IdentityReport()
+    #: curation applied to it (None: no curation file)
+    curation: CurationReport | None = None
+    #: nodes and relationships curation removed: a load deletes them from a database that has them
+    retracted_nodes: tuple[EntityRef, ...] = ()
+    retracted_rels: tuple[RelKey, ...] = ()
 
 
 # --------------------------------------------------------------------------- reader
@@ -399,6 +431,8 @@ class InventoryRow(Frozen):
     first_date: str = ""
     last_date: str = ""
     article_count: int = 0
+    #: articles per year, e.g. "2024: 3; 2025: 1" (years of dated articles only)
+    per_year: str = ""
     evidence: str = ""
     evidence_doc_id: str = ""
 
@@ -438,6 +472,7 @@ class BuildReport(Frozen):
     dropped: tuple[InputProblem, ...] = ()  # triples the ontology rejected while assembling
     notes: tuple[str, ...] = ()
     identity: IdentityReport = IdentityReport()
+    curation: CurationReport | None = None
 
     @property
     def skipped_files(self) -> tuple[str, ...]:
@@ -452,13 +487,14 @@ class QueryParam(Frozen):
     """One declared ``$parameter`` of a saved query (from its header)."""
 
     name: str
-    type: str  # "string" | "int" | "float" | "bool"
+    type: str  # "string" | "int" | "float" | "bool" | "date"
     required: bool = True
     default: str | int | float | bool | None = None
     minimum: int | float | None = None
     maximum: int | float | None = None
     description: str = ""
     example: str = ""
+    period_end: bool = False  # a date that ends a period: YYYY / YYYY-MM mean its last day
 
 
 class SavedQuery(Frozen):
@@ -501,49 +537,6 @@ class EmbeddedBuildReport(Frozen):
 # --- neo4j store
 
 
-class Neo4jServerConfig(Frozen):
-    """How ``kg neo4j start`` runs its Neo4j (see :mod:`kg.store.neo4j_server`).
-
-    ``home`` holds the Maven classpath cache and one folder per port
-    (``<home>/<port>/``: data, logs, ``neo4j.conf``, pid file, JVM output).
-    """
-
-    home: str = ".neo4j"
-    host: str = "127.0.0.1"
-    port: int = Field(default=7687, ge=1, le=65535)
-    user: str = "neo4j"
-    password: str = Field(default="unionkg-test", min_length=8)
-    heap: str = "1g"
-    pagecache: str = "256m"
-    start_timeout: float = 300.0
-    java: str = "java"
-    maven: str = "mvn"
-
-    @property
-    def uri(self) -> str:
-        return f"bolt://{self.host}:{self.port}"
-
-
-class Neo4jServerStatus(Frozen):
-    """Whether the Neo4j of a :class:`Neo4jServerConfig` runs, and where to look."""
-
-    running: bool
-    uri: str
-    pid: int | None = None
-    instance_dir: str
-    log_file: str
-    version: str = ""
-    started: bool = False  # True when this call started it (False: it was already running)
-
-
-class Neo4jConfig(Frozen):
-    """Where :func:`kg.store.neo4j_loader.load_graph` connects when it is not handed a driver."""
-
-    uri: str = "bolt://127.0.0.1:7687"
-    user: str = "neo4j"
-    password: str = "unionkg-test"
-
-
 class LoadReport(Frozen):
     """What one ``kg load`` created or changed (or, with ``dry_run``, would have)."""
 
@@ -575,6 +568,11 @@ class LoadReport(Frozen):
     stage_seconds: dict[str, float] = Field(default_factory=dict)
     #: what the identity step made of the loaded folders' names
     identity: IdentityReport = IdentityReport()
+    #: what curation did (None: no curation file)
+    curation: CurationReport | None = None
+    #: nodes and relationships deleted because curation rejected or merged them away
+    nodes_retracted: int = 0
+    rels_retracted: int = 0
 
     @property
     def changed(self) -> bool:
@@ -582,5 +580,6 @@ class LoadReport(Frozen):
         return any(
             (self.constraints_created, self.documents_created, self.documents_updated, self.nodes_created,
              self.nodes_updated, self.mentions_created, self.mentions_updated, self.rels_created,
-             self.rels_updated, self.evidence_added, self.derived_updated)
+             self.rels_updated, self.evidence_added, self.derived_updated, self.nodes_retracted,
+             self.rels_retracted)
         )

@@ -8,7 +8,9 @@
 // one per subject/predicate/object labels: Neo4j compiles each distinct statement,
 // and that dominates small loads), and create the links of a new node without
 // looking for existing ones.
-// $rows: [{name, type, aliases: [str], doc_ids: [str], province, city, district, scope, unresolved}]
+// `provenance` becomes "curated" once curation renamed or merged the node, and stays.
+// $rows: [{name, type, aliases: [str], doc_ids: [str], province, city, district, scope, unresolved, provenance,
+//          curated: provenance is "curated"}]
 // A node MERGE just created has only its key: `type` (always written) tells.
 // replan=skip: a load changes the statistics a lot, and re-planning every statement
 // mid-load costs more than it gains (the plans are index seeks either way).
@@ -28,8 +30,9 @@ WITH n, row, created, aliases,
      coalesce(n.city, row.city) AS city,
      coalesce(n.district, row.district) AS district,
      coalesce(n.scope, row.scope) AS scope,
-     coalesce(n.unresolved, false) OR row.unresolved AS unresolved
-WITH n, row, created, aliases, doc_count, province, city, district, scope, unresolved,
+     coalesce(n.unresolved, false) OR row.unresolved AS unresolved,
+     CASE WHEN n.provenance IS NULL OR row.curated THEN row.provenance ELSE n.provenance END AS provenance
+WITH n, row, created, aliases, doc_count, province, city, district, scope, unresolved, provenance,
      created
      OR n.type IS NULL OR n.type <> row.type
      OR n.aliases IS NULL OR n.aliases <> aliases
@@ -38,11 +41,12 @@ WITH n, row, created, aliases, doc_count, province, city, district, scope, unres
      OR coalesce(n.city, '') <> coalesce(city, '')
      OR coalesce(n.district, '') <> coalesce(district, '')
      OR coalesce(n.scope, '') <> coalesce(scope, '')
-     OR n.unresolved IS NULL OR n.unresolved <> unresolved AS changed
+     OR n.unresolved IS NULL OR n.unresolved <> unresolved
+     OR n.provenance IS NULL OR n.provenance <> provenance AS changed
 FOREACH (_ IN CASE WHEN changed THEN [1] ELSE [] END |
   SET n.type = row.type, n.aliases = aliases, n.doc_count = doc_count,
       n.province = province, n.city = city, n.district = district,
-      n.scope = scope, n.unresolved = unresolved)
+      n.scope = scope, n.unresolved = unresolved, n.provenance = provenance)
 RETURN count(*) AS rows,
        sum(CASE WHEN created THEN 1 ELSE 0 END) AS created,
        sum(CASE WHEN changed AND NOT created THEN 1 ELSE 0 END) AS updated,

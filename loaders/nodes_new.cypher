@@ -5,7 +5,7 @@
 // merges (nodes.cypher, mentions.cypher).
 // {{label}} is an ontology type, checked by kg.store.loader_cypher.render before it is filled in.
 // $rows: [[props, links]] (lists, not maps: the server decodes no keys per row), where
-//   props: {name, type, aliases, doc_count, unresolved[, province, city, district, scope]} (no nulls: a
+//   props: {name, type, aliases, doc_count, unresolved, provenance[, province, city, district, scope]} (no nulls: a
 //          null is no property) and links: [[document elementId, document id, mentions]]
 //          for the documents already in the database (loaded or found by this load).
 // Returns each new node's elementId for the later steps, and the links created.

@@ -4,8 +4,11 @@
 // wins; an attr keeps the first value loaded.
 // {{type}} is an ontology predicate, checked by kg.store.loader_cypher.render before it is filled in.
 // Both ends come by the elementIds the nodes step returned; their names are checked too.
+// The dates of the first and last evidence article widen to cover the new
+// evidence; `provenance` becomes "curated" once curation added to it, and stays.
 // $rows: [{sid, s, oid, o, predicate, attrs: {program, amount, count, title, date, status},
-//          evidence: [{key, doc_id, sentence, start, end, extractor, confidence}]}]
+//          evidence: [{key, doc_id, sentence, start, end, extractor, confidence}],
+//          first_date, last_date, provenance, curated: provenance is "curated"}]
 // replan=skip: a load changes the statistics a lot, and re-planning every statement
 // mid-load costs more than it gains (the plans are index seeks either way).
 CYPHER replan=skip
@@ -24,8 +27,14 @@ WITH r, row, created, old_keys, fresh,
      coalesce(r.count, row.attrs.count) AS cnt,
      coalesce(r.title, row.attrs.title) AS title,
      coalesce(r.date, row.attrs.date) AS date,
-     coalesce(r.status, row.attrs.status) AS status
+     coalesce(r.status, row.attrs.status) AS status,
+     CASE WHEN r.first_date IS NULL OR row.first_date < r.first_date THEN coalesce(row.first_date, r.first_date)
+          ELSE r.first_date END AS first_date,
+     CASE WHEN r.last_date IS NULL OR row.last_date > r.last_date THEN coalesce(row.last_date, r.last_date)
+          ELSE r.last_date END AS last_date,
+     CASE WHEN r.provenance IS NULL OR row.curated THEN row.provenance ELSE r.provenance END AS provenance
 WITH r, row, created, old_keys, fresh, confidence, program, amount, cnt, title, date, status,
+     first_date, last_date, provenance,
      created OR size(fresh) > 0
      OR r.predicate IS NULL OR r.predicate <> row.predicate
      OR coalesce(r.program, '') <> coalesce(program, '')
@@ -33,7 +42,10 @@ WITH r, row, created, old_keys, fresh, confidence, program, amount, cnt, title, 
      OR coalesce(r.count, '') <> coalesce(cnt, '')
      OR coalesce(r.title, '') <> coalesce(title, '')
      OR coalesce(r.date, '') <> coalesce(date, '')
-     OR coalesce(r.status, '') <> coalesce(status, '') AS changed
+     OR coalesce(r.status, '') <> coalesce(status, '')
+     OR coalesce(r.first_date, '') <> coalesce(first_date, '')
+     OR coalesce(r.last_date, '') <> coalesce(last_date, '')
+     OR r.provenance IS NULL OR r.provenance <> provenance AS changed
 FOREACH (_ IN CASE WHEN changed THEN [1] ELSE [] END |
   SET r.predicate = row.predicate,
       r.confidence = confidence,
@@ -45,7 +57,8 @@ FOREACH (_ IN CASE WHEN changed THEN [1] ELSE [] END |
       r.ev_extractors = coalesce(r.ev_extractors, []) + [e IN fresh | e.extractor],
       r.evidence_count = size(old_keys) + size(fresh),
       r.program = program, r.amount = amount, r.count = cnt,
-      r.title = title, r.date = date, r.status = status)
+      r.title = title, r.date = date, r.status = status,
+      r.first_date = first_date, r.last_date = last_date, r.provenance = provenance)
 RETURN count(*) AS rows,
        sum(CASE WHEN created THEN 1 ELSE 0 END) AS created,
        sum(CASE WHEN changed AND NOT created THEN 1 ELSE 0 END) AS updated,

@@ -2,6 +2,12 @@
 // description: ladybug variant of who_helped_whom.cypher, same parameters and columns.
 // param: region (string, optional) Region name, province, city or district; empty means all regions. Example: 岳阳市
 // param: limit (int, optional, default 200, 1..1000000) Most rows to return (a page in the order above); raise it for exports. Example: 1000
+// param: since (date, optional) Only facts reported on or after this date (YYYY, YYYY-MM or YYYY-MM-DD); empty means no bound. Example: 2025-01-01
+// param: until (date, optional, end) Only facts reported on or before this date (YYYY, YYYY-MM or YYYY-MM-DD; a year or month means its last day); empty means no bound. Example: 2025-06-30
+// A period (since/until) keeps the facts whose evidence articles, from the
+// first (r.first_date) to the last (r.last_date), reach into it; undated facts
+// are left out of a bounded period. `until` is compared on its own length, so a
+// year or month typed as is (in Neo4j Browser) also means its last day.
 // Why a variant: the portable text switches the first part (every SUPPORTS,
 // sorted) off with `UNWIND CASE ... [] ...`, but ladybug still scans and sorts
 // every SUPPORTS before it joins the empty UNWIND (~40 ms of ~55 ms with a
@@ -11,6 +17,7 @@
 // are the portable text unchanged.
 MATCH (h)-[r:SUPPORTS]->(b)
 WHERE CASE WHEN coalesce($region, '') = '' THEN h.name IS NOT NULL ELSE false END
+  AND (coalesce($since, '') = '' OR r.last_date >= $since) AND (coalesce($until, '') = '' OR left(r.first_date, size($until)) <= $until)
 RETURN h.name AS helper, h.type AS helper_type,
        b.name AS beneficiary, b.type AS beneficiary_type,
        r.program AS program, r.amount AS amount, r.count AS count,
@@ -23,6 +30,7 @@ WHERE g.name = $region OR g.province = $region OR g.city = $region OR g.district
 MATCH (h)-[:IN_REGION|LOCATED_AT]->(g)
 WITH DISTINCT h
 MATCH (h)-[r:SUPPORTS]->(b)
+WHERE (coalesce($since, '') = '' OR r.last_date >= $since) AND (coalesce($until, '') = '' OR left(r.first_date, size($until)) <= $until)
 RETURN h.name AS helper, h.type AS helper_type,
        b.name AS beneficiary, b.type AS beneficiary_type,
        r.program AS program, r.amount AS amount, r.count AS count,
@@ -40,6 +48,7 @@ MATCH (b)-[:IN_REGION|LOCATED_AT]->(g)
 WITH DISTINCT b, inside
 MATCH (h)-[r:SUPPORTS]->(b)
 WHERE NOT (h.type + ':' + h.name) IN inside
+  AND (coalesce($since, '') = '' OR r.last_date >= $since) AND (coalesce($until, '') = '' OR left(r.first_date, size($until)) <= $until)
 RETURN h.name AS helper, h.type AS helper_type,
        b.name AS beneficiary, b.type AS beneficiary_type,
        r.program AS program, r.amount AS amount, r.count AS count,

@@ -20,15 +20,15 @@ from kg.store.queries import (
 )
 
 REQUIRED = {
-    "who_helped_whom": {"region", "limit"},
+    "who_helped_whom": {"region", "limit", "since", "until"},
     "helpers_of": {"name", "limit"},
     "beneficiaries_of": {"name", "limit"},
-    "program_inventory": {"limit"},
-    "programs_across_regions": {"limit"},
+    "program_inventory": {"limit", "since", "until"},
+    "programs_across_regions": {"limit", "since", "until"},
     "facilities_at_companies": {"limit"},
     "people_positions": {"limit"},
     "union_hierarchy": {"limit"},
-    "awards_by_region": {"region", "limit"},
+    "awards_by_region": {"region", "limit", "since", "until"},
     "neighbourhood": {"name", "depth"},
     "evidence_for": {"subject", "object"},
 }
@@ -142,7 +142,11 @@ def test_queries_bind_params_checks_python_types_and_fills_defaults() -> None:
     with pytest.raises(QueryError, match="must be an int, got bool"):
         bind_params(q, {"name": "岳阳市", "depth": True})
     # an optional parameter given as None (JSON null) means "all"
-    assert bind_params(get_query("who_helped_whom"), {"region": None}) == {"region": "", "limit": 200}
+    assert bind_params(get_query("who_helped_whom"), {"region": None, "since": None}) == {
+        "region": "", "limit": 200, "since": "", "until": ""}
+    # a date is a period bound: `since` a month means its first day, `until` a year its last day
+    assert bind_params(get_query("who_helped_whom"), {"since": "2024-03", "until": "2024"}) == {
+        "region": "", "limit": 200, "since": "2024-03-01", "until": "2024-12-31"}
 
 
 @pytest.mark.parametrize("name", sorted(n for n, params in REQUIRED.items() if "limit" in params))

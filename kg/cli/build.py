@@ -15,7 +15,11 @@ import typer
 from kg.cli.common import (
     ExtractorOption,
     ModelsOption,
+    NoCuration,
     chosen_extractor,
+    curation_lines,
+    curation_option,
+    curation_warnings,
     fail,
     identity_line,
     kg_errors,
@@ -24,6 +28,8 @@ from kg.cli.common import (
     warn,
 )
 from kg.models import BuildReport, InputProblem
+
+BuildCuration = curation_option("curation.toml next to the inputs, if any")
 
 # Library modules are imported inside the commands: start-up stays fast (see kg/cli/__init__.py).
 
@@ -58,6 +64,7 @@ def summary_lines(report: BuildReport) -> list[str]:
     ]
     if report.dropped:
         lines.append(f"dropped:       {len(report.dropped)} triples outside the ontology")
+    lines.extend(curation_lines(report.curation))
     lines.extend(f"note: {n}" for n in report.notes)
     return lines
 
@@ -76,6 +83,8 @@ def build_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the build report as JSON on stdout instead of the paths.")] = False,
     extractor: Annotated[str, ExtractorOption] = "learned",
     models: Annotated[Optional[Path], ModelsOption] = None,
+    curation: BuildCuration = None,
+    no_curation: NoCuration = False,
 ) -> None:
     """Build everything from a folder of articles: extraction files, graph.graphml, graph.json,
     the embedded database, inventory.csv/.xlsx and an overview diagram.
@@ -108,11 +117,14 @@ def build_command(
             on_document=lambda _doc: progress.advance(task),
             on_stage=lambda stage: progress.update(task, description=stage),
             title=title,
+            curation=None if no_curation else curation,
+            find_curation_file=not no_curation,
         )
         progress.update(task, description="done")
     for problem in report.problems:
         if problem not in warned:
             _warn(problem)
+    curation_warnings(report.curation)
     if not quiet:
         for line in summary_lines(report):
             say(line)
@@ -136,6 +148,8 @@ def diagram_command(
     focus: Annotated[Optional[str], typer.Option(help="Draw only around this entity (name, alias or Type:name).")] = None,
     depth: Annotated[int, typer.Option(min=0, help="With --focus/--region: relationships to follow from it.")] = 1,
     region: Annotated[Optional[str], typer.Option(help="Draw only bodies in this region (e.g. 岳阳市, 云溪区) and their neighbours.")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Only facts reported on or after this date (YYYY, YYYY-MM, YYYY-MM-DD).")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Only facts reported on or before this date (a year or month: its last day).")] = None,
     title: Annotated[Optional[str], typer.Option(help="Title of the diagram.")] = None,
     all_entities: Annotated[
         bool, typer.Option("--all-entities", help="Also draw entities that take part in no relationship.")
@@ -143,16 +157,22 @@ def diagram_command(
 ) -> None:
     """Draw the relationships of a built graph; the suffix of --out picks the format."""
     from kg.export.diagram import FORMATS, render
-    from kg.export.graph import connected_part, subgraph
+    from kg.dates import period_bound
+    from kg.export.graph import connected_part, in_period, subgraph
     from kg.export.inventory import load_build
 
     _check_suffix(out, FORMATS)
+    try:
+        start, end = period_bound(since, end=False), period_bound(until, end=True)
+    except ValueError as exc:
+        raise fail(f"--since/--until: {exc}", 2) from None
     with kg_errors():
-        graph = load_build(source)
+        graph = in_period(load_build(source), since=start, until=end)
         part = subgraph(graph, focus=focus, depth=depth, region=region)
         if not all_entities:
             part = connected_part(part)
-        label = title or " · ".join(x for x in ("union-kg", focus, region) if x)
+        period = f"{since or '…'} – {until or '…'}" if since or until else None
+        label = title or " · ".join(x for x in ("union-kg", focus, region, period) if x)
         path = render(part, out, title=label)
     say(f"{len(part.nodes)} entities, {len(part.rels)} relationships drawn")
     typer.echo(str(path))

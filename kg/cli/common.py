@@ -19,7 +19,8 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import Annotated, Any, Optional, TypeVar
 
 import typer
 from rich.console import Console
@@ -27,7 +28,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from kg.errors import KgError
-from kg.models import IdentityReport
+from kg.models import CurationReport, IdentityReport
 
 #: Messages for people go to stderr; stdout is reserved for data. Markup and
 #: emoji codes are off: a message is printed as the characters it holds.
@@ -182,3 +183,37 @@ def chosen_extractor(name: str, models: Any) -> Any:
     if models is not None and name != "learned":
         raise fail("--models belongs to the learned extractor; drop it or use --extractor learned", 2)
     return extractor(name, models=models)
+
+
+def curation_option(default: str) -> Any:
+    """The ``--curation FILE`` option of ``kg build`` and ``kg load`` (*default* says where it is found)."""
+    return Annotated[
+        Optional[Path],
+        typer.Option("--curation", exists=True, dir_okay=False, help=f"Curation file to apply (default: {default}).")
+    ]
+
+
+#: ``--no-curation``: build or load the graph as extracted
+NoCuration = Annotated[bool, typer.Option("--no-curation", help="Apply no curation file.")]
+
+
+def curation_lines(report: CurationReport | None) -> list[str]:
+    """What curation did, in one line for people (entries not applied are warnings: :func:`curation_warnings`).
+
+    >>> curation_lines(CurationReport(path="c.toml", entries=2, applied=1, rejected_facts=1))
+    ['curation:     c.toml: 1 of 2 entries applied (0 merged, 0 renamed, 0 entities and 1 facts rejected, 0 facts added)']
+    """
+    if report is None:
+        return []
+    lines = [
+        f"curation:     {report.path}: {report.applied} of {report.entries} entries applied ({report.merged} merged, "
+        f"{report.renamed} renamed, {report.rejected_entities} entities and {report.rejected_facts} facts rejected, "
+        f"{report.added_facts} facts added)" + (" (see the warnings above)" if report.problems else "")
+    ]
+    return lines
+
+
+def curation_warnings(report: CurationReport | None) -> None:
+    """Each curation entry that was not applied (stale, ambiguous, bad), as a warning: never silent."""
+    for problem in report.problems if report else ():
+        warn(f"curation: {problem}")

@@ -10,12 +10,16 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Optional
 
 import typer
 
-from kg.cli.common import fail, identity_line, kg_errors, progress_bar, say, stage_progress
+from kg.cli.common import (
+    NoCuration, curation_lines, curation_option, curation_warnings, fail, identity_line, kg_errors, progress_bar, say, stage_progress,
+)
 from kg.models import GraphData, LoadReport, Neo4jServerConfig, Neo4jServerStatus
+
+LoadCuration = curation_option("the one in the folders, if any")
 
 # Library modules are imported inside the commands: start-up stays fast (see kg/cli/__init__.py).
 
@@ -48,6 +52,11 @@ Home = Annotated[
                  help="State folder: classpath cache and one sub-folder per port (data, logs, pid)."),
 ]
 Port = Annotated[int, typer.Option("--port", min=1, max=65535, help="Bolt port on the loopback interface.")]
+HttpPort = Annotated[
+    Optional[int],
+    typer.Option("--http-port", min=0, max=65535, show_default=False,
+                 help="HTTP port of Neo4j Browser (default: 7474 with Bolt on 7687, else the Bolt port + 1; 0: none)."),
+]
 Host = Annotated[str, typer.Option("--host", help="Address Bolt listens on (keep it on loopback).")]
 AsJson = Annotated[bool, typer.Option("--json", help="Write the result as JSON on stdout.")]
 
@@ -71,6 +80,8 @@ def _print_status(st: Neo4jServerStatus, as_json: bool) -> None:
         verb = "started" if st.started else "running"
         say(f"Neo4j {verb}: {st.uri} (pid {st.pid}, {st.version or 'version unknown'}); "
             f"data and logs in {st.instance_dir}")
+        if st.browser_url:
+            say(f"Neo4j Browser: {st.browser_url} (log in with the Bolt URL above; the saved-query guide opens itself)")
     else:
         say(f"Neo4j not running on {st.uri} (state folder {st.instance_dir})")
 
@@ -83,6 +94,7 @@ def start_cmd(
     home: Home = Path(".neo4j"),
     host: Host = "127.0.0.1",
     port: Port = 7687,
+    http_port: HttpPort = None,
     password: Password = DEFAULT_PASSWORD,
     heap: Annotated[str, typer.Option(help="JVM heap (-Xmx).")] = "1g",
     pagecache: Annotated[str, typer.Option(help="Neo4j page cache size.")] = "256m",
@@ -91,11 +103,14 @@ def start_cmd(
 ) -> None:
     """Start Neo4j (or find it running) and wait until Bolt accepts the password.
 
-    The first start downloads Neo4j with Maven into ~/.m2 (about 150 MB).
+    Neo4j Browser is served on the HTTP port (loopback only, same password),
+    with a guide of the saved queries. The first start downloads Neo4j with
+    Maven into ~/.m2 (about 150 MB).
     """
     from kg.store.neo4j_server import start
 
-    config = _server_config(home, host, port, password, heap=heap, pagecache=pagecache, start_timeout=timeout)
+    config = _server_config(home, host, port, password, http_port=http_port, heap=heap, pagecache=pagecache,
+                            start_timeout=timeout)
     with kg_errors():
         if not as_json:
             say(f"starting Neo4j on {config.uri} (first run downloads it with Maven)...")
@@ -164,6 +179,8 @@ def _render_report(report: LoadReport) -> None:
             line += f", {updated} {verb} updated"
         say(line)
     say(f"  evidence entries: {report.evidence_added} {verb} added")
+    if report.nodes_retracted or report.rels_retracted:
+        say(f"  removed by curation: {report.nodes_retracted} entity nodes, {report.rels_retracted} relationships")
     if report.mentions_skipped:
         say(f"  {report.mentions_skipped} mentions name a document that is not loaded; skipped", style="yellow")
     if not report.dry_run:
@@ -171,10 +188,10 @@ def _render_report(report: LoadReport) -> None:
         say(f"database {state}; {report.batches} batches in {report.seconds:.2f} s")
 
 
-def _assemble(dirs: list[Path]) -> GraphData:
+def _assemble(dirs: list[Path], curation: Path | None = None, discover: bool = True) -> GraphData:
     from kg.extract.assemble import assemble_dirs
 
-    graph = assemble_dirs(dirs)
+    graph = assemble_dirs(dirs, curation=curation, discover=discover)
     if graph.problems:
         say(f"{len(graph.problems)} input problems (skipped):", style="yellow")
         for p in graph.problems[:10]:
@@ -195,17 +212,26 @@ def load_cmd(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would change; write nothing.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     as_json: AsJson = False,
+    curation: LoadCuration = None,
+    no_curation: NoCuration = False,
 ) -> None:
-    """Load extraction folders into Neo4j: idempotent, one relationship per fact with all its evidence."""
+    """Load extraction folders into Neo4j: idempotent, one relationship per fact with all its evidence.
+
+    A curation file (given, or the one `kg build` left in the folder) is applied first; what it
+    rejects or merges away is deleted from the database if an earlier load put it there.
+    """
     from kg.errors import ConnectionFailed, CredentialsRejected
     from kg.store.neo4j_loader import connect, dry_run_offline, load_graph
 
     with kg_errors():
-        graph = _assemble(dirs)
+        graph = _assemble(dirs, None if no_curation else curation, discover=not no_curation)
+        curation_warnings(graph.curation)
         if not quiet:
             say(f"{len(graph.documents)} documents, {len(graph.nodes)} entities, "
                 f"{len(graph.rels)} relationships from {len(dirs)} folder(s)")
             say(f"identity: {identity_line(graph.identity)}")
+            for line in curation_lines(graph.curation):
+                say(line)
         try:
             driver = connect(uri, user, password)
         except CredentialsRejected:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import unicodedata
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -142,35 +144,113 @@ PasswordOpt = Annotated[
 DatabaseOpt = Annotated[str | None, typer.Option("--database", envvar="NEO4J_DATABASE", help="Neo4j database name.")]
 
 
+def _cells(text: str) -> int:
+    """Terminal columns of *text* (CJK and full-width characters take two).
+
+    >>> _cells("ab"), _cells("岳阳")
+    (2, 4)
+    """
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def wrap(text: str, width: int, indent: str = "", first: str = "") -> list[str]:
+    """*text* wrapped to *width* terminal columns; the first line starts with *first*, the rest with *indent*.
+
+    >>> wrap("one two three", 9, indent="  ")
+    ['one two', '  three']
+    """
+    lines: list[str] = []
+    line = first
+    for token in re.findall(r"\S+\s*", text):
+        while _cells(line) + _cells(token.rstrip()) > width and line.strip():
+            room = width - _cells(line)
+            if _cells(token.rstrip()) > width - _cells(indent) and room > 0:  # longer than a line: split it
+                cut = 0
+                while cut < len(token) and _cells(token[: cut + 1]) <= room:
+                    cut += 1
+                line, token = line + token[:cut], token[cut:]
+            lines.append(line.rstrip())
+            line = indent
+        line += token
+    if line.strip() or not lines:
+        lines.append(line.rstrip())
+    return lines
+
+
+def _list_width() -> int:
+    """Columns for listings: the terminal's (at most 100), 80 into a pipe or file."""
+    import shutil
+    import sys
+
+    if not sys.stdout.isatty():
+        return 80
+    return max(40, min(100, shutil.get_terminal_size((80, 24)).columns))
+
+
+def _summary(description: str) -> str:
+    """The first sentence of a description (up to its first full stop or semicolon)."""
+    m = re.match(r"(.+?(?<!e\.g)(?<!i\.e)[.;])(\s|$)", description)
+    return (m.group(1) if m else description).rstrip(".;")
+
+
+def query_listing(saved: list[SavedQuery], width: int = 80) -> list[str]:
+    """``kg queries``: one entry per query, name then its first sentence, wrapped to *width*."""
+    pad = max(len(q.name) for q in saved) + 2 if saved else 2
+    lines: list[str] = []
+    for q in saved:
+        params = ", ".join(p.name if p.required else f"[{p.name}]" for p in q.params)
+        text = _summary(q.description) + (f" (params: {params})" if params else "")
+        if pad + 20 <= width:
+            lines += wrap(text, width, indent=" " * pad, first=q.name.ljust(pad))
+        else:  # too narrow for two columns
+            lines += [q.name, *wrap(text, width, indent="  ", first="  ")]
+    lines += ["", *wrap("`kg queries NAME` shows a query's parameters in full; `kg query NAME -p key=value` runs it.",
+                        width)]
+    return lines
+
+
+def query_detail(q: SavedQuery, width: int = 80) -> list[str]:
+    """``kg queries NAME``: the description and every parameter, wrapped to *width*."""
+    lines = [q.name, *wrap(q.description, width, indent="  ", first="  "), "", "parameters:"]
+    if not q.params:
+        lines.append("  none")
+    for p in q.params:
+        head = f"{p.name} ({p.type}" + ("" if p.required else ", optional")
+        head += (f", default {p.default}" if not p.required and p.default not in ("", None) else "") + ")"
+        lines += wrap(p.description, width, indent="      ", first=f"  {head}: ")
+        if p.example:
+            lines += wrap(p.example, width, indent="      ", first="      e.g. ")
+    example = " ".join(f"-p {p.name}={p.example}" for p in q.params if p.required or p.type == "date")
+    lines += ["", "run it:", *wrap(f"kg query {q.name} {example} --db out".replace("  ", " "), width,
+                                   indent="    ", first="  ")]
+    if q.variants:
+        lines.append(f"engine variants: {', '.join(sorted(q.variants))}")
+    return lines
+
+
 def queries_command(
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="table or json.")] = Format.table,
+    name: Annotated[str | None, typer.Argument(help="Show this query in full (parameters, examples).")] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="table (text for people) or json.")] = Format.table,
 ) -> None:
-    """List the saved queries with their descriptions and parameters."""
-    from kg.store.queries import list_queries
+    """List the saved queries (readable in 80 columns and in a pipe); NAME shows one in full."""
+    from kg.store.queries import get_query, list_queries
 
     try:
-        saved = list_queries()
+        saved = [get_query(name)] if name else list_queries()
+    except QueryError as exc:
+        raise error_exit(exc, code=2) from None
     except KgError as exc:
         raise error_exit(exc) from None
     if fmt is Format.json:
-        typer.echo(json.dumps(
-            [{"name": q.name, "description": q.description,
-              "params": [p.model_dump() for p in q.params],
-              "engine_variants": sorted(q.variants)} for q in saved],
-            ensure_ascii=False, indent=1,
-        ))
+        items = [{"name": q.name, "description": q.description,
+                  "params": [p.model_dump() for p in q.params],
+                  "engine_variants": sorted(q.variants)} for q in saved]
+        typer.echo(json.dumps(items[0] if name else items, ensure_ascii=False, indent=1))
         return
-    rows = []
-    for q in saved:
-        params = "; ".join(
-            f"{p.name}: {p.type}{'' if p.required else ' (optional)'}"
-            + (f", default {p.default}" if not p.required and p.default not in ("", None) else "")
-            + (f", e.g. {p.example}" if p.example else "")
-            for p in q.params
-        )
-        rows.append({"name": q.name, "parameters": params, "description": q.description})
-    result = QueryRows(columns=("name", "parameters", "description"), rows=tuple(rows))
-    print_rows(result, fmt)
+    if fmt is Format.csv:
+        raise fail("kg queries writes table (text) or json; csv is for `kg query` rows", 2)
+    width = _list_width()
+    typer.echo("\n".join(query_detail(saved[0], width) if name else query_listing(saved, width)))
 
 
 def query_command(

@@ -128,6 +128,7 @@ def diagram_data(
                 "doc_ids": d["doc_ids"],
                 "degree": d["degree"],
                 "betweenness": d.get("betweenness"),
+                "curated": d.get("provenance") == "curated",
             }
         )
     edges = []
@@ -144,6 +145,9 @@ def diagram_data(
                 "confidence": d["confidence"],
                 "attrs": d["attrs"],
                 "nth": nth,  # parallel edges get different curvature
+                "curated": d.get("provenance") == "curated",  # added by curation: drawn dashed, said in the panel
+                "first_date": d.get("first_date") or "",
+                "last_date": d.get("last_date") or "",
                 "evidence": [
                     {
                         "doc_id": e["doc_id"],
@@ -239,7 +243,8 @@ def to_dot(graph: GraphData, *, title: str = "union-kg") -> str:
             look = f"label={_dot_str(n['label'])}, fontcolor={_dot_str(n['font_color'])}"
         lines.append(f"  n{n['id']} [{look}, shape={n['shape']}, fillcolor={_dot_str(n['color'])}];")
     for e in data["edges"]:
-        lines.append(f"  n{e['from']} -> n{e['to']} [label={_dot_str(e['predicate'])}];")
+        curated = ", style=dashed, color=\"#b8860b\"" if e["curated"] else ""
+        lines.append(f"  n{e['from']} -> n{e['to']} [label={_dot_str(e['predicate'])}{curated}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -289,7 +294,8 @@ def to_mermaid(graph: GraphData, *, title: str = "union-kg") -> str:
         left, right = _MERMAID_SHAPES.get(n["shape"], ('["', '"]'))
         lines.append(f"  n{n['id']}{left}{_mermaid_str(n['name'])}{right}:::{n['type']}")
     for e in data["edges"]:
-        lines.append(f"  n{e['from']} -->|\"{_mermaid_str(e['predicate'])}\"| n{e['to']}")
+        arrow = "-.->" if e["curated"] else "-->"
+        lines.append(f"  n{e['from']} {arrow}|\"{_mermaid_str(e['predicate'])}\"| n{e['to']}")
     for t in data["legend"]:
         lines.append(f"  classDef {t['type']} fill:{t['color']},stroke:#333,color:{_text_color(t['color'])}")
     return "\n".join(lines) + "\n"

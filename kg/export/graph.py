@@ -16,6 +16,7 @@ from typing import Any
 
 import networkx as nx
 
+from kg.dates import in_period as fact_in_period
 from kg.errors import InputError
 from kg.models import EntityRef, GraphData, NodeRecord
 from kg.publish import atomic_write
@@ -24,6 +25,7 @@ __all__ = [
     "close_names",
     "connected_part",
     "find_nodes",
+    "in_period",
     "node_id",
     "region_anchors",
     "subgraph",
@@ -56,7 +58,9 @@ def to_networkx(graph: GraphData, *, centrality: bool = True) -> nx.MultiDiGraph
     ``betweenness`` (normalised, on the undirected simple graph: who bridges whom
     matters more here than the direction of a verb). Edge attributes:
     ``predicate, confidence, evidence_count, attrs, evidence`` (a list of
-    ``{doc_id, sentence, start, end, extractor, confidence}``). ``G.graph["documents"]``
+    ``{doc_id, sentence, start, end, extractor, confidence}``), ``first_date``,
+    ``last_date`` (of the evidence articles) and ``provenance`` (``curated`` for
+    facts curation added; nodes carry it too). ``G.graph["documents"]``
     maps doc ids to ``{title, date, source, path}``.
 
     >>> from kg.models import RelRecord, EvidenceRecord
@@ -87,6 +91,9 @@ def to_networkx(graph: GraphData, *, centrality: bool = True) -> nx.MultiDiGraph
             evidence_count=len(r.evidence),
             attrs=dict(r.attrs),
             evidence=[e.model_dump() for e in r.evidence],
+            first_date=r.first_date,
+            last_date=r.last_date,
+            provenance=r.provenance,
         )
     for v in G.nodes:
         G.nodes[v]["degree"] = G.degree(v)
@@ -107,6 +114,7 @@ def _node_attrs(n: NodeRecord) -> dict[str, Any]:
         "district": n.district,
         "scope": n.scope,
         "unresolved": n.unresolved,
+        "provenance": n.provenance,
     }
 
 
@@ -239,6 +247,19 @@ def region_anchors(graph: GraphData, region: str) -> set[str]:
         if r.predicate in ("IN_REGION", "LOCATED_AT") and node_id(r.object) in regions:
             anchors.add(node_id(r.subject))
     return anchors
+
+
+def in_period(graph: GraphData, *, since: str = "", until: str = "") -> GraphData:
+    """The facts of *graph* reported in [since, until] (full-day ISO bounds, :func:`kg.dates.period_bound`).
+
+    A fact is kept when its evidence articles, from the first to the last,
+    reach into the period (:func:`kg.dates.in_period`); every node is kept
+    (drawings drop those left without a relationship).
+    """
+    if not since and not until:
+        return graph
+    return graph.model_copy(update={"rels": tuple(
+        r for r in graph.rels if fact_in_period(r.first_date, r.last_date, since, until))})
 
 
 def subgraph(

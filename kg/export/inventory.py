@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from kg.errors import InputError, OutputError
+from kg.dates import iso_date
 from kg.extract.assemble import assemble_dirs
 from kg.extract.regions import region_levels
 from kg.models import EntityRef, GraphData, Inventory, InventoryRow, MultiRegionProgram, NodeRecord, RelRecord
@@ -48,6 +49,7 @@ COLUMNS: dict[str, str] = {
     "first_date": "首次报道日期",
     "last_date": "最近报道日期",
     "article_count": "报道篇数",
+    "per_year": "各年报道篇数",
     "evidence": "证据句",
     "evidence_doc_id": "证据文档",
 }
@@ -171,8 +173,11 @@ def build_inventory(graph: GraphData) -> Inventory:
             (e for r in (run_rels or involved) for e in r.evidence),
             key=lambda e: (dates.get(e.doc_id) or "9999", e.doc_id, e.start),
         )
-        doc_ids = {e.doc_id for r in involved for e in r.evidence}
-        known_dates = sorted(d for d in (dates.get(i, "") for i in doc_ids) if d)
+        # articles only: a curated fact cited by a free-text source has evidence without a document,
+        # but its date (first/last_date) still counts for the row's period
+        doc_ids = {e.doc_id for r in involved for e in r.evidence if e.doc_id}
+        known_dates = sorted({d for d in (dates.get(i, "") for i in doc_ids) if d}
+                             | {d for r in involved for d in (r.first_date, r.last_date) if d})
         node = nodes.get(organiser, NodeRecord(type=organiser[0], name=organiser[1]))
         region = region_of.get(organiser)
         levels = (region.province, region.city, region.district) if region else region_levels(node.name)
@@ -191,6 +196,7 @@ def build_inventory(graph: GraphData) -> Inventory:
                 first_date=known_dates[0] if known_dates else "",
                 last_date=known_dates[-1] if known_dates else "",
                 article_count=len(doc_ids),
+                per_year=per_year(dates.get(i, "") for i in doc_ids),
                 evidence=one_line(evidence[0].sentence) if evidence else "",
                 evidence_doc_id=evidence[0].doc_id if evidence else "",
             )
@@ -200,7 +206,7 @@ def build_inventory(graph: GraphData) -> Inventory:
     order = sorted(range(len(rows)), key=lambda i: (rows[i].program, rows[i].province, rows[i].city, rows[i].district, rows[i].organiser))
     rows = [rows[i] for i in order]
     docs_of_row = [docs_of_row[i] for i in order]
-    return Inventory(rows=tuple(rows), multi_region=tuple(_multi_region(rows, docs_of_row, dates)))
+    return Inventory(rows=tuple(rows), multi_region=tuple(_multi_region(rows, docs_of_row)))
 
 
 _CJK = r"[\u2014-\u201f\u2026\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]"
@@ -225,11 +231,25 @@ def one_line(sentence: str) -> str:
     return _BREAK.sub(join, text)
 
 
+def per_year(dates: Iterable[str]) -> str:
+    """Articles per year, oldest first (undated articles are not counted).
+
+    >>> per_year(["2025-01-02", "2024-12-30", "2025-07-01", ""])
+    '2024: 1; 2025: 2'
+    """
+    years: dict[str, int] = {}
+    for d in dates:
+        year = iso_date(d)[:4]
+        if year:
+            years[year] = years.get(year, 0) + 1
+    return "; ".join(f"{y}: {n}" for y, n in sorted(years.items()))
+
+
 def _unique(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
-def _multi_region(rows: list[InventoryRow], docs_of_row: list[set[str]], dates: dict[str, str]) -> list[MultiRegionProgram]:
+def _multi_region(rows: list[InventoryRow], docs_of_row: list[set[str]]) -> list[MultiRegionProgram]:
     by_program: dict[str, list[int]] = {}
     for i, row in enumerate(rows):
         by_program.setdefault(row.program, []).append(i)
@@ -239,7 +259,7 @@ def _multi_region(rows: list[InventoryRow], docs_of_row: list[set[str]], dates: 
         if len(regions) < 2:
             continue
         doc_ids = set().union(*(docs_of_row[i] for i in idx))
-        known = sorted(d for d in (dates.get(x, "") for x in doc_ids) if d)
+        known = sorted(d for i in idx for d in (rows[i].first_date, rows[i].last_date) if d)
         out.append(
             MultiRegionProgram(
                 program=program,

@@ -15,10 +15,14 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from kg.dates import iso_date
 from kg.errors import InputError
+from kg.extract.curation import apply_curation, fact_dates
+from kg.extract.curation_file import find_curation, read_curation
 from kg.extract.identity import resolve_identity
 from kg.extract.regions import region_levels
 from kg.models import (
+    CurationFile,
     Document,
     Entity,
     EntityRef,
@@ -75,11 +79,12 @@ def read_extraction(out_dir: Path) -> ExtractionResult:
     )
 
 
-def assemble(results: Iterable[ExtractionResult]) -> GraphData:
-    """Merge extraction results into one graph.
+def assemble(results: Iterable[ExtractionResult], *, curation: CurationFile | None = None) -> GraphData:
+    """Merge extraction results into one graph, then apply *curation* (:mod:`kg.extract.curation`).
 
     Triples whose subject/predicate/object types break the ontology's domain
-    and range are dropped with a problem entry, never loaded.
+    and range are dropped with a problem entry, never loaded. Each fact
+    carries the ISO dates of its first and last evidence article.
     """
     onto = load_ontology()
     results = list(results)
@@ -169,16 +174,19 @@ def assemble(results: Iterable[ExtractionResult]) -> GraphData:
             )
         )
     rel_records = []
+    doc_dates = {d.doc_id: iso_date(d.date) for d in documents.values()}
     for key, r in sorted(rels.items()):
         t: Triple = r["triple"]
         evidence = tuple(r["evidence"].values())
+        first, last = fact_dates(evidence, doc_dates)
         rel_records.append(
             RelRecord(
                 subject=r["subject"], predicate=t.predicate, object=r["object"],
                 confidence=max(e.confidence for e in evidence), attrs=r["attrs"], evidence=evidence,
+                first_date=first, last_date=last,
             )
         )
-    return GraphData(
+    graph = GraphData(
         documents=tuple(documents.values()),
         nodes=tuple(node_records),
         mentions=tuple(MentionRecord(type=k[0], name=k[1], doc_id=k[2], mentions=v) for k, v in sorted(mentions.items())),
@@ -186,11 +194,20 @@ def assemble(results: Iterable[ExtractionResult]) -> GraphData:
         problems=tuple(problems),
         identity=identity.report,
     )
+    return graph if curation is None else apply_curation(graph, curation)
 
 
-def assemble_dirs(dirs: Iterable[Path]) -> GraphData:
-    """Read and merge several extraction output folders."""
-    return assemble(read_extraction(Path(d)) for d in dirs)
+def assemble_dirs(dirs: Iterable[Path], *, curation: Path | None = None, discover: bool = True) -> GraphData:
+    """Read and merge several extraction output folders, curated by the file *curation*.
+
+    Without *curation*, the first of the folders that holds one (``kg build``'s
+    ``curation.applied.toml``, else a ``curation.toml``) is used, unless
+    *discover* is false.
+    """
+    dirs = [Path(d) for d in dirs]
+    if curation is None and discover:
+        curation = find_curation(dirs)
+    return assemble((read_extraction(d) for d in dirs), curation=read_curation(curation) if curation else None)
 
 
 def graph_summary(g: GraphData) -> dict[str, object]:

@@ -63,7 +63,7 @@ ENGINE = "ladybug"
 FORMAT = "union-kg-embedded"
 #: Bump whenever the layout of the embedded database changes: older databases
 #: then raise IncompatibleStore and must be rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: provenance on nodes and relationships, first_date/last_date on relationships
 DB_FILE = "graph.lbug"
 MARKER_FILE = "kg-embedded.json"
 
@@ -85,6 +85,7 @@ _NODE_COLUMNS = (
     ("district", "STRING"),
     ("scope", "STRING"),
     ("unresolved", "BOOLEAN"),
+    ("provenance", "STRING"),
 )
 #: Derived node properties that saved queries read instead of joining at query
 #: time; Neo4j gets the same from loaders/derive_<what>.cypher after a load.
@@ -103,6 +104,9 @@ _REL_COLUMNS = (
     ("ev_starts", "INT64[]"),
     ("ev_ends", "INT64[]"),
     ("ev_extractors", "STRING[]"),
+    ("first_date", "STRING"),
+    ("last_date", "STRING"),
+    ("provenance", "STRING"),
 )
 _MENTION_COLUMNS = (("mentions", "INT64"),)
 
@@ -357,7 +361,7 @@ def _load(graph: GraphData, folder: Path, onto: Ontology) -> dict[str, int]:
         if n.type in onto.types:
             row: tuple = (_str(n.name), n.type, _list(a for a in n.aliases if a), len(n.doc_ids),
                           _str(n.province), _str(n.city), _str(n.district), _str(n.scope),
-                          "true" if n.unresolved else "false")
+                          "true" if n.unresolved else "false", n.provenance)
             if n.type == "Program":
                 regions, organisers = program_regions.get(n.name, ((), ()))
                 row += (len(regions), _list(_str(r) for r in regions), _list(_str(o) for o in organisers))
@@ -385,7 +389,7 @@ def _load(graph: GraphData, folder: Path, onto: Ontology) -> dict[str, int]:
             _str(s.name), _str(o.name), r.predicate, float(r.confidence), len(ev),
             _list(f"{e.doc_id}:{e.start}:{e.end}" for e in ev), _list(e.doc_id for e in ev),
             _list(e.sentence for e in ev), _list(e.start for e in ev), _list(e.end for e in ev),
-            _list(e.extractor for e in ev),
+            _list(e.extractor for e in ev), r.first_date, r.last_date, r.provenance,
             *(_str(r.attrs.get(a)) for a in onto.attrs),
         )
         groups.setdefault((r.predicate, s.type, o.type), []).append(row)

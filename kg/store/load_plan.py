@@ -16,6 +16,9 @@ from kg.models import GraphData, NodeRecord, RelRecord
 from kg.ontology import load_ontology
 from kg.resources import data_dir
 
+#: the provenance that sticks once written (kg.extract.curation.CURATED; the store does not import extract)
+CURATED = "curated"
+
 __all__ = ["NEW_REL_ATTRS", "LoadPlan", "chunks", "derive_statements", "new_node_row", "new_rel_row", "node_row",
            "rel_row"]
 
@@ -54,6 +57,10 @@ def rel_row(r: RelRecord, sid: str, oid: str) -> dict[str, Any]:
              "extractor": e.extractor, "confidence": e.confidence}
             for e in r.evidence
         ],
+        "first_date": r.first_date,
+        "last_date": r.last_date,
+        "provenance": r.provenance,
+        "curated": r.provenance == CURATED,
     }
 
 
@@ -73,6 +80,7 @@ def new_rel_row(r: RelRecord, sid: str, oid: str) -> list[Any]:
         [e.key for e in ev], [e.doc_id for e in ev], [e.sentence for e in ev],
         [e.start for e in ev], [e.end for e in ev], [e.extractor for e in ev],
         *(r.attrs.get(a) for a in NEW_REL_ATTRS),
+        r.first_date, r.last_date, r.provenance,
     ]
 
 
@@ -100,6 +108,14 @@ class LoadPlan:
             onto.check_type(r.subject.type)
             onto.check_type(r.object.type)
             self.rels.setdefault(onto.check_predicate(r.predicate), []).append(r)
+        # what curation removed: deleted first, so that the load writes the curated graph in its place
+        self.retract_nodes: dict[str, list[str]] = {}
+        for ref in graph.retracted_nodes:
+            self.retract_nodes.setdefault(onto.check_type(ref.type), []).append(ref.name)
+        self.retract_rels: dict[tuple[str, str, str], list[list[str]]] = {}
+        for k in graph.retracted_rels:
+            key = (onto.check_type(k.subject.type), onto.check_predicate(k.predicate), onto.check_type(k.object.type))
+            self.retract_rels.setdefault(key, []).append([k.subject.name, k.object.name])
         self.labels = sorted(onto.types)
         self.derive = derive_statements()
         self.total = {
@@ -108,6 +124,7 @@ class LoadPlan:
             "mentions": sum(map(len, self.links.values())),
             "relationships": len(graph.rels),
             "derive": len(self.derive),
+            "retract": len(graph.retracted_nodes) + len(graph.retracted_rels),
         }
 
 
@@ -115,7 +132,7 @@ def node_row(n: NodeRecord) -> dict[str, Any]:
     """A row of nodes.cypher (merged with what the database holds)."""
     return {"name": n.name, "type": n.type, "aliases": list(n.aliases), "doc_ids": list(n.doc_ids),
             "province": n.province, "city": n.city, "district": n.district, "scope": n.scope,
-            "unresolved": n.unresolved}
+            "unresolved": n.unresolved, "provenance": n.provenance, "curated": n.provenance == CURATED}
 
 
 def new_node_row(n: NodeRecord, links: list[list[Any]]) -> list[Any]:
@@ -124,7 +141,7 @@ def new_node_row(n: NodeRecord, links: list[list[Any]]) -> list[Any]:
     As there, a new node counts the documents of its record (it has no links yet).
     """
     props: dict[str, Any] = {"name": n.name, "type": n.type, "aliases": list(n.aliases), "doc_count": len(n.doc_ids),
-                             "unresolved": n.unresolved}
+                             "unresolved": n.unresolved, "provenance": n.provenance}
     for key in ("province", "city", "district", "scope"):
         value = getattr(n, key)
         if value is not None:

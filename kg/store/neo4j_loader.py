@@ -52,7 +52,7 @@ from typing import Any, LiteralString, cast
 from kg.errors import ConnectionFailed, CredentialsRejected, StoreError
 from kg.models import GraphData, LoadReport, Neo4jConfig
 from kg.ontology import load_ontology
-from kg.store.load_plan import LoadPlan, new_node_row, new_rel_row, node_row, rel_row
+from kg.store.load_plan import LoadPlan, chunks, new_node_row, new_rel_row, node_row, rel_row
 from kg.store.loader_cypher import render
 from kg.store.neo4j_writer import Batch, BatchWriter, Progress, batches_of
 
@@ -172,7 +172,7 @@ def load_graph(
         with _gc_paused():
             report = _load(driver, plan, uri=uri, database=database, batch_size=batch_size, dry_run=dry_run,
                            progress=progress)
-            return report.model_copy(update={"identity": graph.identity})
+            return report.model_copy(update={"identity": graph.identity, "curation": graph.curation})
     finally:
         if own_driver:
             driver.close()
@@ -369,6 +369,17 @@ class _Load:
 
 
 
+    def retract(self) -> None:
+        """Delete what curation removed (rejected facts and entities, names merged away), where the database has it."""
+        for (st, pred, ot), rows in self.plan.retract_rels.items():
+            query = render("retract_rels", subject_label=st, type=pred, object_label=ot)
+            for batch in chunks(rows, self.size):
+                self._add("rels_retracted", self.w.write("retract", query, batch).get("deleted", 0))
+        for label, names in self.plan.retract_nodes.items():
+            for batch in chunks(names, self.size):
+                self._add("nodes_retracted", self.w.write("retract", render("retract_nodes", label=label), batch)
+                          .get("deleted", 0))
+
     def derive(self) -> None:
         """Recompute the derived properties the saved queries read (``loaders/derive_*.cypher``).
 
@@ -404,7 +415,7 @@ def _load(driver: Any, plan: LoadPlan, *, uri: str, database: str | None, batch_
             try:
                 writer = BatchWriter(session, tx, progress, plan.total)
                 load = _Load(writer, plan, batch_size)
-                steps = [("documents", load.documents), ("nodes", load.nodes),
+                steps = [("retract", load.retract), ("documents", load.documents), ("nodes", load.nodes),
                          ("mentions", load.mentions), ("relationships", load.relationships)]
                 if not dry_run:  # derived from what is written; a preview has nothing to derive from
                     steps.append(("derive", load.derive))
@@ -464,6 +475,8 @@ def _load(driver: Any, plan: LoadPlan, *, uri: str, database: str | None, batch_
         rels_updated=counts.get("rels_updated", 0),
         evidence_added=load.evidence,
         derived_updated=counts.get("derived_updated", 0),
+        nodes_retracted=counts.get("nodes_retracted", 0),
+        rels_retracted=counts.get("rels_retracted", 0),
         mentions_skipped=load.skipped,
         batches=writer.batches,
         seconds=round(time.perf_counter() - started, 3),

@@ -35,6 +35,8 @@ from pathlib import Path
 from kg.errors import ConnectionFailed, StoreError
 from kg.models import Neo4jServerConfig, Neo4jServerStatus
 from kg.resources import package_data
+from kg.store.browser_guide import browser_jar, guide_html, guide_url, write_browser_zip
+from kg.store.queries import load_queries
 
 __all__ = ["instance_dir", "resolve_classpath", "start", "status", "stop"]
 
@@ -125,6 +127,21 @@ def _conf_text(config: Neo4jServerConfig) -> str:
         # Only loopback traffic: never phone home.
         "dbms.usage_report.enabled": "false",
     }
+    if config.browser_port:
+        http = f"{config.host}:{config.browser_port}"
+        guide = guide_url(config.host, config.browser_port)
+        settings |= {
+            # Neo4j Browser on the HTTP connector (auth stays on: Browser logs in over Bolt)
+            "server.http.enabled": "true",
+            "server.http.listen_address": http,
+            "server.http.advertised_address": http,
+            # the Browser zip with the saved-query guide (kg.store.browser_guide)
+            "internal.dbms.web_dir_path": str(instance_dir(config) / "web"),
+            # after login Browser opens the guide; :play may fetch it from this server only
+            "browser.post_connect_cmd": f"play {guide}",
+            "browser.remote_content_hostname_whitelist": f"{config.host},localhost",
+            "client.allow_telemetry": "false",
+        }
     lines = ["# Written by kg.store.neo4j_server on every start; edit the options of `kg neo4j start` instead."]
     lines += [f"{k}={v}" for k, v in settings.items()]
     return "\n".join(lines) + "\n"
@@ -177,6 +194,18 @@ def _bolt_version(config: Neo4jServerConfig) -> str:
         return str(info.agent)
 
 
+def _served_browser_url(config: Neo4jServerConfig) -> str:
+    """Neo4j Browser's URL as the running server's neo4j.conf says (it may differ from *config*'s default)."""
+    try:
+        conf = (instance_dir(config) / "neo4j.conf").read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    settings = dict(line.split("=", 1) for line in conf.splitlines() if "=" in line and not line.startswith("#"))
+    if settings.get("server.http.enabled") != "true" or "server.http.listen_address" not in settings:
+        return ""
+    return f"http://{settings['server.http.listen_address']}/browser/"
+
+
 def status(config: Neo4jServerConfig) -> Neo4jServerStatus:
     """Report whether the server of *config* runs (its pid file names a live launcher JVM)."""
     pid = _read_pid(config)
@@ -190,6 +219,7 @@ def status(config: Neo4jServerConfig) -> Neo4jServerStatus:
     return Neo4jServerStatus(
         running=running,
         uri=config.uri,
+        browser_url=_served_browser_url(config) if running else "",
         pid=pid if running else None,
         instance_dir=str(instance_dir(config)),
         log_file=str(_log_file(config)),
@@ -216,6 +246,13 @@ def start(config: Neo4jServerConfig) -> Neo4jServerStatus:
     inst = instance_dir(config)
     inst.mkdir(parents=True, exist_ok=True)
     (inst / "neo4j.conf").write_text(_conf_text(config), encoding="utf-8")
+    if config.browser_port:
+        if _port_open(config.host, config.browser_port):
+            raise StoreError(
+                f"HTTP port {config.browser_port} on {config.host} (Neo4j Browser) is taken by another program; "
+                "pick another with --http-port, or --http-port 0 for Bolt only"
+            )
+        write_browser_zip(browser_jar(classpath, os.pathsep), inst / "web", guide_html(load_queries().values()))
     _pid_file(config).unlink(missing_ok=True)
     launcher = package_data("neo4j", f"{_LAUNCHER_CLASS}.java")
     cmd = [

@@ -7,8 +7,11 @@ Each ``queries/<name>.cypher`` starts with a header of ``//`` comment lines::
     // param: name (string) Canonical name or alias of the entity. Example: 明远机械有限公司
     // param: depth (int, optional, default 1, 1..3) Hops from the entity. Example: 2
 
-A parameter is ``(type[, optional][, default V][, LO..HI])``; type is one of
-``string``, ``int``, ``float``, ``bool``. The same text runs on Neo4j and on
+A parameter is ``(type[, optional][, default V][, LO..HI][, end])``; type is one of
+``string``, ``int``, ``float``, ``bool``, ``date``. A ``date`` is given as
+``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` and reaches the engine as a full ISO
+day: the first day of that year or month, or with ``end`` its last day
+(:func:`kg.dates.period_bound`), so that ``since``/``until`` compare as strings. The same text runs on Neo4j and on
 the embedded database; where an engine needs its own text (rarely, and said
 why in its header), it lives in ``queries/<name>.<engine>.cypher``.
 
@@ -24,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from kg.dates import period_bound
 from kg.errors import ConnectionFailed, CredentialsRejected, QueryError, StoreError
 from kg.models import QueryParam, QueryRows, SavedQuery
 from kg.resources import data_dir
@@ -41,7 +45,7 @@ __all__ = [
 
 #: Engines a query variant may be written for (``<name>.<engine>.cypher``).
 ENGINES = ("neo4j", "ladybug")
-TYPES = ("string", "int", "float", "bool")
+TYPES = ("string", "int", "float", "bool", "date")
 
 _HEADER = re.compile(r"^\s*//\s?(.*)$")
 _FIELD = re.compile(r"^([a-z_]+):\s*(.*)$")
@@ -87,10 +91,12 @@ def _parse_param(spec: str, *, where: str) -> QueryParam:
     if not parts or parts[0] not in TYPES:
         raise QueryError(f"{where}: parameter {name} needs a type first, one of {', '.join(TYPES)}")
     type_ = parts[0]
-    required, default, lo, hi = True, None, None, None
+    required, default, lo, hi, end = True, None, None, None, False
     for part in parts[1:]:
         if part == "optional":
             required = False
+        elif part == "end" and type_ == "date":
+            end = True
         elif part.startswith("default "):
             raw = part[len("default ") :].strip().strip('"')
             default = "" if raw == "" else _literal(raw, type_, where=where)
@@ -100,14 +106,14 @@ def _parse_param(spec: str, *, where: str) -> QueryParam:
         else:
             raise QueryError(f"{where}: parameter {name}: unknown option {part!r}")
     if not required and default is None:
-        default = {"string": "", "int": 0, "float": 0.0, "bool": False}[type_]
+        default = {"string": "", "int": 0, "float": 0.0, "bool": False, "date": ""}[type_]
     description, example = rest, ""
     e = _EXAMPLE.search(rest)
     if e is not None:
         description, example = rest[: e.start()].strip(), e.group(1).strip()
     return QueryParam(
         name=name, type=type_, required=required, default=default, minimum=lo, maximum=hi,
-        description=description, example=example,
+        description=description, example=example, period_end=end,
     )
 
 
@@ -204,7 +210,7 @@ def _coerce(value: str, type_: str) -> Any:
     >>> _coerce("2", "int"), _coerce("yes", "bool"), _coerce("岳阳市", "string")
     (2, True, '岳阳市')
     """
-    if type_ == "string":
+    if type_ in ("string", "date"):
         return value
     if type_ == "int":
         return int(value.strip())
@@ -225,7 +231,7 @@ def _a(type_: str) -> str:
 
 
 def _usage(query: SavedQuery, p: QueryParam) -> str:
-    example = p.example or {"string": "text", "int": "1", "float": "0.5", "bool": "true"}[p.type]
+    example = p.example or {"string": "text", "int": "1", "float": "0.5", "bool": "true", "date": "2025-01"}[p.type]
     return f"--param {p.name}={example}"
 
 
@@ -275,6 +281,7 @@ def bind_params(query: SavedQuery, params: Mapping[str, Any] | None = None) -> d
             "int": isinstance(value, int) and not isinstance(value, bool),
             "float": isinstance(value, (int, float)) and not isinstance(value, bool),
             "bool": isinstance(value, bool),
+            "date": isinstance(value, str),
         }[p.type]
         if not ok:
             raise QueryError(
@@ -283,6 +290,11 @@ def bind_params(query: SavedQuery, params: Mapping[str, Any] | None = None) -> d
             )
         if p.type == "float":
             value = float(value)
+        if p.type == "date":
+            try:
+                value = period_bound(value, end=p.period_end)
+            except ValueError as exc:
+                raise QueryError(f"query {query.name}: parameter {p.name}: {exc}") from None
         if (p.minimum is not None and value < p.minimum) or (p.maximum is not None and value > p.maximum):
             raise QueryError(
                 f"query {query.name}: parameter {p.name}={value} is out of range; use {p.minimum}..{p.maximum}"

@@ -51,6 +51,13 @@
     sw.style.background = t.color;
     legend.appendChild(el("div", { title: t.description }, sw, t.type + " (" + t.shape + ")"));
   });
+  var curated = data.edges.filter(function (e) { return e.curated; }).length;
+  if (curated) {
+    var line = el("span", { className: "swatch" });
+    line.style.cssText = "height: 0; border-top: 2px dashed #b8860b; border-radius: 0; vertical-align: 3px;";
+    legend.appendChild(el("div", { id: "legend-curated", title: "facts added by curation.toml" },
+      line, "curated 人工校正 (" + curated + ")"));
+  }
 
   var container = document.getElementById("graph");
   var nodes = new vis.DataSet(data.nodes.map(function (n) {
@@ -69,10 +76,12 @@
       id: e.id, from: e.from, to: e.to, label: e.predicate, arrows: "to",
       width: 1 + Math.min(e.evidence.length, 6) * 0.5,
       font: { size: 10, align: "middle", color: "#555555", strokeWidth: 3 },
-      color: { color: "#9a9a9a", highlight: "#ff7f0e", hover: "#555555" },
+      color: e.curated ? { color: "#b8860b", highlight: "#ff7f0e", hover: "#8b6508" }
+                       : { color: "#9a9a9a", highlight: "#ff7f0e", hover: "#555555" },
+      dashes: e.curated,
       smooth: e.nth === 0 ? { enabled: true, type: "continuous", roundness: 0.2 }
                           : { enabled: true, type: e.nth % 2 ? "curvedCW" : "curvedCCW", roundness: 0.15 * Math.ceil(e.nth / 2) + 0.1 },
-      title: e.predicate + " · " + e.evidence.length + " evidence"
+      title: e.predicate + " · " + e.evidence.length + " evidence" + (e.curated ? " · curated" : "")
     };
   }));
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, {
@@ -95,7 +104,8 @@
     if (!n) return;
     clear(details);
     details.setAttribute("data-selected", "node:" + n.key);
-    details.appendChild(el("div", { className: "kind", text: "entity · " + n.type }));
+    details.appendChild(el("div", { className: "kind",
+      text: "entity · " + n.type + (n.curated ? " · curated 人工校正" : "") }));
     details.appendChild(el("div", { className: "title", text: n.name }));
     details.appendChild(dl([
       ["type", n.type], ["aliases", n.aliases.join("、")],
@@ -124,11 +134,14 @@
     if (!e) return;
     clear(details);
     details.setAttribute("data-selected", "edge:" + e.id);
-    details.appendChild(el("div", { className: "kind", text: "relationship · " + e.predicate }));
+    details.appendChild(el("div", { className: "kind",
+      text: "relationship · " + e.predicate + (e.curated ? " · curated 人工校正" : "") }));
     details.appendChild(el("div", { className: "title" },
       link(byId[e.from].name, function () { selectNode(e.from); }), " —" + e.predicate + "→ ",
       link(byId[e.to].name, function () { selectNode(e.to); })));
-    var pairs = [["confidence", e.confidence], ["evidence", e.evidence.length]];
+    var pairs = [["confidence", e.confidence], ["evidence", e.evidence.length],
+                 ["provenance", e.curated ? "curated" : "extracted"],
+                 ["reported", e.first_date === e.last_date ? e.first_date : e.first_date + " – " + e.last_date]];
     Object.keys(e.attrs).forEach(function (k) { pairs.push([k, e.attrs[k]]); });
     details.appendChild(dl(pairs));
     details.appendChild(el("h2", { text: "证据 Evidence" }));
