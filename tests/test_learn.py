@@ -25,6 +25,7 @@ from kg.extract.learn.model import META_FILE, check_meta, default_model_dir, loa
 from kg.extract.learn.spans import char_features, decode, project_gold
 from kg.extract.reader import read_documents
 from kg.models import Document, GoldEntity, GoldRecord
+from kg.ontology import load_ontology
 from kg.train import TrainConfig, choose_thresholds, fold_of, train
 
 LEARN = Path(__file__).parent / "data" / "learn"
@@ -133,7 +134,9 @@ def test_learn_thresholds_learned_on_inner_folds(learn_set, tmp_path):
     train(gold, docs, default, config=TrainConfig(inner_folds=2, rounds=30, crf_iterations=20))
     meta = read_meta(default)
     assert meta["thresholds"]["entities"] == meta["thresholds"]["relations"] == {}
-    assert meta["thresholds"]["relation_default"] == 0.5
+    assert (meta["thresholds"]["entity_default"], meta["thresholds"]["relation_default"]) == (0.5, 0.7)
+    # every fact a rule states stands; the relation model adds to them
+    assert meta["rule_passthrough"]["relations"] == sorted(load_ontology().predicates)
 
 
 def test_learn_trained_models_extract_with_evidence(learn_set, trained):

@@ -68,8 +68,9 @@ def train_command(
             f"{report.entity_rows} entity candidates ({report.entity_positives} right), "
             f"{report.relation_rows} relation instances ({report.relation_positives} right)")
         for kind, values in report.thresholds.items():
-            say(f"{kind} thresholds: " + (", ".join(f"{k} {v:.2f}" for k, v in values.items())
-                                         or f"{TrainConfig().default_threshold:.2f} for every label"))
+            cut = ", ".join(f"{k} {v:.2f}" for k, v in values.items()) or f"{report.default_thresholds[kind]:.2f}"
+            kept = report.rule_passthrough.get(kind) or []
+            say(f"{kind}: kept at probability >= {cut}" + (f"; what the rules state is kept for {', '.join(kept)}" if kept else ""))
         say(f"written to {report.folder}")
 
 

@@ -26,7 +26,7 @@ __all__ = ["ENTITY_FEATURES", "FEATURE_VERSION", "MIN_FEATURE_DOCS", "RELATION_F
            "entity_features", "relation_features"]
 
 #: bump when a feature function changes what it computes
-FEATURE_VERSION = 5
+FEATURE_VERSION = 6
 #: a feature whose name spells out text is kept only when this many training documents have it
 MIN_FEATURE_DOCS = 3
 
@@ -416,6 +416,7 @@ def _r_rules(v: DocView, r: RelationInstance) -> Feats:
     fact = v.rule_facts.get((r.s.name, r.p, r.o.name))
     if fact is not None:
         yield "rule", 1
+        yield r.p + "|rule", 1
         yield "rule=" + fact.extractor, 1
         yield "rule_confidence", fact.confidence
     yield "rule_other_predicate", float((r.s.name, r.o.name) in v.rule_pairs)
