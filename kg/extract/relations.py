@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from kg.extract.mentions.base import Cand
+from kg.extract.mentions.base import Cand, longest_prefix_in
 from kg.extract.regions import branch_place, lookup, region_prefix
 from kg.extract.relations_base import (
     BODY,
@@ -286,8 +286,9 @@ def rule_hosts(doc: Doc) -> list[RawTriple]:
         if c.type not in ("Facility", "Union", "Enterprise", "Organization"):
             continue
         # the most specific host named: 广百股份广百百货店的小屋 is at 广百股份广百百货店, not at 广百股份
-        hosts = [(n, h) for n, h in bodies.items() if n != c.name and c.name.startswith(n) and len(n) >= 2]
-        for host_name, host in sorted(hosts, key=lambda nh: -len(nh[0]))[:1]:
+        # (its longest proper prefix that names a body: looked up by prefix, in linear time)
+        named = longest_prefix_in(c.name, bodies, shortest=2, proper=True)
+        for host_name, host in [(named, bodies[named])] if named is not None else []:
             rest = c.name[len(host_name) :]
             if c.type == "Organization" and re.search(r"(校区|分校|分院)$", rest):
                 key = (c.name, "PART_OF", host_name)
