@@ -9,7 +9,16 @@ from typing import Annotated, Optional
 
 import typer
 
-from kg.cli.common import ExtractorOption, ModelsOption, chosen_extractor, fail, kg_errors, progress_bar, say
+from kg.cli.common import (
+    ExtractorOption,
+    ModelsOption,
+    chosen_extractor,
+    fail,
+    kg_errors,
+    on_interrupt,
+    progress_bar,
+    say,
+)
 from kg.cli.common import warn as warn_line
 from kg.models import ExtractionResult, InputProblem, ReaderOptions
 
@@ -33,7 +42,7 @@ def summary(result: ExtractionResult, out: Path) -> list[str]:
         f"documents: {len(result.documents)}",
         f"entities:  {len(result.entities)}{breakdown(types)}",
         f"triples:   {len(result.triples)}{breakdown(predicates)}",
-        f"skipped:   {len(result.problems)}" + (" (see the warnings above)" if result.problems else ""),
+        f"warnings:  {len(result.problems)}" + (" (see above: what each skipped or changed)" if result.problems else ""),
         f"written to {out}/documents.jsonl, entities.jsonl, triples.jsonl",
     ]
 
@@ -76,6 +85,7 @@ def extract_command(
     )
     with kg_errors():
         analyse = chosen_extractor(extractor, models)
+    on_interrupt(f"nothing was written to {out}: its previous outputs, if any, are kept as they were")
     with kg_errors(), progress_bar(quiet=quiet) as progress:
         task = progress.add_task("reading", total=None)
 
@@ -95,6 +105,7 @@ def extract_command(
         with staging(out, prefix=".kg-extract-") as folder:  # the three files are published together
             written = write_extraction(result, folder)
             publish(folder, out, [p.name for p in written.values()])
+            on_interrupt(f"the outputs in {out} were complete and are published")
     if not quiet:
         for line in summary(result, out):
             say(line)
