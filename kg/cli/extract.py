@@ -72,6 +72,7 @@ def extract_command(
     exit code is then 1, else 0.
     """
     from kg.extract.parallel import extract
+    from kg.errors import OutputError
     from kg.extract.pipeline import write_extraction
     from kg.publish import publish, staging
 
@@ -102,9 +103,12 @@ def extract_command(
             on_document=lambda _doc: progress.advance(task),
             analyse=analyse,
         )
-        with staging(out, prefix=".kg-extract-") as folder:  # the three files are published together
-            written = write_extraction(result, folder)
-            publish(folder, out, [p.name for p in written.values()])
+        try:
+            with staging(out, prefix=".kg-extract-") as folder:  # the three files are published together
+                written = write_extraction(result, folder)
+                publish(folder, out, [p.name for p in written.values()])
+        except OutputError as exc:  # a full disk, a read-only folder: say that nothing half-written is left
+            raise OutputError(f"{exc}; nothing was written to {out}, its previous outputs are kept") from exc
             on_interrupt(f"the outputs in {out} were complete and are published")
     if not quiet:
         for line in summary(result, out):
