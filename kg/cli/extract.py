@@ -126,12 +126,20 @@ def bench_extract_command(
     workers: Annotated[str, typer.Option(help="Comma-separated worker counts to measure.")] = "1,2",
     extractor: Annotated[str, ExtractorOption] = "learned",
     models: Annotated[Optional[Path], ModelsOption] = None,
+    scaling: Annotated[
+        bool,
+        typer.Option("--scaling", help="Instead: seconds per MB of one single-line document of each of --sizes, "
+                     "and of the largest cut into articles."),
+    ] = False,
+    sizes: Annotated[str, typer.Option(help="Comma-separated document sizes in MB for --scaling.")] = "1,2,4,8",
 ) -> None:
     """Throughput of the pipeline in KB/s and as a ratio to bare jieba.lcut on the same text.
 
+    With --scaling: how the time grows with the size of one document (the
+    ratio of the largest to the smallest seconds per MB; 1.0 is linear).
     Prints only; the numbers vary with the machine and its load.
     """
-    from kg.bench.extract import bench_extract, default_corpus_dir, format_bench
+    from kg.bench.extract import bench_extract, bench_scaling, default_corpus_dir, format_bench, format_scaling
 
     try:
         counts = [int(w) for w in workers.split(",") if w.strip()]
@@ -145,6 +153,19 @@ def bench_extract_command(
     import jieba
 
     jieba.setLogLevel(logging.WARNING)  # jieba logs its dictionary loading at DEBUG
+    if scaling:
+        try:
+            sizes_mb = [float(s) for s in sizes.split(",") if s.strip()]
+        except ValueError:
+            raise fail(f"--sizes must be numbers of MB separated by commas, not {sizes!r}", 2) from None
+        if not sizes_mb or min(sizes_mb) <= 0:
+            raise fail("--sizes needs at least one size above 0 (e.g. 1,2,4,8)", 2)
+        with kg_errors():
+            analyse = chosen_extractor(extractor, models)
+            report = bench_scaling(corpus_dir, sizes_mb=sizes_mb, analyse=analyse,
+                                   on_step=lambda msg: say(f"{msg} …"))
+        typer.echo(format_scaling(report))
+        return
     with kg_errors():
         analyse = chosen_extractor(extractor, models)
         report = bench_extract(
