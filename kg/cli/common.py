@@ -198,6 +198,23 @@ def identity_line(report: IdentityReport) -> str:
     )
 
 
+#: ``--neo4j-home``: where `kg neo4j start` keeps its servers (and their passwords)
+Neo4jHomeOption = typer.Option(
+    "--neo4j-home", envvar="KG_NEO4J_HOME",
+    help="Where `kg neo4j start` keeps its servers: without a password, the one stored there for the server "
+    "on --uri's port is used.",
+)
+
+
+def neo4j_password(password: str | None, uri: str, home: Any) -> str:
+    """The password given (--password, NEO4J_PASSWORD), else the one `kg neo4j start` stored for *uri*."""
+    if password:
+        return password
+    from kg.store.neo4j_server import local_password  # lazy: keeps `kg --help` fast
+
+    return local_password(uri, home) or ""
+
+
 #: ``--extractor``: which extractor runs (kg/extract/extractors.py)
 ExtractorOption = typer.Option(
     "--extractor",

@@ -14,14 +14,22 @@ from typing import Annotated, Any
 
 import typer
 
-from kg.cli.common import fail, identity_line, kg_errors, progress_bar, say, stage_progress
+from kg.cli.common import (
+    Neo4jHomeOption,
+    fail,
+    identity_line,
+    kg_errors,
+    neo4j_password,
+    progress_bar,
+    say,
+    stage_progress,
+)
 from kg.models import GraphData, LoadReport, Neo4jServerConfig, Neo4jServerStatus
 
 # Library modules are imported inside the commands: start-up stays fast (see kg/cli/__init__.py).
 
 DEFAULT_URI = "bolt://127.0.0.1:7687"
 DEFAULT_USER = "neo4j"
-DEFAULT_PASSWORD = "unionkg-test"
 DEFAULT_BATCH_SIZE = 5000  # kg.store.neo4j_loader.DEFAULT_BATCH_SIZE, without importing the driver for --help
 
 neo4j_app = typer.Typer(
@@ -34,10 +42,17 @@ neo4j_app = typer.Typer(
 Uri = Annotated[str, typer.Option("--uri", envvar="NEO4J_URI", help="Bolt URI of Neo4j.")]
 User = Annotated[str, typer.Option("--user", envvar="NEO4J_USER", help="Neo4j user.")]
 Password = Annotated[
-    str,
-    typer.Option("--password", envvar="NEO4J_PASSWORD", help="Neo4j password (prefer the env var).",
-                 show_default=False),
+    str | None,
+    typer.Option("--password", envvar="NEO4J_PASSWORD", show_default=False,
+                 help="Neo4j password (prefer the env var; default: the one `kg neo4j start` stored)."),
 ]
+NewPassword = Annotated[
+    str | None,
+    typer.Option("--password", envvar="NEO4J_PASSWORD", show_default=False,
+                 help="Password to set (prefer the env var; default: the one stored beside the server's data, "
+                 "else a new random one, stored there)."),
+]
+Neo4jHome = Annotated[Path, Neo4jHomeOption]
 Database = Annotated[
     str | None,
     typer.Option("--database", envvar="NEO4J_DATABASE", help="Database name (default: the server's default)."),
@@ -52,7 +67,7 @@ Host = Annotated[str, typer.Option("--host", help="Address Bolt listens on (keep
 AsJson = Annotated[bool, typer.Option("--json", help="Write the result as JSON on stdout.")]
 
 
-def _server_config(home: Path, host: str, port: int, password: str, **extra: Any) -> Neo4jServerConfig:
+def _server_config(home: Path, host: str, port: int, password: str | None, **extra: Any) -> Neo4jServerConfig:
     from pydantic import ValidationError
 
     try:
@@ -71,6 +86,9 @@ def _print_status(st: Neo4jServerStatus, as_json: bool) -> None:
         verb = "started" if st.started else "running"
         say(f"Neo4j {verb}: {st.uri} (pid {st.pid}, {st.version or 'version unknown'}); "
             f"data and logs in {st.instance_dir}")
+        if st.password_file:
+            say(f"password stored in {st.password_file} (readable only by you); "
+                "kg load and kg query read it from there")
     else:
         say(f"Neo4j not running on {st.uri} (state folder {st.instance_dir})")
 
@@ -83,7 +101,7 @@ def start_cmd(
     home: Home = Path(".neo4j"),
     host: Host = "127.0.0.1",
     port: Port = 7687,
-    password: Password = DEFAULT_PASSWORD,
+    password: NewPassword = None,
     heap: Annotated[str, typer.Option(help="JVM heap (-Xmx).")] = "1g",
     pagecache: Annotated[str, typer.Option(help="Neo4j page cache size.")] = "256m",
     timeout: Annotated[float, typer.Option(help="Seconds to wait for Bolt (the first start also downloads).")] = 300.0,
@@ -113,7 +131,7 @@ def stop_cmd(
     """Stop the Neo4j that `kg neo4j start` started on this port (clean shutdown)."""
     from kg.store.neo4j_server import stop
 
-    config = _server_config(home, host, port, DEFAULT_PASSWORD)
+    config = _server_config(home, host, port, None)
     with kg_errors():
         stopped = stop(config, timeout=timeout)
     say(f"Neo4j on {config.uri} stopped" if stopped else f"no `kg neo4j` server was running on {config.uri}")
@@ -124,7 +142,7 @@ def status_cmd(
     home: Home = Path(".neo4j"),
     host: Host = "127.0.0.1",
     port: Port = 7687,
-    password: Password = DEFAULT_PASSWORD,
+    password: Password = None,
     as_json: AsJson = False,
 ) -> None:
     """Say whether the server runs; exit code 0 if it does, 1 if not."""
@@ -189,7 +207,8 @@ def load_cmd(
                                                exists=True, file_okay=False)],
     uri: Uri = DEFAULT_URI,
     user: User = DEFAULT_USER,
-    password: Password = DEFAULT_PASSWORD,
+    password: Password = None,
+    neo4j_home: Neo4jHome = Path(".neo4j"),
     database: Database = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Rows per UNWIND batch.")] = DEFAULT_BATCH_SIZE,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would change; write nothing.")] = False,
@@ -207,7 +226,7 @@ def load_cmd(
                 f"{len(graph.rels)} relationships from {len(dirs)} folder(s)")
             say(f"identity: {identity_line(graph.identity)}")
         try:
-            driver = connect(uri, user, password)
+            driver = connect(uri, user, neo4j_password(password, uri, neo4j_home))
         except CredentialsRejected:
             raise  # the server answers: a preview against nothing would hide the wrong password
         except ConnectionFailed as exc:
@@ -237,7 +256,8 @@ def bench_load_cmd(
     seed: Annotated[int, typer.Option(help="Seed of the synthetic graph.")] = 0,
     uri: Uri = DEFAULT_URI,
     user: User = DEFAULT_USER,
-    password: Password = DEFAULT_PASSWORD,
+    password: Password = None,
+    neo4j_home: Neo4jHome = Path(".neo4j"),
     database: Database = None,
     wipe_db: Annotated[bool, typer.Option("--wipe", help="Empty a non-empty database first (scratch servers only).")] = False,
     as_json: AsJson = False,
@@ -259,7 +279,7 @@ def bench_load_cmd(
     from kg.store.neo4j_loader import connect, count_graph, load_graph, wipe
 
     with kg_errors():
-        driver = connect(uri, user, password)
+        driver = connect(uri, user, neo4j_password(password, uri, neo4j_home))
         try:
             nodes, _ = count_graph(driver, database=database)
             if nodes and not wipe_db:
