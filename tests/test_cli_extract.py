@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -191,6 +192,18 @@ def test_cli_bench_extract_prints_ratios(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "jieba.lcut" in result.stdout and "pipeline" in result.stdout
     assert "ratio" in result.stdout
+
+
+def test_cli_bench_extract_scaling_prints_seconds_per_mb_and_ratios() -> None:
+    # tiny sizes: this checks the command works, not the speed
+    args = ["bench", "extract", "--scaling", "--sizes", "0.01,0.02", "--corpus", str(package_data("example")),
+            "--extractor", "rules"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    rows = [line.split()[:3] for line in result.stdout.splitlines() if re.match(r"(one line|articles) [\d.]+ MB ", line)]
+    assert [r[:3] for r in rows] == [["one", "line", "0.01"], ["one", "line", "0.02"], ["articles", "0.02", "MB"]]
+    assert "largest/smallest seconds per MB:" in result.stdout and "one line / articles" in result.stdout
+    assert runner.invoke(app, ["bench", "extract", "--scaling", "--sizes", "big"]).exit_code == 2
 
 
 def test_cli_bench_extract_bad_workers() -> None:

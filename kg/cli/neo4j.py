@@ -20,6 +20,7 @@ from kg.cli.common import (
     identity_line,
     kg_errors,
     neo4j_password,
+    on_interrupt,
     progress_bar,
     say,
     stage_progress,
@@ -218,6 +219,9 @@ def load_cmd(
     """Load extraction folders into Neo4j: idempotent, one relationship per fact with all its evidence."""
     from kg.errors import ConnectionFailed, CredentialsRejected
     from kg.store.neo4j_loader import connect, dry_run_offline, load_graph
+
+    on_interrupt("the database may hold part of this load; a load is idempotent, so running it again completes it"
+                 " without duplicating anything")
 
     with kg_errors():
         graph = _assemble(dirs)
