@@ -26,11 +26,17 @@ def corpus(folder: Path, records: int) -> Path:
     return folder
 
 
+def _as_from_a_terminal() -> None:
+    # A job a shell starts in the background (pytest run with `&`, some CI runners) has Ctrl-C
+    # ignored, and a child inherits that: give the child the default, as a terminal would.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def kg(*args: str, **kwargs: object) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(
         [sys.executable, "-m", "kg.cli", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env=env, **kwargs,  # type: ignore[call-overload]
+        env=env, preexec_fn=_as_from_a_terminal, **kwargs,  # type: ignore[call-overload]
     )
 
 
