@@ -442,6 +442,7 @@ def _merge_short_long(cands: list[Cand]) -> None:
     finals = sorted({c.name for c in cands if c.type == "Enterprise"
                      and re.search(r"(有限公司|有限责任公司|股份有限公司|集团)$", c.name)}, key=len, reverse=True)
     final_set = set(finals)
+    final_cores = [(L, _COMPANY_SUFFIX.sub("", L)) for L in finals]  # once, not once per facility
     for c in cands:
         if c.type not in ("Facility", "Union"):
             continue
@@ -449,8 +450,7 @@ def _merge_short_long(cands: list[Cand]) -> None:
         host = c.extra.get("host") or longest_prefix_in(c.name, renamed)
         if host is None and longest_prefix_in(c.name, final_set) is None:
             # “碧川新材料职工之家” next to 碧川新材料有限公司: the host is the company's core name
-            for L in finals:
-                core = _COMPANY_SUFFIX.sub("", L)
+            for L, core in final_cores:
                 if len(core) >= 2 and core != L and c.name.startswith(core) and c.type == "Facility":
                     renamed.setdefault(core, L)
                     host = core
