@@ -442,7 +442,12 @@ def _merge_short_long(cands: list[Cand]) -> None:
     finals = sorted({c.name for c in cands if c.type == "Enterprise"
                      and re.search(r"(有限公司|有限责任公司|股份有限公司|集团)$", c.name)}, key=len, reverse=True)
     final_set = set(finals)
-    final_cores = [(L, _COMPANY_SUFFIX.sub("", L)) for L in finals]  # once, not once per facility
+    # each core name (its suffix removed) → the first final name with that core, looked up by prefix
+    core_of: dict[str, tuple[int, str]] = {}
+    for i, L in enumerate(finals):
+        core = _COMPANY_SUFFIX.sub("", L)
+        if len(core) >= 2 and core != L:
+            core_of.setdefault(core, (i, L))
     for c in cands:
         if c.type not in ("Facility", "Union"):
             continue
@@ -450,11 +455,12 @@ def _merge_short_long(cands: list[Cand]) -> None:
         host = c.extra.get("host") or longest_prefix_in(c.name, renamed)
         if host is None and longest_prefix_in(c.name, final_set) is None:
             # “碧川新材料职工之家” next to 碧川新材料有限公司: the host is the company's core name
-            for L, core in final_cores:
-                if len(core) >= 2 and core != L and c.name.startswith(core) and c.type == "Facility":
-                    renamed.setdefault(core, L)
-                    host = core
-                    break
+            found = [core_of[c.name[:k]] + (c.name[:k],) for k in range(2, len(c.name) + 1)
+                     if c.type == "Facility" and c.name[:k] in core_of]
+            if found:
+                _, L, core = min(found)  # the first of the final names, longest first, as before
+                renamed.setdefault(core, L)
+                host = core
         if host in renamed and c.name.startswith(host) and not c.name.startswith(renamed[host]):
             c.extra["alias"] = c.name
             c.name = renamed[host] + c.name[len(host) :]
