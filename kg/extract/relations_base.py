@@ -7,6 +7,8 @@ predicates may live in a module of their own (:mod:`kg.extract.relations_people`
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from kg.extract.mentions.base import Cand
@@ -80,6 +82,17 @@ def people_named(doc: Doc, name: str) -> list[Cand]:
             if c.type == "Person":
                 index.setdefault(c.name, []).append(c)
     return index.get(name, [])
+
+
+def awards_ending_by(doc: Doc, at: int) -> Iterator[Cand]:
+    """The Award candidates that end at or before *at*, the latest end first (ties in the order of
+    ``doc.cands``): sorted once per document, entered by bisection."""
+    index = doc._index.get("awards")
+    if index is None:
+        awards = sorted((c for c in doc.cands if c.type == "Award"), key=lambda c: -c.end)
+        index = doc._index["awards"] = {"cands": awards, "keys": [-c.end for c in awards]}
+    awards = index["cands"]
+    return iter(awards[bisect_left(index["keys"], -at):])
 
 
 def sent_cands(doc: Doc, sent: Sentence) -> list[Cand]:
