@@ -11,14 +11,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from kg.extract.mentions.base import Cand
+from kg.extract.mentions.base import Cand, longest_prefix_in
 from kg.extract.regions import branch_place, lookup, region_prefix
 from kg.extract.relations_base import (
     BODY,
     Doc,
     RawTriple,
     bodies,
+    cands_starting,
+    people_named,
     sent_cands,
+    sentence_at,
     subject_for,
     subject_in,
 )
@@ -67,7 +70,7 @@ def rule_in_region(doc: Doc) -> list[RawTriple]:
         if bracket and not region_prefix(c.name)[2]:
             divs = [d for d in lookup(bracket.group(1)) if d.level <= 2 or d.name in doc.known_divisions]
             if len(divs) == 1:
-                sent = next(s for s in doc.sentences if s.start == c.sentence)
+                sent = sentence_at(doc, c.sentence)
                 region = Cand("Region", c.start, c.end, bracket.group(1), "region-of-name", name=divs[0].name,
                               sentence=c.sentence)
                 out.append(RawTriple(c, "IN_REGION", region, sent, "name:region", 0.85))
@@ -77,7 +80,7 @@ def rule_in_region(doc: Doc) -> list[RawTriple]:
             a, b, d = branch
             region = Cand("Region", c.start + a, c.start + b, c.name[a:b], "region-of-name",
                           name=doc.region_canon.get(d.name, d.name), sentence=c.sentence)
-            out.append(RawTriple(c, "IN_REGION", region, next(s for s in doc.sentences if s.start == c.sentence),
+            out.append(RawTriple(c, "IN_REGION", region, sentence_at(doc, c.sentence),
                                  "name:region", 0.85))
             continue
         written, canon, div = region_prefix(c.name, doc.known_divisions)
@@ -100,7 +103,7 @@ def rule_in_region(doc: Doc) -> list[RawTriple]:
         seen.add((c.name, canon))
         region = Cand("Region", c.start, c.start + len(written), written, "region-of-name", name=canon,
                       sentence=c.sentence)
-        sent = next(s for s in doc.sentences if s.start == c.sentence)
+        sent = sentence_at(doc, c.sentence)
         out.append(RawTriple(c, "IN_REGION", region, sent, "name:region", 0.9))
     return out
 
@@ -286,8 +289,9 @@ def rule_hosts(doc: Doc) -> list[RawTriple]:
         if c.type not in ("Facility", "Union", "Enterprise", "Organization"):
             continue
         # the most specific host named: 广百股份广百百货店的小屋 is at 广百股份广百百货店, not at 广百股份
-        hosts = [(n, h) for n, h in bodies.items() if n != c.name and c.name.startswith(n) and len(n) >= 2]
-        for host_name, host in sorted(hosts, key=lambda nh: -len(nh[0]))[:1]:
+        # (its longest proper prefix that names a body: looked up by prefix, in linear time)
+        named = longest_prefix_in(c.name, bodies, shortest=2, proper=True)
+        for host_name, host in [(named, bodies[named])] if named is not None else []:
             rest = c.name[len(host_name) :]
             if c.type == "Organization" and re.search(r"(校区|分校|分院)$", rest):
                 key = (c.name, "PART_OF", host_name)
@@ -306,7 +310,7 @@ def rule_hosts(doc: Doc) -> list[RawTriple]:
             if key in seen:
                 continue
             seen.add(key)
-            sent = next(s for s in doc.sentences if s.start == c.sentence)
+            sent = sentence_at(doc, c.sentence)
             out.append(RawTriple(c, pred, host, sent, "pattern:host", 0.85))
         if c.type == "Union":
             for uname, u in unions.items():
@@ -314,13 +318,13 @@ def rule_hosts(doc: Doc) -> list[RawTriple]:
                     key = (c.name, "PART_OF", uname)
                     if key not in seen:
                         seen.add(key)
-                        sent = next(s for s in doc.sentences if s.start == c.sentence)
+                        sent = sentence_at(doc, c.sentence)
                         out.append(RawTriple(c, "PART_OF", u, sent, "pattern:department", 0.85))
     for c in doc.cands:
         if c.rule != "person-facility":
             continue
         # “某某公司张三劳模工作室”: the studio is at the host written before the name
-        sent = next(s for s in doc.sentences if s.start == c.sentence)
+        sent = sentence_at(doc, c.sentence)
         if c.extra.get("host") in bodies:
             out.append(RawTriple(c, "LOCATED_AT", bodies[c.extra["host"]], sent, "pattern:host", 0.8))
         elif c.extra.get("host_region"):
@@ -330,19 +334,19 @@ def rule_hosts(doc: Doc) -> list[RawTriple]:
     for c in doc.cands:
         if c.rule == "sub-unit":
             # “某某有限公司技术研发部”: the unit is part of the body named at its start
-            parent = next((p for p in doc.cands if p.start == c.start and p.end == c.extra["parent_end"]
+            parent = next((p for p in cands_starting(doc, c.start) if p.end == c.extra["parent_end"]
                            and p.type in BODY and p.name != c.name), None)
             key = (c.name, "PART_OF", parent.name if parent is not None else "")
             if parent is not None and key not in seen:
                 seen.add(key)
-                sent = next(s for s in doc.sentences if s.start == c.sentence)
+                sent = sentence_at(doc, c.sentence)
                 out.append(RawTriple(c, "PART_OF", parent, sent, "pattern:sub-unit", 0.85))
     for c in doc.cands:
         if c.rule == "union-dept":
-            parent = next((u for u in doc.cands if u.type == "Union" and u.end == c.extra["parent_end"]
-                           and u.start == c.start), None)
+            parent = next((u for u in cands_starting(doc, c.start) if u.type == "Union"
+                           and u.end == c.extra["parent_end"]), None)
             if parent is not None and parent.name != c.name:
-                sent = next(s for s in doc.sentences if s.start == c.sentence)
+                sent = sentence_at(doc, c.sentence)
                 out.append(RawTriple(c, "PART_OF", parent, sent, "pattern:department", 0.85))
     # “A所属B”, “A旗下的B”, “A与所属B”: B is part of A
     for sent in doc.sentences:
@@ -368,10 +372,9 @@ def rule_leads(doc: Doc) -> list[RawTriple]:
     """“以A、B为领头人，成立…工作室”: each leader leads the studio at their host, and works there."""
     out = []
     for f in (c for c in doc.cands if c.rule == "leader-facility"):
-        sent = next(s for s in doc.sentences if s.start == f.sentence)
-        person = next((p for p in doc.cands if p.type == "Person" and p.name == f.extra["leader"]
-                       and f.start <= p.start < f.end), None)
-        host = next((h for h in doc.cands if h.rule == "enum" and h.start == f.start), None)
+        sent = sentence_at(doc, f.sentence)
+        person = next((p for p in people_named(doc, f.extra["leader"]) if f.start <= p.start < f.end), None)
+        host = next((h for h in cands_starting(doc, f.start) if h.rule == "enum"), None)
         if person is not None:
             out.append(RawTriple(person, "LEADS", f, sent, "pattern:leads", 0.8))
             if host is not None:

@@ -7,6 +7,8 @@ predicates may live in a module of their own (:mod:`kg.extract.relations_people`
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from kg.extract.mentions.base import Cand
@@ -37,6 +39,60 @@ class Doc:
     main_body: dict[int, Cand | None]  # article → the body the article is about
     region_canon: dict[str, str]  # deepest division name → fullest chain written in the document
     known_divisions: frozenset[str] = frozenset()  # divisions the document names in full
+    #: lookups built on first use (:func:`sentence_at`, :func:`cands_starting`, :func:`people_named`)
+    _index: dict[str, dict] = field(default_factory=dict, repr=False, compare=False)  # type: ignore[type-arg]
+
+
+def _sentences(doc: Doc) -> dict[int, Sentence]:
+    index = doc._index.get("sentence")
+    if index is None:
+        index = doc._index["sentence"] = {}
+        for s in doc.sentences:
+            index.setdefault(s.start, s)
+    return index
+
+
+def sentence_at(doc: Doc, start: int) -> Sentence:
+    """The sentence that starts at *start* (a candidate's ``sentence``); looked up, not searched,
+    so that rules stay linear in the length of the document."""
+    return _sentences(doc)[start]
+
+
+def sentence_or_none(doc: Doc, start: int) -> Sentence | None:
+    """The sentence that starts at *start*, if one does."""
+    return _sentences(doc).get(start)
+
+
+def cands_starting(doc: Doc, start: int) -> list[Cand]:
+    """The candidates that start at *start*, in the order of ``doc.cands``."""
+    index = doc._index.get("start")
+    if index is None:
+        index = doc._index["start"] = {}
+        for c in doc.cands:
+            index.setdefault(c.start, []).append(c)
+    return index.get(start, [])
+
+
+def people_named(doc: Doc, name: str) -> list[Cand]:
+    """The Person candidates named *name*, in the order of ``doc.cands``."""
+    index = doc._index.get("person")
+    if index is None:
+        index = doc._index["person"] = {}
+        for c in doc.cands:
+            if c.type == "Person":
+                index.setdefault(c.name, []).append(c)
+    return index.get(name, [])
+
+
+def awards_ending_by(doc: Doc, at: int) -> Iterator[Cand]:
+    """The Award candidates that end at or before *at*, the latest end first (ties in the order of
+    ``doc.cands``): sorted once per document, entered by bisection."""
+    index = doc._index.get("awards")
+    if index is None:
+        awards = sorted((c for c in doc.cands if c.type == "Award"), key=lambda c: -c.end)
+        index = doc._index["awards"] = {"cands": awards, "keys": [-c.end for c in awards]}
+    awards = index["cands"]
+    return iter(awards[bisect_left(index["keys"], -at):])
 
 
 def sent_cands(doc: Doc, sent: Sentence) -> list[Cand]:

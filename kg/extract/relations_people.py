@@ -10,7 +10,7 @@ import re
 
 from kg.extract.lexicon import lexicon
 from kg.extract.mentions.base import Cand
-from kg.extract.relations_base import BODY, Doc, RawTriple, sent_cands
+from kg.extract.relations_base import BODY, Doc, RawTriple, awards_ending_by, sent_cands, sentence_or_none
 from kg.extract.segment import Sentence
 
 _sent_cands = sent_cands
@@ -310,8 +310,8 @@ def _graded(doc: Doc, sent: Sentence, cs: list[Cand]) -> list[RawTriple]:
         at = sent.start + m.start(2)
         if any(c.type == "Award" and c.start <= at < c.end for c in cs):
             continue
-        prize = next((c for c in sorted(doc.cands, key=lambda c: -c.end) if c.type == "Award" and c.end <= at and c.name.endswith("奖")
-                      and _same_article(doc, c, sent)), None)
+        prize = next((c for c in awards_ending_by(doc, at) if c.name.endswith("奖") and _same_article(doc, c, sent)),
+                     None)
         if prize is None:
             continue
         grade = Cand("Award", at, sent.start + m.end(2), m.group(2), "award", name=prize.name, sentence=sent.start)
@@ -321,7 +321,8 @@ def _graded(doc: Doc, sent: Sentence, cs: list[Cand]) -> list[RawTriple]:
 
 
 def _same_article(doc: Doc, c: Cand, sent: Sentence) -> bool:
-    return any(s.start == c.sentence and s.article == sent.article for s in doc.sentences)
+    s = sentence_or_none(doc, c.sentence)
+    return s is not None and s.article == sent.article
 
 
 _SPEECH_OR_PREP = re.compile(r"(介绍|说|表示|指出|认为|强调|“|在|和|与|向|为|对|给|以|由|经|据|从|来自)")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.mentions.base import Cand
-from kg.extract.relations_base import Doc, RawTriple, sent_cands, subject_for
+from kg.extract.relations_base import Doc, RawTriple, people_named, sent_cands, sentence_or_none, subject_for
 from kg.extract.segment import Sentence
 
 # Verbs after which the bodies visited are listed.
@@ -138,7 +138,12 @@ def _visitors(doc: Doc, sent: Sentence, cs: list[Cand], vpos: int) -> list[tuple
 
 def _named_with(doc: Doc, p: Cand, sent: Sentence) -> Cand | None:
     """The body right before an earlier mention of the same person, in the same article (某总工会主席张三)."""
-    for s in doc.sentences:
+    # only the sentences that name the person can hold an earlier mention (linear time: no walk
+    # over every sentence before this one)
+    starts = sorted({q.sentence for q in people_named(doc, p.name)})
+    for s in (sentence_or_none(doc, start) for start in starts):
+        if s is None:
+            continue
         if s.start >= sent.start:
             break
         if s.article != sent.article:

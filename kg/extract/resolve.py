@@ -13,9 +13,11 @@ kept); a short company name joins its long form.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
-from kg.extract.mentions.base import Cand
+from kg.extract.mentions.base import Cand, longest_prefix_in
 from kg.extract.regions import Division, chain, divisions, region_prefix
 
 _LEVEL_CHAR = {"省": 1, "市": 2, "区": 3, "县": 3}
@@ -32,9 +34,11 @@ class ArticleContext:
     def __init__(self, cands: list[Cand]) -> None:
         self.unions = [c for c in cands if c.type == "Union" and not c.extra.get("context")]
         self.full_unions: list[str] = []
+        seen: set[str] = set()
         for c in self.unions:
-            if c.name.endswith(("总工会", "工会联合会")) and len(c.name) >= 5 and c.name not in self.full_unions \
+            if c.name.endswith(("总工会", "工会联合会")) and len(c.name) >= 5 and c.name not in seen \
                     and c.name[:1] not in _LEVEL_CHAR:
+                seen.add(c.name)
                 self.full_unions.append(c.name)
         self.divisions: list[Division] = []
         for name in self.full_unions:
@@ -118,27 +122,39 @@ class Places:
             if c.type == "Union" and not c.extra.get("inside") and c.rule != "region-enum":
                 main.setdefault(article_of.get(c.sentence, 0), c)
         self.places: list[_Place] = []
+        by_start = _SpanIndex(bodies)
         for c in cands:
             if c.type != "Region":
                 continue
             art = article_of.get(c.sentence, 0)
-            host = next((b for b in bodies if b.start <= c.start and c.end <= b.end and b.end - b.start > c.end - c.start),
-                        None)
+            host = by_start.first(lambda b, c=c: b.start <= c.start and c.end <= b.end
+                                  and b.end - b.start > c.end - c.start, c.start - by_start.longest, c.start)
             in_body = host is not None and host is not main.get(art)
             self.places.append(_Place(c.start, c.end, c.sentence, art, _stated(c), c.name if c.extra.get("unit") else "",
                                       in_body))
+        # per sentence, and answers of stated() remembered: each query looks only at what it needs
+        self._in_sentence: dict[int, list[_Place]] = {}
+        for p in self.places:
+            self._in_sentence.setdefault(p.sentence, []).append(p)
+        self._stated: dict[tuple[str, int | None], str | None] = {}
 
     def near(self, c: Cand, level: str) -> str | None:
         """The place of *level* named last before *c* in its sentence, if close (inside bodies too)."""
         best = None
-        for p in self.places:
-            if p.sentence == c.sentence and p.end <= c.start and c.start - p.end <= _NEAR and _fits(p, level) \
+        for p in self._in_sentence.get(c.sentence, ()):
+            if p.end <= c.start and c.start - p.end <= _NEAR and _fits(p, level) \
                     and (best is None or p.end > best.end):
                 best = p
         return _fits(best, level)[-1] if best is not None else None
 
     def stated(self, level: str, article: int | None) -> str | None:
         """The one place of *level* the article (or, with None, the document) states, or the one it states most."""
+        key = (level, article)
+        if key not in self._stated:
+            self._stated[key] = self._count_stated(level, article)
+        return self._stated[key]
+
+    def _count_stated(self, level: str, article: int | None) -> str | None:
         counts: dict[str, int] = {}
         for p in self.places:
             if p.in_body or (article is not None and p.article != article):
@@ -201,11 +217,11 @@ def _glue_divisions(cands: list[Cand], text: str) -> None:
     starts at the division: the finder cut it at a word boundary the division runs over."""
     if not text:
         return
-    regions = [c for c in cands if c.type == "Region" and not c.extra.get("unit")]
+    regions = _SpanIndex([c for c in cands if c.type == "Region" and not c.extra.get("unit")])
     for c in cands:
         if c.type not in _BODIES or c.extra.get("inside") or text[c.start : c.end] != c.surface:
             continue
-        r = next((r for r in regions if r.start < c.start < r.end <= c.end), None)
+        r = regions.first(lambda r, c=c: r.start < c.start < r.end <= c.end, c.start - regions.longest, c.start - 1)
         if r is None or not re.fullmatch(r"[\u4e00-\u9fff]+", text[r.start : c.start]):
             continue
         head = text[r.start : c.start]
@@ -318,6 +334,7 @@ def _union_named(place: str, tail: str, ctx: ArticleContext, doc_ctx: ArticleCon
     return place + tail
 
 
+@lru_cache(maxsize=65536)
 def _is_short_of(short: str, full: str) -> bool:
     """True when *short* names the same union as *full*: same head, its characters in order, same start."""
     hs = _UNION_HEAD.search(short)
@@ -342,6 +359,35 @@ def _is_short_of(short: str, full: str) -> bool:
         return False
     it = iter(full)
     return all(ch in it for ch in short) and len(short) >= 5
+
+
+class _SpanIndex:
+    """Candidates by start offset, to find the first (in list order) of those starting in a range.
+
+    A candidate containing an offset starts at most :attr:`longest` characters before it, so the
+    few that start there are all a lookup reads (scanning every candidate made resolution
+    quadratic in the length of a document).
+    """
+
+    def __init__(self, cands: list[Cand]) -> None:
+        self._at: dict[int, list[tuple[int, Cand]]] = {}
+        for i, c in enumerate(cands):
+            self._at.setdefault(c.start, []).append((i, c))
+        self.longest = max((c.end - c.start for c in cands), default=0)
+
+    def first(self, test: Callable[[Cand], bool], lo: int, hi: int) -> Cand | None:
+        """The first candidate (in the order given) that starts in ``[lo, hi]`` and passes *test*."""
+        found: tuple[int, Cand] | None = None
+        if hi - lo + 1 > len(self._at):
+            starts = [s for s in self._at if lo <= s <= hi]
+        else:
+            starts = [s for s in range(lo, hi + 1) if s in self._at]
+        for s in starts:
+            for i, c in self._at[s]:
+                if (found is None or i < found[0]) and test(c):
+                    found = (i, c)
+                    break
+        return found[1] if found is not None else None
 
 
 def _company_unions(cands: list[Cand]) -> None:
@@ -382,36 +428,55 @@ def _merge_short_long(cands: list[Cand]) -> None:
     """
     longs = sorted({c.name for c in cands if c.type == "Enterprise"}, key=len, reverse=True)
     renamed: dict[str, str] = {}
+    long_of: dict[str, str | None] = {}  # a name's long form depends on the name only: found once per name
     for c in cands:
         if c.type != "Enterprise":
             continue
-        core = _COMPANY_SUFFIX.sub("", c.name)
-        for L in longs:
-            if L == c.name or len(core) < 2 or not re.search(r"(有限公司|有限责任公司|股份有限公司|集团)$", L):
-                continue
-            l_core = _COMPANY_SUFFIX.sub("", L)
-            if (L.startswith(c.name) and not re.search(r"(公司|集团)$", c.name)) \
-                    or (c.name.endswith("公司") and l_core == core and len(L) > len(c.name)) \
-                    or (l_core == c.name and len(L) > len(c.name)):
-                renamed[c.name] = L
-                c.extra["alias"] = c.name
-                c.name = L
-                break
+        if c.name not in long_of:
+            long_of[c.name] = _long_form(c.name, longs)
+        L = long_of[c.name]
+        if L is not None:
+            renamed[c.name] = L
+            c.extra["alias"] = c.name
+            c.name = L
     finals = sorted({c.name for c in cands if c.type == "Enterprise"
                      and re.search(r"(有限公司|有限责任公司|股份有限公司|集团)$", c.name)}, key=len, reverse=True)
+    final_set = set(finals)
+    # each core name (its suffix removed) → the first final name with that core, looked up by prefix
+    core_of: dict[str, tuple[int, str]] = {}
+    for i, L in enumerate(finals):
+        core = _COMPANY_SUFFIX.sub("", L)
+        if len(core) >= 2 and core != L:
+            core_of.setdefault(core, (i, L))
     for c in cands:
         if c.type not in ("Facility", "Union"):
             continue
-        host = c.extra.get("host") or next((s for s in sorted(renamed, key=len, reverse=True) if c.name.startswith(s)), None)
-        if host is None and not any(c.name.startswith(e) for e in finals):
+        # prefixes of the name looked up, not every renamed or final name tried (linear time)
+        host = c.extra.get("host") or longest_prefix_in(c.name, renamed)
+        if host is None and longest_prefix_in(c.name, final_set) is None:
             # “碧川新材料职工之家” next to 碧川新材料有限公司: the host is the company's core name
-            for L in finals:
-                core = _COMPANY_SUFFIX.sub("", L)
-                if len(core) >= 2 and core != L and c.name.startswith(core) and c.type == "Facility":
-                    renamed.setdefault(core, L)
-                    host = core
-                    break
+            found = [core_of[c.name[:k]] + (c.name[:k],) for k in range(2, len(c.name) + 1)
+                     if c.type == "Facility" and c.name[:k] in core_of]
+            if found:
+                _, L, core = min(found)  # the first of the final names, longest first, as before
+                renamed.setdefault(core, L)
+                host = core
         if host in renamed and c.name.startswith(host) and not c.name.startswith(renamed[host]):
             c.extra["alias"] = c.name
             c.name = renamed[host] + c.name[len(host) :]
             c.extra["host"] = renamed[host]
+
+
+def _long_form(name: str, longs: list[str]) -> str | None:
+    """The long form of company *name* among *longs* (longest first), if it has one."""
+    core = _COMPANY_SUFFIX.sub("", name)
+    for L in longs:
+        if L == name or len(core) < 2 or not re.search(r"(有限公司|有限责任公司|股份有限公司|集团)$", L):
+            continue
+        l_core = _COMPANY_SUFFIX.sub("", L)
+        if (L.startswith(name) and not re.search(r"(公司|集团)$", name)) \
+                or (name.endswith("公司") and l_core == core and len(L) > len(name)) \
+                or (l_core == name and len(L) > len(name)):
+            return L
+    return None
+

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Container
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -183,3 +184,17 @@ def _over_odd_characters(tokens: list[Token], i: int, start: int) -> int | None:
     if not lookup(div.text) or not (div.tag == "ns" or div.text[-1:] in "省市区县"):
         return None
     return k
+
+
+def longest_prefix_in(name: str, names: Container[str], *, shortest: int = 1, proper: bool = False) -> str | None:
+    """The longest prefix of *name* (at least *shortest* characters; shorter than *name* when
+    *proper*) that is in *names*.
+
+    >>> longest_prefix_in("某某公司职工之家", {"某某", "某某公司"})
+    '某某公司'
+    """
+    for k in range(len(name) - 1 if proper else len(name), shortest - 1, -1):
+        if name[:k] in names:
+            return name[:k]
+    return None
+

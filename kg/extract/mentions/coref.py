@@ -10,6 +10,7 @@ is named after the body (rule ``coref-facility``, its host).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 
 from kg.extract.lexicon import lexicon
@@ -48,14 +49,12 @@ def coref_candidates(text: str, sentences: list[Sentence], cands: list[Cand]) ->
     order = {s.start: k for k, s in enumerate(sentences)}
     bodies = sorted((c for c in cands if c.type in ("Enterprise", "Organization") and c.rule.startswith(("head:", "known", "sub-unit"))
                      and not c.extra.get("context") and not c.extra.get("alt")), key=lambda c: (c.start, c.end))
+    starts = [c.start for c in bodies]
     for k, sent in enumerate(sentences):
         for m in _PRONOUN.finditer(sent.text):
             a, b = sent.start + m.start(), sent.start + m.end()
             types, endings = _KINDS[m.group(2)]
-            ref = next((c for c in reversed(bodies) if c.end <= a and c.type in types
-                        and (not endings or c.name.endswith(endings))
-                        and sentences[order.get(c.sentence, 0)].article == sent.article
-                        and k - order.get(c.sentence, 0) <= _MAX_BACK), None)
+            ref = _last_body(bodies, starts, a, k, types, endings, sentences, order, sent.article)
             if ref is None:
                 continue
             out.append(Cand(ref.type, a, b, m.group(0), "coref", name=ref.name, head=ref.head, sentence=sent.start,
@@ -66,3 +65,23 @@ def coref_candidates(text: str, sentences: list[Sentence], cands: list[Cand]) ->
                 out.append(Cand("Facility", a, fm.end(), text[a : fm.end()], "coref-facility", name=ref.name + head,
                                 head=head, sentence=sent.start, extra={"host": ref.name, "alias": ""}))
     return out
+
+
+def _last_body(bodies: list[Cand], starts: list[int], a: int, k: int, types: tuple[str, ...],
+               endings: tuple[str, ...], sentences: list[Sentence], order: dict[int, int],
+               article: int) -> Cand | None:
+    """The last body ending before *a* that the pronoun in sentence *k* can stand for.
+
+    Only bodies starting before *a* can end before it, and bodies come in sentence
+    order, so the walk back stops :data:`_MAX_BACK` sentences before the pronoun
+    (the time stays linear in the document's length).
+    """
+    for i in range(bisect_left(starts, a) - 1, -1, -1):
+        c = bodies[i]
+        back = order.get(c.sentence, 0)
+        if c.sentence in order and k - back > _MAX_BACK:
+            return None
+        if c.end <= a and c.type in types and (not endings or c.name.endswith(endings)) \
+                and sentences[back].article == article and k - back <= _MAX_BACK:
+            return c
+    return None

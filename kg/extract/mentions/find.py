@@ -76,25 +76,11 @@ def find_candidates(text: str, sentences: list[Sentence], *, alternatives: list[
     """
     cands: list[Cand] = []
     for sent in sentences:
-        toks = sentence_tokens(sent)
-        cands.extend(known_body_candidates(sent, text))
-        cands.extend(head_candidates(sent, toks, text))
-        cands.extend(quoted_candidates(sent, text))
-        cands.extend(program_head_candidates(sent, text))
-        cands.extend(region_enum_candidates(sent, text))
-        cands.extend(union_department_candidates(sent, toks, text))
-        cands.extend(enumeration_candidates(sent, toks, text))
-        cands.extend(leader_facility_candidates(sent, toks, text))
-        cands.extend(host_facility_candidates(sent, toks, text))
-        cands.extend(award_candidates(sent, text))
-        cands.extend(region_candidates(sent, text))
-        cands.extend(group_candidates(sent, text))
-        cands.extend(person_candidates(sent, toks, text))
-        cands.extend(sibling_organ_candidates(sent, text, cands))
-        cands.extend(sibling_facility_candidates(sent, text, cands))
-        cands.extend(subunit_candidates(sent, text, cands))
-        cands.extend(shared_facility_candidates(sent, text, cands))
-        cands.extend(person_facility_candidates(sent, text, cands))
+        # The families that read other candidates read only this sentence's: handing them
+        # this sentence's list (not the document's) keeps the time linear in the document.
+        here: list[Cand] = []
+        _sentence_candidates(sent, text, here)
+        cands.extend(here)
     cands.extend(coref_candidates(text, sentences, cands))
     # a sub-unit replaces the candidates of its exact span (it knows its parent); its other levels are alternatives
     units = {(c.start, c.end) for c in cands if c.rule == "sub-unit" and not c.extra.get("alt")}
@@ -111,6 +97,29 @@ def find_candidates(text: str, sentences: list[Sentence], *, alternatives: list[
         chosen = {id(c) for c in out}
         alternatives.extend(c for c in cands if id(c) not in chosen)
     return out
+
+
+def _sentence_candidates(sent: Sentence, text: str, cands: list[Cand]) -> None:
+    """Append every family's candidates of one sentence to *cands* (which starts empty)."""
+    toks = sentence_tokens(sent)
+    cands.extend(known_body_candidates(sent, text))
+    cands.extend(head_candidates(sent, toks, text))
+    cands.extend(quoted_candidates(sent, text))
+    cands.extend(program_head_candidates(sent, text))
+    cands.extend(region_enum_candidates(sent, text))
+    cands.extend(union_department_candidates(sent, toks, text))
+    cands.extend(enumeration_candidates(sent, toks, text))
+    cands.extend(leader_facility_candidates(sent, toks, text))
+    cands.extend(host_facility_candidates(sent, toks, text))
+    cands.extend(award_candidates(sent, text))
+    cands.extend(region_candidates(sent, text))
+    cands.extend(group_candidates(sent, text))
+    cands.extend(person_candidates(sent, toks, text))
+    cands.extend(sibling_organ_candidates(sent, text, cands))
+    cands.extend(sibling_facility_candidates(sent, text, cands))
+    cands.extend(subunit_candidates(sent, text, cands))
+    cands.extend(shared_facility_candidates(sent, text, cands))
+    cands.extend(person_facility_candidates(sent, text, cands))
 
 
 def _mark_parents_inside(kept: list[Cand]) -> None:
@@ -143,10 +152,16 @@ def _resolve_overlaps(cands: list[Cand]) -> list[Cand]:
     """
     cands.sort(key=lambda c: (c.start, -(c.end - c.start)))
     kept: list[Cand] = []
+    # The kept candidates that still reach the current start, in the order of *kept*: candidates
+    # come by start, so one that ends before the current start never overlaps a later one.
+    # Looking only at these keeps the time linear in the number of candidates.
+    active: list[Cand] = []
+    removed: set[int] = set()
     for c in cands:
+        active = [k for k in active if k.end > c.start]
         drop = False
         beaten: list[Cand] = []  # kept candidates that c outranks on the same or a crossing span
-        for k in kept:
+        for k in active:
             if k.end <= c.start or c.end <= k.start:
                 continue
             if k.start <= c.start and c.end <= k.end and (k.start, k.end) != (c.start, c.end):
@@ -185,6 +200,9 @@ def _resolve_overlaps(cands: list[Cand]) -> list[Cand]:
                 break
             beaten.append(k)
         if not drop:
-            kept = [k for k in kept if not any(k is b for b in beaten)]
+            if beaten:
+                removed.update(id(b) for b in beaten)
+                active = [k for k in active if id(k) not in removed]
             kept.append(c)
-    return kept
+            active.append(c)
+    return [k for k in kept if id(k) not in removed]

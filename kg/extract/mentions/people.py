@@ -101,7 +101,11 @@ def person_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Ca
     s, base = sent.text, sent.start
 
     def staff_before(a: int) -> bool:
-        line_start = text.rfind("\n", 0, a) + 1
+        # only the last 17 characters matter: a line that starts earlier is cut at a - 16 (a search
+        # back to the line start crossed a whole one-line document every time)
+        lo = max(0, a - 17)
+        nl = text.rfind("\n", lo, a)
+        line_start = nl + 1 if nl >= 0 else lo
         seg = text[max(line_start, a - 16) : a]
         cut = max(seg.rfind("("), seg.rfind("（"), seg.rfind("■"))
         if cut >= 0:

@@ -122,11 +122,26 @@ def _short_ok(s: str, a: int, b: int, d: Division, text: str) -> bool:
     form = s[a:b]
     if d.level == 1 or (d.level == 2 and pos_tags().get(form) in ("ns", None)):
         return True
-    if d.name in text:
+    if _names(text, d.name):
         return True  # the document names it in full
     if d.level == 3 and pos_tags().get(form) != "ns" and word_freq(form) >= 500:
         return False  # “光明”, “东方”: a common word first
-    return any(p.name in text or (p.short != p.name and p.short in text) for p in chain(d)[:-1])
+    return any(_names(text, p.name) or (p.short != p.name and _names(text, p.short)) for p in chain(d)[:-1])
+
+
+def _names(text: str, name: str) -> bool:
+    """``name in text``, remembered for the current document: asked for every short place form,
+    a search of the whole document each time made a long document quadratic."""
+    if _FOUND[0] is not text:
+        _FOUND[:] = [text, {}]
+    found: dict[str, bool] = _FOUND[1]  # type: ignore[assignment]
+    if name not in found:
+        found[name] = name in text
+    return found[name]
+
+
+#: the document the answers of :func:`_names` are for, and those answers (one document at a time)
+_FOUND: list[object] = [None, {}]
 
 
 def _is_word(s: str, a: int, b: int) -> bool:
