@@ -209,3 +209,21 @@ def test_learn_shipped_models_hold_no_dev_names(dev_dir):
         text = path.read_bytes().decode("utf-8", errors="ignore")
         hits = sorted(n for n in names if n in text)
         assert not hits, f"{path.name}: {hits[:10]}"
+
+
+def test_learn_long_document_is_decided_in_pieces_with_exact_offsets(learn_set, monkeypatch):
+    """A document longer than PIECE_CHARS is decided piece by piece; offsets still point into its text."""
+    import kg.extract.learn.decide as decide_module
+
+    _, docs = learn_set
+    text = "\n".join(d.text for d in docs)
+    whole = Document(doc_id="long", text=text)
+    monkeypatch.setattr(decide_module, "PIECE_CHARS", 200)
+    entities, triples = run_learned(whole)
+    assert len(decide_module.text_pieces(text, 200)) >= 3
+    assert triples and entities
+    for t in triples:
+        assert text[t.evidence.start : t.evidence.end] == t.evidence.sentence
+    for e in entities:
+        assert all(text[m.start : m.end] for m in e.mentions)
+    assert len({(e.type, e.name) for e in entities}) == len(entities)

@@ -22,12 +22,18 @@ from kg.extract.learn.model import Models, load_models
 from kg.extract.lexicon import lexicon
 from kg.extract.output import entity_records, triple_record
 from kg.extract.relations import AMOUNT, COUNT, PLANNED
-from kg.models import Document, Entity, Triple
+from kg.models import Document, Entity, Span, Triple
 
-__all__ = ["Scored", "decide", "run_learned", "score_document"]
+__all__ = ["PIECE_CHARS", "Scored", "decide", "run_learned", "score_document", "text_pieces"]
 
 # (entity candidates with probabilities, relation instances with probabilities)
 Scored = tuple[list[tuple[EntityCandidate, float]], list[tuple[RelationInstance, float]]]
+
+
+#: a longer document is decided in pieces of about this many characters (cut at a line or sentence end),
+#: so that time and memory stay proportional to its length (a newspaper issue pasted as one line)
+PIECE_CHARS = 100_000
+_PIECE_ENDS = "\n。！？!?"
 
 
 def run_learned(doc: Document, models: Models | None = None) -> tuple[list[Entity], list[Triple]]:
@@ -35,6 +41,50 @@ def run_learned(doc: Document, models: Models | None = None) -> tuple[list[Entit
     if not doc.text.strip():
         return [], []
     models = models or load_models()
+    if len(doc.text) <= PIECE_CHARS:
+        return _run_one(doc, models)
+    entities: dict[tuple[str, str], Entity] = {}
+    facts: dict[tuple[str, str, str, str, str], Triple] = {}
+    for offset, piece in text_pieces(doc.text, PIECE_CHARS):
+        if not piece.strip():
+            continue
+        ents, trips = _run_one(doc.model_copy(update={"text": piece}), models)
+        for e in ents:
+            e = e.model_copy(update={"mentions": tuple(Span(start=m.start + offset, end=m.end + offset)
+                                                      for m in e.mentions)})
+            seen = entities.get((e.type, e.name))
+            entities[(e.type, e.name)] = e if seen is None else seen.model_copy(update={
+                "aliases": tuple(dict.fromkeys(seen.aliases + e.aliases)), "mentions": seen.mentions + e.mentions})
+        for t in trips:
+            t = t.model_copy(update={"evidence": t.evidence.model_copy(update={
+                "start": t.evidence.start + offset, "end": t.evidence.end + offset})})
+            key = (t.subject.type, t.subject.name, t.predicate, t.object.type, t.object.name)
+            if key not in facts or t.confidence > facts[key].confidence:
+                facts[key] = t
+    return list(entities.values()), list(facts.values())
+
+
+def text_pieces(text: str, size: int = PIECE_CHARS) -> list[tuple[int, str]]:
+    """(offset, piece) of *text* cut into pieces of at most *size* characters, each ending at the last
+    line or sentence end before the bound when there is one in its second half.
+
+    >>> text_pieces("甲乙。丙丁戊。己", size=4)
+    [(0, '甲乙。'), (3, '丙丁戊。'), (7, '己')]
+    """
+    out = []
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + size)
+        if end < len(text):
+            cut = max(text.rfind(c, start + size // 2, end) for c in _PIECE_ENDS)
+            if cut >= 0:
+                end = cut + 1
+        out.append((start, text[start:end]))
+        start = end
+    return out
+
+
+def _run_one(doc: Document, models: Models) -> tuple[list[Entity], list[Triple]]:
     a = analyse(doc, spans=models.spans)
     view = view_of(a)
     return decide(view, score_document(view, models), models)
