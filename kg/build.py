@@ -63,10 +63,11 @@ def build(
     on_document: Callable[[Document], None] | None = None,
     on_stage: Stage | None = None,
     title: str = "union-kg",
+    analyse: parallel.AnalyseFn | None = None,
     curation: Path | None = None,
     find_curation_file: bool = True,
 ) -> BuildReport:
-    """Extract from *paths* and write every product into *out_dir*.
+    """Extract from *paths* (with the extractor *analyse*, by default the default one) and write every product into *out_dir*.
 
     The graph is curated by the file *curation*, else by the ``curation.toml``
     found next to the inputs (unless *find_curation_file* is false); a copy of
@@ -94,6 +95,7 @@ def build(
             on_problem=on_problem,
             on_documents=on_documents,
             on_document=on_document,
+            analyse=analyse,
         )
         report = _write_all(result, folder, stage=stage, title=title, curation=cur)
         publish(folder, out_dir, OUTPUTS.values())

@@ -4,6 +4,7 @@
      ├── InputError          bad or unreadable input (names the file and line)
      ├── ExtractionFailed    an extractor raised on a document: a bug in kg, not bad input
      ├── OntologyError       a schema file is invalid, or a name is not in the ontology
+     ├── ModelError          learned models missing, damaged, or trained for another extractor version
      ├── QueryError          unknown saved query, or a missing / wrong-typed parameter
      ├── StoreError          a graph store (Neo4j or embedded) failed
      │    ├── ConnectionFailed   no server, wrong address, wrong password
@@ -33,6 +34,10 @@ class ExtractionFailed(KgError):
 
 class OntologyError(KgError):
     """A schema file is invalid, or a type/predicate is not in the ontology."""
+
+
+class ModelError(KgError):
+    """Learned models that cannot be loaded, or that were trained for another extractor version."""
 
 
 class QueryError(KgError):

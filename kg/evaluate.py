@@ -28,7 +28,7 @@ from kg.models import (
     Triple,
 )
 
-__all__ = ["normalize_name", "score", "split_docs", "format_report", "format_errors", "SPLITS"]
+__all__ = ["GoldIndex", "normalize_name", "score", "split_docs", "format_report", "format_errors", "SPLITS"]
 
 # Quotation marks, book-title marks and middle dots (with their look-alikes)
 # carry no identity: “匠心筑梦” and 匠心筑梦 are one program, 青春同行·逐梦而来
@@ -76,14 +76,14 @@ def split_docs(doc_ids: Iterable[str], part: str) -> list[str]:
 
 
 @dataclass
-class _GoldIndex:
+class GoldIndex:
     """Normalised names and aliases of one document's gold entities."""
 
     by_type: dict[tuple[str, str], str] = field(default_factory=dict)  # (type, key) -> canonical
     any_type: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (type, canonical)
 
     @classmethod
-    def build(cls, entities: Sequence[GoldEntity]) -> "_GoldIndex":
+    def build(cls, entities: Sequence[GoldEntity]) -> "GoldIndex":
         index = cls()
         # Names first, aliases second: an alias never takes a key that is
         # another entity's own name.
@@ -188,7 +188,7 @@ def _counts(pred: set, gold: set, label) -> dict[str, Score]:  # type: ignore[ty
 def _score_document(
     gold: GoldRecord, entities: list[Entity], triples: list[Triple]
 ) -> tuple[DocScore, dict[str, Score], dict[str, Score]]:
-    index = _GoldIndex.build(gold.entities)
+    index = GoldIndex.build(gold.entities)
     fps: list[EvalError] = []
     fns: list[EvalError] = []
 

@@ -401,6 +401,7 @@ class BenchRun(Frozen):
     seconds: float
     kb_per_s: float
     ratio_to_jieba: float | None = None
+    peak_rss_mb: float | None = None  # the process's peak resident memory after this run (scaling benchmark)
 
 
 class BenchReport(Frozen):

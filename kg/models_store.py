@@ -23,7 +23,8 @@ class Neo4jServerConfig(Frozen):
     port: int = Field(default=7687, ge=1, le=65535)
     http_port: int | None = Field(default=None, ge=0, le=65535)
     user: str = "neo4j"
-    password: str = Field(default="unionkg-test", min_length=8)
+    #: None: the password stored beside the server's data (``<home>/<port>/password``), else a new random one
+    password: str | None = Field(default=None, min_length=8)
     heap: str = "1g"
     pagecache: str = "256m"
     start_timeout: float = 300.0
@@ -58,6 +59,7 @@ class Neo4jServerStatus(Frozen):
     log_file: str
     version: str = ""
     started: bool = False  # True when this call started it (False: it was already running)
+    password_file: str = ""  # where the server's password is stored (mode 0600), once `start` has stored it
 
 
 class Neo4jConfig(Frozen):
@@ -65,4 +67,4 @@ class Neo4jConfig(Frozen):
 
     uri: str = "bolt://127.0.0.1:7687"
     user: str = "neo4j"
-    password: str = "unionkg-test"
+    password: str = ""

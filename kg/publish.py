@@ -10,7 +10,7 @@ Two steps, used by every product of ``kg build`` and ``kg extract``:
   them, then swapped in together. The old products are first moved aside; if
   any move fails, the products already moved in are taken out again and the
   old ones put back, so the folder holds either the whole old set or the whole
-  new one. Publishes into one folder take turns (an exclusive lock on the
+  new one; Ctrl-C and SIGTERM wait until the swap is done. Publishes into one folder take turns (an exclusive lock on the
   folder), so two runs into one folder never mix their products, and no fixed
   temporary name is shared between them.
 """
@@ -20,6 +20,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -109,6 +110,18 @@ def staging(folder: Path, *, prefix: str = ".kg-staging-") -> Iterator[Path]:
 
 
 @contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back while products are swapped: an interrupt between two
+    renames would leave the old set and the new one mixed. They arrive right after."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+@contextmanager
 def _locked(folder: Path) -> Iterator[None]:
     """An exclusive lock on *folder* (the folder itself, no lock file left behind)."""
     fd = os.open(folder, os.O_RDONLY)
@@ -130,7 +143,7 @@ def publish(stage: Path, folder: Path, names: Iterable[str]) -> list[Path]:
     """
     stage, folder = Path(stage), Path(folder)
     names = list(dict.fromkeys(names))
-    with _locked(folder):
+    with _locked(folder), _signals_held():
         aside = Path(tempfile.mkdtemp(prefix=".kg-old-", dir=folder))
         moved_aside: list[str] = []
         moved_in: list[str] = []

@@ -38,12 +38,15 @@ def graph_fixture_dir() -> Path:
 @pytest.fixture()
 def broken_extractor(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """An extractor that raises (a bug in a rule), and a one-article corpus folder to run it on."""
+    import kg.extract.extractors
     import kg.extract.parallel
 
     def broken(_doc: object) -> None:
         raise ZeroDivisionError("a bug in a rule")
 
     monkeypatch.setattr(kg.extract.parallel, "run_extractors", broken)
+    monkeypatch.setitem(kg.extract.extractors.EXTRACTORS, "learned", broken)
+    monkeypatch.setitem(kg.extract.extractors.EXTRACTORS, "rules", broken)
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "a.txt").write_text("甲市总工会开展“乙丙行动”。", encoding="utf-8")

@@ -2,7 +2,9 @@
 
 Locally a missing server skips the Neo4j tests; under ``CI=true`` it fails
 them, because CI starts one (``.ci/run``). Start one yourself with
-``kg neo4j start`` (bolt://127.0.0.1:7687, neo4j / unionkg-test).
+``kg neo4j start`` (bolt://127.0.0.1:7687, user neo4j): its password is read
+from where it stored it (``.neo4j/7687/password`` of this checkout, or under
+``KG_NEO4J_HOME``) unless ``NEO4J_PASSWORD`` gives one.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,11 +28,16 @@ def _unavailable(message: str) -> None:
 
 @pytest.fixture(scope="session")
 def neo4j_settings() -> dict[str, str]:
-    """URI, user and password of the test server (env vars, else the `kg neo4j start` defaults)."""
+    """URI, user and password of the test server (env vars, else the `kg neo4j start` defaults and the
+    password that server stored)."""
+    from kg.store.neo4j_server import local_password
+
+    uri = os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687")
+    home = os.environ.get("KG_NEO4J_HOME") or str(Path(__file__).resolve().parents[1] / ".neo4j")
     return {
-        "uri": os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"),
+        "uri": uri,
         "user": os.environ.get("NEO4J_USER", "neo4j"),
-        "password": os.environ.get("NEO4J_PASSWORD", "unionkg-test"),
+        "password": os.environ.get("NEO4J_PASSWORD") or local_password(uri, home) or "",
     }
 
 

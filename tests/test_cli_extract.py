@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,7 @@ def test_cli_extract_example_corpus_exit_0(tmp_path: Path) -> None:
         assert (out / f"{name}.jsonl").is_file()
     docs = lines(out / "documents.jsonl")
     assert len(docs) >= 6 and {"doc_id", "text", "title", "date", "source", "path"} <= set(docs[0])
-    assert "documents: " in result.stderr and "skipped:   0" in result.stderr
+    assert "documents: " in result.stderr and "warnings:  0" in result.stderr
     assert result.stdout == ""  # stdout is for data only
 
 
@@ -191,6 +192,18 @@ def test_cli_bench_extract_prints_ratios(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "jieba.lcut" in result.stdout and "pipeline" in result.stdout
     assert "ratio" in result.stdout
+
+
+def test_cli_bench_extract_scaling_prints_seconds_per_mb_and_ratios() -> None:
+    # tiny sizes: this checks the command works, not the speed
+    args = ["bench", "extract", "--scaling", "--sizes", "0.01,0.02", "--corpus", str(package_data("example")),
+            "--extractor", "rules"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    rows = [line.split()[:3] for line in result.stdout.splitlines() if re.match(r"(one line|articles) [\d.]+ MB ", line)]
+    assert [r[:3] for r in rows] == [["one", "line", "0.01"], ["one", "line", "0.02"], ["articles", "0.02", "MB"]]
+    assert "largest/smallest seconds per MB:" in result.stdout and "one line / articles" in result.stdout
+    assert runner.invoke(app, ["bench", "extract", "--scaling", "--sizes", "big"]).exit_code == 2
 
 
 def test_cli_bench_extract_bad_workers() -> None:

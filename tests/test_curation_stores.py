@@ -253,7 +253,7 @@ def test_curation_readme_worked_example_is_true(tmp_path: Path, repo_dir: Path,
     _build(corpus, tmp_path / "out", "-q", "--no-curation")
     before = {name: rows(name) for name in _WORKED_COLUMNS}
     if not all(b in before[q] for q, b, _ in table if b):
-        pytest.skip("the extractor no longer finds the README example's facts: update the README's worked example")
+        pytest.fail("the extractor no longer finds the README example's facts: update the README's worked example")
     monkeypatch.chdir(corpus)  # `cd corpus`: each command appends to ./curation.toml
     for args in commands:
         res = runner.invoke(app, args)

@@ -30,7 +30,7 @@ from kg.extract.mentions.base import tokens_of
 module = importlib.import_module("kg.extract.mentions." + sys.argv[1])
 text = "本报讯 甲市总工会主席张三表示，将在乙公司建设工会驿站、职工书屋，为困难职工送去慰问。"
 sent = Sentence(0, len(text), text, 0)
-args = {"sent": sent, "text": text, "tokens": tokens_of(text, 0), "cands": []}
+args = {"sent": sent, "sentences": [sent], "text": text, "tokens": tokens_of(text, 0), "cands": []}
 for name, fn in inspect.getmembers(module, inspect.isfunction):
     if name.endswith("_candidates") and fn.__module__ == module.__name__:
         fn(**{p: args[p] for p in inspect.signature(fn).parameters})

@@ -127,3 +127,47 @@ def test_neo4j_server_killed_mid_load_then_reload_completes(own_server: Neo4jSer
         assert not load_graph(driver, graph).changed
     finally:
         driver.close()
+
+
+def test_neo4j_server_random_password_stored_0600_and_read_back(java_and_maven: None, tmp_path: Path) -> None:
+    """A new server gets a random password stored beside its data (0600); kg load and kg neo4j status
+    find it with no password given; a restart keeps it; --password still sets one."""
+    home, port = tmp_path / "home", _free_port()
+    uri = f"bolt://127.0.0.1:{port}"
+    no_pw = {"NEO4J_PASSWORD": None, "KG_NEO4J_HOME": None}
+    args = ["neo4j", "start", "--home", str(home), "--port", str(port), "--heap", "512m", "--pagecache", "64m"]
+    result = runner.invoke(app, args, env=no_pw)
+    try:
+        assert result.exit_code == 0, result.stderr
+        stored = home / str(port) / "password"
+        assert stored.stat().st_mode & 0o777 == 0o600
+        password = stored.read_text().strip()
+        assert len(password) >= 24 and password != "unionkg-test"
+        assert f"password stored in {stored}" in result.stderr and password not in result.stderr + result.stdout
+        connect(uri, "neo4j", password).close()
+
+        articles = tmp_path / "in"
+        articles.mkdir()
+        (articles / "a.txt").write_text("本报讯 某县总工会主席林晓带队走访青禾公司，慰问一线职工。\n", encoding="utf-8")
+        out = tmp_path / "out"
+        assert runner.invoke(app, ["extract", str(articles), "--out", str(out), "--extractor", "rules", "-q"]).exit_code == 0
+        loaded = runner.invoke(app, ["load", str(out), "--uri", uri, "--neo4j-home", str(home), "--quiet"], env=no_pw)
+        assert loaded.exit_code == 0, loaded.stderr
+        refused = runner.invoke(app, ["load", str(out), "--uri", uri, "--neo4j-home", str(tmp_path), "--quiet"],
+                                env=no_pw)  # no stored password there: refused, and the message says where kg looks
+        assert refused.exit_code == 1 and "<home>/<port>/password" in refused.stderr
+
+        stop_args = ["neo4j", "stop", "--home", str(home), "--port", str(port)]
+        assert runner.invoke(app, stop_args).exit_code == 0
+        assert runner.invoke(app, args, env=no_pw).exit_code == 0  # restarted: the stored password stays
+        assert stored.read_text().strip() == password
+        status = runner.invoke(app, ["neo4j", "status", "--home", str(home), "--port", str(port), "--json"], env=no_pw)
+        assert status.exit_code == 0 and '"version": "Neo4j/5.26' in status.stdout
+
+        assert runner.invoke(app, stop_args).exit_code == 0
+        chosen = runner.invoke(app, args, env={**no_pw, "NEO4J_PASSWORD": "chosen-password-1"})
+        assert chosen.exit_code == 0, chosen.stderr
+        assert stored.read_text().strip() == "chosen-password-1"
+        connect(uri, "neo4j", "chosen-password-1").close()
+    finally:
+        runner.invoke(app, ["neo4j", "stop", "--home", str(home), "--port", str(port)])

@@ -41,3 +41,16 @@ def test_segment_web_article_is_one_article():
     secs = split_articles(c.text, wrapped=c.wrapped)
     assert len(secs) == 1
     assert [s.text for s in split_sentences(c.text, secs)][-2:] == ["正文一句。", "正文二句！"]
+
+
+def test_segment_sentences_are_bounded_on_text_without_sentence_ends():
+    """A run with no 。 (a table, an export without punctuation) is cut at commas, else at the bound,
+    so rules never read one huge sentence; the pieces cover the text with exact offsets."""
+    from kg.extract.segment import MAX_SENTENCE, Section
+
+    text = "某区总工会慰问一线职工，为环卫工人送去清凉" * 200 + "某县总工会" * 300 + "。短句。"
+    sents = split_sentences(text, [Section(index=0, start=0, end=len(text))])
+    assert all(len(s.text) <= MAX_SENTENCE and text[s.start : s.end] == s.text for s in sents)
+    assert "".join(s.text for s in sents) == text  # nothing lost, nothing doubled
+    assert sum(s.text.endswith("，") for s in sents) >= 10  # cut at commas where there are some
+    assert [s.text for s in sents[-1:]] == ["短句。"]

@@ -11,18 +11,20 @@ issue 2 asks for (target ≥ 0.5). Nothing here asserts a time.
 
 from __future__ import annotations
 
+import resource
 import time
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from pathlib import Path
 
 from kg.errors import InputError
-from kg.extract.parallel import ParallelAnalyser
+from kg.extract.parallel import AnalyseFn, ParallelAnalyser
 from kg.extract.reader import read_documents
 from kg.models import BenchReport, BenchRun, Document, InputProblem
 from kg.resources import package_data
 
-__all__ = ["default_corpus_dir", "build_corpus", "bench_extract", "format_bench"]
+__all__ = ["bench_extract", "bench_scaling", "build_corpus", "default_corpus_dir", "format_bench", "format_scaling",
+           "one_line_document"]
 
 #: the corpus is measured in this many interleaved rounds
 ROUNDS = 5
@@ -67,6 +69,7 @@ def bench_extract(
     size_mb: float = 5.0,
     workers: Sequence[int] = (1, 2),
     on_step: Callable[[str], None] | None = None,
+    analyse: AnalyseFn | None = None,
 ) -> BenchReport:
     """Measure jieba.lcut and the pipeline on the same ≥ *size_mb* corpus."""
     sources = [d for d in read_documents([corpus_dir]) if not isinstance(d, InputProblem)]
@@ -85,7 +88,7 @@ def bench_extract(
     slices = [docs[i::ROUNDS] for i in range(ROUNDS)]
     seconds: dict[str, float] = {"jieba": 0.0, **{f"pipeline{n}": 0.0 for n in workers}}
     with ExitStack() as stack:
-        pools = {n: stack.enter_context(ParallelAnalyser(n)) for n in workers}
+        pools = {n: stack.enter_context(ParallelAnalyser(n, analyse=analyse)) for n in workers}
         for n, pool in pools.items():
             step(f"starting the pipeline with {n} worker{'s' if n > 1 else ''}")
             if n == 1:
@@ -126,4 +129,116 @@ def format_bench(report: BenchReport) -> str:
     for run in report.runs:
         ratio = f"{run.ratio_to_jieba:7.2f}" if run.ratio_to_jieba is not None else f"{'':>7}"
         lines.append(f"{run.what:<12} {run.workers:>7} {run.seconds:9.2f} {run.kb_per_s:9.1f} {ratio}")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- scaling with document size
+
+
+def one_line_document(sources: Sequence[Document], *, size_bytes: int, doc_id: str = "one-line") -> Document:
+    """One document of about *size_bytes*: the texts of *sources*, line breaks removed, back to back, repeated.
+
+    No line break means no article or headline edge: the whole text is one article, the worst case
+    for any stage that scans an article per sentence.
+
+    >>> one_line_document([Document(doc_id="a", text="工会\\n慰问。")], size_bytes=30).text
+    '工会慰问。工会慰问。'
+    """
+    pieces = [d.text.replace("\r", "").replace("\n", "") for d in sources]
+    pieces = [p for p in pieces if p]
+    if not pieces:
+        raise InputError("no text to build the benchmark document from; give --corpus a folder of articles")
+    out: list[str] = []
+    total = 0
+    while total < size_bytes:
+        for p in pieces:
+            out.append(p)
+            total += len(p.encode("utf-8"))
+            if total >= size_bytes:
+                break
+    return Document(doc_id=doc_id, text="".join(out))
+
+
+def _articles_of(doc: Document, sources: Sequence[Document]) -> list[Document]:
+    """The text of *doc* cut back into the articles it was made of (same characters, many documents)."""
+    lengths = [len(d.text.replace("\r", "").replace("\n", "")) for d in sources]
+    lengths = [n for n in lengths if n]
+    out: list[Document] = []
+    pos = 0
+    while pos < len(doc.text):
+        n = lengths[len(out) % len(lengths)]
+        out.append(Document(doc_id=f"article-{len(out)}", text=doc.text[pos : pos + n]))
+        pos += n
+    return out
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+
+
+def bench_scaling(
+    corpus_dir: Path,
+    *,
+    sizes_mb: Sequence[float] = (1, 2, 4, 8),
+    split: bool = True,
+    on_step: Callable[[str], None] | None = None,
+    analyse: AnalyseFn | None = None,
+) -> BenchReport:
+    """Seconds per MB of one single-line document of each size in *sizes_mb*, in this process.
+
+    With *split*, the largest document's text is also analysed cut into the
+    articles it was made of: the per-MB speed a corpus of articles gets, to
+    compare the one long document with. Times are CPU seconds of this process (the
+    analysis runs here, workers=1). Peak memory is the process's, after each run.
+    """
+    sources = [d for d in read_documents([corpus_dir]) if not isinstance(d, InputProblem)]
+    step = on_step or (lambda _msg: None)
+    with ParallelAnalyser(1, analyse=analyse) as pool:
+        list(pool.map(sources[:1]))  # load the extractor's lazy resources before the clock starts
+        runs: list[BenchRun] = []
+        doc = None
+        for mb in sorted(sizes_mb):
+            doc = one_line_document(sources, size_bytes=int(mb * 1024 * 1024))
+            step(f"one document of {mb:g} MB on one line")
+            runs.append(_timed(pool, [doc], f"one line {mb:g} MB"))
+        if split and doc is not None:
+            articles = _articles_of(doc, sources)
+            step(f"the same {sorted(sizes_mb)[-1]:g} MB as {len(articles)} articles")
+            runs.append(_timed(pool, articles, f"articles {sorted(sizes_mb)[-1]:g} MB"))
+    size_kb = _kb([doc]) if doc is not None else 0.0
+    return BenchReport(corpus=str(corpus_dir), documents=1, size_kb=size_kb, runs=tuple(runs))
+
+
+def _timed(pool: ParallelAnalyser, docs: list[Document], what: str) -> BenchRun:
+    """One run, timed in this process's CPU seconds: on a shared machine other jobs change the
+    wall-clock time of a long run a lot more than they change its CPU time."""
+    kb = _kb(docs)
+    t0 = time.process_time()
+    for _ in pool.map(docs):
+        pass
+    seconds = time.process_time() - t0
+    return BenchRun(what=what, seconds=seconds, kb_per_s=kb / seconds if seconds else float("inf"),
+                    peak_rss_mb=_peak_rss_mb())
+
+
+def format_scaling(report: BenchReport) -> str:
+    """The scaling benchmark as a table: seconds per MB of each size, and the ratios the issue asks for."""
+    lines = [
+        f"corpus: {report.corpus}, line breaks removed, repeated to one document of each size",
+        f"{'what':<22} {'CPU s':>9} {'s/MB':>7} {'peak RSS MB':>12}",
+    ]
+    per_mb: dict[str, float] = {}
+    for run in report.runs:
+        s_mb = 1024 / run.kb_per_s if run.kb_per_s else 0.0
+        per_mb[run.what] = s_mb
+        lines.append(f"{run.what:<22} {run.seconds:9.2f} {s_mb:7.2f} {run.peak_rss_mb or 0:12.0f}")
+    one_line = [r for r in report.runs if r.what.startswith("one line")]
+    if len(one_line) >= 2:
+        small, large = per_mb[one_line[0].what], per_mb[one_line[-1].what]
+        lines.append(f"largest/smallest seconds per MB: {large / small:.2f} (goal <= 1.3)")
+    articles = [r for r in report.runs if r.what.startswith("articles")]
+    if articles and one_line:
+        ratio = per_mb[one_line[-1].what] / per_mb[articles[0].what]
+        lines.append(f"one line / articles seconds per MB at {one_line[-1].what[len('one line '):]}: "
+                     f"{ratio:.2f} (goal <= 2)")
     return "\n".join(lines)

@@ -13,7 +13,19 @@ from typing import Annotated, Optional
 import typer
 
 from kg.cli.common import (
-    NoCuration, curation_lines, curation_option, curation_warnings, fail, identity_line, kg_errors, progress_bar, say, warn,
+    ExtractorOption,
+    ModelsOption,
+    NoCuration,
+    chosen_extractor,
+    curation_lines,
+    curation_option,
+    curation_warnings,
+    fail,
+    identity_line,
+    kg_errors,
+    progress_bar,
+    say,
+    warn,
 )
 from kg.models import BuildReport, InputProblem
 
@@ -69,6 +81,8 @@ def build_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
     workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes for the extraction.")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print the build report as JSON on stdout instead of the paths.")] = False,
+    extractor: Annotated[str, ExtractorOption] = "learned",
+    models: Annotated[Optional[Path], ModelsOption] = None,
     curation: BuildCuration = None,
     no_curation: NoCuration = False,
 ) -> None:
@@ -89,12 +103,15 @@ def build_command(
         warned.append(problem)
         _warn(problem)
 
+    with kg_errors():
+        analyse = chosen_extractor(extractor, models)
     with kg_errors(), progress_bar(quiet=quiet) as progress:
         task = progress.add_task("reading", total=None)
         report = build(
             paths,
             out,
             workers=workers,
+            analyse=analyse,
             on_problem=warn,
             on_documents=lambda n: progress.update(task, description="extracting", total=n, completed=0),
             on_document=lambda _doc: progress.advance(task),

@@ -15,6 +15,8 @@ traceback from a worker process.
 from __future__ import annotations
 
 import functools
+import signal
+import threading
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -87,7 +89,9 @@ def guard(command: F) -> F:
     def guarded(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        except KeyboardInterrupt:
+            raise interrupted_exit() from None
+        except (typer.Exit, typer.Abort):
             raise
         except Exception as exc:
             if type(exc).__module__.startswith(("typer", "click")):  # usage errors: typer reports them
@@ -135,8 +139,38 @@ def stage_progress(progress: Progress) -> Callable[[str, int, int], None]:
     return on_batch
 
 
+#: What an interrupted command has left behind, said when Ctrl-C or SIGTERM stops it (:func:`on_interrupt`).
+_INTERRUPT_NOTE: ContextVar[str] = ContextVar(
+    "kg_interrupt_note", default="outputs are published only when complete, so nothing half-written is left"
+)
+#: the signal that stopped the run (SIGINT unless SIGTERM was received)
+_STOPPED_BY: list[int] = []
+
+
+def on_interrupt(note: str) -> None:
+    """Say *note* (what is written, what is kept) if the command is interrupted from now on."""
+    _INTERRUPT_NOTE.set(note)
+
+
+def interrupted_exit() -> typer.Exit:
+    """The one line said when Ctrl-C or SIGTERM stops a command; exit 130 (SIGINT) or 143 (SIGTERM)."""
+    sig = _STOPPED_BY[-1] if _STOPPED_BY else signal.SIGINT
+    name = "SIGTERM" if sig == signal.SIGTERM else "Ctrl-C"
+    err.print(Text.assemble(("interrupted ", "bold red"), f"({name}): {_INTERRUPT_NOTE.get()}; run the same command again"))
+    return typer.Exit(128 + int(sig))
+
+
+def _terminate(signum: int, _frame: object) -> None:
+    # SIGTERM stops a run the way Ctrl-C does: every cleanup (staging folders, worker
+    # processes, open transactions) runs on the way out, instead of an abrupt death.
+    _STOPPED_BY.append(signum)
+    raise KeyboardInterrupt
+
+
 def run_app(app: typer.Typer) -> None:
-    """Run the typer app (errors are reported by the guarded commands)."""
+    """Run the typer app (errors are reported by the guarded commands); SIGTERM is handled like Ctrl-C."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         app(standalone_mode=True)
     except KgError as exc:  # pragma: no cover - a command that is not guarded
@@ -163,6 +197,43 @@ def identity_line(report: IdentityReport) -> str:
         f"{report.merged_entities}; {report.article_scoped} article-scoped nodes ({report.article_scoped_names} names); "
         f"{report.people_apart} person names kept apart"
     )
+
+
+#: ``--neo4j-home``: where `kg neo4j start` keeps its servers (and their passwords)
+Neo4jHomeOption = typer.Option(
+    "--neo4j-home", envvar="KG_NEO4J_HOME",
+    help="Where `kg neo4j start` keeps its servers: without a password, the one stored there for the server "
+    "on --uri's port is used.",
+)
+
+
+def neo4j_password(password: str | None, uri: str, home: Any) -> str:
+    """The password given (--password, NEO4J_PASSWORD), else the one `kg neo4j start` stored for *uri*."""
+    if password:
+        return password
+    from kg.store.neo4j_server import local_password  # lazy: keeps `kg --help` fast
+
+    return local_password(uri, home) or ""
+
+
+#: ``--extractor``: which extractor runs (kg/extract/extractors.py)
+ExtractorOption = typer.Option(
+    "--extractor",
+    help="learned (default: the rules' candidates decided by models trained on gold) or rules (the rules alone).",
+)
+#: ``--models``: a model folder written by `kg train` (default: the models shipped with kg)
+ModelsOption = typer.Option("--models", help="Model folder written by `kg train` (default: the shipped models).")
+
+
+def chosen_extractor(name: str, models: Any) -> Any:
+    """The extractor function for ``--extractor``/``--models``, checked before any document is read."""
+    from kg.extract.extractors import EXTRACTORS, extractor  # lazy: keeps `kg --help` fast
+
+    if name not in EXTRACTORS:
+        raise fail(f"--extractor {name!r}: choose one of {', '.join(EXTRACTORS)}", 2)
+    if models is not None and name != "learned":
+        raise fail("--models belongs to the learned extractor; drop it or use --extractor learned", 2)
+    return extractor(name, models=models)
 
 
 def curation_option(default: str) -> Any:

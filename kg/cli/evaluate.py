@@ -36,6 +36,15 @@ def eval_command(
     errors: Annotated[
         bool, typer.Option("--errors", help="Also list false positives (+) and false negatives (-) per document.")
     ] = False,
+    cv: Annotated[
+        Optional[int],
+        typer.Option("--cv", min=2, help="K-fold cross-validation over documents instead: train on K-1 folds, extract "
+                     "the held-out one, for every fold; the rules alone beside it (needs --gold and --corpus)."),
+    ] = None,
+    corpus: Annotated[
+        Optional[Path], typer.Option("--corpus", help="With --cv: the folder of the annotated articles.")
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="With --cv: folds trained at once.")] = 1,
 ) -> None:
     """Precision, recall and F1 of entities and triples against gold (matching rule of ONTOLOGY.md).
 
@@ -45,6 +54,11 @@ def eval_command(
     """
     if identity:
         _eval_identity(gold, identity_set, as_json=as_json)
+        return
+    if cv is not None:
+        if gold is None or corpus is None:
+            raise fail("--cv needs --gold and --corpus (the annotated articles)", 2)
+        _eval_cv(gold, corpus, cv, workers=workers, as_json=as_json)
         return
     if gold is None or pred is None:
         raise fail("give --gold and --pred (or --identity)", 2)
@@ -100,6 +114,27 @@ def eval_command(
     if errors:
         typer.echo("")
         typer.echo(format_errors(report))
+
+
+def _eval_cv(gold: Path, corpus: Path, k: int, *, workers: int, as_json: bool) -> None:
+    from kg.cli.common import progress_bar
+    from kg.cli.train import read_gold_and_corpus
+    from kg.evaluate_cv import cross_validate, format_cv
+
+    with kg_errors():
+        records, docs = read_gold_and_corpus(gold, corpus)
+        with progress_bar(quiet=False) as progress:
+            task = progress.add_task("cross-validating", total=None)
+            report = cross_validate(records, docs, k=k, workers=workers,
+                                    on_step=lambda m: progress.update(task, description=m))
+    if as_json:
+        payload = {"folds": report.folds, "documents": report.documents, "fold_sizes": report.fold_sizes,
+                   "learned": report.learned.model_dump(mode="json"), "rules": report.rules.model_dump(mode="json")}
+        for part in ("learned", "rules"):
+            payload[part].pop("documents")
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    typer.echo(format_cv(report))
 
 
 def _eval_identity(gold: Path | None, identity_set: Path | None, *, as_json: bool) -> None:

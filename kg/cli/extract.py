@@ -9,7 +9,16 @@ from typing import Annotated, Optional
 
 import typer
 
-from kg.cli.common import fail, kg_errors, progress_bar, say
+from kg.cli.common import (
+    ExtractorOption,
+    ModelsOption,
+    chosen_extractor,
+    fail,
+    kg_errors,
+    on_interrupt,
+    progress_bar,
+    say,
+)
 from kg.cli.common import warn as warn_line
 from kg.models import ExtractionResult, InputProblem, ReaderOptions
 
@@ -33,7 +42,7 @@ def summary(result: ExtractionResult, out: Path) -> list[str]:
         f"documents: {len(result.documents)}",
         f"entities:  {len(result.entities)}{breakdown(types)}",
         f"triples:   {len(result.triples)}{breakdown(predicates)}",
-        f"skipped:   {len(result.problems)}" + (" (see the warnings above)" if result.problems else ""),
+        f"warnings:  {len(result.problems)}" + (" (see above: what each skipped or changed)" if result.problems else ""),
         f"written to {out}/documents.jsonl, entities.jsonl, triples.jsonl",
     ]
 
@@ -53,6 +62,8 @@ def extract_command(
     encoding: Annotated[
         Optional[str], typer.Option(help="Read every file in this encoding (e.g. gb18030) instead of detecting it.")
     ] = None,
+    extractor: Annotated[str, ExtractorOption] = "learned",
+    models: Annotated[Optional[Path], ModelsOption] = None,
 ) -> None:
     """Extract entities and evidence-carrying triples from Chinese trade-union articles.
 
@@ -61,6 +72,7 @@ def extract_command(
     exit code is then 1, else 0.
     """
     from kg.extract.parallel import extract
+    from kg.errors import OutputError
     from kg.extract.pipeline import write_extraction
     from kg.publish import publish, staging
 
@@ -72,6 +84,9 @@ def extract_command(
         text_field=text_field,
         encoding=encoding,
     )
+    with kg_errors():
+        analyse = chosen_extractor(extractor, models)
+    on_interrupt(f"nothing was written to {out}: its previous outputs, if any, are kept as they were")
     with kg_errors(), progress_bar(quiet=quiet) as progress:
         task = progress.add_task("reading", total=None)
 
@@ -86,10 +101,15 @@ def extract_command(
             on_problem=warn,
             on_documents=on_documents,
             on_document=lambda _doc: progress.advance(task),
+            analyse=analyse,
         )
-        with staging(out, prefix=".kg-extract-") as folder:  # the three files are published together
-            written = write_extraction(result, folder)
-            publish(folder, out, [p.name for p in written.values()])
+        try:
+            with staging(out, prefix=".kg-extract-") as folder:  # the three files are published together
+                written = write_extraction(result, folder)
+                publish(folder, out, [p.name for p in written.values()])
+        except OutputError as exc:  # a full disk, a read-only folder: say that nothing half-written is left
+            raise OutputError(f"{exc}; nothing was written to {out}, its previous outputs are kept") from exc
+            on_interrupt(f"the outputs in {out} were complete and are published")
     if not quiet:
         for line in summary(result, out):
             say(line)
@@ -104,12 +124,22 @@ def bench_extract_command(
     ] = None,
     size_mb: Annotated[float, typer.Option(min=0.01, help="Corpus size to build, in MB.")] = 5.0,
     workers: Annotated[str, typer.Option(help="Comma-separated worker counts to measure.")] = "1,2",
+    extractor: Annotated[str, ExtractorOption] = "learned",
+    models: Annotated[Optional[Path], ModelsOption] = None,
+    scaling: Annotated[
+        bool,
+        typer.Option("--scaling", help="Instead: seconds per MB of one single-line document of each of --sizes, "
+                     "and of the largest cut into articles."),
+    ] = False,
+    sizes: Annotated[str, typer.Option(help="Comma-separated document sizes in MB for --scaling.")] = "1,2,4,8",
 ) -> None:
     """Throughput of the pipeline in KB/s and as a ratio to bare jieba.lcut on the same text.
 
+    With --scaling: how the time grows with the size of one document (the
+    ratio of the largest to the smallest seconds per MB; 1.0 is linear).
     Prints only; the numbers vary with the machine and its load.
     """
-    from kg.bench.extract import bench_extract, default_corpus_dir, format_bench
+    from kg.bench.extract import bench_extract, bench_scaling, default_corpus_dir, format_bench, format_scaling
 
     try:
         counts = [int(w) for w in workers.split(",") if w.strip()]
@@ -123,12 +153,27 @@ def bench_extract_command(
     import jieba
 
     jieba.setLogLevel(logging.WARNING)  # jieba logs its dictionary loading at DEBUG
+    if scaling:
+        try:
+            sizes_mb = [float(s) for s in sizes.split(",") if s.strip()]
+        except ValueError:
+            raise fail(f"--sizes must be numbers of MB separated by commas, not {sizes!r}", 2) from None
+        if not sizes_mb or min(sizes_mb) <= 0:
+            raise fail("--sizes needs at least one size above 0 (e.g. 1,2,4,8)", 2)
+        with kg_errors():
+            analyse = chosen_extractor(extractor, models)
+            report = bench_scaling(corpus_dir, sizes_mb=sizes_mb, analyse=analyse,
+                                   on_step=lambda msg: say(f"{msg} …"))
+        typer.echo(format_scaling(report))
+        return
     with kg_errors():
+        analyse = chosen_extractor(extractor, models)
         report = bench_extract(
             corpus_dir,
             size_mb=size_mb,
             workers=counts,
             on_step=lambda msg: say(f"{msg} …"),
+            analyse=analyse,
         )
     typer.echo(format_bench(report))
 

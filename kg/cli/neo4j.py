@@ -15,7 +15,19 @@ from typing import Annotated, Any, Optional
 import typer
 
 from kg.cli.common import (
-    NoCuration, curation_lines, curation_option, curation_warnings, fail, identity_line, kg_errors, progress_bar, say, stage_progress,
+    Neo4jHomeOption,
+    NoCuration,
+    curation_lines,
+    curation_option,
+    curation_warnings,
+    fail,
+    identity_line,
+    kg_errors,
+    neo4j_password,
+    on_interrupt,
+    progress_bar,
+    say,
+    stage_progress,
 )
 from kg.models import GraphData, LoadReport, Neo4jServerConfig, Neo4jServerStatus
 
@@ -25,7 +37,6 @@ LoadCuration = curation_option("the one in the folders, if any")
 
 DEFAULT_URI = "bolt://127.0.0.1:7687"
 DEFAULT_USER = "neo4j"
-DEFAULT_PASSWORD = "unionkg-test"
 DEFAULT_BATCH_SIZE = 5000  # kg.store.neo4j_loader.DEFAULT_BATCH_SIZE, without importing the driver for --help
 
 neo4j_app = typer.Typer(
@@ -38,10 +49,17 @@ neo4j_app = typer.Typer(
 Uri = Annotated[str, typer.Option("--uri", envvar="NEO4J_URI", help="Bolt URI of Neo4j.")]
 User = Annotated[str, typer.Option("--user", envvar="NEO4J_USER", help="Neo4j user.")]
 Password = Annotated[
-    str,
-    typer.Option("--password", envvar="NEO4J_PASSWORD", help="Neo4j password (prefer the env var).",
-                 show_default=False),
+    str | None,
+    typer.Option("--password", envvar="NEO4J_PASSWORD", show_default=False,
+                 help="Neo4j password (prefer the env var; default: the one `kg neo4j start` stored)."),
 ]
+NewPassword = Annotated[
+    str | None,
+    typer.Option("--password", envvar="NEO4J_PASSWORD", show_default=False,
+                 help="Password to set (prefer the env var; default: the one stored beside the server's data, "
+                 "else a new random one, stored there)."),
+]
+Neo4jHome = Annotated[Path, Neo4jHomeOption]
 Database = Annotated[
     str | None,
     typer.Option("--database", envvar="NEO4J_DATABASE", help="Database name (default: the server's default)."),
@@ -61,7 +79,7 @@ Host = Annotated[str, typer.Option("--host", help="Address Bolt listens on (keep
 AsJson = Annotated[bool, typer.Option("--json", help="Write the result as JSON on stdout.")]
 
 
-def _server_config(home: Path, host: str, port: int, password: str, **extra: Any) -> Neo4jServerConfig:
+def _server_config(home: Path, host: str, port: int, password: str | None, **extra: Any) -> Neo4jServerConfig:
     from pydantic import ValidationError
 
     try:
@@ -82,6 +100,9 @@ def _print_status(st: Neo4jServerStatus, as_json: bool) -> None:
             f"data and logs in {st.instance_dir}")
         if st.browser_url:
             say(f"Neo4j Browser: {st.browser_url} (log in with the Bolt URL above; the saved-query guide opens itself)")
+        if st.password_file:
+            say(f"password stored in {st.password_file} (readable only by you); "
+                "kg load and kg query read it from there")
     else:
         say(f"Neo4j not running on {st.uri} (state folder {st.instance_dir})")
 
@@ -95,7 +116,7 @@ def start_cmd(
     host: Host = "127.0.0.1",
     port: Port = 7687,
     http_port: HttpPort = None,
-    password: Password = DEFAULT_PASSWORD,
+    password: NewPassword = None,
     heap: Annotated[str, typer.Option(help="JVM heap (-Xmx).")] = "1g",
     pagecache: Annotated[str, typer.Option(help="Neo4j page cache size.")] = "256m",
     timeout: Annotated[float, typer.Option(help="Seconds to wait for Bolt (the first start also downloads).")] = 300.0,
@@ -128,7 +149,7 @@ def stop_cmd(
     """Stop the Neo4j that `kg neo4j start` started on this port (clean shutdown)."""
     from kg.store.neo4j_server import stop
 
-    config = _server_config(home, host, port, DEFAULT_PASSWORD)
+    config = _server_config(home, host, port, None)
     with kg_errors():
         stopped = stop(config, timeout=timeout)
     say(f"Neo4j on {config.uri} stopped" if stopped else f"no `kg neo4j` server was running on {config.uri}")
@@ -139,7 +160,7 @@ def status_cmd(
     home: Home = Path(".neo4j"),
     host: Host = "127.0.0.1",
     port: Port = 7687,
-    password: Password = DEFAULT_PASSWORD,
+    password: Password = None,
     as_json: AsJson = False,
 ) -> None:
     """Say whether the server runs; exit code 0 if it does, 1 if not."""
@@ -206,7 +227,8 @@ def load_cmd(
                                                exists=True, file_okay=False)],
     uri: Uri = DEFAULT_URI,
     user: User = DEFAULT_USER,
-    password: Password = DEFAULT_PASSWORD,
+    password: Password = None,
+    neo4j_home: Neo4jHome = Path(".neo4j"),
     database: Database = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Rows per UNWIND batch.")] = DEFAULT_BATCH_SIZE,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would change; write nothing.")] = False,
@@ -223,6 +245,9 @@ def load_cmd(
     from kg.errors import ConnectionFailed, CredentialsRejected
     from kg.store.neo4j_loader import connect, dry_run_offline, load_graph
 
+    on_interrupt("the database may hold part of this load; a load is idempotent, so running it again completes it"
+                 " without duplicating anything")
+
     with kg_errors():
         graph = _assemble(dirs, None if no_curation else curation, discover=not no_curation)
         curation_warnings(graph.curation)
@@ -233,7 +258,7 @@ def load_cmd(
             for line in curation_lines(graph.curation):
                 say(line)
         try:
-            driver = connect(uri, user, password)
+            driver = connect(uri, user, neo4j_password(password, uri, neo4j_home))
         except CredentialsRejected:
             raise  # the server answers: a preview against nothing would hide the wrong password
         except ConnectionFailed as exc:
@@ -263,7 +288,8 @@ def bench_load_cmd(
     seed: Annotated[int, typer.Option(help="Seed of the synthetic graph.")] = 0,
     uri: Uri = DEFAULT_URI,
     user: User = DEFAULT_USER,
-    password: Password = DEFAULT_PASSWORD,
+    password: Password = None,
+    neo4j_home: Neo4jHome = Path(".neo4j"),
     database: Database = None,
     wipe_db: Annotated[bool, typer.Option("--wipe", help="Empty a non-empty database first (scratch servers only).")] = False,
     as_json: AsJson = False,
@@ -285,7 +311,7 @@ def bench_load_cmd(
     from kg.store.neo4j_loader import connect, count_graph, load_graph, wipe
 
     with kg_errors():
-        driver = connect(uri, user, password)
+        driver = connect(uri, user, neo4j_password(password, uri, neo4j_home))
         try:
             nodes, _ = count_graph(driver, database=database)
             if nodes and not wipe_db:

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kg.cli.common import error_exit, fail, plain, say
+from kg.cli.common import Neo4jHomeOption, error_exit, fail, neo4j_password, plain, say
 from kg.errors import ConnectionFailed, KgError, QueryError
 from kg.models import QueryRows, SavedQuery
 
@@ -139,8 +139,11 @@ DbOpt = Annotated[
 UriOpt = Annotated[str, typer.Option("--uri", envvar="NEO4J_URI", help="Neo4j Bolt URI.")]
 UserOpt = Annotated[str, typer.Option("--user", envvar="NEO4J_USER", help="Neo4j user.")]
 PasswordOpt = Annotated[
-    str, typer.Option("--password", envvar="NEO4J_PASSWORD", help="Neo4j password.", show_default=False)
+    str,
+    typer.Option("--password", envvar="NEO4J_PASSWORD", show_default=False,
+                 help="Neo4j password (default: the one `kg neo4j start` stored for --uri's port)."),
 ]
+Neo4jHomeOpt = Annotated[Path, Neo4jHomeOption]
 DatabaseOpt = Annotated[str | None, typer.Option("--database", envvar="NEO4J_DATABASE", help="Neo4j database name.")]
 
 
@@ -261,6 +264,7 @@ def query_command(
     uri: UriOpt = DEFAULT_URI,
     user: UserOpt = "neo4j",
     password: PasswordOpt = "",
+    neo4j_home: Neo4jHomeOpt = Path(".neo4j"),
     database: DatabaseOpt = None,
 ) -> None:
     """Run a saved query on the embedded database (--db) or on Neo4j; rows go to stdout."""
@@ -275,7 +279,7 @@ def query_command(
         if db is not None:
             result = _run_embedded(db, query, params)
         else:
-            result = _run_neo4j(uri, user, password, database, query, params)
+            result = _run_neo4j(uri, user, neo4j_password(password, uri, neo4j_home), database, query, params)
     except QueryError as exc:
         raise error_exit(exc, code=2) from None
     except ConnectionFailed as exc:
@@ -297,6 +301,7 @@ def bench_queries_command(
     uri: UriOpt = DEFAULT_URI,
     user: UserOpt = "neo4j",
     password: PasswordOpt = "",
+    neo4j_home: Neo4jHomeOpt = Path(".neo4j"),
     database: DatabaseOpt = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="table, json or csv.")] = Format.table,
 ) -> None:
@@ -304,7 +309,7 @@ def bench_queries_command(
     from kg.bench.queries import bench_queries
 
     def neo4j_driver() -> Any:
-        return _neo4j_driver(uri, user, password)
+        return _neo4j_driver(uri, user, neo4j_password(password, uri, neo4j_home))
 
     try:
         report = bench_queries(

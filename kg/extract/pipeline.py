@@ -15,7 +15,7 @@ from pathlib import Path
 
 from kg.errors import OutputError
 from kg.extract import parallel
-from kg.extract.extractors import run_extractors
+from kg.extract.extractors import DEFAULT_EXTRACTOR, extractor as chosen_extractor, run_extractors
 from kg.models import Document, Entity, ExtractionResult, ReaderOptions, Triple, to_json_line
 
 
@@ -30,14 +30,16 @@ def extract(
     on_document: Callable[[Document], None] | None = None,
     reader_options: ReaderOptions | None = None,
     workers: int = 1,
+    extractor: str = DEFAULT_EXTRACTOR,
 ) -> ExtractionResult:
-    """Read every input path (files or folders) and extract from each document.
+    """Read every input path (files or folders) and extract from each document with *extractor*.
 
     Unreadable input never stops the run: it is reported in ``problems``.
     With ``workers > 1`` documents are analysed in a process pool
     (:mod:`kg.extract.parallel`); the result is the same, in input order.
     """
-    return parallel.extract(paths, workers=workers, reader_options=reader_options, on_document=on_document)
+    return parallel.extract(paths, workers=workers, reader_options=reader_options, on_document=on_document,
+                            analyse=chosen_extractor(extractor))
 
 
 def write_extraction(result: ExtractionResult, out_dir: Path) -> dict[str, Path]:

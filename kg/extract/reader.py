@@ -11,17 +11,18 @@ dropped): every character offset of the pipeline refers to it.
 
 from __future__ import annotations
 
-import codecs
 import csv
+import errno
 import io
 import json
 import os
 import re
-import unicodedata
+import stat
+import sys
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 from pathlib import Path
 
+from kg.extract.decode import DecodeFailure, decode_bytes
 from kg.models import Document, InputProblem, ReaderOptions
 
 __all__ = ["TEXT_SUFFIXES", "RECORD_SUFFIXES", "read_documents", "decode_bytes", "DecodeFailure"]
@@ -29,28 +30,6 @@ __all__ = ["TEXT_SUFFIXES", "RECORD_SUFFIXES", "read_documents", "decode_bytes",
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 RECORD_SUFFIXES = frozenset({".jsonl", ".csv"})
 SUFFIXES = TEXT_SUFFIXES | RECORD_SUFFIXES
-
-# Legacy encodings a Chinese text may plausibly be in, tried after UTF-8 and the
-# BOMs. GB18030 is a superset of GBK and GB2312, so it reads all three.
-# charset-normalizer's own ranking is not used for these: measured on short
-# samples it calls GBK text (工会, 总工会慰问) Big5 and Big5 text UTF-16-BE,
-# because every candidate decodes without "chaos". Ranking the strict decodings
-# by how common their characters are settles it; charset-normalizer remains the
-# fallback for everything that is not Chinese.
-_CHINESE_ENCODINGS = ("gb18030", "big5", "utf_16_le", "utf_16_be")
-# A decoding is accepted when at least this share of its characters is
-# ordinary text (ASCII, CJK punctuation, common hanzi); garbage decodings of
-# the wrong encoding land on rare characters and score far lower.
-_MIN_PLAUSIBILITY = 0.85
-
-_BOMS = (  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
-    (codecs.BOM_UTF32_LE, "utf_32_le"),
-    (codecs.BOM_UTF32_BE, "utf_32_be"),
-    (codecs.BOM_UTF8, "utf_8"),
-    (codecs.BOM_UTF16_LE, "utf_16_le"),
-    (codecs.BOM_UTF16_BE, "utf_16_be"),
-)
-_ALLOWED_CONTROLS = frozenset("\t\n\r\x0b\x0c")
 
 _DATE_LINE = re.compile(
     r"^\s*(?:(?:发布|日期|时间|发布时间|发布日期)[:：]\s*)?"
@@ -63,164 +42,51 @@ _SOURCE_LINE = re.compile(r"^\s*来源[:：]\s*(?P<source>\S.{0,40}?)\s*$")
 _HEAD_LINES = 3
 
 
-class DecodeFailure(ValueError):
-    """Bytes that are not readable text; the message says why and what to do."""
-
-
-# --------------------------------------------------------------------------- decoding
-
-
-def decode_bytes(data: bytes, *, encoding: str | None = None) -> tuple[str, str]:
-    """Decode file content; return ``(text, encoding name)``. A leading BOM is removed.
-
-    Order: an explicit *encoding*; a byte-order mark; strict UTF-8; then the
-    plausible Chinese encodings (GB18030/GBK, Big5, BOM-less UTF-16) ranked by
-    how ordinary the decoded text looks, with charset-normalizer as the last
-    resort. Raises :class:`DecodeFailure` for binary or undecodable data.
-
-    >>> decode_bytes("工会".encode("gbk"))
-    ('工会', 'gb18030')
-    >>> decode_bytes(codecs.BOM_UTF8 + "本报讯".encode())
-    ('本报讯', 'utf_8')
-    """
-    if encoding:
-        try:
-            text = data.decode(encoding)
-        except LookupError:
-            raise DecodeFailure(f"unknown encoding {encoding!r}; give a Python codec name such as gb18030") from None
-        except UnicodeDecodeError as exc:
-            raise DecodeFailure(
-                f"not valid {encoding} (byte {exc.start}); check --encoding or leave it out to detect"
-            ) from None
-        return _check_text(text.removeprefix("\ufeff")), encoding
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            try:
-                return _check_text(data[len(bom) :].decode(name)), name
-            except UnicodeDecodeError:
-                raise DecodeFailure(
-                    f"starts with a {name} byte-order mark but is not valid {name}; re-save it as UTF-8"
-                ) from None
-    if b"\x00" not in data:  # UTF-8 text never holds NUL; BOM-less UTF-16 does
-        try:
-            return _check_text(data.decode("utf_8")), "utf_8"
-        except UnicodeDecodeError:
-            pass
-    text, name = _detect_chinese(data)
-    return _check_text(text), name
-
-
-def _check_text(text: str) -> str:
-    """Reject decoded text that is really binary (NUL bytes, control garbage)."""
-    if "\x00" in text:
-        raise DecodeFailure("looks binary (contains NUL bytes); give kg a text file (.txt/.md/.jsonl/.csv)")
-    controls = sum(1 for ch in text if _is_bad_control(ch))
-    if controls and controls > max(2, len(text) // 100):
-        raise DecodeFailure(
-            f"looks binary ({controls} control characters); give kg a text file (.txt/.md/.jsonl/.csv)"
-        )
-    return text
-
-
-def _is_bad_control(ch: str) -> bool:
-    return (ch < " " and ch not in _ALLOWED_CONTROLS) or ch == "\x7f"
-
-
-def _detect_chinese(data: bytes) -> tuple[str, str]:
-    """Choose among the plausible Chinese encodings of non-UTF-8 bytes."""
-    candidates: dict[str, str] = {}
-    for name in _CHINESE_ENCODINGS:
-        if name.startswith("utf_16") and len(data) % 2:
-            continue
-        try:
-            candidates[name] = data.decode(name)
-        except UnicodeDecodeError:
-            continue
-    if b"\x00" in data:
-        # NUL bytes in a text file mean UTF-16 (ASCII characters have a zero
-        # high byte); the zeros sit on odd positions for LE, even ones for BE.
-        utf16 = {k: v for k, v in candidates.items() if k.startswith("utf_16")}
-        if not utf16:
-            raise DecodeFailure("looks binary (contains NUL bytes); give kg a text file (.txt/.md/.jsonl/.csv)")
-        # On a tie the position of the zeros decides: ASCII characters have a
-        # zero high byte, on odd positions in LE and on even ones in BE.
-        zeros = {"utf_16_le": data[1::2].count(0), "utf_16_be": data[0::2].count(0)}
-        best = max(utf16, key=lambda n: (round(_plausibility(utf16[n]), 2), zeros[n]))
-        if _plausibility(utf16[best]) >= _MIN_PLAUSIBILITY:
-            return utf16[best], best
-        raise DecodeFailure("looks binary (contains NUL bytes); give kg a text file (.txt/.md/.jsonl/.csv)")
-    if candidates:
-        # Rank by plausibility; on a tie keep the order of _CHINESE_ENCODINGS
-        # (GB18030 first: short GBK text also decodes as Big5 and UTF-16).
-        order = {name: i for i, name in enumerate(_CHINESE_ENCODINGS)}
-        best = max(candidates, key=lambda n: (round(_plausibility(candidates[n]), 2), -order[n]))
-        if _plausibility(candidates[best]) >= _MIN_PLAUSIBILITY:
-            return candidates[best], best
-    # Not Chinese in any encoding we expect: let charset-normalizer try the rest.
-    from charset_normalizer import from_bytes
-
-    match = from_bytes(data).best()
-    if match is not None:
-        text = str(match)
-        if _plausibility(text, chinese=False) >= _MIN_PLAUSIBILITY:
-            return text, match.encoding
-    for name in ("utf_8", "gb18030"):
-        damaged = data.decode(name, errors="replace")
-        bad = damaged.count("\ufffd")
-        if bad and bad <= max(3, len(damaged) // 200) and _plausibility(damaged) >= _MIN_PLAUSIBILITY:
-            try:
-                data.decode(name)
-            except UnicodeDecodeError as exc:
-                line = data[: exc.start].count(b"\n") + 1
-                raise DecodeFailure(
-                    f"{name} text with {bad} damaged byte sequence(s), the first at line {line}; "
-                    "repair the file or re-save it as UTF-8"
-                ) from None
-    raise DecodeFailure(
-        "cannot tell the text encoding (not UTF-8, GB18030/GBK, Big5 or UTF-16); "
-        "re-save it as UTF-8 or pass --encoding"
-    )
-
-
-def _plausibility(text: str, *, chinese: bool = True) -> float:
-    """Share of characters that ordinary (Chinese) news text is made of.
-
-    >>> _plausibility("本报讯 工会开展活动。")
-    1.0
-    """
-    if not text:
-        return 0.0
-    common = _common_hanzi()
-    ok = 0
-    for ch in text:
-        if ch < "\x7f":
-            ok += not _is_bad_control(ch)
-        elif ch in common or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef" or "\u2010" <= ch <= "\u2027":
-            ok += 1
-        elif not chinese and unicodedata.category(ch)[0] in "LNPZS" and not "\ue000" <= ch <= "\uf8ff":
-            ok += 1
-    return ok / len(text)
-
-
-@lru_cache(maxsize=1)
-def _common_hanzi() -> frozenset[str]:
-    """GB2312 (all simplified hanzi of daily use) plus Big5 level 1 (common traditional)."""
-    chars: set[str] = set()
-    for lead in range(0xB0, 0xF8):
-        for trail in range(0xA1, 0xFF):
-            try:
-                chars.add(bytes((lead, trail)).decode("gb2312"))
-            except UnicodeDecodeError:
-                pass
-    for code in range(0xA440, 0xC67F):
-        try:
-            chars.add(code.to_bytes(2, "big").decode("big5"))
-        except UnicodeDecodeError:
-            pass
-    return frozenset(chars)
-
-
 # --------------------------------------------------------------------------- walking paths
+
+
+def _real(path: Path) -> Path | None:
+    """The real path of *path*, or None when it cannot be resolved (a symlink loop)."""
+    try:
+        return Path(os.path.realpath(path, strict=True))
+    except (OSError, RuntimeError):
+        return None
+
+
+def _walk(
+    root: Path, skip: set[Path], problems: list[InputProblem]
+) -> list[Path]:
+    """Input files under *root*, following links to folders but never into a loop."""
+    files: list[Path] = []
+
+    def unreadable(exc: OSError) -> None:
+        problems.append(InputProblem(
+            path=str(exc.filename or root),
+            message=f"cannot read this folder ({exc.strerror}); its files are skipped: check the permissions",
+        ))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable, followlinks=True):
+        here = Path(dirpath)
+        ancestors = {_real(p) for p in [here, *here.parents] if p == root or root in p.parents}
+        keep = []
+        for d in dirnames:
+            # Hidden folders and files (.git, .DS_Store) are not input.
+            if d.startswith("."):
+                continue
+            real = _real(here / d)
+            if real is None or real in ancestors:
+                problems.append(InputProblem(
+                    path=str(here / d),
+                    message="a symlink loop (it leads back to a folder being read); skipped: remove the link",
+                ))
+                continue
+            if real not in skip:
+                keep.append(d)
+        dirnames[:] = keep
+        files.extend(
+            here / name for name in filenames if not name.startswith(".") and Path(name).suffix.lower() in SUFFIXES
+        )
+    return files
 
 
 def _iter_files(
@@ -228,38 +94,32 @@ def _iter_files(
 ) -> Iterator[tuple[Path, bool] | InputProblem]:
     """Files to read, in a deterministic order; ``(path, explicitly named)``."""
     seen: set[Path] = set()
-    skip = {Path(p).resolve() for p in exclude}
+    skip = {p for p in (_real(Path(x)) for x in exclude) if p is not None}
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files: list[Path] = []
-            for dirpath, dirnames, filenames in os.walk(path):
-                # Hidden folders and files (.git, .DS_Store) are not input.
-                dirnames[:] = [
-                    d for d in dirnames if not d.startswith(".") and (Path(dirpath) / d).resolve() not in skip
-                ]
-                files.extend(
-                    Path(dirpath) / name
-                    for name in filenames
-                    if not name.startswith(".") and Path(name).suffix.lower() in SUFFIXES
-                )
+            problems: list[InputProblem] = []
+            files = _walk(path, skip, problems)
+            yield from problems
             # Sorted by path components, so a folder's files come in the same
             # order on every machine and file system.
             for file in sorted(files, key=lambda f: f.relative_to(path).parts):
-                key = file.resolve()
+                key = _real(file) or file  # a file in a symlink loop is reported when it is read
                 if key not in seen:
                     seen.add(key)
                     yield file, False
-            if not files:
+            if not files and not problems:
                 yield InputProblem(
                     path=str(path),
                     message="no .txt, .md, .jsonl or .csv files in this folder; point kg at the articles",
                 )
         elif path.is_file():
-            key = path.resolve()
+            key = _real(path) or path
             if key not in seen:
                 seen.add(key)
                 yield path, True
+        elif os.path.islink(path):
+            yield InputProblem(path=str(path), message="a broken link or a symlink loop; check where it points")
         else:
             yield InputProblem(path=str(path), message="no such file or folder; check the path")
 
@@ -287,7 +147,7 @@ def read_documents(
         path, explicit = entry
         suffix = path.suffix.lower()
         if suffix in TEXT_SUFFIXES:
-            items: Iterable[tuple[Document, int | None] | InputProblem] = [_read_text_file(path, options)]
+            items: Iterable[tuple[Document, int | None] | InputProblem] = _read_text_file(path, options)
         elif suffix == ".jsonl":
             items = _read_jsonl(path, options)
         elif suffix == ".csv":
@@ -317,32 +177,81 @@ def read_documents(
             yield doc
 
 
-def _read_bytes(path: Path, options: ReaderOptions) -> str | InputProblem:
+def _os_problem(path: Path, exc: OSError) -> InputProblem:
+    """Why a file cannot be read, and what to do about it."""
+    if exc.errno == errno.ELOOP:
+        return InputProblem(path=str(path), message="a symlink loop; skipped: remove or fix the link")
+    if exc.errno == errno.ENOENT:
+        return InputProblem(path=str(path), message="vanished or a broken link; skipped: check where it points")
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return InputProblem(path=str(path), message=f"cannot read ({exc.strerror}); skipped: check the permissions")
+    return InputProblem(path=str(path), message=f"cannot read ({exc.strerror or exc}); skipped: check the file")
+
+
+def _read_stable(path: Path) -> bytes | InputProblem:
+    """The bytes of *path*, or a problem when it cannot be read or changes while being read."""
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as fh:
+            before = os.fstat(fh.fileno())
+            data = fh.read()
+            after = os.fstat(fh.fileno())
     except OSError as exc:
-        return InputProblem(path=str(path), message=f"cannot read ({exc.strerror}); check the permissions")
+        return _os_problem(path, exc)
+    if stat.S_ISREG(before.st_mode) and (
+        (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(data) != after.st_size
+    ):
+        return InputProblem(
+            path=str(path),
+            message="changed while being read (another program is writing it); skipped: "
+            "run kg again when the file is complete",
+        )
+    return data
+
+
+def _read_bytes(path: Path, options: ReaderOptions) -> tuple[str | None, list[InputProblem]]:
+    """The decoded text of *path* (None when unusable) and the problems met reading it."""
+    data = _read_stable(path)
+    if isinstance(data, InputProblem):
+        return None, [data]
     if not data.strip():
-        return InputProblem(path=str(path), message="empty file; nothing to read (remove it or add the article)")
+        return None, [InputProblem(path=str(path), message="empty file; nothing to read (remove it or add the article)")]
+    warnings: list[InputProblem] = []
     try:
         text, _ = decode_bytes(data, encoding=options.encoding)
     except DecodeFailure as exc:
-        return InputProblem(path=str(path), message=f"skipped: {exc}")
+        text = _without_nuls(data, options) if b"\x00" in data else None
+        if text is None:
+            return None, [InputProblem(path=str(path), message=f"skipped: {exc}")]
+        warnings.append(InputProblem(
+            path=str(path),
+            line=data[: data.index(b"\x00")].count(b"\n") + 1,
+            message=f"{data.count(0)} NUL byte(s) in the text (the first on this line) were dropped and the "
+            "rest was read; remove them from the file to silence this warning",
+        ))
     if not text.strip():
-        return InputProblem(path=str(path), message="empty file (only white space); nothing to read")
-    return text
+        return None, [*warnings, InputProblem(path=str(path), message="empty file (only white space); nothing to read")]
+    return text, warnings
+
+
+def _without_nuls(data: bytes, options: ReaderOptions) -> str | None:
+    """Text with NUL bytes in it (a damaged export): the text without them, if that is plain UTF-8 text."""
+    try:
+        text, name = decode_bytes(data.replace(b"\x00", b""), encoding=options.encoding)
+    except DecodeFailure:
+        return None
+    return text if options.encoding or name == "utf_8" else None
 
 
 # --------------------------------------------------------------------------- .txt / .md
 
 
-def _read_text_file(path: Path, options: ReaderOptions) -> tuple[Document, None] | InputProblem:
-    text = _read_bytes(path, options)
-    if isinstance(text, InputProblem):
-        return text
+def _read_text_file(path: Path, options: ReaderOptions) -> Iterator[tuple[Document, None] | InputProblem]:
+    text, problems = _read_bytes(path, options)
+    yield from problems
+    if text is None:
+        return
     title, date = head_of_article(text, markdown=path.suffix.lower() == ".md")
-    doc = Document(doc_id=path.stem, text=text, title=title, date=date, source=_source_line(text), path=str(path))
-    return doc, None
+    yield Document(doc_id=path.stem, text=text, title=title, date=date, source=_source_line(text), path=str(path)), None
 
 
 def head_of_article(text: str, *, markdown: bool = False) -> tuple[str, str]:
@@ -388,11 +297,13 @@ def _record_document(
 ) -> tuple[Document, int] | InputProblem:
     def field(name: str) -> str:
         value = record.get(name)
-        if value is None:
-            return ""
-        return value if isinstance(value, str) else str(value)
+        if value is None or isinstance(value, (dict, list)):
+            return ""  # a nested value is not a title, date or id
+        return _no_surrogates(value if isinstance(value, str) else str(value))
 
     body = record.get(options.text_field)
+    if isinstance(body, str):
+        body = _no_surrogates(body)
     if not isinstance(body, str) or not body.strip():
         fields = ", ".join(sorted(map(str, record))) or "none"
         return InputProblem(
@@ -415,10 +326,18 @@ def _record_document(
     return doc, line
 
 
+def _no_surrogates(value: str) -> str:
+    """*value* with lone surrogates (``"\\ud800"`` escapes in JSON, never text) as U+FFFD, same length."""
+    return _SURROGATE.sub("\ufffd", value)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _read_jsonl(path: Path, options: ReaderOptions) -> Iterator[tuple[Document, int] | InputProblem]:
-    text = _read_bytes(path, options)
-    if isinstance(text, InputProblem):
-        yield text
+    text, problems = _read_bytes(path, options)
+    yield from problems
+    if text is None:
         return
     # split("\n"), not splitlines(): a JSON line may hold U+2028 and friends.
     for lineno, line in enumerate(text.split("\n"), 1):
@@ -431,6 +350,15 @@ def _read_jsonl(path: Path, options: ReaderOptions) -> Iterator[tuple[Document, 
                 path=str(path), line=lineno, message=f"not valid JSON ({exc.msg}, column {exc.colno}); fix or remove the line"
             )
             continue
+        except RecursionError:
+            yield InputProblem(
+                path=str(path), line=lineno,
+                message="JSON nested too deeply to read; skipped: write one flat {\"id\": …, \"text\": …} per line",
+            )
+            continue
+        except (ValueError, MemoryError) as exc:  # e.g. an integer of more digits than Python converts
+            yield InputProblem(path=str(path), line=lineno, message=f"unreadable JSON ({exc}); fix or remove the line")
+            continue
         if not isinstance(record, dict):
             yield InputProblem(
                 path=str(path), line=lineno, message="not a JSON object; write one {\"id\": …, \"text\": …} per line"
@@ -440,10 +368,11 @@ def _read_jsonl(path: Path, options: ReaderOptions) -> Iterator[tuple[Document, 
 
 
 def _read_csv(path: Path, options: ReaderOptions) -> Iterator[tuple[Document, int] | InputProblem]:
-    text = _read_bytes(path, options)
-    if isinstance(text, InputProblem):
-        yield text
+    text, problems = _read_bytes(path, options)
+    yield from problems
+    if text is None:
         return
+    _unlimited_csv_fields()
     header_line = text.split("\n", 1)[0]
     delimiter = max(",\t;", key=header_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -467,9 +396,19 @@ def _read_csv(path: Path, options: ReaderOptions) -> Iterator[tuple[Document, in
         except StopIteration:
             break
         except csv.Error as exc:
-            yield InputProblem(path=str(path), line=start, message=f"broken CSV row ({exc}); fix the quoting")
-            break
+            yield InputProblem(path=str(path), line=start, message=f"broken CSV row ({exc}); skipped: fix the quoting")
+            if reader.line_num < start:
+                break  # no progress: nothing more can be read
+            start = reader.line_num + 1
+            continue
         if any(cell.strip() for cell in row):
             record = dict(zip(header, row, strict=False))
             yield _record_document(path, start, record, options)
         start = reader.line_num + 1
+
+
+def _unlimited_csv_fields() -> None:
+    """Let a CSV field be as long as the text it holds (a whole newspaper issue): the csv
+    module's default limit of 131,072 characters made a long record a "broken row"."""
+    if csv.field_size_limit() < sys.maxsize:
+        csv.field_size_limit(sys.maxsize)

@@ -64,12 +64,37 @@ def divisions() -> dict[str, Division]:
 
 
 @lru_cache(maxsize=1)
+def _peoples() -> re.Pattern[str]:
+    """The peoples an autonomous division is named after (the package's list of nations, and 各族)."""
+    path = _data_file().parent / "56_nations.csv"
+    names = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip().endswith("族")]
+    names.append("各族")
+    alternatives = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+    return re.compile(f"(?:{alternatives})+$")
+
+
+def _people_forms(d: Division) -> tuple[str, ...]:
+    """Spoken forms of a division named after its peoples: 某某州 and 某某 for 某某藏族自治州
+    (“甘南藏族自治州” is “甘南州”), 某某 for 某某黎族苗族自治县."""
+    if not re.search(r"族(自治州|自治县|自治旗|区)$", d.name):
+        return ()
+    stem = _peoples().sub("", _SUFFIX.sub("", d.name))
+    if len(stem) < 2:
+        return ()
+    return (stem + "州", stem) if d.name.endswith("自治州") else (stem,)
+
+
+@lru_cache(maxsize=1)
 def _by_name() -> dict[str, tuple[Division, ...]]:
     index: dict[str, list[Division]] = {}
     for d in divisions().values():
         index.setdefault(d.name, []).append(d)
         if d.short != d.name:
             index.setdefault(d.short, []).append(d)
+    for d in divisions().values():
+        for form in _people_forms(d):
+            if form not in index:  # a province keeps its short form; the prefecture has its 某某州
+                index[form] = [d]
     return {k: tuple(v) for k, v in index.items()}
 
 
@@ -80,6 +105,27 @@ def lookup(name: str) -> tuple[Division, ...]:
     ['宿豫区']
     """
     return _by_name().get(name, ())
+
+
+def division_of(form: str) -> Division | None:
+    """The one division a full or short form names, or None when it names none or several.
+
+    A short form shared by a division and the divisions inside it names the
+    top one (淮安 is 淮安市, not its 淮安区).
+
+    >>> division_of("张掖").name
+    '张掖市'
+    >>> division_of("朝阳") is None
+    True
+    """
+    cands = lookup(form)
+    if len(cands) <= 1:
+        return cands[0] if cands else None
+    top = min(cands, key=lambda c: c.level)
+    if all(c.adcode.startswith(_prefix(top)) for c in cands):
+        same = [c for c in cands if c.name == form]
+        return same[0] if len(same) == 1 else top
+    return None
 
 
 def parent(d: Division) -> Division | None:
@@ -122,6 +168,54 @@ def division_automaton():
             a.add_word(d.name, d.name)
     a.make_automaton()
     return a
+
+
+@lru_cache(maxsize=1)
+def short_automaton():
+    """An Aho-Corasick automaton of every short division form that is no full name (value: the form).
+
+    >>> sorted(f for _, f in short_automaton().iter("洪泽区和洪泽湖"))
+    ['洪泽', '洪泽']
+    """
+    import ahocorasick  # lazy: a C extension that only extraction needs
+
+    full = {d.name for d in divisions().values()}
+    a = ahocorasick.Automaton()
+    for form in _by_name():
+        if form not in full and len(form) >= 2:
+            a.add_word(form, form)
+    a.make_automaton()
+    return a
+
+
+# Heads of a branch named after the place it serves (某某公司西林分公司, 国网某某供电公司, 某某银行某某县支行).
+_BRANCH = re.compile(r"(?:销售分公司|分公司|分行|支行|分局|供电公司|供电局|电力公司|税务局|营业部)")
+_BRANCH_BODY = re.compile(r"(?:工会.*|党委|党总支|党支部|团委)?$")  # the branch itself, its union or party body
+
+
+def branch_place(name: str, known: frozenset[str] = frozenset()) -> tuple[int, int, Division] | None:
+    """The division a branch inside a body's name is named after: ``(start, end, division)`` of the last one.
+
+    A county's short form counts only when *known* names the county in full.
+
+    >>> branch_place("明远机械有限公司张掖分公司")[2].name
+    '张掖市'
+    >>> branch_place("张掖明远机械有限公司") is None
+    True
+    """
+    best = None
+    hits = [(end, form, division_of(form)) for end, form in short_automaton().iter(name)]
+    hits += [(end, form, division_of(form)) for end, form in division_automaton().iter(name)]
+    for end, form, d in hits:
+        a = end - len(form) + 1
+        m = _BRANCH.match(name, end + 1)
+        if d is None or a == 0 or m is None or not _BRANCH_BODY.match(name[m.end() :]):
+            continue  # a name that starts with its place is region_prefix's; a unit of a branch is not the branch
+        if d.level == 3 and form != d.name and d.name not in known:
+            continue
+        if best is None or a > best[0] or (a == best[0] and end + 1 > best[1]):
+            best = (a, end + 1, d)
+    return best
 
 
 def region_levels(name: str) -> tuple[str | None, str | None, str | None]:
@@ -171,6 +265,10 @@ def _split_chain(name: str) -> list[str]:
     return pieces or [name]
 
 
+# Zones named after a place (某某新区, 某某高新区): the short form names the zone, not the county.
+_ZONE_AFTER = re.compile(r"(?:新区|高新区|开发区|经济区|保税区|保税港区|综合保税区)")
+
+
 @lru_cache(maxsize=65536)
 def region_prefix(name: str, known: frozenset[str] = frozenset()) -> tuple[str, str, Division | None]:
     """Split a leading chain of divisions off a body name.
@@ -202,14 +300,20 @@ def region_prefix(name: str, known: frozenset[str] = frozenset()) -> tuple[str, 
             elif len(cands) > 1:
                 top = min(cands, key=lambda c: c.level)
                 if not all(c.adcode.startswith(top.adcode[: 2 * top.level]) for c in cands):
-                    continue
+                    # a name several divisions share (永定区): the one in a city or province the text names
+                    placed = [c for c in cands if any(a.name in known for a in chain(c)[:-1])]
+                    if len(placed) != 1:
+                        continue
+                    top = placed[0]
+                    cands = (top,)
                 cands = (max(cands, key=lambda c: c.level),) if piece.endswith(("市", "区", "县")) else (top,)
             if best is None and not piece.endswith(("省", "市", "区", "县", "州", "盟", "旗")) and min(c.level for c in cands) > 2 \
                     and not any(c.name in known for c in cands):
                 continue  # a bare county short form (“温泉”) is too ambiguous, unless the article names it in full
             rest = name[pos + size :]
-            if not piece.endswith(("省", "市", "区", "县", "州", "盟", "旗")) and rest[:1] and rest[0] in "路街巷道村镇乡湾湖山河江桥门港岛园":
-                continue  # “酒泉路街道”: a street named after a place, not the place
+            if not piece.endswith(("省", "市", "区", "县", "州", "盟", "旗")) and (
+                    rest[:1] and rest[0] in "路街巷道村镇乡湾湖山河江桥门港岛园" or _ZONE_AFTER.match(rest)):
+                continue  # “酒泉路街道”, “某某新区”: a street or a zone named after a place, not the place
             # a short form must not eat the head of the name (“南京市” vs “南京” + “市…”)
             rest = name[pos + size :]
             if size == 2 and rest[:1] in "省市区县" and lookup(piece + rest[:1]):
@@ -220,7 +324,8 @@ def region_prefix(name: str, known: frozenset[str] = frozenset()) -> tuple[str, 
             break
         piece, div = found
         written += piece
-        canon += div.name
+        # “甘南州” is how a people-named prefecture is written and known; other short forms take the full name
+        canon += piece if piece.endswith("州") and div.name.endswith("自治州") else div.name
         best = div
         pos += len(piece)
     if best is None or written == name:

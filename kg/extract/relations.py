@@ -10,129 +10,78 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from kg.extract.lexicon import lexicon
-from kg.extract.mentions.base import Cand
-from kg.extract.regions import lookup, region_prefix
+from kg.extract.mentions.base import Cand, longest_prefix_in
+from kg.extract.regions import branch_place, lookup, region_prefix
+from kg.extract.relations_base import (
+    BODY,
+    Doc,
+    RawTriple,
+    bodies,
+    cands_starting,
+    people_named,
+    sent_cands,
+    sentence_at,
+    subject_for,
+    subject_in,
+)
+from kg.extract.relations_people import rule_awarded, rule_positions
+from kg.extract.relations_support import SUPPORT_VERBS, beneficiaries
+from kg.extract.relations_visits import rule_visits
 from kg.extract.segment import Sentence
 
-BODY = ("Union", "Organization", "Enterprise")
-_AMOUNT = re.compile(r"(\d+(?:\.\d+)?(?:余|多)?(?:万|亿)?元)")
-_COUNT = re.compile(r"(\d+(?:\.\d+)?(?:余|多)?(?:万)?(?:名|人次|人|户|家|套|册|份))")
-_PLANNED = re.compile(
+__all__ = ["BODY", "RULES", "Doc", "RawTriple"]
+AMOUNT = re.compile(r"(\d+(?:\.\d+)?(?:余|多)?(?:万|亿)?元)")
+COUNT = re.compile(r"(\d+(?:\.\d+)?(?:余|多)?(?:万)?(?:名|人次|人|户|家|套|册|份))")
+PLANNED = re.compile(
     r"(拟|计划|力争|准备|下一步|今后|明年|下阶段|还将|"
     r"将(?:在|继续|进一步|持续|全面|开展|启动|举办|组织|实施|推动|推出|建设|建立|成立|加大|加强|重点|着力|陆续|于))"
 )
 _ESTABLISH = re.compile(r"(成立|新建|建成|组建|挂牌|设立|建立|揭牌|创建|建设|打造)")
 _VISIT = re.compile(r"(走访|调研|深入|看望)")
-_SUPPORT_VERBS = re.compile(r"(送去|送来|送上|送出|提供|赠送|补贴|发放|慰问|帮助|帮扶|救助|资助|配送|解决|惠及|打造|建设|开设|增设)")
-_PARTNER = re.compile(r"(联合|携手|会同|与|同)([^，。；]{2,30}?)(合作|共同|联合|携手|开展|举办|签订|制定|印发|召开|推出|启动|等单位|等部门)")
+_SUPPORT_VERBS = SUPPORT_VERBS
+_PARTNER = re.compile(r"(联合(?!会)|携手|会同|与|同)([^，。；]{2,80}?)(合作|共同|联合|携手|开展|举办|签订|制定|印发|召开|推出|启动|等单位|等部门)")
+# Bodies named together as the subject (A、B和C), then how they act: 联合/共同/携手, 主办/承办/举办.
+_CO_VERB = re.compile(r"[^，。；,;]{0,8}?(联合|共同|携手|联手|主办|承办|举办)")
 _RUN = re.compile(r"(开展|实施|举办|启动|推出|发布|打造|推进|深化|组织|举行|承办|主办|做实|持续)")
 
 
-@dataclass(slots=True)
-class RawTriple:
-    s: Cand
-    p: str
-    o: Cand
-    sent: Sentence
-    extractor: str
-    confidence: float
-    attrs: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class Doc:
-    """The analysed document the rules read."""
-
-    text: str
-    sentences: list[Sentence]
-    cands: list[Cand]
-    by_sentence: dict[int, list[Cand]]
-    main_body: dict[int, Cand | None]  # article → the body the article is about
-    region_canon: dict[str, str]  # deepest division name → fullest chain written in the document
-    known_divisions: frozenset[str] = frozenset()  # divisions the document names in full
-
-
-_HELP_CUE = re.compile(r"(为|向|给|慰问|帮助|帮扶|关爱|惠及|服务|资助|救助|补贴|赠送|送给|覆盖)$")
-
-
-def _helped(doc: Doc, sent: Sentence, g: Cand, cs: list[Cand], cue: re.Pattern[str] | None = None) -> bool:
-    """A beneficiary has a help cue right before it (or before the enumeration it stands in)."""
-    start = g.start
-    # walk back over an enumeration “A、B、C” of the same type
-    while True:
-        prev = [c for c in cs if c.end <= start and c.type == g.type and not c.extra.get("inside")]
-        if prev and re.fullmatch(r"(家庭|群体|代表)?(、|和|及|以及|与)(困难|生活困难的|广大)?", doc.text[prev[-1].end : start]):
-            start = prev[-1].start
-            continue
-        break
-    if cue is None and _in_helped_list(doc, sent, g):
-        return True
-    before = doc.text[max(sent.start, start - 10) : start]
-    while True:
-        stripped = re.sub(r"(全区|全市|全县|全省|广大|全体|一线|生活困难的|困难|的|各类|广大的)$", "", before)
-        if stripped == before:
-            break
-        before = stripped
-    return bool((cue or _HELP_CUE).search(before))
-
-
-# “为全市困难职工、环卫工人、一线技术工人等群体，送去…”: a clause that
-# opens with a help cue and lists its beneficiaries, each item with a short modifier
-_LIST_OPEN = re.compile(r"^(?:并|还|也|同时|积极|主动|重点)?(?:为|向|给|慰问|帮扶|关爱|惠及|资助|救助)")
-_LIST_SEP = re.compile(r"、|和|及|以及|与")
-
-
-def _in_helped_list(doc: Doc, sent: Sentence, g: Cand) -> bool:
-    """*g* is an item of a list of beneficiaries that a help cue opens (the clause before it)."""
-    head = doc.text[sent.start : g.start]
-    cut = max(head.rfind(p) for p in "，,；;：:。！？\n")
-    head = head[cut + 1 :]
-    m = _LIST_OPEN.match(head)
-    if not m or not re.search(r"(、|和|及)[\u4e00-\u9fff]{0,4}$", head):
-        return False  # not opened by a cue, or g is the first item (the plain cue check covers that)
-    if not re.match(r"(、|和|及|以及|与|等)", doc.text[g.end : g.end + 2]) and \
-            not re.match(r"[，,。；;]", doc.text[g.end : g.end + 1]):
-        return False
-    items = _LIST_SEP.split(head[m.end() :])[:-1]
-    return bool(items) and all(0 < len(i) <= 14 and not re.search(r"[“”\"（）()]", i) for i in items)
-
-
-_HELP_VERB_CUE = re.compile(r"(慰问|帮助|帮扶|关爱|惠及|资助|救助|补贴|赠送|送给|走进|助力|推动)$")
-_ENTERPRISE_CUE = re.compile(r"(为|向|给|走进|帮助|助力|推动|帮扶|慰问|支持)$")
-
-
-def _sent_cands(doc: Doc, sent: Sentence) -> list[Cand]:
-    """The candidates of a sentence in text order (sorted once, by the pipeline)."""
-    return doc.by_sentence.get(sent.start, [])
-
-
-def _bodies(cs: list[Cand]) -> list[Cand]:
-    return [c for c in cs if c.type in BODY and not c.extra.get("inside")]
+_sent_cands = sent_cands
+_bodies = bodies
+_subject_in = subject_in
+_subject_for = subject_for
 
 
 def _status(doc: Doc, sent: Sentence, upto: int) -> dict[str, str]:
     """Planned when a marker (将, 拟, 计划, 下一步 …) stands before the verb in its sentence."""
     head = doc.text[sent.start : upto]
-    return {"status": "planned"} if _PLANNED.search(head) else {}
+    return {"status": "planned"} if PLANNED.search(head) else {}
 
 
 def rule_in_region(doc: Doc) -> list[RawTriple]:
     out = []
     seen = set()
     for c in doc.cands:
-        if c.type not in BODY or c.name[:1] in "省市区县":
-            continue
+        if c.type not in BODY or c.name[:1] in "省市区县" or c.rule == "union-dept":
+            continue  # a context form left as written has no place; a union's department is in its union
+        if c.rule == "sub-unit" and branch_place(c.name, doc.known_divisions) is None:
+            continue  # a department lies in its parent's region (a branch named after a place is in that place)
         bracket = re.search(r"[（(]([\u4e00-\u9fff]{2,4})[）)]", c.name) if c.type == "Enterprise" else None
         if bracket and not region_prefix(c.name)[2]:
             divs = [d for d in lookup(bracket.group(1)) if d.level <= 2 or d.name in doc.known_divisions]
             if len(divs) == 1:
-                sent = next(s for s in doc.sentences if s.start == c.sentence)
+                sent = sentence_at(doc, c.sentence)
                 region = Cand("Region", c.start, c.end, bracket.group(1), "region-of-name", name=divs[0].name,
                               sentence=c.sentence)
                 out.append(RawTriple(c, "IN_REGION", region, sent, "name:region", 0.85))
+            continue
+        branch = branch_place(c.name, doc.known_divisions)
+        if branch is not None:  # 某某公司西林分公司 is in 西林县, wherever its parent company is
+            a, b, d = branch
+            region = Cand("Region", c.start + a, c.start + b, c.name[a:b], "region-of-name",
+                          name=doc.region_canon.get(d.name, d.name), sentence=c.sentence)
+            out.append(RawTriple(c, "IN_REGION", region, sentence_at(doc, c.sentence),
+                                 "name:region", 0.85))
             continue
         written, canon, div = region_prefix(c.name, doc.known_divisions)
         zone = _ZONE.match(c.name[len(written):]) if div is not None or _ZONE.match(c.name) else None
@@ -140,6 +89,8 @@ def rule_in_region(doc: Doc) -> list[RawTriple]:
             continue
         if div is not None:
             canon = doc.region_canon.get(div.name, canon)
+        if zone is not None and len(re.sub(_ZONE_WORDS, "", zone.group(1))) < 2 and not div:
+            continue  # “经济开发区(某某镇)总工会”: a zone with no name of its own
         if zone is not None and len(written) + zone.end() < len(c.name):
             z = zone.group(0)
             rest = c.name[len(written) + len(z) :]
@@ -152,213 +103,97 @@ def rule_in_region(doc: Doc) -> list[RawTriple]:
         seen.add((c.name, canon))
         region = Cand("Region", c.start, c.start + len(written), written, "region-of-name", name=canon,
                       sentence=c.sentence)
-        sent = next(s for s in doc.sentences if s.start == c.sentence)
+        sent = sentence_at(doc, c.sentence)
         out.append(RawTriple(c, "IN_REGION", region, sent, "name:region", 0.9))
     return out
 
 
-_ZONE = re.compile(r"^[\u4e00-\u9fff()（）]{2,12}?(?:经济技术开发区|经济开发区|高新技术产业开发区|高新区|开发区|新区|示范区|产业园区|街道|社区|镇)(?:[\u4e00-\u9fff]{2,6}?(?:社区|村))?")
-_TITLE_SEP = "、"
+_ZONE = re.compile(r"^([\u4e00-\u9fff()（）]{2,12}?)(?:经济技术开发区|经济开发区|高新技术产业开发区|高新区|开发区|新区|示范区|"
+                   r"产业园区|工业园区|保税港区|保税区|经济区|工业集中区|镇街道|街道|社区|镇|乡)(?:[\u4e00-\u9fff]{2,6}?(?:社区|村))?")
+_ZONE_WORDS = r"^(?:国家级|省级|经济技术|高新技术|经济|技术|高新|综合|产业|工业)+"
+# A program named without quotes is run where a verb of running stands next to it.
+_RUN_BEFORE = re.compile(r"(开展|举办|启动|举行|组织|实施|推出|发布|打造|上线|承办|主办|召开|推进|持续推进|做实|常态化开展)(了)?"
+                         r"[^，。；,;！？]{0,12}$")
+_RUN_AFTER = re.compile(r"(正式)?(启动|举行|开幕|开赛|拉开帷幕|上线|开班|落幕|闭幕|决赛|总决赛|在[^，。；,;]{2,12}举行)")
 
 
-def rule_positions(doc: Doc) -> list[RawTriple]:
-    """“区总工会主席周海平”, “吉林省政协副主席、省总工会主席王建平”, “张甲、李乙领导”, bylines."""
-    lex = lexicon()
-    titles = tuple(sorted(set(lex.titles) | set(lex.raw["lists"]["descriptors"]), key=len, reverse=True))
+def _run_cue(doc: Doc, sent: Sentence, prog: Cand) -> bool:
+    return bool(_RUN_BEFORE.search(doc.text[sent.start : prog.start]) or _RUN_AFTER.match(doc.text, prog.end))
+
+
+def _co_subjects(doc: Doc, sent: Sentence, cs: list[Cand]) -> list[tuple[list[Cand], str]]:
+    """Chains of two or more bodies at the start of a clause (after a date, 由 or 近日), each with
+    the verb of acting together or organising that follows it."""
     out = []
-    for sent in doc.sentences:
-        cs = _sent_cands(doc, sent)
-        for p in (c for c in cs if c.type == "Person"):
-            bodies = [b for b in cs if b.type in BODY and b.end <= p.start]
-            pos = p.start
-            found: list[tuple[Cand, str]] = []
-            # Org Title(、Title) Name, repeated with 、
-            while True:
-                txt = doc.text[sent.start : pos].rstrip(" ")
-                tl = []
-                body_ends = {b.end - sent.start for b in bodies}
-                while True:
-                    fits = [t for t in titles if txt.endswith(t)]
-                    # prefer the title that leaves a body right before it (“党工委书记” vs “书记”)
-                    t = next((t for t in fits if len(txt) - len(t) in body_ends), fits[0] if fits else None)
-                    if not t:
-                        break
-                    tl.insert(0, t)
-                    txt = txt[: -len(t)]
-                    if txt.endswith(_TITLE_SEP) and any(txt[:-1].endswith(t2) for t2 in titles):
-                        txt = txt[:-1]
-                        continue
-                    break
-                end = sent.start + len(txt)
-                org = next((b for b in reversed(bodies) if b.end == end), None)
-                if org is None and tl:
-                    # “远帆纸业（宿迁）有限公司焊工班长周海平”: a short occupation before the title
-                    for k in (1, 2, 3):
-                        occ = txt[-k:] if len(txt) > k else ""
-                        if occ and re.fullmatch(r"[\u4e00-\u9fff]+", occ):
-                            org = next((b for b in reversed(bodies) if b.end == end - k), None)
-                            if org is not None:
-                                tl[0] = occ + tl[0]
-                                end -= k
-                                break
-                if org is None or (not tl and end != pos):
-                    break
-                found.append((org, "、".join(tl)))
-                pos = org.start
-                if doc.text[pos - 1 : pos] == _TITLE_SEP:
-                    pos -= 1
-                    continue
-                break
-            if not found:
-                # Org Name 领导 / Org Name (byline) / Org、Name、Name 领导
-                title = p.extra.get("title", "")
-                gap_ok = {"", " ", "、"}
-                prev_person_chain = p.start
-                for q in reversed([c for c in cs if c.type == "Person" and c.end <= p.start]):
-                    if doc.text[q.end : prev_person_chain] in ("、", "和"):
-                        prev_person_chain = q.start
-                org = next((b for b in reversed(bodies) if doc.text[b.end : prev_person_chain] in gap_ok), None)
-                if org is not None and (title in ("领导", "") or title in titles):
-                    line_tail = doc.text[p.end : p.end + 2]
-                    if title or line_tail[:1] in ("\n", "") or line_tail.startswith(("领导", "等")):
-                        found.append((org, title if title in titles or title == "领导" else ""))
-            if not found:
-                # “王建当选为青峰开发区总工会第二届委员会主席”, “张三担任X公司总经理”
-                m = re.match(r"(当选为|当选|担任|出任|任)", doc.text[p.end : p.end + 3])
-                if m:
-                    after = p.end + m.end()
-                    org = next((b for b in cs if b.type in BODY and b.start == after), None)
-                    if org is not None:
-                        rest = doc.text[org.end : org.end + 16]
-                        tm = re.match(r"((?:第[一二三四五六七八九十0-9]+届[\u4e00-\u9fff]{0,5})?)(" + "|".join(map(re.escape, titles)) + ")", rest)
-                        if tm:
-                            found.append((org, tm.group(1) + tm.group(2)))
-            for org, title in found:
-                attrs = {"title": title} if title else {}
-                out.append(RawTriple(p, "HOLDS_POSITION", org, sent, "pattern:position", 0.85, attrs))
-    return out
-
-
-def rule_awarded(doc: Doc) -> list[RawTriple]:
-    out = []
-    for sent in doc.sentences:
-        cs = _sent_cands(doc, sent)
-        for a in (c for c in cs if c.type == "Award"):
-            span = a.extra.get("recipients")
-            if span:
-                # “授予A公司、B公司“某某劳动奖状””: the recipients stand between 授予 and the award
-                for c in cs:
-                    if c.type in (*BODY, "Facility", "Person") and span[0] <= c.start and c.end <= span[1] \
-                            and not c.extra.get("inside"):
-                        out.append(RawTriple(c, "AWARDED", a, sent, "pattern:awarded", 0.8))
-                continue
-            trig_start = a.start - len(a.extra.get("trigger", ""))
-            subjects = []
-            limit = trig_start
-            for c in reversed([c for c in cs if c.end <= trig_start and c.type in (*BODY, "Facility", "Person")
-                               and not c.extra.get("inside")]):
-                gap = doc.text[c.end : limit]
-                if subjects and subjects[-1].type == "Person" and gap != "、":
-                    break  # “公司周海平被授予”: the person is the one honoured
-                if gap in ("", "成功", "先后", "已", "均", "分别", "曾", "曾经", "还", "也", "再次") or (subjects and gap == "、") \
-                        or (not subjects and c.type == "Person" and re.fullmatch(r"等[0-9一二三四五六七八九十]+[位名个][\u4e00-\u9fff]{0,4}", gap)):
-                    subjects.append(c)
-                    limit = c.start
-                    continue
-                break
-            if not subjects and doc.text[a.end : a.end + 1] == "的":
-                # “获评全国劳模的王建、李春华”
-                pos = a.end + 1
-                for p in sorted((c for c in cs if c.type == "Person" and c.start >= pos), key=lambda c: c.start):
-                    if doc.text[pos : p.start] not in ("", "、", "和"):
-                        break
-                    subjects.append(p)
-                    pos = p.end
-            for s in subjects:
-                out.append(RawTriple(s, "AWARDED", a, sent, "pattern:awarded", 0.85))
-    return out
-
-
-def _subject_in(doc: Doc, sent: Sentence, before: int) -> Cand | None:
-    """The body in subject position: near the sentence start, at most one comma before it."""
-    for c in _bodies(_sent_cands(doc, sent)):
-        if c.end > before or c.type not in ("Union", "Organization", "Enterprise"):
+    chain: list[Cand] = []
+    for c in _bodies(cs):
+        if chain and doc.text[chain[-1].end : c.start] in ("、", "和", "与", "及", "以及"):
+            chain.append(c)
             continue
-        lead = doc.text[sent.start : c.start]
-        if len(lead) <= 12 and lead.count("，") <= 1 and not re.search(r"(和|与|及|在|向|为|对|给|以|由|成立|组建|新建|建立|区级|市级)$", lead):
-            return c
-    return None
+        if len(chain) >= 2:
+            out.append(chain)
+        chain = [c]
+    if len(chain) >= 2:
+        out.append(chain)
+    found = []
+    for ch in out:
+        lead = doc.text[sent.start : ch[0].start]
+        lead = re.split(r"[，,；;：:]", lead)[-1]
+        if not re.fullmatch(r"(本报讯|近日|日前|今年|[\d年月日至—\-]+|上午|下午)*(由)?", lead):
+            continue
+        m = _CO_VERB.match(doc.text, ch[-1].end)
+        if m is not None and m.end() <= sent.end:
+            found.append((ch, m.group(1)))
+    return found
 
 
-def _subject_for(doc: Doc, sent: Sentence, before: int) -> tuple[Cand | None, float]:
-    c = _subject_in(doc, sent, before)
-    if c is not None:
-        return c, 0.8
-    s = doc.main_body.get(sent.article)
-    return s, 0.65
+def _acts_and_runs(doc: Doc, sent: Sentence, chain: list[Cand]) -> bool:
+    """“A、B共同主办…”: the verb of acting together is followed by one of organising."""
+    return bool(re.match(r"[^，。；,;]{0,8}?(联合|共同|携手|联手)[^，。；,;]{0,4}?(主办|承办|举办|开展|启动|推出)",
+                         doc.text[chain[-1].end : sent.end]))
 
 
 def rule_runs_supports(doc: Doc) -> list[RawTriple]:
-    """RUNS of programs, SUPPORTS of groups and enterprises, VISITS, PARTNERS_WITH, ESTABLISHES."""
+    """RUNS of programs, SUPPORTS of groups and enterprises, PARTNERS_WITH, ESTABLISHES (VISITS: relations_visits)."""
     out: list[RawTriple] = []
     for sent in doc.sentences:
         cs = _sent_cands(doc, sent)
         programs = [c for c in cs if c.type == "Program"]
         for prog in programs:
             subj, conf = _subject_for(doc, sent, prog.start)
-            if subj is None or subj is prog:
+            if subj is None or subj is prog or prog.extra.get("named") and not _run_cue(doc, sent, prog):
                 continue
             out.append(RawTriple(subj, "RUNS", prog, sent, "pattern:runs", conf, _status(doc, sent, prog.start)))
         # SUPPORTS: beneficiaries after a help cue; a preposition cue (为/向/给) needs a help verb in the sentence
         m = _SUPPORT_VERBS.search(sent.text)
-        objs = [c for c in cs if c.type == "Group" and _helped(doc, sent, c, cs)]
-        objs += [c for c in cs if c.type == "Enterprise" and not c.extra.get("inside")
-                 and _helped(doc, sent, c, cs, _ENTERPRISE_CUE)]
-        if not m and len(sent.text) > 12:
-            objs = [o for o in objs if _helped(doc, sent, o, cs, _HELP_VERB_CUE)]
+        objs, cue_at = beneficiaries(doc, sent, cs)
         if objs:
-            vpos = sent.start + m.start() if m else objs[0].start
+            vpos = min(sent.start + m.start(), cue_at) if m else cue_at
             subj, conf = _subject_for(doc, sent, min([o.start for o in objs] + [vpos]))
             if subj is not None:
                 attrs = {}
                 if programs:
                     attrs["program"] = programs[0].name
-                am = _AMOUNT.search(sent.text)
+                am = AMOUNT.search(sent.text)
                 if am:
                     attrs["amount"] = am.group(1)
-                cm = _COUNT.search(sent.text)
+                cm = COUNT.search(sent.text)
                 if cm:
                     attrs["count"] = cm.group(1)
                 attrs.update(_status(doc, sent, vpos))
                 for o in objs:
                     if o.name != subj.name:
                         out.append(RawTriple(subj, "SUPPORTS", o, sent, "pattern:supports", conf - 0.05, dict(attrs)))
-        # VISITS
-        m = _VISIT.search(sent.text)
-        if m:
-            vpos = sent.start + m.start()
-            objs = [c for c in cs if c.type in ("Enterprise",) and c.start > vpos and not c.extra.get("inside")]
-            subj, conf = _subject_for(doc, sent, vpos)
-            if subj is not None:
-                for o in objs:
-                    out.append(RawTriple(subj, "VISITS", o, sent, "pattern:visits", conf - 0.05))
-        # PARTNERS_WITH: “A、B（还将）联合开展…” — co-subjects partner, and both run what follows
-        head_bodies = []
-        pos = sent.start
-        for c in _bodies(cs):
-            if c.start - pos > 2 or c.type not in ("Union", "Organization"):
-                break
-            head_bodies.append(c)
-            pos = c.end
-            if doc.text[pos : pos + 1] not in ("、", "和", "与"):
-                break
-            pos += 1
-        if len(head_bodies) >= 2 and re.match(r"[^，。]{0,8}?(联合|共同|携手)", doc.text[head_bodies[-1].end : sent.end]):
-            first = head_bodies[0]
-            for other in head_bodies[1:]:
-                out.append(RawTriple(first, "PARTNERS_WITH", other, sent, "pattern:partners", 0.75))
+        # PARTNERS_WITH: “A、B（还将）联合开展…”, “由A、B共同主办的…” — co-subjects partner, and all run what follows
+        for chain, verb in _co_subjects(doc, sent, cs):
+            together = verb in ("联合", "共同", "携手", "联手")
+            if together:
+                for other in chain[1:]:
+                    out.append(RawTriple(chain[0], "PARTNERS_WITH", other, sent, "pattern:partners", 0.75))
+            for body in chain[1:] if together and not _acts_and_runs(doc, sent, chain) else chain:
                 for prog in programs:
-                    out.append(RawTriple(other, "RUNS", prog, sent, "pattern:runs", 0.75, _status(doc, sent, prog.start)))
+                    if prog.start > chain[-1].end:
+                        out.append(RawTriple(body, "RUNS", prog, sent, "pattern:runs", 0.75, _status(doc, sent, prog.start)))
         for pm in _PARTNER.finditer(sent.text):
             a, b = sent.start + pm.start(2), sent.start + pm.end(2)
             objs = [c for c in cs if c.type in BODY and a <= c.start and c.end <= b and not c.extra.get("inside")]
@@ -367,19 +202,53 @@ def rule_runs_supports(doc: Doc) -> list[RawTriple]:
                 for o in objs:
                     if o.name != subj.name:
                         out.append(RawTriple(subj, "PARTNERS_WITH", o, sent, "pattern:partners", conf - 0.05))
-        # ESTABLISHES: the facilities (or new unions / bodies) right after the trigger, and their enumeration
-        for em in _ESTABLISH.finditer(sent.text):
-            epos = sent.start + em.end()
-            objs = _chain_after(doc, cs, epos, ("Facility", "Union", "Organization"), max_gap=4)
-            objs += [c for c in cs if c.rule == "host-facility" and c.start == epos and c not in objs]
-            objs = [o for o in objs if o.type == "Facility" or doc.text[epos : o.start] in ("", "了")]
-            if em.group(0) in ("建设", "打造"):
-                objs = [o for o in objs if o.type == "Facility"]
-            subj, conf = _subject_for(doc, sent, epos)
-            if subj is not None:
-                for o in objs:
-                    out.append(RawTriple(subj, "ESTABLISHES", o, sent, "pattern:establish", conf - 0.05,
-                                         _status(doc, sent, epos)))
+        out.extend(_establishes(doc, sent, cs))
+    return out
+
+
+# a facility or body, then (when) it was opened: 某某驿站近日揭牌, 某某工会联合会挂牌成立
+_OPENED = re.compile(r"(?:日前|近日|正式|顺利|已|今天|当天|于[^，。；]{0,12}?)?(?:挂牌成立|揭牌成立|揭牌|挂牌|成立|建成|落成|投用|启用|投入使用|开馆)"
+                     r"(?![于以之后时0-9一二三四五六七八九十百]|周年)")  # not 成立于2013年, 成立100周年
+# what may stand between an establishing verb and a facility: 建成了面积500平方米的“职工之家”
+_MODIFIER = re.compile(r"了?[^，。；、]{1,16}?的[“\"]?")
+
+
+def _establishes(doc: Doc, sent: Sentence, cs: list[Cand]) -> list[RawTriple]:
+    """ESTABLISHES: the facilities (or new unions / bodies) right after the trigger, and their enumeration;
+    a facility or union opened (某某驿站近日揭牌) by the body in subject position or the article's body."""
+    out: list[RawTriple] = []
+    for em in _ESTABLISH.finditer(sent.text):
+        epos = sent.start + em.end()
+        objs = _chain_after(doc, cs, epos, ("Facility", "Union", "Organization"), max_gap=4)
+        objs += [c for c in cs if c.rule == "host-facility" and c.start == epos and c not in objs]
+        objs = [o for o in objs if o.type == "Facility" or doc.text[epos : o.start] in ("", "了")]
+        if not objs:
+            far = next((c for c in cs if c.type == "Facility" and c.start > epos and not c.extra.get("inside")), None)
+            if far is not None and _MODIFIER.fullmatch(doc.text, epos, far.start) \
+                    and _subject_in(doc, sent, epos) is not None:
+                objs = [far]
+        if em.group(0) in ("建设", "打造"):
+            objs = [o for o in objs if o.type == "Facility"]
+        subj, conf = _subject_for(doc, sent, epos)
+        if subj is not None:
+            for o in objs:
+                out.append(RawTriple(subj, "ESTABLISHES", o, sent, "pattern:establish", conf - 0.05,
+                                     _status(doc, sent, epos)))
+    for last in cs:
+        if last.type not in ("Facility", "Union") or last.extra.get("inside") or not _OPENED.match(doc.text, last.end, sent.end):
+            continue
+        opened = [last]  # and the ones listed before it: A、B职工法律援助站日前揭牌
+        while True:
+            prev = next((c for c in cs if c.type == last.type and c.end == opened[-1].start - 1 and c not in opened
+                         and doc.text[c.end] in "、和及"), None)
+            if prev is None:
+                break
+            opened.append(prev)
+        subj, conf = _subject_for(doc, sent, opened[-1].start)
+        for o in opened:
+            if subj is not None and subj.name != o.name and not o.name.startswith(subj.name):
+                out.append(RawTriple(subj, "ESTABLISHES", o, sent, "pattern:opened", conf - 0.1,
+                                     _status(doc, sent, o.start)))
     return out
 
 
@@ -403,6 +272,9 @@ def _chain_after(doc: Doc, cs: list[Cand], pos: int, types: tuple[str, ...], *, 
     return out
 
 
+_OWNED = re.compile(r"(?:与|和)?(?:所属|下属|旗下)(?:的)?")
+
+
 def rule_hosts(doc: Doc) -> list[RawTriple]:
     """Facilities and unions named after their host (LOCATED_AT), departments of a body (PART_OF)."""
     out = []
@@ -417,8 +289,9 @@ def rule_hosts(doc: Doc) -> list[RawTriple]:
         if c.type not in ("Facility", "Union", "Enterprise", "Organization"):
             continue
         # the most specific host named: 广百股份广百百货店的小屋 is at 广百股份广百百货店, not at 广百股份
-        hosts = [(n, h) for n, h in bodies.items() if n != c.name and c.name.startswith(n) and len(n) >= 2]
-        for host_name, host in sorted(hosts, key=lambda nh: -len(nh[0]))[:1]:
+        # (its longest proper prefix that names a body: looked up by prefix, in linear time)
+        named = longest_prefix_in(c.name, bodies, shortest=2, proper=True)
+        for host_name, host in [(named, bodies[named])] if named is not None else []:
             rest = c.name[len(host_name) :]
             if c.type == "Organization" and re.search(r"(校区|分校|分院)$", rest):
                 key = (c.name, "PART_OF", host_name)
@@ -437,7 +310,7 @@ def rule_hosts(doc: Doc) -> list[RawTriple]:
             if key in seen:
                 continue
             seen.add(key)
-            sent = next(s for s in doc.sentences if s.start == c.sentence)
+            sent = sentence_at(doc, c.sentence)
             out.append(RawTriple(c, pred, host, sent, "pattern:host", 0.85))
         if c.type == "Union":
             for uname, u in unions.items():
@@ -445,15 +318,44 @@ def rule_hosts(doc: Doc) -> list[RawTriple]:
                     key = (c.name, "PART_OF", uname)
                     if key not in seen:
                         seen.add(key)
-                        sent = next(s for s in doc.sentences if s.start == c.sentence)
+                        sent = sentence_at(doc, c.sentence)
                         out.append(RawTriple(c, "PART_OF", u, sent, "pattern:department", 0.85))
     for c in doc.cands:
+        if c.rule != "person-facility":
+            continue
+        # “某某公司张三劳模工作室”: the studio is at the host written before the name
+        sent = sentence_at(doc, c.sentence)
+        if c.extra.get("host") in bodies:
+            out.append(RawTriple(c, "LOCATED_AT", bodies[c.extra["host"]], sent, "pattern:host", 0.8))
+        elif c.extra.get("host_region"):
+            name = c.extra["host_region"]
+            region = Cand("Region", c.start - len(name), c.start, name, "host-region", sentence=c.sentence)
+            out.append(RawTriple(c, "LOCATED_AT", region, sent, "pattern:host", 0.75))
+    for c in doc.cands:
+        if c.rule == "sub-unit":
+            # “某某有限公司技术研发部”: the unit is part of the body named at its start
+            parent = next((p for p in cands_starting(doc, c.start) if p.end == c.extra["parent_end"]
+                           and p.type in BODY and p.name != c.name), None)
+            key = (c.name, "PART_OF", parent.name if parent is not None else "")
+            if parent is not None and key not in seen:
+                seen.add(key)
+                sent = sentence_at(doc, c.sentence)
+                out.append(RawTriple(c, "PART_OF", parent, sent, "pattern:sub-unit", 0.85))
+    for c in doc.cands:
         if c.rule == "union-dept":
-            parent = next((u for u in doc.cands if u.type == "Union" and u.end == c.extra["parent_end"]
-                           and u.start == c.start), None)
+            parent = next((u for u in cands_starting(doc, c.start) if u.type == "Union"
+                           and u.end == c.extra["parent_end"]), None)
             if parent is not None and parent.name != c.name:
-                sent = next(s for s in doc.sentences if s.start == c.sentence)
+                sent = sentence_at(doc, c.sentence)
                 out.append(RawTriple(c, "PART_OF", parent, sent, "pattern:department", 0.85))
+    # “A所属B”, “A旗下的B”, “A与所属B”: B is part of A
+    for sent in doc.sentences:
+        cs = [c for c in _sent_cands(doc, sent) if c.type in BODY and not c.extra.get("inside")]
+        for a in cs:
+            m = _OWNED.match(doc.text, a.end, sent.end)
+            b = next((c for c in cs if m and c.start == m.end() and c.name != a.name), None)
+            if b is not None:
+                out.append(RawTriple(b, "PART_OF", a, sent, "pattern:owned", 0.8))
     # “在X的（正确）领导下”
     for sent in doc.sentences:
         for m in re.finditer(r"在(.{2,40}?)的(?:正确)?领导下", sent.text):
@@ -470,10 +372,9 @@ def rule_leads(doc: Doc) -> list[RawTriple]:
     """“以A、B为领头人，成立…工作室”: each leader leads the studio at their host, and works there."""
     out = []
     for f in (c for c in doc.cands if c.rule == "leader-facility"):
-        sent = next(s for s in doc.sentences if s.start == f.sentence)
-        person = next((p for p in doc.cands if p.type == "Person" and p.name == f.extra["leader"]
-                       and f.start <= p.start < f.end), None)
-        host = next((h for h in doc.cands if h.rule == "enum" and h.start == f.start), None)
+        sent = sentence_at(doc, f.sentence)
+        person = next((p for p in people_named(doc, f.extra["leader"]) if f.start <= p.start < f.end), None)
+        host = next((h for h in cands_starting(doc, f.start) if h.rule == "enum"), None)
         if person is not None:
             out.append(RawTriple(person, "LEADS", f, sent, "pattern:leads", 0.8))
             if host is not None:
@@ -486,7 +387,7 @@ def rule_leads(doc: Doc) -> list[RawTriple]:
     if any(c.rule == "leader-facility" for c in doc.cands):
         return out
     for sent in doc.sentences:
-        if not re.search(r"(领头人|带头人|牵头人|领衔人)", sent.text):
+        if not re.search(r"(领头人|带头人|牵头人|领衔人|领衔)", sent.text):
             continue
         cs = _sent_cands(doc, sent)
         people = [c for c in cs if c.type == "Person"]
@@ -502,6 +403,7 @@ RULES: dict[str, Callable[[Doc], list[RawTriple]]] = {
     "pattern:position": rule_positions,
     "pattern:awarded": rule_awarded,
     "pattern:actions": rule_runs_supports,
+    "pattern:visits": rule_visits,
     "pattern:hosts": rule_hosts,
     "pattern:leads": rule_leads,
 }

@@ -13,6 +13,12 @@ from dataclasses import dataclass
 _SENT_END = re.compile(r"[。！？!?；;]+[”’」』\"]?|\n")
 _HEADING = re.compile(r"^【+[^】\n]{1,12}】+$")
 _SOURCE = re.compile(r"来源[:：].{0,20}$")
+#: A sentence is at most this long: text with no sentence end (a table, a list run together, an
+#: export without 。) is cut at a comma or a space, else at this length. Rules read a sentence
+#: several times over, so an unbounded one made the time grow with the square of its length.
+#: (The longest sentence of the development articles is about 260 characters.)
+MAX_SENTENCE = 400
+_SOFT_END = re.compile(r"[，,、：:）)》」』”\s]")
 _MASTHEAD = re.compile(r"(责任编辑|版面编辑|校对|美术编辑|热线电话|新闻部电话|电话[:：]?\s*\d)")
 
 
@@ -92,10 +98,29 @@ def split_sentences(text: str, sections: list[Section]) -> list[Sentence]:
         start = sec.start
         for m in _SENT_END.finditer(text, sec.start, sec.end):
             end = m.end()
-            _add(out, text, start, end, sec.index)
+            _add_bounded(out, text, start, end, sec.index)
             start = end
-        _add(out, text, start, sec.end, sec.index)
+        _add_bounded(out, text, start, sec.end, sec.index)
     return out
+
+
+def _add_bounded(out: list[Sentence], text: str, start: int, end: int, article: int) -> None:
+    """Add ``text[start:end]`` as sentences of at most :data:`MAX_SENTENCE` characters.
+
+    >>> out = []
+    >>> _add_bounded(out, "甲" * 300 + "，" + "乙" * 300, 0, 601, 0)
+    >>> [(s.start, s.end) for s in out]
+    [(0, 301), (301, 601)]
+    """
+    while end - start > MAX_SENTENCE:
+        limit = start + MAX_SENTENCE
+        cut = None
+        for m in _SOFT_END.finditer(text, start + MAX_SENTENCE // 2, limit):
+            cut = m.end()  # the last comma (or space, bracket) in the second half of the window
+        cut = cut or limit
+        _add(out, text, start, cut, article)
+        start = cut
+    _add(out, text, start, end, article)
 
 
 def _add(out: list[Sentence], text: str, start: int, end: int, article: int) -> None:

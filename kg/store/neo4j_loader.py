@@ -97,7 +97,8 @@ def connect(uri: str, user: str, password: str, *, max_retry_time: float = 15.0)
         raise CredentialsRejected(
             f"Neo4j at {uri} refused user {user!r}: wrong user or password; "
             "pass --user/--password or set NEO4J_USER/NEO4J_PASSWORD "
-            "(the `kg neo4j start` server uses neo4j / unionkg-test unless started with another)"
+            "(a `kg neo4j start` server keeps its password in <home>/<port>/password, which kg reads "
+            "when no password is given: pass --neo4j-home or set KG_NEO4J_HOME if its home is not .neo4j)"
         ) from None
     except (ServiceUnavailable, OSError) as exc:
         driver.close()

@@ -13,8 +13,13 @@ Layout of ``config.home`` (default ``.neo4j/`` in the working directory)::
     classpath-<pom hash>.txt    the resolved classpath (re-resolved when the pom changes)
     <port>/neo4j.conf           written on every start from the config
     <port>/neo4j.pid            written by the launcher once the password is set
+    <port>/password             the server's password, mode 0600 (random unless one was given)
     <port>/neo4j.out            the JVM's stdout and stderr
     <port>/data/, <port>/logs/  Neo4j's own folders (debug.log is in logs/)
+
+Each server has its own random password unless one is given: :func:`start`
+stores it beside the server's data, readable only by its owner, and
+:func:`local_password` is how ``kg load``, ``kg query`` and the tests find it.
 
 Nothing here prints or reads the environment: :func:`start`, :func:`stop` and
 :func:`status` return :class:`~kg.models.Neo4jServerStatus` or raise
@@ -25,12 +30,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from kg.errors import ConnectionFailed, StoreError
 from kg.models import Neo4jServerConfig, Neo4jServerStatus
@@ -38,7 +45,7 @@ from kg.resources import package_data
 from kg.store.browser_guide import browser_jar, guide_html, guide_url, write_browser_zip
 from kg.store.queries import load_queries
 
-__all__ = ["instance_dir", "resolve_classpath", "start", "status", "stop"]
+__all__ = ["instance_dir", "local_password", "password_file", "resolve_classpath", "start", "status", "stop"]
 
 NEO4J_VERSION = "5.26.30"
 
@@ -62,6 +69,59 @@ _LAUNCHER_CLASS = "Neo4jLauncher"
 def instance_dir(config: Neo4jServerConfig) -> Path:
     """The folder of the server on ``config.port`` (data, logs, pid file)."""
     return Path(config.home).expanduser().resolve() / str(config.port)
+
+
+def password_file(config: Neo4jServerConfig) -> Path:
+    """Where the password of the server on ``config.port`` is stored (mode 0600)."""
+    return instance_dir(config) / "password"
+
+
+def _stored_password(path: Path) -> str | None:
+    try:
+        password = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return password or None
+
+
+def _with_password(config: Neo4jServerConfig) -> Neo4jServerConfig:
+    """*config* with its password: the one given, else the stored one, else a new random one (not stored yet)."""
+    if config.password:
+        return config
+    password = _stored_password(password_file(config)) or secrets.token_urlsafe(24)
+    return config.model_copy(update={"password": password})
+
+
+def _store_password(config: Neo4jServerConfig) -> Path:
+    """Write the password beside the server's data, readable and writable by its owner only."""
+    path = password_file(config)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".password.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)  # whatever the umask
+        os.write(fd, (str(config.password) + "\n").encode("utf-8"))
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
+    return path
+
+
+def local_password(uri: str, home: str | Path) -> str | None:
+    """The password `kg neo4j start` stored for the server *uri* names, when it is a loopback
+    Bolt address with a server of that port under *home*; else None.
+
+    >>> local_password("bolt://example.org:7687", ".neo4j") is None
+    True
+    """
+    try:
+        parts = urlsplit(uri)
+        port = parts.port or 7687
+    except ValueError:
+        return None
+    if parts.scheme not in ("bolt", "neo4j") or parts.hostname not in ("127.0.0.1", "localhost", "::1"):
+        return None
+    return _stored_password(password_file(Neo4jServerConfig(home=str(home), port=port)))
 
 
 def _pid_file(config: Neo4jServerConfig) -> Path:
@@ -208,6 +268,7 @@ def _served_browser_url(config: Neo4jServerConfig) -> str:
 
 def status(config: Neo4jServerConfig) -> Neo4jServerStatus:
     """Report whether the server of *config* runs (its pid file names a live launcher JVM)."""
+    config = _with_password(config)
     pid = _read_pid(config)
     running = pid is not None and _is_our_jvm(pid)
     version = ""
@@ -224,15 +285,21 @@ def status(config: Neo4jServerConfig) -> Neo4jServerStatus:
         instance_dir=str(instance_dir(config)),
         log_file=str(_log_file(config)),
         version=version,
+        password_file=str(password_file(config)) if password_file(config).is_file() else "",
     )
 
 
 def start(config: Neo4jServerConfig) -> Neo4jServerStatus:
     """Start Neo4j for *config* unless it already runs; return once Bolt accepts the password.
 
+    Without a password in *config*, a server started before keeps the one
+    stored beside its data, and a new server gets a random one; either way it
+    is stored there (mode 0600, :func:`password_file`) before the server starts.
+
     Raises :class:`StoreError` when Maven or Java fail, the port is taken by
     another program, or Bolt does not answer within ``config.start_timeout``.
     """
+    config = _with_password(config)
     current = status(config)
     if current.running:
         _wait_for_bolt(config, proc=None, deadline=time.monotonic() + config.start_timeout)
@@ -246,6 +313,7 @@ def start(config: Neo4jServerConfig) -> Neo4jServerStatus:
     inst = instance_dir(config)
     inst.mkdir(parents=True, exist_ok=True)
     (inst / "neo4j.conf").write_text(_conf_text(config), encoding="utf-8")
+    _store_password(config)  # the launcher sets exactly this password on every start
     if config.browser_port:
         if _port_open(config.host, config.browser_port):
             raise StoreError(
@@ -268,7 +336,7 @@ def start(config: Neo4jServerConfig) -> Neo4jServerStatus:
         "--pid-file", str(_pid_file(config)),
     ]
     # The JVM needs PATH/JAVA_HOME; the password travels in its environment, not on `ps`.
-    env = {**os.environ, "NEO4J_PASSWORD": config.password}
+    env = {**os.environ, "NEO4J_PASSWORD": str(config.password)}
     log = _log_file(config).open("ab")
     try:
         proc = subprocess.Popen(

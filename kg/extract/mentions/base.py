@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Container
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kg.extract.lexicon import lexicon, pos_tags, tokenizer
+from kg.extract.regions import lookup
 
 # POS tags that end a name when walking left from a head.
 _STOP_TAGS = {"p", "c", "u", "d", "r", "q", "t", "y", "e", "o", "uj", "ul", "uz", "ug", "uv", "ud", "f", "ad"}
@@ -84,7 +87,8 @@ def tokens_of(text: str, offset: int) -> list[Token]:
 _TIME_CHARS = set("年月日时期今去明近前后当季春夏秋冬午晚早周节旬初末代世纪秒分刻")
 
 
-def _is_stop(tok: Token) -> bool:
+def is_stop(tok: Token) -> bool:
+    """True when *tok* cannot stand inside a name (punctuation, a number, a verb proper, a particle …)."""
     t = tok.text
     if PUNCT.search(t) or any(ch.isdigit() for ch in t):
         return True
@@ -97,13 +101,20 @@ def _is_stop(tok: Token) -> bool:
     if tag == "m":
         # a quantity (三家, 第一届, 每月) ends a name; “多元”, “大千” are words that happen to be tagged m
         return t[:1] in "第每" or all(ch in "一二三四五六七八九十两几数多百千万亿余个家名位项次届" for ch in t)
-    if tag == "vn":
-        return False  # a nominal verb (劳动, 服务, 建设) stands in names; verbs proper end them
+    if tag == "vn" or t in _unit_words():
+        return False  # a nominal verb (劳动, 服务, 建设) or a unit (支行, tagged v) stands in names; verbs proper end them
     if tag.startswith("v"):
         return t not in NAME_VERBS
     if tag in _STOP_TAGS:
         return t not in NAME_VERBS
     return False
+
+
+@lru_cache(maxsize=1)
+def _unit_words() -> frozenset[str]:
+    """Heads of bodies and their sub-units of two or more characters (words of a name, whatever jieba tags them)."""
+    sub = lexicon().raw["sub_units"]
+    return frozenset(h for h in (*sub["heads"], *sub["organization_heads"]) if len(h) >= 2)
 
 
 def left_extend(tokens: list[Token], head_start: int, limit: int = 22) -> int:
@@ -133,9 +144,11 @@ def _left_extend_from(tokens: list[Token], idx: int, cur: int, head_start: int, 
     fchars = lexicon().function_chars
     while i >= 0:
         tk = tokens[i]
-        if _is_stop(tk) or head_start - tk.start > limit or tk.end < start:
+        if is_stop(tk) or head_start - tk.start > limit or tk.end < start:
             break  # a stop word, too far, or the edge of a segmented window
-        if not tk.tag and len(tk.text) > 1:
+        if not tk.tag and len(tk.text) > 1 and tk.text[-1] in "及和与对向" and tk.end < head_start:
+            break  # an unknown token (HMM) that ends in a conjunction (某某及): the name starts after it
+        if not tk.tag and len(tk.text) > 1 and tk.text not in lexicon().head_type and tk.text not in _unit_words():
             # an unknown token (HMM): a function character at its left edge is no part of the name
             k = 0
             while k < len(tk.text) - 1 and tk.text[k] in fchars:
@@ -145,4 +158,43 @@ def _left_extend_from(tokens: list[Token], idx: int, cur: int, head_start: int, 
                 break
         start = tk.start
         i -= 1
+    if i >= 1 and start < head_start:
+        j = _over_odd_characters(tokens, i, start)
+        if j is not None:
+            return _left_extend_from(tokens, j, tokens[j].end, head_start, limit)
     return start
+
+
+# Single characters that jieba tags as verbs or numbers but that stand inside names
+# after a place (江西省旺亿茶业有限公司); function words and numerals are not among them.
+_ODD_TAGS = ("v", "m", "a", "q", "vg", "ag", "mq", "zg")
+_NOT_ODD = set("一二三四五六七八九十百千万两几数多是有在到来去让使给被把将对向为从与和及或等的了着过也都就还又")
+
+
+def _over_odd_characters(tokens: list[Token], i: int, start: int) -> int | None:
+    """Index of a division token just before one or two odd single characters that ended the walk, else None."""
+    k = i
+    while k >= 0 and i - k < 2 and tokens[k].end == (tokens[k + 1].start if k + 1 < len(tokens) else start) \
+            and len(tokens[k].text) == 1 and tokens[k].tag in _ODD_TAGS and tokens[k].text not in _NOT_ODD \
+            and tokens[k].text not in lexicon().boundary_words:
+        k -= 1
+    if k == i or k < 0 or tokens[k + 1].start != tokens[k].end:
+        return None
+    div = tokens[k]
+    if not lookup(div.text) or not (div.tag == "ns" or div.text[-1:] in "省市区县"):
+        return None
+    return k
+
+
+def longest_prefix_in(name: str, names: Container[str], *, shortest: int = 1, proper: bool = False) -> str | None:
+    """The longest prefix of *name* (at least *shortest* characters; shorter than *name* when
+    *proper*) that is in *names*.
+
+    >>> longest_prefix_in("某某公司职工之家", {"某某", "某某公司"})
+    '某某公司'
+    """
+    for k in range(len(name) - 1 if proper else len(name), shortest - 1, -1):
+        if name[:k] in names:
+            return name[:k]
+    return None
+

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.lexicon import lexicon
+from kg.extract.lexicon import lexicon, pos_tags, word_freq
 from kg.extract.mentions.base import NAME_VERBS, PUNCT, Cand, Token, left_extend, normalise_name
 from kg.extract.regions import lookup
 from kg.extract.segment import Sentence
@@ -29,7 +29,7 @@ def enumeration_candidates(sent: Sentence, tokens: list[Token], text: str) -> li
             fac_head = next((after[:k] + h for h, t in lex.heads if t == "Facility" and after[k:].startswith(h)), "")
             if fac_head or (k < len(after) and not re.match(r"[\u4e00-\u9fff]", after[k : k + 1])):
                 break
-        company = after.startswith(("企业", "公司", "单位"))
+        company = bool(_COMPANIES.match(after)) if counted else after.startswith(("企业", "公司", "单位"))
         if not fac_head and not company:
             continue
         items_start = sent.start + m.start(1)
@@ -51,6 +51,9 @@ def enumeration_candidates(sent: Sentence, tokens: list[Token], text: str) -> li
                 continue
             if lookup(part) or re.search(r"(开发区|示范区|新区|园区|街道|社区|镇|乡|村|县|区|市|省)$", part):
                 continue  # a place in the list, not a company
+            if part.endswith("属") or (pos_tags().get(part, "")[:1] in ("n", "v", "a") and pos_tags().get(part) != "nz"
+                                        and word_freq(part) >= 100):
+                continue  # a kind (区属, 市属) or a common word (项目), not a company's name
             headed = lex.head_re.search(part)
             if headed and not (fac_head and headed.end() == len(part)):
                 continue  # a named body is found by its head; here only as the host of a facility
@@ -65,6 +68,8 @@ def enumeration_candidates(sent: Sentence, tokens: list[Token], text: str) -> li
     return out
 
 
+# after a count, the kind of the bodies listed: 企业, 公司, 单位, or a trade before it (快递公司, 物流企业)
+_COMPANIES = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:企业|公司|单位)")
 _REGION_ENUM = re.compile(r"((?:[\u4e00-\u9fff]{2,6}、)+[\u4e00-\u9fff]{2,6}?)等?(?:[0-9一二三四五六七八九十]+个)?(?:试点)?(?:省市|省区市|省|市|县|区)?总工会")
 
 

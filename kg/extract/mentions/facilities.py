@@ -14,6 +14,7 @@ from functools import lru_cache
 from kg.extract.lexicon import lexicon, pos_tags, word_freq
 from kg.extract.mentions.base import Cand, Token, normalise_name
 from kg.extract.mentions.people import looks_like_name
+from kg.extract.regions import lookup
 from kg.extract.segment import Sentence
 
 _LEADER_FACILITY = re.compile(r"以([^，。；]{2,60}?)为(?:领头人|带头人|牵头人|领衔人)[，,]?(?:成立|建立|组建|创建|挂牌)了?"
@@ -88,4 +89,66 @@ def sibling_facility_candidates(sent: Sentence, text: str, cands: list[Cand]) ->
         out.append(Cand("Facility", a, a + len(head), head, "sibling-facility", name=place + head, head=head,
                         sentence=sent.start, extra={"alias": ""}))
         facs.append(out[-1])
+    return out
+
+
+def shared_facility_candidates(sent: Sentence, text: str, cands: list[Cand]) -> list[Cand]:
+    """“甲律师事务所、乙仲裁院职工法律援助站” → 甲律师事务所职工法律援助站 too: listed hosts share the facility head."""
+    out: list[Cand] = []
+    here = [c for c in cands if c.sentence == sent.start]
+    bodies = [c for c in here if c.type in ("Enterprise", "Organization") and c.rule.startswith("head:")]
+    for f in (c for c in here if c.type == "Facility" and c.rule.startswith("head:")):
+        host = max((b for b in bodies if b.start == f.start and b.end < f.end), key=lambda b: b.end, default=None)
+        if host is None or f.end - host.end < 3:
+            continue
+        tail = text[host.end : f.end]
+        pos = f.start
+        while pos - 1 >= sent.start and text[pos - 1] in "、和及与":
+            prev = max((b for b in bodies if b.end == pos - 1), key=lambda b: b.end - b.start, default=None)
+            if prev is None:
+                break
+            name = normalise_name(text[prev.start : prev.end]) + normalise_name(tail)
+            out.append(Cand("Facility", prev.start, prev.end, text[prev.start : prev.end], "shared-facility", name=name,
+                            head=f.head, sentence=sent.start, extra={"host": normalise_name(text[prev.start : prev.end]),
+                                                                     "alias": ""}))
+            pos = prev.start
+    return out
+
+
+# Words that may stand between a person's name and a studio head: 张三劳模工匠人才创新工作室, 李四(职工)创新工作室.
+_STUDIO_WORDS = re.compile(r"(?:劳模|工匠|人才|技能|大师|职工|名师|技师|首席|高技能|巾帼|青年|党员|[（(][\u4e00-\u9fff]{1,4}[）)])*")
+
+
+def person_facility_candidates(sent: Sentence, text: str, cands: list[Cand]) -> list[Cand]:
+    """“某某有限公司张三劳模工作室” → 张三劳模工作室, at its host: a studio named after a person starts at the name.
+
+    The host written before the name (a named body, or a village or
+    community) becomes the studio's ``host`` (or ``host_region``); the longer
+    candidate is set aside (``extra["alt"]``).
+    """
+    out: list[Cand] = []
+    lex = lexicon()
+    for f in [c for c in cands if c.sentence == sent.start and c.type == "Facility" and c.rule.startswith("head:")
+              and c.head.endswith("工作室")]:
+        hs = f.end - len(f.head)
+        for p in range(f.start, hs - 1):  # the leftmost name that reaches the head (李江海, not 江海)
+            size = next((k for k in (3, 2) if p + k <= hs and looks_like_name(text[p : p + k])
+                         and not lookup(text[p : p + k]) and _STUDIO_WORDS.fullmatch(text, p + k, hs)), None)
+            if size is None:
+                continue
+            if p == f.start:
+                break  # the name already starts the studio's name
+            host = normalise_name(text[f.start : p])
+            extra: dict = {"alias": ""}
+            head = next((m for m in lex.head_re.finditer(host) if m.end() == len(host)), None)
+            if head is not None and head.start() >= 2 and host not in lex.generic_prefixes:
+                extra["host"] = host  # a named body (not “一公司”, “公司”)
+            elif len(host) >= 3 and (lookup(host) or re.search(r"(街道|社区|村|镇|乡)$", host)):
+                extra["host_region"] = host
+            else:
+                break  # no host before the name (一公司张三…, 继张三…): keep the studio as found
+            f.extra["alt"] = True
+            out.append(Cand("Facility", p, f.end, text[p : f.end], "person-facility", head=f.head, sentence=sent.start,
+                            extra=extra))
+            break
     return out

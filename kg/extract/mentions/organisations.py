@@ -26,22 +26,36 @@ def _over_bracket(text: str, tokens: list[Token], start: int, head_start: int) -
     return before if before < m.start() else start
 
 
-def _cut_at_region(text: str, start: int, head_start: int) -> int:
-    """Names that contain a division start at it: “助发展宁川经济开发区总工会” → “宁川…”."""
+def _cut_at_region(text: str, tokens: list[Token], start: int, head_start: int) -> int:
+    """Names that contain a division start at it: “助发展宁川经济开发区总工会” → “宁川…”.
+
+    The division must begin a word (“公路桥梁” holds no 路桥), and a short
+    abbreviation before it belongs to the name (国网某某供电公司).
+    """
     span = text[start:head_start]
-    if _division_prefix(span[:3]) or _division_prefix(span[:2]):
-        return start
+    if lookup(span[:3]) or lookup(span[:2]):
+        return start  # the name itself starts with a place (jieba may tag it a person name)
+    word_starts = {t.start for t in tokens}
     for k in range(1, len(span) - 1):
         if span[k - 1] in "（(":
             continue  # a place in brackets belongs to the name: 风帆（扬州）
+        if start + k not in word_starts:
+            continue
         piece2 = span[k : k + 2]
         piece3 = span[k : k + 3]
         if _division_prefix(piece3) or _division_prefix(piece2):
             before = span[:k]
-            if not lexicon().head_re.search(before):
+            if not lexicon().head_re.search(before) and not _abbreviation(tokens, start, start + k):
                 return start + k
             break
     return start
+
+
+def _abbreviation(tokens: list[Token], a: int, b: int) -> bool:
+    """``text[a:b]`` is one short word jieba does not know as a common word (国网, 中铁): part of a name."""
+    words = [t for t in tokens if a <= t.start and t.end <= b]
+    return len(words) == 1 and words[0].start == a and words[0].end == b and len(words[0].text) <= 3 \
+        and words[0].tag in ("", "j", "nz", "nt")
 
 
 def _division_prefix(piece: str) -> bool:
@@ -62,9 +76,14 @@ def _is_generic_prefix(tokens: list[Token], start: int, head_start: int) -> bool
         return whole is not None and word_freq(whole.text) >= 1 and whole.tag in ("n", "vn") and whole.start == start
     if sum(len(t.text) for t in words) != head_start - start:
         return False
-    if len(words) == 1 and words[0].text[:1] in "省市区县" and len(words[0].text) <= 3:
-        return False  # “区委”, “市人社局”: a context form, resolved later
+    if len(words) == 1 and words[0].text[:1] in "省市区县" and len(words[0].text) <= 3 \
+            or words[0].text in ("省级", "市级", "区级", "县级"):
+        return False  # “区委”, “市人社局”, “区级某某工会”: a context form, resolved later
+    lex = lexicon()
     for t in words:
+        if t.text in lex.generic_prefixes or t.text in lex.groups or (t.text[:1] in "各每" and len(t.text) >= 2) \
+                or (len(t.text) == 1 and t.tag == "a"):
+            continue  # a class of people (户外劳动者), a generic word, 各乡镇, 小
         if len(t.text) < 2 or not t.tag or t.tag in ("nr", "ns", "nz", "nt", "nrt", "nrfg", "j", "eng", "x"):
             return False
         if word_freq(t.text) < 50:
@@ -72,15 +91,53 @@ def _is_generic_prefix(tokens: list[Token], start: int, head_start: int) -> bool
     return True
 
 
-_UNION_HOST = re.compile(r"(公司|集团|厂|店|局|院|校|中心|街道|社区|村|镇|乡|园区|开发区|协会|委员会|部|站|队|商场|酒店|医院|诊所)$")
+_UNION_HOST = re.compile(r"(公司|集团|厂|店|局|院|校|中心|街道|社区|村|镇|乡|园区|开发区|协会|委员会|部|站|队|商场|酒店|医院|诊所"
+                         r"|室|所|科|处|班组|段|矿|支行|分行|馆|宫|机关)$")
 
 
-def _union_prefix_ok(prefix: str) -> bool:
-    """A bare “工会” names a body only after a host (远帆公司工会) or a locality."""
-    if _UNION_HOST.search(prefix):
-        return True
+def _union_prefix_ok(prefix: str, tokens: list[Token], start: int) -> bool:
+    """A bare “工会” names a body only after a host (明远公司工会), a locality, or a locality
+    (or 中国) and the industries of an industry union (某省教科文卫体工会, 中国某某化学工会)."""
+    host = _UNION_HOST.search(prefix)
+    if host and host.start() > 0:
+        return True  # a named host (某某研究室工会), not the bare word (班组工会)
     w, canon, div = region_prefix(prefix + "工会")
-    return div is not None and w == prefix
+    if div is None and prefix.startswith("中国"):
+        w = "中国"
+    elif div is None:
+        return False
+    if w == prefix:
+        return w != "中国"
+    industry = [t for t in tokens if start + len(w) <= t.start and t.end <= start + len(prefix)]
+    return sum(len(t.text) for t in industry) == len(prefix) - len(w) and prefix[len(w):] not in lexicon().generic_prefixes \
+        and all(t.tag in ("n", "nz", "j") and t.text not in lexicon().generic_prefixes for t in industry)
+
+
+_FOUNDED_BEFORE = re.compile(r"(?:建成|成立|新建|组建|创建|建立)了?(?:全市|全省|全区|全县|首家|首个|一个|一家|一批)*$")
+_HONOUR = re.compile(r"先进|模范|示范|最美|优秀|星级|百优")
+_COMPANY_END = re.compile(r"(公司|集团|股份)$")
+_BODY_END = re.compile(r"(公司|集团|局|厅|学院|学校|大学|医院|研究院|机关|分公司|厂|矿)$")
+_MEDIA = ("日报", "晚报", "报社", "日报社", "晚报社", "卫视", "电视台", "广播电视台", "总台")
+# after a paper's name: its news-flash mark, or a reporter's credit (记者 张三) rather than a reporter acting
+_CREDIT_AFTER = re.compile(r"[^，。；\n]{0,14}?讯|/|[^，。；\n]{0,8}?记者\s*[\u4e00-\u9fff]{2,3}(?:[\s）)、，,]|$)")
+
+
+def _credit(text: str, start: int, end: int) -> bool:
+    """The paper named at ``text[start:end]`` is the source of the story, not a body acting in it."""
+    if _CREDIT_AFTER.match(text, end):
+        return True
+    before = text[max(0, start - 4) : start]
+    if re.search(r"来源[：:]?《?$", before) or re.search(r"[（(]$", before) and re.match(r"[^，。]{0,20}?[）)]", text[end : end + 24]):
+        return True
+    return False
+
+
+_PROPER_TAGS = ("ns", "nr", "nz", "nt", "nrt", "nrfg", "j", "eng", "x", "")
+
+
+def _proper_word(tokens: list[Token], start: int, end: int) -> bool:
+    """Some word of ``[start, end)`` is a proper name (place, person, brand, unknown word): 江河化肥厂, not 三分厂."""
+    return any(start <= t.start and t.end <= end and len(t.text) >= 2 and t.tag in _PROPER_TAGS for t in tokens)
 
 
 def _strip_generic(name_prefix: str) -> bool:
@@ -98,12 +155,20 @@ def head_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand
         hs, he = sent.start + m.start(), sent.start + m.end()
         etype = lex.head_type[head]
         start = left_extend(tokens, hs)
-        # a single-char head inside a longer word (“格局”, “大局”, “瓦房店市”) is no head
-        if len(head) == 1 and (start == hs or not any(t.start == hs and t.end == he for t in tokens)):
+        # a single-char head inside a longer word (“格局”, “大局”, “李店镇”) is no head; but a factory
+        # word ends in its head (卷烟厂, 化肥厂)
+        if len(head) == 1 and head == "厂" and start == hs:
+            word = next((t for t in tokens if t.start < hs and t.end == he and len(t.text) >= 3), None)
+            start = left_extend(tokens, word.start) if word is not None else start
+        if len(head) == 1 and (start == hs or not any(t.end == he and (t.start == hs or head == "厂")
+                                                      for t in tokens)
+                               or not _proper_word(tokens, start, hs)):
             continue
         if etype != "Facility":  # 远帆（宿迁）有限责任公司, 青峰新区(东湖街道)总工会 — but not 劳模（工匠）工作室
             start = _over_bracket(text, tokens, start, hs)
-        start = _cut_at_region(text, start, hs)
+        start = _cut_at_region(text, tokens, start, hs)
+        if etype == "Facility" and _HONOUR.search(text, start, hs):
+            continue  # “先进职工小家”, “模范职工之家”: an honour, found by the award family
         if etype == "Facility":
             # “在X建设工会驿站”: the verb is no part of the facility's name
             for tk in tokens:
@@ -132,8 +197,10 @@ def head_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand
                                     extra={"context": True}))
                     break
             continue
-        if prefix in lex.generic_prefixes or _is_generic_prefix(tokens, start, hs):
-            # “物业公司”, “服务大局”: common words only, no proper part — a bare mention
+        if (prefix in lex.generic_prefixes or _is_generic_prefix(tokens, start, hs)) \
+                and not (etype == "Facility" and _FOUNDED_BEFORE.search(text, max(sent.start, start - 12), start)):
+            # “物业公司”, “服务大局”: common words only, no proper part — a bare mention (but the
+            # facility a body sets up is named so: 建成全市首家劳模精神宣传阵地)
             if etype == "Union" and re.search(r"(公司|集团)$", prefix):
                 # “港务集团工会”, “公司工会”: the union of a company the article names; resolved later
                 out.append(Cand("Union", start, he, surface, "company-union", head=head, sentence=sent.start,
@@ -145,8 +212,17 @@ def head_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand
                                     extra={"context": True}))
                     break
             continue
-        if head == "工会" and not _union_prefix_ok(prefix):
+        if head == "工会" and not _union_prefix_ok(prefix, tokens, start):
             continue
+        if head in _MEDIA and _credit(text, start, he):
+            continue  # the paper a story comes from (来源：某某日报, 某某日报讯, （某某日报记者 张三）)
+        if head in ("人大", "政协") and text.startswith(("代表", "委员"), he):
+            continue  # 人大代表, 政协委员: people, not the body
+        if head in ("党委", "纪委") and (_COMPANY_END.search(prefix) and any(text.startswith(t, he) for t in lex.titles)
+                                       or _BODY_END.search(prefix)):
+            continue  # 某某有限公司党委副书记, 某某局机关党委: the party organ of a body, not a body of the story
+        if head in ("政府", "人民政府") and re.search(r"党和?$|党委$", prefix):
+            continue  # 党和政府, 党委政府: the state in general
         out.append(Cand(etype, start, he, surface, f"head:{etype}", head=head, sentence=sent.start))
     # short context forms that have no head match of their own (“市总”, “区总”)
     for cu in ("省总", "市总", "区总", "县总"):
@@ -175,8 +251,9 @@ def union_department_candidates(sent: Sentence, tokens: list[Token], text: str) 
     for m in _DEPT.finditer(sent.text):
         hs = sent.start + m.start()
         dept = m.group(1)
-        if any(w in dept for w in lexicon().boundary_words if len(w) >= 2) or re.search(r"(相关|有关|各|等)", dept):
-            continue
+        if any(w in dept for w in lexicon().boundary_words if len(w) >= 2) or re.search(r"(相关|有关|各|等)", dept) \
+                or dept[0] in "对向为在和与及将把被等从由" or dept.endswith(("干部", "全部", "内部")):
+            continue  # not 总工会干部, 总工会对部…
         start = left_extend(tokens, hs)
         if hs - start < 2:
             continue

@@ -20,8 +20,9 @@ _ENUM_PROGRAM = re.compile(r"、([\u4e00-\u9fff·]{2,10}?)(主题活动|系列�
 
 def program_head_candidates(sent: Sentence, text: str) -> list[Cand]:
     """Unquoted programs right after a run verb: 推进女职工月季花服务计划, 开展普惠观影活动;
-    and later items of the list a run verb opens: 举办A挑战赛、骑手温暖季主题活动等."""
-    out: list[Cand] = []
+    and later items of the list a run verb opens: 举办A挑战赛、骑手温暖季主题活动等;
+    named yearly campaigns (春节送温暖, 夏送清凉, 金秋助学), competitions and platforms by their heads."""
+    out: list[Cand] = campaign_candidates(sent) + named_event_candidates(sent)
     for m in _ENUM_PROGRAM.finditer(sent.text):
         before = sent.text[max(0, m.start() - 40) : m.start()]
         if not re.search(r"(开展|举办|实施|启动|推出|组织)[^，。；]*$", before):
@@ -137,10 +138,70 @@ _GENERIC_PROGRAM_HEADS = ("行动", "活动")
 
 def _generic_program_tail(tail: str) -> str:
     """“匠心筑梦”技能提升行动: a few words and a generic head after the quotes."""
-    m = re.match(r"([\u4e00-\u9fff]{2,6}?)(专项行动|行动|主题活动|系列活动|活动)(?!室|中心|站|家|阵地|场所|方案)", tail)
+    m = re.match(r"([\u4e00-\u9fff]{2,6}?)(专项行动|行动|主题活动|系列活动|活动)(?!室|中心|站|家|阵地|场所|方案)", tail) or \
+        re.match(r"([\u4e00-\u9fff]{2,14}?)(主题慰问活动|慰问活动|主题活动|系列活动|专项行动)(?!室|中心|站|家|阵地|场所|方案)", tail)
     return m.group(0) if m else ""
 
 
 def _long_program_tail(tail: str) -> str:
     m = re.match(r"([\u4e00-\u9fff]{2,16}?)(夏令营|挑战赛|大赛|竞赛|训练营)", tail)
     return m.group(0) if m else ""
+
+
+# Yearly campaigns every union runs, named without quotes: 两节送温暖, 夏送清凉, 金秋助学.
+_CAMPAIGN = re.compile(r"(?<![·•])(?:(?:元旦春节|元旦|春节|两节|中秋|夏日|夏季|冬日|冬季|夏|冬)[”\"]?)?(?:送温暖|送清凉|金秋助学)(?:行动)?"
+                       r"(?![·•]|资金|慰问金|物资|款|礼包|对象|金)")
+
+
+def campaign_candidates(sent: Sentence) -> list[Cand]:
+    """Named yearly campaigns: “两节”送温暖, 冬季送温暖行动, 夏送清凉, 金秋助学."""
+    out = []
+    for m in _CAMPAIGN.finditer(sent.text):
+        if re.search(r"[·•][\u4e00-\u9fff]{0,4}$", sent.text[: m.start()]):
+            continue  # “春送岗位·夏送清凉·…”: a part of a program named as a whole
+        a = sent.start + m.start()
+        out.append(Cand("Program", a, sent.start + m.end(), m.group(0), "program-head", sentence=sent.start,
+                        extra={"named": True}))
+    return out
+
+
+# Heads of competitions, shows and platforms named without quotes.
+_EVENT_HEAD = re.compile(r"(劳动和技能竞赛|劳动竞赛|技能竞赛|职业技能大赛|技能大赛|职业技能比赛|技能比赛|职业技能运动会|运动会|成果展|团拜会|"
+                         r"信息系统|管理系统|服务平台|信息平台|小程序)(?![\u4e00-\u9fff]{0,2}(?:委员会|办公室|组委会))")
+_EVENT_STOP = re.compile(r"[^\u4e00-\u9fff0-9A-Za-z（）()“”‘’\"·]|[的在了暨于与及对为由把将从等是]")
+_EVENT_CUT = re.compile(r"(开展|举办|启动|举行|组织|参加|承办|主办|推进|深化|做好|获得|荣获|获|登录|上线|发布|印发|打造|建立|依托|通过|围绕|"
+                        r"全面|持续|积极|深入|广泛|扎实|进一步|一年一度|一年|一次|一场|一届|年度|升级|搭建|建设|开发|构建|完善|优化|"
+                        r"各类|各项|多场|系列)")
+_EVENT_GENERIC = re.compile(r"^(本次|此次|这次|该|各类|各项|相关|系列|一系列|多项|重点|全年|年度|首届|本届|今年|去年|明年|全区|全市|全县)")
+
+
+def named_event_candidates(sent: Sentence) -> list[Cand]:
+    """Competitions, shows and platforms named by their head: 某省十万职工技能比武竞赛,
+    某市第五届职工技能运动会, 某省职工服务信息系统 (a leading year or edition dropped)."""
+    s = sent.text
+    out = []
+    for m in _EVENT_HEAD.finditer(s):
+        lo = m.start()
+        while lo > 0 and m.start() - lo < 24 and not _EVENT_STOP.match(s[lo - 1]):
+            lo -= 1
+        cut = None
+        for c in _EVENT_CUT.finditer(s, lo, m.start()):
+            cut = c
+        if cut is not None:
+            lo = cut.end()
+        lead = re.match(r"(?:\d{4}(?:-\d{4})?年(?:度)?)?(?:第[一二三四五六七八九十\d]+届)?", s[lo : m.start()])
+        if lead:
+            lo += lead.end()
+        mod, end = s[lo : m.start()], m.end()
+        if mod.count("“") == mod.count("”") + 1 and s[end : end + 1] == "”":
+            end += 1  # “某某管理系统”
+        if "”" in mod or s.rfind("“", 0, lo) > s.rfind("”", 0, lo):
+            continue  # “某某杯”技能大赛, “…、…劳动竞赛”: the quoted name is the program
+        if len(normalise_name(mod)) < 3 or _EVENT_GENERIC.match(normalise_name(mod)) or re.match(r"[（）()]", mod) \
+                or s[lo:end].count("“") != s[lo:end].count("”"):
+            continue
+        a = sent.start + lo
+        out.append(Cand("Program", a, sent.start + end, s[lo:end], "program-head", sentence=sent.start,
+                        extra={"named": True}))
+    return out
+

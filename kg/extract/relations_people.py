@@ -1,0 +1,400 @@
+"""Relations about people and honours: positions (HOLDS_POSITION) and awards (AWARDED).
+
+Rules of :data:`kg.extract.relations.RULES`, kept apart from the rules about
+what bodies do.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract.lexicon import lexicon
+from kg.extract.mentions.base import Cand
+from kg.extract.relations_base import BODY, Doc, RawTriple, awards_ending_by, sent_cands, sentence_or_none
+from kg.extract.segment import Sentence
+
+_sent_cands = sent_cands
+_TITLE_SEP = "、"
+
+
+def rule_positions(doc: Doc) -> list[RawTriple]:
+    """“区总工会主席张三”, “某省政协副主席、省总工会主席李四”, “王五、赵六领导”, bylines."""
+    lex = lexicon()
+    titles = tuple(sorted(set(lex.titles) | set(lex.raw["lists"]["descriptors"]), key=len, reverse=True))
+    out = []
+    for sent in doc.sentences:
+        cs = _sent_cands(doc, sent)
+        held: dict[int, tuple[Cand, str]] = {}  # person → the first body and title found for them
+        for p in (c for c in cs if c.type == "Person"):
+            bodies = [b for b in cs if b.type in BODY and b.end <= p.start]
+            pos = p.start
+            found: list[tuple[Cand, str]] = []
+            # Org Title(、Title) Name, repeated with 、
+            while True:
+                txt = doc.text[sent.start : pos].rstrip(" ")
+                tl = []
+                body_ends = {b.end - sent.start for b in bodies}
+                while True:
+                    fits = [t for t in titles if txt.endswith(t)]
+                    # prefer the title that leaves a body right before it (“党工委书记” vs “书记”)
+                    t = next((t for t in fits if len(txt) - len(t) in body_ends), fits[0] if fits else None)
+                    if not t:
+                        break
+                    tl.insert(0, t)
+                    txt = txt[: -len(t)]
+                    dept = _dept(txt, t) if len(txt) not in body_ends else None
+                    if dept and (len(txt) - len(dept.group(0)) in body_ends or _after_title(txt[: dept.start()], titles)):
+                        # “总工会党组成员、机关纪委书记”, “某公司工会办公室主任”: a department before the title
+                        tl[0] = dept.group(0) + tl[0]
+                        txt = txt[: dept.start()]
+                    if txt.endswith(_TITLE_SEP) and any(txt[:-1].endswith(t2) for t2 in titles):
+                        txt = txt[:-1]
+                        continue
+                    break
+                end = sent.start + len(txt)
+                org = next((b for b in reversed(bodies) if b.end == end), None)
+                if org is None and tl:
+                    # “某某纸业（某地）有限公司焊工班长张三”: a short occupation before the title
+                    for k in (1, 2, 3):
+                        occ = txt[-k:] if len(txt) > k else ""
+                        if occ and re.fullmatch(r"[\u4e00-\u9fff]+", occ):
+                            org = next((b for b in reversed(bodies) if b.end == end - k), None)
+                            if org is not None:
+                                tl[0] = occ + tl[0]
+                                end -= k
+                                break
+                if org is None or (not tl and end != pos):
+                    break
+                found.append((org, "、".join(tl)))
+                pos = org.start
+                if doc.text[pos - 1 : pos] == _TITLE_SEP:
+                    pos -= 1
+                    continue
+                break
+            if not found and not p.extra.get("studio"):
+                # Org Name 领导 / Org Name (byline) / Org、Name、Name 领导
+                title = p.extra.get("title", "")
+                gap_ok = {"", " ", "、"}
+                prev_person_chain = p.start
+                for q in reversed([c for c in cs if c.type == "Person" and c.end <= p.start]):
+                    if doc.text[q.end : prev_person_chain] in ("、", "和"):
+                        prev_person_chain = q.start
+                org = next((b for b in reversed(bodies) if doc.text[b.end : prev_person_chain] in gap_ok), None)
+                if org is not None and (title in ("领导", "") or title in titles):
+                    line_tail = doc.text[p.end : p.end + 2]
+                    if title or line_tail[:1] in ("\n", "") or line_tail.startswith(("领导", "等")):
+                        found.append((org, title if title in titles or title == "领导" else ""))
+            if not found:
+                found = _carried(doc, cs, p, held, titles) or _occupied(doc, sent, p, bodies)
+            if not found:
+                # “张三当选为开发区总工会第二届委员会主席”, “张三担任X公司总经理”
+                m = re.match(r"(当选为|当选|担任|出任|任)", doc.text[p.end : p.end + 3])
+                if m:
+                    after = p.end + m.end()
+                    org = next((b for b in cs if b.type in BODY and b.start == after), None)
+                    if org is not None:
+                        rest = doc.text[org.end : org.end + 16]
+                        tm = re.match(r"((?:第[一二三四五六七八九十0-9]+届[\u4e00-\u9fff]{0,5})?)(" + "|".join(map(re.escape, titles)) + ")", rest)
+                        if tm:
+                            found.append((org, tm.group(1) + tm.group(2)))
+            if found:
+                held[id(p)] = found[0]
+            for org, title in found:
+                attrs = {"title": title} if title else {}
+                out.append(RawTriple(p, "HOLDS_POSITION", org, sent, "pattern:position", 0.85, attrs))
+    return out
+
+
+# A department between a body and a title: 机关党委, 党组, 经审委, 组织部, 办公室.
+_DEPT = re.compile(r"(?:机关党委|党委|党组|党总支|机关|[\u4e00-\u9fff]{1,4}?(?:部|委|办|办公室|处|科|室|组|中心))$")
+
+
+def _dept(txt: str, title: str) -> re.Match[str] | None:
+    """The department written before *title* at the end of *txt* (组织部长: 组织 before 部长)."""
+    if title.lstrip("副") in ("部长", "处长", "科长"):
+        return re.search(r"[\u4e00-\u9fff]{2}$", txt)
+    return _DEPT.search(txt)
+# What a title run may follow when it takes the body of the person before it: “，副主席”, “以及党组成员、”.
+_CARRY_GAP = re.compile(r"^(?:[，,、；;]?(?:以及|和|及)?|[，,、；;])$")
+# The head of a government (副市长, 县长) belongs to no body named before.
+_HEAD_OF_DIVISION = re.compile(r"(省|市|区|县|州|镇|乡)长$")
+# Characters that end a clause or mark it as more than an occupation.
+_NOT_OCCUPATION = re.compile(r"[^\u4e00-\u9fff]|[的在和与及为是了等被把将从向对由]")
+
+
+def _after_title(txt: str, titles: tuple[str, ...]) -> bool:
+    return txt.endswith(_TITLE_SEP) and any(txt[:-1].endswith(t) for t in titles)
+
+
+def _carried(doc: Doc, cs: list[Cand], p: Cand, held: dict[int, tuple[Cand, str]],
+             titles: tuple[str, ...]) -> list[tuple[Cand, str]]:
+    """The body of the person listed before: “某总工会副主席张三、李四”, “某总工会主席张三，副主席李四”,
+    “…以及党组成员、三级调研员王五”, “某总工会副主席张三、经审委主任李四”."""
+    prev = next((q for q in reversed(cs) if q.type == "Person" and q.end <= p.start), None)
+    if prev is None or id(prev) not in held:
+        return []
+    org, title = held[id(prev)]
+    gap = doc.text[prev.end : p.start]
+    if gap == "、":
+        return [(org, title)]
+    # a run of titles (each perhaps after a department) right before the name
+    rest, tl = gap, []
+    while True:
+        t = next((t for t in titles if rest.endswith(t)), None)
+        if t is None:
+            break
+        rest = rest[: -len(t)]
+        dept = _dept(rest, t)
+        if dept and (_CARRY_GAP.match(rest[: dept.start()]) or _after_title(rest[: dept.start()], titles)):
+            t = dept.group(0) + t
+            rest = rest[: dept.start()]
+        tl.insert(0, t)
+        if _after_title(rest, titles):
+            rest = rest[:-1]
+            continue
+        break
+    if tl and _CARRY_GAP.match(rest) and not _HEAD_OF_DIVISION.search(tl[-1]) \
+            and not any(b.type in BODY for b in cs if prev.end <= b.start < p.start):
+        return [(org, "、".join(tl))]
+    return []
+
+
+def _occupied(doc: Doc, sent: Sentence, p: Cand, bodies: list[Cand]) -> list[tuple[Cand, str]]:
+    """A body, an occupation and a name, in one item: “某有限公司数控铣工张三”, “某医院护士长李四”."""
+    near = [b for b in bodies if 0 < p.start - b.end <= 10]
+    if not near:
+        return []
+    b = max(near, key=lambda b: (b.end, b.end - b.start))
+    gap = doc.text[b.end : p.start]
+    if _NOT_OCCUPATION.search(gap) or gap[-1] not in "工员师长手监厨任理记席官" \
+            or any(c.type == "Person" and b.end <= c.start < p.start for c in doc.by_sentence.get(sent.start, [])):
+        return []
+    return [(b, gap)]
+
+
+# Words between the recipients and the verb of an honour: “A公司先后荣获”, “A、B均被评为”.
+_ADVERBS = re.compile(r"(先后|分别|均|都|成功|已|已经|曾|曾经|还|也|再次|同时|又|首次|一举|相继|共同|今年|近日|日前|此前|"
+                      r"[\d]{4}年(?:度)?|[\d]{1,2}月)+$")
+# A count that closes a list of recipients: “等9家单位”, “等43人”, “共十人”, “等同志”.
+_COUNT_TAIL = re.compile(r"(?:等|共)[\d一二三四五六七八九十百]+(?:名|位|人|个|家|项)[\u4e00-\u9fff]{0,6}$|等(?:单位|集体|同志|人)$|"
+                         r"(?<=[\u4e00-\u9fff])\d+(?:名|位|人)$|[，,]$")
+_GRANTOR = re.compile(r"被[^，。；、]{0,16}$")  # “被全国总工会授予”
+_RECIPIENT = ("Person", *BODY, "Facility")
+_ITEM_SEP = ("、", "和", "及", "以及", "与")
+
+
+def _ends_at(cs: list[Cand], pos: int, types: tuple[str, ...]) -> Cand | None:
+    """The longest candidate of *types* that ends at *pos* (not one inside a longer name)."""
+    hits = [c for c in cs if c.end == pos and c.type in types and not c.extra.get("inside")]
+    return min(hits, key=lambda c: c.start) if hits else None
+
+
+def _strip_before(text: str, lo: int, pos: int) -> int:
+    """Move *pos* left over adverbs, the granting body (被…) and a closing count."""
+    while True:
+        head = text[lo:pos]
+        m = _ADVERBS.search(head) or _COUNT_TAIL.search(head) or re.search(r"[（(]女[）)]$", head)
+        if m is None and pos - lo > 1 and text[pos - 1] == "被":
+            pos -= 1
+            continue
+        if m is None:
+            g = _GRANTOR.search(head)
+            if g is None or not re.match(r"被([\u4e00-\u9fff]{2,16})?$", g.group(0)):
+                return pos
+            m = g
+        if m.start() == len(head):
+            return pos
+        pos = lo + m.start()
+
+
+def recipients_before(doc: Doc, cs: list[Cand], lo: int, pos: int) -> list[Cand]:
+    """The recipients of an honour whose verb (or count) starts at *pos*: the list that ends
+    there, item by item (“A公司、B公司和C工会”, “某公司钳工张三、某厂班长李四等8人”).
+
+    A list of people may be separated by commas when every item ends with a name; an item
+    of a list of people may hold a body and a title before the name.
+    """
+    pos = _strip_before(doc.text, lo, pos)
+    first = _ends_at(cs, pos, _RECIPIENT)
+    if first is None:
+        return []
+    people = first.type == "Person"
+    types = ("Person",) if people else (*BODY, "Facility")
+    out = [first]
+    cur = first
+    while True:
+        if people:
+            # the item runs back to the previous separator; names joined by 和 inside it count too
+            seg = doc.text[lo : cur.start]
+            cut = max(seg.rfind(ch) for ch in "、，,；;：:")
+            item_start = lo + cut + 1 if cut >= 0 else lo
+            for q in reversed([c for c in cs if c.type == "Person" and item_start <= c.start and c.end < cur.start
+                               and not c.extra.get("inside")]):
+                if doc.text[q.end : q.end + 2].startswith(("和", "及", "与")):
+                    out.append(q)
+            if cut < 0:
+                break
+            sep_at = item_start - 1
+            prev = _ends_at(cs, sep_at, types)
+            if prev is None or doc.text[sep_at] not in "、，,":
+                break
+        else:
+            sep = next((s for s in _ITEM_SEP if doc.text[max(lo, cur.start - len(s)) : cur.start] == s), "")
+            if not sep:
+                break
+            prev = _ends_at(cs, cur.start - len(sep), types)
+            if prev is None:
+                break
+        out.append(prev)
+        cur = prev
+    return out
+
+
+def rule_awarded(doc: Doc) -> list[RawTriple]:
+    """Honours and who holds them: after a trigger (A、B获评X), conferred (授予A、B X; 授予A为“X”),
+    as a title before a name (某省劳动模范张三), with a count (张三等10名“X”), or listed after
+    the honour (荣获X称号的6名职工分别是：…)."""
+    out = []
+    for sent in doc.sentences:
+        cs = _sent_cands(doc, sent)
+        for a in (c for c in cs if c.type == "Award"):
+            clause = _clause_start(doc, sent, a.start)
+            span = a.extra.get("recipients")
+            if span:
+                # “授予A公司、B公司“X五一劳动奖状””: the recipients stand between 授予 and the award
+                for c in cs:
+                    if c.type in _RECIPIENT and span[0] <= c.start and c.end <= span[1] and not c.extra.get("inside"):
+                        out.append(RawTriple(c, "AWARDED", a, sent, "pattern:awarded", 0.8))
+                continue
+            subjects: list[Cand] = []
+            conf = 0.85
+            conferred = _conferred_to(doc, sent, a)
+            if conferred is not None:
+                subjects = recipients_before(doc, cs, conferred, a.start - (doc.text[a.start - 1] == "为"))
+            elif a.extra.get("trigger"):
+                at = a.extra.get("trigger_at", a.start - len(a.extra["trigger"]))
+                subjects = recipients_before(doc, cs, clause, at)
+                if not subjects:
+                    subjects = _sentence_subject(doc, sent, cs, at)
+            else:
+                # a count before the honour: “张三、李四等10名“X””
+                head = doc.text[clause : a.start]
+                if re.search(r"(等|共)[\d一二三四五六七八九十百]+(名|位|人|个)[\u4e00-\u9fff]{0,4}$", head):
+                    subjects = recipients_before(doc, cs, clause, a.start)
+                # a title before the name: “某市劳动模范张三”, “某省五一劳动奖章获得者李四”
+                subjects += _titled(doc, cs, a)
+                conf = 0.8
+            if not subjects and doc.text[a.end : a.end + 1] == "的":
+                # “获评全国劳模的张三、李四”
+                pos = a.end + 1
+                for p in sorted((c for c in cs if c.type == "Person" and c.start >= pos), key=lambda c: c.start):
+                    if doc.text[pos : p.start] not in ("", "、", "和"):
+                        break
+                    subjects.append(p)
+                    pos = p.end
+            subjects += _listed_after(doc, sent, cs, a)
+            for s in subjects:
+                out.append(RawTriple(s, "AWARDED", a, sent, "pattern:awarded", conf))
+        out.extend(_graded(doc, sent, cs))
+    return out
+
+
+_GRADE_ONLY = re.compile(r"(获得|荣获|获评|获)(特等奖|一等奖|二等奖|三等奖|优秀奖|金奖|银奖|铜奖)")
+
+
+def _graded(doc: Doc, sent: Sentence, cs: list[Cand]) -> list[RawTriple]:
+    """“A工会获得某某创新奖一等奖，B、C获得二等奖”: a bare grade collapses onto the prize named
+    before it in the article, and its winners hold that prize."""
+    out = []
+    for m in _GRADE_ONLY.finditer(sent.text):
+        at = sent.start + m.start(2)
+        if any(c.type == "Award" and c.start <= at < c.end for c in cs):
+            continue
+        prize = next((c for c in awards_ending_by(doc, at) if c.name.endswith("奖") and _same_article(doc, c, sent)),
+                     None)
+        if prize is None:
+            continue
+        grade = Cand("Award", at, sent.start + m.end(2), m.group(2), "award", name=prize.name, sentence=sent.start)
+        for r in recipients_before(doc, cs, _clause_start(doc, sent, at), sent.start + m.start()):
+            out.append(RawTriple(r, "AWARDED", grade, sent, "pattern:awarded", 0.75))
+    return out
+
+
+def _same_article(doc: Doc, c: Cand, sent: Sentence) -> bool:
+    s = sentence_or_none(doc, c.sentence)
+    return s is not None and s.article == sent.article
+
+
+_SPEECH_OR_PREP = re.compile(r"(介绍|说|表示|指出|认为|强调|“|在|和|与|向|为|对|给|以|由|经|据|从|来自)")
+
+
+def _sentence_subject(doc: Doc, sent: Sentence, cs: list[Cand], at: int) -> list[Cand]:
+    """The subject a sentence opens with, when a later clause of it is honoured:
+    “某公司认真落实…，先后荣获X”. Nothing when another candidate or a speech verb stands between."""
+    before = [c for c in cs if c.end <= at and c.type in _RECIPIENT and not c.extra.get("inside")]
+    if not before:
+        return []
+    c = before[0]
+    lead = doc.text[sent.start : c.start]
+    if len(lead) > 12 or lead.count("，") + lead.count(",") > 1 or _SPEECH_OR_PREP.search(lead):
+        return []
+    between = doc.text[c.end : at]
+    if between[:1] == "的" or not re.search(r"[，,]", between) or len(before) > 1 or re.search(r"[。；;：:]", between) or _SPEECH_OR_PREP.match(between) \
+            or re.search(r"(介绍|说|表示|指出|认为|强调|“)", between):
+        return []
+    return [c]
+
+
+def _clause_start(doc: Doc, sent: Sentence, pos: int) -> int:
+    """Where the clause of *pos* starts: after the last ；/：/。 before it (commas stay inside)."""
+    head = doc.text[sent.start : pos]
+    cut = max(head.rfind(ch) for ch in "；;：:")
+    return sent.start + cut + 1 if cut >= 0 else sent.start
+
+
+def _conferred_to(doc: Doc, sent: Sentence, a: Cand) -> int | None:
+    """Where the recipients start when 授予 confers *a* on them: “授予A、B（为）X”, and the next
+    clause of the same sentence, “，C等79人为“Y””; None when nothing confers it."""
+    head = doc.text[sent.start : a.start]
+    g = head.rfind("授予")
+    if g < 0 or re.search(r"被[^，。；,;]{0,16}$", head[:g]) or re.search(r"[。；;]", head[g:]):
+        return None  # “A被某总工会授予X”: the recipients come before 被
+    comma = max(head.rfind("，"), head.rfind(","))
+    if comma > g:
+        # a later clause of the list: only “…为X”
+        return sent.start + comma + 1 if head.endswith("为") else None
+    return sent.start + g + 2
+
+
+def _titled(doc: Doc, cs: list[Cand], a: Cand) -> list[Cand]:
+    """The people an honour stands before as a title: “大国工匠、全国劳模张三、李四”."""
+    pos = a.end
+    # the honours of a chain share the name: “某市劳动模范、某省五一劳动奖章获得者李四”
+    while True:
+        nxt = next((c for c in cs if c.type == "Award" and c.start == pos + 1 and doc.text[pos] == "、"), None)
+        if nxt is None:
+            break
+        pos = nxt.end
+    if doc.text.startswith("获得者", pos):
+        pos += 3
+    out = []
+    for p in sorted((c for c in cs if c.type == "Person" and c.start >= pos), key=lambda c: c.start):
+        if p.start != pos or p.extra.get("inside"):
+            break
+        out.append(p)
+        pos = p.end + 1
+        if doc.text[p.end : pos] != "、":
+            break
+    return out
+
+
+_LISTED = re.compile(r"[^。；]{0,24}?(?:分别是|分别为|名单如下|是)[：:]")
+
+
+def _listed_after(doc: Doc, sent: Sentence, cs: list[Cand], a: Cand) -> list[Cand]:
+    """The people listed after an honour: “荣获X称号的6名职工分别是：A、B…”."""
+    m = _LISTED.match(doc.text, a.end, sent.end)
+    if m is None:
+        return []
+    return [c for c in cs if c.type == "Person" and c.start >= m.end() and not c.extra.get("inside")
+            and re.match(r"[、，,；;。（(等]|$", doc.text[c.end : c.end + 1])]
