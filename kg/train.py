@@ -227,6 +227,17 @@ _GRID = tuple(round(step * 0.05, 2) for step in range(2, 20))  # 0.10 … 0.95
 Decision = tuple[dict[str, float], list[str]]  # thresholds per label, labels whose rule decisions pass as they are
 
 
+def _kept(scored: Sequence[tuple[float, int, bool]], threshold: float, rules: bool) -> tuple[int, int]:
+    """(right, wrong) among the (probability, right, stated by a rule) facts kept at *threshold*
+    (and every rule fact too, with *rules*)."""
+    kept = [y for p, y, r in scored if p >= threshold or (rules and r)]
+    return sum(kept), len(kept) - sum(kept)
+
+
+def _f1(tp: int, fp: int, positives: int) -> float:
+    return 2 * tp / (tp + fp + positives) if tp else 0.0
+
+
 def choose_thresholds(by_label: dict[str, list[tuple[float, int, bool]]], config: TrainConfig) -> Decision:
     """Per-label decisions from out-of-fold (probability, right, stated by a rule) triples.
 
@@ -246,12 +257,8 @@ def choose_thresholds(by_label: dict[str, list[tuple[float, int, bool]]], config
     for label, scored in by_label.items():
         for i, t in enumerate(_GRID):
             for rules in rule_options:
-                kept = [y for p, y, r in scored if p >= t or (rules and r)]
-                counts[(label, i, rules)] = (sum(kept), len(kept) - sum(kept))
+                counts[(label, i, rules)] = _kept(scored, t, rules)
     positives = {label: sum(y for _, y, _ in scored) for label, scored in by_label.items()}
-
-    def f1(tp: int, fp: int, pos: int) -> float:
-        return 2 * tp / (tp + fp + pos) if tp else 0.0
 
     if config.per_label_thresholds:
         indices = {label: list(range(len(_GRID))) for label in by_label}
@@ -261,7 +268,7 @@ def choose_thresholds(by_label: dict[str, list[tuple[float, int, bool]]], config
         def overall(i: int) -> tuple[float, float]:
             tp = sum(counts[(label, i, False)][0] for label in by_label)
             fp = sum(counts[(label, i, False)][1] for label in by_label)
-            return (tp / (tp + fp) if tp + fp else 0.0), f1(tp, fp, total)
+            return (tp / (tp + fp) if tp + fp else 0.0), _f1(tp, fp, total)
 
         fine = [i for i in range(len(_GRID)) if overall(i)[0] >= config.precision_floor]
         if fine:
@@ -274,8 +281,8 @@ def choose_thresholds(by_label: dict[str, list[tuple[float, int, bool]]], config
     pick: dict[str, tuple[int, bool]] = {}
     for label in by_label:
         options = [(i, rules) for rules in rule_options for i in indices[label]]
-        best = max(f1(*counts[(label, i, r)], positives[label]) for i, r in options)
-        ties = [o for o in options if f1(*counts[(label, *o)], positives[label]) == best]
+        best = max(_f1(*counts[(label, i, r)], positives[label]) for i, r in options)
+        ties = [o for o in options if _f1(*counts[(label, *o)], positives[label]) == best]
         plain = [o for o in ties if not o[1]]
         ties = plain or ties  # the rules pass only when that is strictly better
         pick[label] = ties[len(ties) // 2]  # the middle of a plateau is the safest cut
@@ -315,17 +322,10 @@ def choose_passthrough(by_label: dict[str, list[tuple[float, int, bool]]], thres
     >>> choose_passthrough(scored, 0.5), choose_passthrough(scored, 0.5, precision_floor=0.8)
     (['A', 'C'], ['A'])
     """
-    def counts(scored: list[tuple[float, int, bool]], rules: bool) -> tuple[int, int]:
-        kept = [y for p, y, r in scored if p >= threshold or (rules and r)]
-        return sum(kept), len(kept) - sum(kept)
-
-    def f1(tp: int, fp: int, positives: int) -> float:
-        return 2 * tp / (tp + fp + positives) if tp else 0.0
-
-    plain = {label: counts(scored, False) for label, scored in by_label.items()}
-    ruled = {label: counts(scored, True) for label, scored in by_label.items()}
+    plain = {label: _kept(scored, threshold, False) for label, scored in by_label.items()}
+    ruled = {label: _kept(scored, threshold, True) for label, scored in by_label.items()}
     positives = {label: sum(y for _, y, _ in scored) for label, scored in by_label.items()}
-    better = [label for label in by_label if f1(*ruled[label], positives[label]) > f1(*plain[label], positives[label])]
+    better = [label for label in by_label if _f1(*ruled[label], positives[label]) > _f1(*plain[label], positives[label])]
     better.sort(key=lambda label: (-(ruled[label][0] - plain[label][0] + 0.5) / (ruled[label][1] - plain[label][1] + 0.5),
                                    label))
     tp = sum(t for t, _ in plain.values())
@@ -362,11 +362,6 @@ def _decisions(rows: Sequence[Row], probs: Sequence[float], config: TrainConfig,
         return choose_thresholds(by_label, config)
     return {}, (choose_passthrough(by_label, config.default_threshold, config.precision_floor)
                  if config.rule_passthrough else [])
-
-
-def _thresholds(rows: Sequence[Row], probs: Sequence[float], config: TrainConfig, rule_feature: str) -> Decision:
-    """Aggregate rows into facts (best probability per key and document), then choose per label."""
-    return choose_thresholds(_fact_scores(rows, probs, rule_feature), config)
 
 
 def fingerprint(pairs: Sequence[tuple[GoldRecord, Document]]) -> str:
