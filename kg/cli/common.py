@@ -227,13 +227,12 @@ ModelsOption = typer.Option("--models", help="Model folder written by `kg train`
 
 def chosen_extractor(name: str, models: Any) -> Any:
     """The extractor function for ``--extractor``/``--models``, checked before any document is read."""
-    from kg.extract.extractors import EXTRACTORS, extractor  # lazy: keeps `kg --help` fast
+    from kg.extract.extractors import extractor  # lazy: keeps `kg --help` fast
 
-    if name not in EXTRACTORS:
-        raise fail(f"--extractor {name!r}: choose one of {', '.join(EXTRACTORS)}", 2)
-    if models is not None and name != "learned":
-        raise fail("--models belongs to the learned extractor; drop it or use --extractor learned", 2)
-    return extractor(name, models=models)
+    try:
+        return extractor(name, models=models)
+    except ValueError as exc:  # an unknown name, or --models for the rules: a usage error
+        raise fail(str(exc), 2) from exc
 
 
 def curation_option(default: str) -> Any:
