@@ -9,6 +9,7 @@ and the networkx graph on both engines (skipped without a Neo4j, failed under
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -256,3 +257,19 @@ def test_api_neo4j_errors_are_typed(neo4j_settings: dict[str, str], neo4j_graph:
     closed.close()
     with pytest.raises(kg.ConnectionFailed, match="closed"):
         closed.query("who_helped_whom")
+
+
+# --------------------------------------------------------------------------- README
+
+
+def test_api_readme_from_python_runs_in_a_fresh_session(tmp_path: Path) -> None:
+    # the README's "From Python" block, pasted as is into a new interpreter (in an empty folder)
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## From Python\n", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```python\n(.+?)\n```", section, flags=re.S)
+    assert len(blocks) == 1 and len(blocks[0].splitlines()) <= 12
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    run = subprocess.run([sys.executable, "-c", blocks[0]], cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert run.returncode == 0, run.stderr
+    assert "who_helped_whom" in run.stdout and "['临汀市总工会']" in run.stdout
+    assert (tmp_path / "out" / "graph.db").is_dir()
