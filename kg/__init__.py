@@ -33,11 +33,14 @@ from kg.errors import (
 )
 from kg.version import __version__
 
-#: names of kg.api, imported on first use (PEP 562)
-_API = ("Graph", "build_graph", "example_corpus", "extract_facts", "load_curation", "open_graph", "queries")
-
 __all__ = [
-    *_API,
+    "Graph",
+    "build_graph",
+    "example_corpus",
+    "extract_facts",
+    "load_curation",
+    "open_graph",
+    "queries",
     "ConnectionFailed",
     "CredentialsRejected",
     "ExtractionFailed",
@@ -52,6 +55,8 @@ __all__ = [
     "StoreError",
     "__version__",
 ]
+#: the names of kg.api (its __all__), imported on first use (PEP 562)
+_API = frozenset(__all__[:7])
 
 
 def __getattr__(name: str) -> Any:
