@@ -10,7 +10,8 @@
      │    ├── ConnectionFailed   no server, wrong address, wrong password
      │    │    └── CredentialsRejected  the server answers but refuses the user or password
      │    └── IncompatibleStore  a database written by another version of kg
-     └── OutputError         an output path that cannot be written
+     ├── OutputError         an output path that cannot be written
+     └── MissingDependency   an optional package (an extra such as ``union-kg[pandas]``) is not installed
 
 The CLI maps ``KgError`` to exit code 1 with its message on one line; usage
 errors (bad options) exit with 2; ``kg --debug`` adds the traceback. Any other
@@ -62,3 +63,7 @@ class IncompatibleStore(StoreError):
 
 class OutputError(KgError):
     """An output path that cannot be written."""
+
+
+class MissingDependency(KgError, ImportError):
+    """An optional package is not installed; the message names the ``pip install`` that adds it."""

@@ -95,19 +95,10 @@ def _parse_params(raw: list[str] | None) -> dict[str, str]:
     return out
 
 
-def _resolve_db(db: Path) -> Path:
-    from kg.store.embedded import MARKER_FILE
-
-    if (db / MARKER_FILE).is_file() or not db.is_dir():
-        return db
-    inside = [p for p in sorted(db.iterdir()) if (p / MARKER_FILE).is_file()]
-    return inside[0] if len(inside) == 1 else db
-
-
 def _run_embedded(db_dir: Path, query: SavedQuery, params: dict[str, Any]) -> QueryRows:
-    from kg.store.embedded import open_embedded, run_saved
+    from kg.store.embedded import find_database, open_embedded, run_saved
 
-    with open_embedded(_resolve_db(db_dir)) as db:
+    with open_embedded(find_database(db_dir)) as db:
         return run_saved(db, query, params)
 
 

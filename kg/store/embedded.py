@@ -38,7 +38,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from kg import __version__
+from kg.version import __version__
 from kg.errors import IncompatibleStore, OutputError, StoreError
 from kg.models import EmbeddedBuildReport, GraphData, QueryRows, RelRecord, SavedQuery
 from kg.ontology import Ontology, load_ontology
@@ -52,6 +52,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "EmbeddedDB",
     "build_embedded",
+    "find_database",
     "open_embedded",
     "read_marker",
     "run_query",
@@ -469,6 +470,18 @@ def _derived_program_regions(
 
 
 # --------------------------------------------------------------------------- open and query
+
+
+def find_database(path: Path) -> Path:
+    """The database folder *path* names: itself, or the one database inside it (a ``kg build`` folder's ``graph.db``).
+
+    Anything else is returned as given, for :func:`read_marker` to say what is wrong with it.
+    """
+    path = Path(path)
+    if (path / MARKER_FILE).is_file() or not path.is_dir():
+        return path
+    inside = [p for p in sorted(path.iterdir()) if (p / MARKER_FILE).is_file()]
+    return inside[0] if len(inside) == 1 else path
 
 
 def read_marker(db_dir: Path) -> dict[str, Any]:

@@ -40,6 +40,7 @@ __all__ = [
     "list_queries",
     "load_queries",
     "parse_query_file",
+    "read_on_neo4j",
     "run_on_neo4j",
 ]
 
@@ -310,14 +311,24 @@ def run_on_neo4j(
     driver: Any, query: SavedQuery, params: Mapping[str, Any] | None = None, *, database: str | None = None
 ) -> QueryRows:
     """Run a saved query on Neo4j (read transaction); rows as on the embedded database."""
+    bound = bind_params(query, params)
+    records, keys = read_on_neo4j(driver, query.text_for("neo4j"), bound, database=database,
+                                  what=f"query {query.name}")
+    columns = tuple(keys)
+    return QueryRows(columns=columns, rows=tuple(dict(zip(columns, r.values())) for r in records))
+
+
+def read_on_neo4j(
+    driver: Any, cypher: str, params: Mapping[str, Any] | None = None, *, database: str | None = None, what: str
+) -> tuple[list[Any], list[str]]:
+    """Run read-only *cypher* on Neo4j: (records, column names); driver errors become kg errors naming *what*."""
     # lazy: the driver is only loaded when a query runs on Neo4j
     from neo4j import RoutingControl
     from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
-    bound = bind_params(query, params)
     try:
         records, _summary, keys = driver.execute_query(
-            query.text_for("neo4j"), bound, database_=database, routing_=RoutingControl.READ
+            cypher, dict(params or {}), database_=database, routing_=RoutingControl.READ
         )
     except AuthError as exc:
         raise CredentialsRejected(
@@ -327,8 +338,7 @@ def run_on_neo4j(
     except (ServiceUnavailable, SessionExpired) as exc:
         raise ConnectionFailed(f"Neo4j stopped answering ({exc}); check the server and retry") from None
     except Neo4jError as exc:
-        raise StoreError(f"Neo4j rejected query {query.name}: {exc.message or exc}") from None
+        raise StoreError(f"Neo4j rejected {what}: {exc.message or exc}") from None
     except DriverError as exc:
         raise ConnectionFailed(f"the Neo4j driver failed ({type(exc).__name__}: {exc}); check the server and retry") from None
-    columns = tuple(keys)
-    return QueryRows(columns=columns, rows=tuple(dict(zip(columns, r.values())) for r in records))
+    return records, list(keys)
