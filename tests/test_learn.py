@@ -105,6 +105,18 @@ def test_learn_relation_rows_name_each_feature_once(learn_set):
     assert seen > 100
 
 
+def test_learn_quoted_phrases_are_proposed_to_the_model_only():
+    """A quoted campaign with neither a program head nor a run verb: the rules keep nothing, the learned
+    extractor's analysis offers it to the entity model as a Program (quotes and book-title marks)."""
+    doc = Document(doc_id="q", text="溪口县总工会为环卫工人圆了“青禾小心愿”，并印发《溪口县职工书屋建设方案》。")
+    rules = analyse(doc)
+    assert not [c for c in rules.cands + rules.alternatives if c.rule == "quoted-any"]
+    learned = analyse(doc, spans=lambda text, sentences: [])
+    proposed = {c.name for c in learned.alternatives if c.rule == "quoted-any"}
+    assert proposed == {"青禾小心愿", "溪口县职工书屋建设方案"}
+    assert all(c.type == "Program" for c in learned.alternatives if c.rule == "quoted-any")
+
+
 def test_learn_list_span_covers_an_enumeration():
     doc = Document(doc_id="x", text="溪口县总工会走访了明远机械有限公司、宏达电子有限公司和禾丰纺织有限公司。")
     view = view_of(analyse(doc))
