@@ -19,7 +19,7 @@ from kg.evaluate_cv import cross_validate, format_cv
 from kg.extract.analysis import analyse
 from kg.extract.extractors import extractor, run_extractors
 from kg.extract.learn.decide import run_learned
-from kg.extract.learn.features import entity_features, list_span, relation_features, spells_text
+from kg.extract.learn.features import entity_features, list_span, relation_features, relation_row, spells_text
 from kg.extract.learn.instances import view_of
 from kg.extract.learn.model import META_FILE, check_meta, default_model_dir, load_models, read_meta
 from kg.extract.learn.spans import char_features, decode, project_gold
@@ -87,6 +87,34 @@ def test_learn_features_read_no_names(learn_set, trained):
         assert all(spells_text(f) for f in spelled), spelled
         assert not spelled & columns
     assert not {c for c in columns if any(n in c for n in names)}
+
+
+def test_learn_relation_rows_name_each_feature_once(learn_set):
+    """Run-time scoring reads relation features as (name, value) pairs without a mapping: they must be the
+    features training sees, each name once."""
+    _, docs = learn_set
+    seen = 0
+    for doc in docs:
+        view = view_of(analyse(doc))
+        for r in view.relation_instances():
+            pairs = list(relation_row(view, r))
+            names = [k for k, _ in pairs]
+            assert len(names) == len(set(names)), [k for k in names if names.count(k) > 1]
+            assert dict(pairs) == relation_features(view, r) and all(x for _, x in pairs)
+            seen += 1
+    assert seen > 100
+
+
+def test_learn_quoted_phrases_are_proposed_to_the_model_only():
+    """A quoted campaign with neither a program head nor a run verb: the rules keep nothing, the learned
+    extractor's analysis offers it to the entity model as a Program (quotes and book-title marks)."""
+    doc = Document(doc_id="q", text="溪口县总工会为环卫工人圆了“青禾小心愿”，并印发《溪口县职工书屋建设方案》。")
+    rules = analyse(doc)
+    assert not [c for c in rules.cands + rules.alternatives if c.rule == "quoted-any"]
+    learned = analyse(doc, spans=lambda text, sentences: [])
+    proposed = {c.name for c in learned.alternatives if c.rule == "quoted-any"}
+    assert proposed == {"青禾小心愿", "溪口县职工书屋建设方案"}
+    assert all(c.type == "Program" for c in learned.alternatives if c.rule == "quoted-any")
 
 
 def test_learn_list_span_covers_an_enumeration():

@@ -14,7 +14,7 @@ trained with another version refuse to load.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 
 from kg.extract.learn.instances import BODY, DocView, EntityCandidate, Mention, RelationInstance
@@ -23,10 +23,10 @@ from kg.extract.regions import lookup, region_prefix
 from kg.ontology import load_ontology
 
 __all__ = ["ENTITY_FEATURES", "FEATURE_VERSION", "MIN_FEATURE_DOCS", "RELATION_FEATURES",
-           "entity_features", "relation_features"]
+           "entity_features", "relation_features", "relation_row"]
 
 #: bump when a feature function changes what it computes
-FEATURE_VERSION = 6
+FEATURE_VERSION = 7
 #: a feature whose name spells out text is kept only when this many training documents have it
 MIN_FEATURE_DOCS = 3
 
@@ -463,6 +463,8 @@ RELATION_FEATURES: dict[str, Callable[[DocView, RelationInstance], Feats]] = {
     "agents": _r_agents,
 }
 
+_RELATION_FUNCTIONS = tuple(RELATION_FEATURES.values())
+
 #: feature-name prefixes that spell out text (filtered by document frequency at training time)
 TEXT_FEATURE_MARKS = ("l1=", "r1=", "l2=", "r2=", "last1=", "last2=", "|last1=", "between_is=")
 
@@ -479,7 +481,19 @@ def entity_features(v: DocView, e: EntityCandidate) -> dict[str, float]:
 
 def relation_features(v: DocView, r: RelationInstance) -> dict[str, float]:
     """Every non-zero relation feature of *r* as one sparse row (a name given twice counts once)."""
-    return dict([(k, x) for fn in RELATION_FEATURES.values() for k, x in fn(v, r) if x])
+    return dict(relation_row(v, r))
+
+
+def relation_row(v: DocView, r: RelationInstance) -> Iterator[tuple[str, float]]:
+    """The non-zero (name, value) pairs of :func:`relation_features`, as they come, for scoring at run time.
+
+    Every name stands once by construction (each function prefixes its own names, and what one yields per
+    predicate is a set); tests/test_learn.py checks it.
+    """
+    for fn in _RELATION_FUNCTIONS:
+        for k, x in fn(v, r):
+            if x:
+                yield k, x
 
 
 __all__ += ["cues", "head_of", "list_span", "prepare_relations", "spells_text", "Mention"]

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -69,8 +69,11 @@ class Scorer:
     default_threshold: float = 0.5
     passthrough: frozenset[str] = frozenset()  # labels whose rule decisions are kept as they are
 
-    def probabilities(self, rows: Sequence[Mapping[str, float]]):
-        """The positive-class probability of every row (a numpy array)."""
+    def probabilities(self, rows: Sequence[Mapping[str, float] | Iterable[tuple[str, float]]]):
+        """The positive-class probability of every row (a numpy array).
+
+        A row is a mapping of feature names to values, or (name, value) pairs whose names are distinct.
+        """
         import numpy as np  # lazy: numpy comes with lightgbm, only the learned extractor needs it
         from scipy.sparse import csr_matrix
 
@@ -81,7 +84,7 @@ class Scorer:
         data: list[float] = []
         indptr = [0]
         for row in rows:
-            for name, value in row.items():
+            for name, value in (row.items() if isinstance(row, Mapping) else row):
                 col = get(name)
                 if col is not None:
                     indices.append(col)

@@ -205,3 +205,23 @@ def named_event_candidates(sent: Sentence) -> list[Cand]:
                         extra={"named": True}))
     return out
 
+
+
+_QUOTED_ANY = re.compile(r"[“「『\"《]([^“”「」『』\"《》\n]{1,40})[”」』\"》]")
+
+
+def quoted_proposals(sent: Sentence, text: str) -> list[Cand]:
+    """Every short quoted phrase of a sentence as a possible Program, for a learned model to judge.
+
+    The rules keep a quoted phrase only beside a program head or a run verb (:func:`quoted_candidates`);
+    campaigns and slogans are often quoted with neither (助其实现“某某心愿”, 打响“某某战”).
+    """
+    out: list[Cand] = []
+    for m in _QUOTED_ANY.finditer(sent.text):
+        inner = m.group(1)
+        name = normalise_name(inner)
+        if not 2 <= len(name) <= 30 or re.search(r"[，。；！？,;!?]", inner):
+            continue
+        a = sent.start + m.start(1)
+        out.append(Cand("Program", a, a + len(inner), text[a : a + len(inner)], "quoted-any", sentence=sent.start))
+    return out
