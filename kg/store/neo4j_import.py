@@ -126,8 +126,8 @@ def import_folder(
     stage("import", t0)
     t0 = time.perf_counter()
     tell("start")
+    start(config)  # a new server gets its password here
     config = _with_stored_password(config)
-    start(config)
     stage("start", t0)
     with _driver(config) as driver:
         t0 = time.perf_counter()
