@@ -187,22 +187,26 @@ def _print_bench(facts: int, export_s: float, report: ImportReport, load_s: floa
         return round(facts / seconds, 1) if seconds else float("inf")
 
     st = report.stage_seconds
-    ready = export_s + report.import_seconds + st.get("start", 0.0) + st.get("schema", 0.0) + st.get("fixups", 0.0) \
-        + st.get("derive", 0.0)
+    # the work that grows with the graph; the server's restart (stop + start) is a fixed cost, listed apart
+    work = export_s + report.import_seconds + st.get("schema", 0.0) + st.get("fixups", 0.0) + st.get("derive", 0.0)
+    restart = st.get("stop", 0.0) + st.get("start", 0.0)
     result: dict[str, Any] = {
         "relationships": facts,
         "export_seconds": round(export_s, 3),
         "admin_import_seconds": report.import_seconds,
         "import_stage_seconds": st,
         "import_command_seconds": report.seconds,
-        "import_ready_seconds": round(ready, 3),
+        "bulk_work_seconds": round(work, 3),
+        "server_restart_seconds": round(restart, 3),
         "kg_load_seconds": load_s,
         "kg_load_stage_seconds": load_stages,
         "admin_import_rels_per_s": rate(report.import_seconds),
-        "import_ready_rels_per_s": rate(ready),
+        "bulk_rels_per_s": rate(work),
+        "bulk_with_restart_rels_per_s": rate(work + restart),
         "kg_load_rels_per_s": rate(load_s),
         "ratio_admin_import": round(load_s / report.import_seconds, 1) if report.import_seconds else None,
-        "ratio_ready": round(load_s / ready, 1) if ready else None,
+        "ratio_bulk": round(load_s / work, 1) if work else None,
+        "ratio_bulk_with_restart": round(load_s / (work + restart), 1) if work + restart else None,
     }
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False))
@@ -210,12 +214,15 @@ def _print_bench(facts: int, export_s: float, report: ImportReport, load_s: floa
     stages = ", ".join(f"{k} {v:.1f} s" for k, v in st.items())
     typer.echo(f"export (CSV):        {export_s:.2f} s")
     typer.echo(f"kg neo4j import:     {report.seconds:.2f} s in all ({stages})")
-    typer.echo(f"  neo4j-admin alone: {report.import_seconds:.2f} s = {result['admin_import_rels_per_s']:,.0f} fact rel/s")
-    typer.echo(f"  export + import + start + schema + fixups + derive (no stop, no emptiness check): {ready:.2f} s "
-               f"= {result['import_ready_rels_per_s']:,.0f} fact rel/s")
+    typer.echo(f"  neo4j-admin alone: {report.import_seconds:.2f} s = {result['admin_import_rels_per_s']:,.0f} fact rel/s "
+               "(its JVM's start included)")
+    typer.echo(f"  bulk load = export + neo4j-admin + schema + fixups + derive: {work:.2f} s "
+               f"= {result['bulk_rels_per_s']:,.0f} fact rel/s")
+    typer.echo(f"  + server restart ({restart:.2f} s): {result['bulk_with_restart_rels_per_s']:,.0f} fact rel/s")
     typer.echo(f"kg load (warm JVM):  {load_s:.2f} s = {result['kg_load_rels_per_s']:,.0f} fact rel/s")
-    typer.echo(f"ratio:               {result['ratio_admin_import']}x (neo4j-admin alone / kg load); "
-               f"{result['ratio_ready']}x (ready to query / kg load)")
+    typer.echo(f"ratio:               {result['ratio_bulk']}x (bulk load / kg load); "
+               f"{result['ratio_admin_import']}x (neo4j-admin alone); "
+               f"{result['ratio_bulk_with_restart']}x (with the server's restart)")
 
 
 def register(app: typer.Typer, bench_app: typer.Typer) -> None:

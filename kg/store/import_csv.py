@@ -9,7 +9,7 @@ rows come from :mod:`kg.store.load_plan` (the ``*_new`` rows of
     mentioned_in.csv           (entity)-[:MENTIONED_IN {mentions}]->(Document)
     rels_<PREDICATE>.csv       one relationship per fact with its evidence (relationships_new.cypher)
     fixups.jsonl               values CSV cannot carry (an empty list, or a list of one empty string),
-                               set over Bolt after the import
+                               set over Bolt after the import (empty aliases: per label, in import.json)
     import.json                the manifest: files, array delimiter, multi-line files, counts
 
 Every node gets an integer import id (``:ID``, not stored); strings are always
@@ -60,6 +60,9 @@ _REL_COLUMNS: tuple[tuple[str, str, int | None], ...] = (
     ("first_date", "string", 18), ("last_date", "string", 19), ("provenance", "string", 20),
 )
 
+_NODE_LISTS = tuple(name for name, kind in _NODE_COLUMNS if kind.endswith("[]"))
+_REL_LISTS = tuple(name for name, kind, _ in _REL_COLUMNS if kind.endswith("[]"))
+
 
 class _Collision(Exception):
     """A list element contains the array delimiter: the export starts again with the next one."""
@@ -75,6 +78,11 @@ class ImportFiles:
     @property
     def counts(self) -> dict[str, int]:
         return dict(self.data["counts"])
+
+    @property
+    def empty_aliases(self) -> dict[str, int]:
+        """Label -> entity nodes whose aliases are an empty list (a CSV cell cannot hold one)."""
+        return dict(self.data["empty_aliases"])
 
     @property
     def labels(self) -> list[str]:
@@ -134,44 +142,38 @@ def _quote(text: str) -> str:
 
 
 class _Writer:
-    """Cells for one export: the array delimiter, the files with line breaks, the biggest value."""
+    """Lines of one export: the array delimiter, whether a file has line breaks, the longest line."""
 
     def __init__(self, delimiter: str) -> None:
         self.delimiter = delimiter
-        self.biggest = 0
+        self.longest = 0
         self.multiline = False
+        self._cell = {"string": lambda v: _quote(str(v)), "boolean": lambda v: "true" if v else "false",
+                      "long": lambda v: str(int(v)), "double": lambda v: repr(float(v)),
+                      "string[]": self._strings, "long[]": lambda v: delimiter.join(str(int(x)) for x in v)}
 
-    def text(self, value: str) -> str:
-        if "\n" in value or "\r" in value:
+    def _strings(self, value: list[str]) -> str:
+        joined = self.delimiter.join(value)
+        if joined.count(self.delimiter) != len(value) - 1:  # an element holds the delimiter
+            raise _Collision
+        return _quote(joined)
+
+    def formats(self, columns: Iterable[tuple[str, str]]) -> list[Any]:
+        return [self._cell[kind] for _, kind in columns]
+
+    def line(self, start: str, values: Iterable[Any], formats: list[Any]) -> str:
+        """One CSV line: *start* (the ids), then a cell per value; None is an empty cell (no property),
+        as a null is in Cypher."""
+        text = ",".join([start, *("" if v is None else f(v) for f, v in zip(formats, values))])
+        if "\n" in text or "\r" in text:
             self.multiline = True
-        return _quote(value)
-
-    def cell(self, value: Any, kind: str) -> str:
-        """One CSV cell: None is an empty cell (no property), as a null is in Cypher."""
-        if value is None:
-            return ""
-        if kind == "string":
-            cell = self.text(str(value))
-        elif kind == "boolean":
-            cell = "true" if value else "false"
-        elif kind == "long":
-            cell = str(int(value))
-        elif kind == "double":
-            cell = repr(float(value))
-        elif kind == "string[]":
-            for item in value:
-                if self.delimiter in item:
-                    raise _Collision
-            cell = self.text(self.delimiter.join(value))
-        else:  # long[]
-            cell = self.delimiter.join(str(int(v)) for v in value)
-        self.biggest = max(self.biggest, len(cell))
-        return cell
+        self.longest = max(self.longest, len(text))
+        return text + "\n"
 
 
-def _unrepresentable(value: Any, kind: str) -> bool:
+def _unrepresentable(value: Any) -> bool:
     """A list that a CSV cell cannot hold: an empty one, or one empty string (both read back as no property)."""
-    return kind.endswith("[]") and (len(value) == 0 or (len(value) == 1 and value[0] == ""))
+    return len(value) == 0 or (len(value) == 1 and value[0] == "")
 
 
 def _header(first: str, columns: Iterable[tuple[str, str]]) -> str:
@@ -218,20 +220,21 @@ def _write(plan: LoadPlan, stage: Path, w: _Writer) -> dict[str, Any]:
     ids: dict[tuple[str, str], int] = {}
     doc_ids: dict[str, int] = {}
     multiline: list[str] = []
+    empty_aliases: dict[str, int] = {}  # label -> entity nodes without aliases
     counts = {"documents": 0, "nodes": 0, "mentions": 0, "mentions_skipped": 0, "relationships": 0,
               "evidence": 0, "fixups": 0}
 
-    def done(name: str) -> None:
+    def done(name: str) -> None:  # the file is written: did it have a line break in a value?
         if w.multiline:
             multiline.append(name)
         w.multiline = False
 
+    doc_formats, node_formats = w.formats(_DOC_COLUMNS), w.formats(_NODE_COLUMNS)
     with (stage / "documents.csv").open("w", encoding="utf-8", newline="") as f:
         f.write(_header(":ID", _DOC_COLUMNS))
         for doc_id, doc in plan.documents.items():
             doc_ids[doc_id] = len(doc_ids)
-            cells = [w.cell(doc.get(key), kind) for key, kind in _DOC_COLUMNS]
-            f.write(f"{doc_ids[doc_id]},{','.join(cells)}\n")
+            f.write(w.line(str(doc_ids[doc_id]), [doc.get(key) for key, _ in _DOC_COLUMNS], doc_formats))
     done("documents.csv")
     counts["documents"] = len(doc_ids)
     nodes: list[dict[str, str]] = [{"label": "Document", "file": "documents.csv"}]
@@ -247,8 +250,11 @@ def _write(plan: LoadPlan, stage: Path, w: _Writer) -> dict[str, Any]:
                                          "kg.extract.assemble (one node per name), or load it with `kg load`")
                     ids[(label, n.name)] = nid = len(doc_ids) + len(ids)
                     props, _ = new_node_row(n, [])
-                    counts["fixups"] += _fixup(fixups, ["node", label, n.name], props, _NODE_COLUMNS)
-                    f.write(f"{nid},{','.join(w.cell(props.get(key), kind) for key, kind in _NODE_COLUMNS)}\n")
+                    if not props["aliases"]:  # the common case: set for the whole label at once afterwards
+                        props["aliases"] = None
+                        empty_aliases[label] = empty_aliases.get(label, 0) + 1
+                    counts["fixups"] += _fixup(fixups, ["node", label, n.name], props, _NODE_LISTS)
+                    f.write(w.line(str(nid), [props.get(key) for key, _ in _NODE_COLUMNS], node_formats))
             done(name)
             nodes.append({"label": label, "file": name})
         counts["nodes"] = len(ids)
@@ -265,6 +271,7 @@ def _write(plan: LoadPlan, stage: Path, w: _Writer) -> dict[str, Any]:
                     counts["mentions"] += 1
         rels.append({"type": "MENTIONED_IN", "file": "mentioned_in.csv"})
         columns = [(name, kind) for name, kind, _ in _REL_COLUMNS]
+        rel_formats = w.formats(columns)
         for pred, records in plan.rels.items():
             name = f"rels_{pred}.csv"
             seen: set[tuple[int, int]] = set()
@@ -282,10 +289,14 @@ def _write(plan: LoadPlan, stage: Path, w: _Writer) -> dict[str, Any]:
                                          "`kg load`")
                     seen.add((sid, oid))
                     row = new_rel_row(r, "", "")
-                    props = {key: (len(row[6]) if i is None else row[i]) for key, _, i in _REL_COLUMNS}
-                    ref = ["rel", r.subject.type, r.subject.name, pred, r.object.type, r.object.name]
-                    counts["fixups"] += _fixup(fixups, ref, props, columns)
-                    f.write(f"{sid},{oid},{','.join(w.cell(props[key], kind) for key, kind in columns)}\n")
+                    values = [len(row[6]) if i is None else row[i] for _, _, i in _REL_COLUMNS]
+                    if len(r.evidence) < 2:  # only then can a list be unrepresentable
+                        props = dict(zip((key for key, _, _ in _REL_COLUMNS), values))
+                        ref = ["rel", r.subject.type, r.subject.name, pred, r.object.type, r.object.name]
+                        if _fixup(fixups, ref, props, _REL_LISTS):
+                            counts["fixups"] += 1
+                            values = [props[key] for key, _, _ in _REL_COLUMNS]
+                    f.write(w.line(f"{sid},{oid}", values, rel_formats))
                     counts["relationships"] += 1
                     counts["evidence"] += len(r.evidence)
             done(name)
@@ -293,17 +304,17 @@ def _write(plan: LoadPlan, stage: Path, w: _Writer) -> dict[str, Any]:
     data = {
         "kind": _KIND, "version": _VERSION, "array_delimiter": w.delimiter,
         # a value is read whole, in UTF-8 (up to 4 bytes a character), into a buffer twice its size at least
-        "read_buffer_size": max(_MIN_BUFFER, 8 * w.biggest + 1024),
+        "read_buffer_size": max(_MIN_BUFFER, 8 * w.longest + 1024),
         "multiline": multiline, "labels": plan.labels, "nodes": nodes, "relationships": rels,
-        "derive": plan.derive, "counts": counts,
+        "derive": plan.derive, "empty_aliases": empty_aliases, "counts": counts,
     }
     (stage / MANIFEST).write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return data
 
 
-def _fixup(out: TextIO, ref: list[str], props: dict[str, Any], columns: Iterable[tuple[str, str]]) -> int:
+def _fixup(out: TextIO, ref: list[str], props: dict[str, Any], lists: Iterable[str]) -> int:
     """Move the lists a CSV cell cannot hold from *props* to a line of fixups.jsonl (1 if there was one)."""
-    bad = {key: props[key] for key, kind in columns if props.get(key) is not None and _unrepresentable(props[key], kind)}
+    bad = {key: props[key] for key in lists if props.get(key) is not None and _unrepresentable(props[key])}
     if not bad:
         return 0
     for key in bad:

@@ -228,6 +228,8 @@ def _apply_fixups(driver: Any, files: ImportFiles) -> None:
                    for (s, t, o), rows in rels.items()]
     try:
         with driver.session(database=DATABASE) as session:
+            for label in files.empty_aliases:  # first: a list of one empty string comes from fixups.jsonl
+                session.run(render("import_empty_aliases", label=label)).consume()
             for query, rows in statements:
                 for batch in chunks(rows, _FIXUP_BATCH):
                     session.execute_write(run_batch, query, {"rows": batch})
