@@ -93,6 +93,8 @@ def import_folder(
     holds nodes and *overwrite* is False, :class:`StoreError` when Maven, Java
     or the import fail (the database is then left empty).
     """
+    from neo4j.exceptions import DriverError, Neo4jError  # lazy: as in kg.store.neo4j_loader
+
     started = time.perf_counter()
     seconds: dict[str, float] = {}
     tell = on_stage or (lambda _stage: None)
@@ -109,6 +111,8 @@ def import_folder(
         config = _with_stored_password(config)
         nodes = _nodes_in(config)
     if nodes and not overwrite:
+        if not running:  # leave it as it was
+            stop(config)
         raise DatabaseNotEmpty(
             f"the database {DATABASE!r} of the Neo4j on {config.uri} (home {instance_dir(config)}) holds {nodes} nodes; "
             "a bulk import replaces a database: merge into it with `kg load` instead, import into a new server "
@@ -129,23 +133,30 @@ def import_folder(
     start(config)  # a new server gets its password here
     config = _with_stored_password(config)
     stage("start", t0)
-    with _driver(config) as driver:
-        t0 = time.perf_counter()
-        tell("schema")
-        with driver.session(database=DATABASE) as session:
-            constraints = apply_schema(session, files.labels)
-            session.run(render("await_indexes"), seconds=_INDEX_WAIT_SECONDS).consume()
-        stage("schema", t0)
-        t0 = time.perf_counter()
-        tell("fixups")
-        _apply_fixups(driver, files)
-        stage("fixups", t0)
-        t0 = time.perf_counter()
-        tell("derive")
-        with driver.session(database=DATABASE) as session:
-            for name in derive_statements():
-                session.execute_write(run_batch, render(name), {})
-        stage("derive", t0)
+    try:
+        with _driver(config) as driver:
+            t0 = time.perf_counter()
+            tell("schema")
+            with driver.session(database=DATABASE) as session:
+                constraints = apply_schema(session, files.labels)
+                session.run(render("await_indexes"), seconds=_INDEX_WAIT_SECONDS).consume()
+            stage("schema", t0)
+            t0 = time.perf_counter()
+            tell("fixups")
+            _apply_fixups(driver, files)
+            stage("fixups", t0)
+            t0 = time.perf_counter()
+            tell("derive")
+            with driver.session(database=DATABASE) as session:
+                for name in derive_statements():
+                    session.execute_write(run_batch, render(name), {})
+            stage("derive", t0)
+    except (Neo4jError, DriverError) as exc:
+        raise StoreError(
+            f"the import is in, but Neo4j at {config.uri} failed while adding the schema, fix-ups or derived "
+            f"properties ({first_line(exc)}); check the server's logs/debug.log and run the same "
+            "`kg neo4j import --overwrite` again"
+        ) from None
     counts = files.counts
     return ImportReport(
         uri=config.uri, folder=str(files.folder), documents=counts["documents"], nodes=counts["nodes"],
