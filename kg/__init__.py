@@ -20,6 +20,7 @@ from typing import Any
 from kg.errors import (
     ConnectionFailed,
     CredentialsRejected,
+    DatabaseNotEmpty,
     ExtractionFailed,
     IncompatibleStore,
     InputError,
@@ -43,6 +44,7 @@ __all__ = [
     "queries",
     "ConnectionFailed",
     "CredentialsRejected",
+    "DatabaseNotEmpty",
     "ExtractionFailed",
     "IncompatibleStore",
     "InputError",

@@ -9,7 +9,8 @@
      ├── StoreError          a graph store (Neo4j or embedded) failed
      │    ├── ConnectionFailed   no server, wrong address, wrong password
      │    │    └── CredentialsRejected  the server answers but refuses the user or password
-     │    └── IncompatibleStore  a database written by another version of kg
+     │    ├── IncompatibleStore  a database written by another version of kg
+     │    └── DatabaseNotEmpty   a bulk import would replace a database that holds data
      ├── OutputError         an output path that cannot be written
      └── MissingDependency   an optional package (an extra such as ``union-kg[pandas]``) is not installed
 
@@ -59,6 +60,10 @@ class CredentialsRejected(ConnectionFailed):
 
 class IncompatibleStore(StoreError):
     """A database written by another version of kg."""
+
+
+class DatabaseNotEmpty(StoreError):
+    """A bulk import (``kg neo4j import``) would replace a database that holds data."""
 
 
 class OutputError(KgError):

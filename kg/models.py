@@ -22,7 +22,7 @@ from kg.models_curation import (  # noqa: F401 - part of kg.models' surface
     CurationRename,
     CurationReport,
 )
-from kg.models_store import Neo4jConfig, Neo4jServerConfig, Neo4jServerStatus  # noqa: F401 - part of kg.models
+from kg.models_store import ImportReport, Neo4jConfig, Neo4jServerConfig, Neo4jServerStatus  # noqa: F401 - part of kg.models
 
 
 

@@ -68,3 +68,25 @@ class Neo4jConfig(Frozen):
     uri: str = "bolt://127.0.0.1:7687"
     user: str = "neo4j"
     password: str = ""
+
+
+class ImportReport(Frozen):
+    """What ``kg neo4j import`` wrote (:func:`kg.store.neo4j_import.import_folder`)."""
+
+    uri: str
+    folder: str
+    documents: int = 0
+    nodes: int = 0
+    mentions: int = 0
+    relationships: int = 0
+    evidence: int = 0
+    #: lists CSV cannot hold (empty ones), set over Bolt after the import
+    fixups: int = 0
+    constraints_created: int = 0
+    #: the database held this many nodes and --overwrite replaced it
+    replaced_nodes: int = 0
+    #: seconds of neo4j-admin's import alone, and of the whole command (stop, import, start, schema, derive)
+    import_seconds: float = 0.0
+    seconds: float = 0.0
+    stage_seconds: dict[str, float] = Field(default_factory=dict)
+    report_file: str = ""

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from kg.cli import build, curate, evaluate, extract, neo4j, query, train
+from kg.cli import build, bulk, curate, evaluate, extract, neo4j, query, train
 from kg.cli.common import guard_all, run_app, set_debug
 
 app = typer.Typer(
@@ -38,7 +38,7 @@ def _options(
     set_debug(debug)
 
 
-for _module in (extract, evaluate, train, neo4j, query, build, curate):
+for _module in (extract, evaluate, train, neo4j, bulk, query, build, curate):
     _module.register(app, bench_app)
 guard_all(app)  # one error path for every command (kg/cli/common.py)
 

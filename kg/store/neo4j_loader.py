@@ -58,6 +58,7 @@ from kg.store.neo4j_writer import Batch, BatchWriter, Progress, batches_of
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
+    "apply_schema",
     "connect",
     "count_graph",
     "dry_run_offline",
@@ -127,6 +128,17 @@ def _index_queries() -> list[LiteralString]:
     """The statements of ``loaders/indexes.cypher`` (indexes the saved queries use), one by one."""
     text = "\n".join(line for line in render("indexes").splitlines() if not line.lstrip().startswith("//"))
     return [cast(LiteralString, stmt.strip()) for stmt in text.split(";") if stmt.strip()]
+
+
+def apply_schema(session: Any, labels: Iterable[str]) -> int:
+    """Create the uniqueness constraints and the indexes a load needs (``loaders/constraint_*``, ``indexes``)
+    where they are missing; return how many constraints were created."""
+    constraints = 0
+    for _, query in _constraint_queries(labels):
+        constraints += session.run(query).consume().counters.constraints_added
+    for query in _index_queries():
+        session.run(query).consume()
+    return constraints
 
 
 def _existing_constraints(session: Any) -> set[str]:
@@ -408,10 +420,7 @@ def _load(driver: Any, plan: LoadPlan, *, uri: str, database: str | None, batch_
                 have = _existing_constraints(session)
                 constraints = sum(1 for label, _ in _constraint_queries(plan.labels) if label not in have)
             else:
-                for _, query in _constraint_queries(plan.labels):
-                    constraints += session.run(query).consume().counters.constraints_added
-                for query in _index_queries():
-                    session.run(query).consume()
+                constraints = apply_schema(session, plan.labels)
             tx = session.begin_transaction() if dry_run else None
             try:
                 writer = BatchWriter(session, tx, progress, plan.total)

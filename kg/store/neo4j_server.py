@@ -45,7 +45,8 @@ from kg.resources import package_data
 from kg.store.browser_guide import browser_jar, guide_html, guide_url, write_browser_zip
 from kg.store.queries import load_queries
 
-__all__ = ["instance_dir", "local_password", "password_file", "resolve_classpath", "start", "status", "stop"]
+__all__ = ["admin_command", "instance_dir", "local_password", "password_file", "resolve_classpath", "start", "status",
+           "stop", "write_conf"]
 
 NEO4J_VERSION = "5.26.30"
 
@@ -64,6 +65,9 @@ _JVM_FLAGS = (
 )
 
 _LAUNCHER_CLASS = "Neo4jLauncher"
+#: neo4j-admin's entry point (org.neo4j:neo4j-command-line; its import command is org.neo4j:neo4j-import-tool,
+#: both on the server's classpath)
+_ADMIN_CLASS = "org.neo4j.cli.AdminTool"
 
 
 def instance_dir(config: Neo4jServerConfig) -> Path:
@@ -207,6 +211,23 @@ def _conf_text(config: Neo4jServerConfig) -> str:
     return "\n".join(lines) + "\n"
 
 
+def write_conf(config: Neo4jServerConfig) -> Path:
+    """Write ``<home>/<port>/neo4j.conf`` for *config* (the server and neo4j-admin read it) and return it."""
+    path = instance_dir(config) / "neo4j.conf"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(_conf_text(config), encoding="utf-8")
+    return path
+
+
+def admin_command(config: Neo4jServerConfig, classpath: str) -> list[str]:
+    """The command line of ``neo4j-admin`` from the server's classpath (arguments follow it).
+
+    Run it with ``NEO4J_HOME`` and ``NEO4J_CONF`` set to :func:`instance_dir`:
+    it then works on this server's databases (``data/databases/``).
+    """
+    return [config.java, "-Xms256m", f"-Xmx{config.heap}", *_JVM_FLAGS, "-cp", classpath, _ADMIN_CLASS]
+
+
 def _read_pid(config: Neo4jServerConfig) -> int | None:
     try:
         return int(_pid_file(config).read_text(encoding="ascii").strip())
@@ -312,7 +333,7 @@ def start(config: Neo4jServerConfig) -> Neo4jServerStatus:
     classpath = resolve_classpath(config)
     inst = instance_dir(config)
     inst.mkdir(parents=True, exist_ok=True)
-    (inst / "neo4j.conf").write_text(_conf_text(config), encoding="utf-8")
+    write_conf(config)
     _store_password(config)  # the launcher sets exactly this password on every start
     if config.browser_port:
         if _port_open(config.host, config.browser_port):
