@@ -47,9 +47,15 @@ def test_api_exports_exactly_its_names() -> None:
     assert set(kg.__all__) == {
         "Graph", "build_graph", "example_corpus", "extract_facts", "load_curation", "open_graph", "queries",
         "KgError", "InputError", "ExtractionFailed", "OntologyError", "ModelError", "QueryError", "StoreError",
-        "ConnectionFailed", "CredentialsRejected", "IncompatibleStore", "OutputError", "MissingDependency",
-        "__version__",
+        "ConnectionFailed", "CredentialsRejected", "IncompatibleStore", "DatabaseNotEmpty", "OutputError",
+        "MissingDependency", "__version__",
     }
+    import inspect
+
+    from kg import errors
+
+    typed = {n for n, c in vars(errors).items() if inspect.isclass(c) and issubclass(c, errors.KgError)}
+    assert typed <= set(kg.__all__), typed - set(kg.__all__)  # every typed error the library raises
     from kg import api
 
     assert set(api.__all__) == kg._API  # every name of the API module, loaded on first use
