@@ -10,7 +10,8 @@
      │    ├── ConnectionFailed   no server, wrong address, wrong password
      │    │    └── CredentialsRejected  the server answers but refuses the user or password
      │    └── IncompatibleStore  a database written by another version of kg
-     └── OutputError         an output path that cannot be written
+     ├── OutputError         an output path that cannot be written
+     └── ClusterError        a Dask scheduler that cannot be reached, has no workers, or lost the run
 
 The CLI maps ``KgError`` to exit code 1 with its message on one line; usage
 errors (bad options) exit with 2; ``kg --debug`` adds the traceback. Any other
@@ -62,3 +63,7 @@ class IncompatibleStore(StoreError):
 
 class OutputError(KgError):
     """An output path that cannot be written."""
+
+
+class ClusterError(KgError):
+    """A Dask scheduler that cannot be reached, has no workers, or lost the run (``--scheduler``)."""

@@ -12,6 +12,7 @@ import typer
 from kg.cli.common import (
     ExtractorOption,
     ModelsOption,
+    SchedulerOption,
     chosen_extractor,
     fail,
     kg_errors,
@@ -64,6 +65,7 @@ def extract_command(
     ] = None,
     extractor: Annotated[str, ExtractorOption] = "learned",
     models: Annotated[Optional[Path], ModelsOption] = None,
+    scheduler: Annotated[Optional[str], SchedulerOption] = None,
 ) -> None:
     """Extract entities and evidence-carrying triples from Chinese trade-union articles.
 
@@ -102,6 +104,7 @@ def extract_command(
             on_documents=on_documents,
             on_document=lambda _doc: progress.advance(task),
             analyse=analyse,
+            scheduler=scheduler,
         )
         try:
             with staging(out, prefix=".kg-extract-") as folder:  # the three files are published together
