@@ -93,15 +93,17 @@ class Cluster:
         return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in sorted(self.logs.glob("*.log")))
 
     def stop(self) -> None:
-        for proc in [*self.workers, *([self.scheduler] if self.scheduler else [])]:
-            if proc.poll() is None:
-                proc.terminate()
-        for proc in [*self.workers, *([self.scheduler] if self.scheduler else [])]:
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=30)
+        """Workers first (a worker whose scheduler went first waits for it to come back), then the scheduler."""
+        for group in (self.workers, [self.scheduler] if self.scheduler else []):
+            for proc in group:
+                if proc.poll() is None:
+                    proc.terminate()
+            for proc in group:
+                try:
+                    proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(timeout=30)
 
 
 @pytest.fixture()
@@ -123,6 +125,17 @@ def start_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable
 
 
 @pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    """A scheduler and two workers shared by the tests that do not kill any."""
+    started = Cluster(tmp_path_factory.mktemp("dask"))
+    try:
+        started.start(2)
+        yield started
+    finally:
+        started.stop()
+
+
+@pytest.fixture(scope="module")
 def local_output(dev_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The dev corpus extracted here, in one process: the reference output."""
     out = tmp_path_factory.mktemp("local")
@@ -135,9 +148,8 @@ def same_files(a: Path, b: Path, names: tuple[str, ...] = ("documents.jsonl", "e
         assert (a / name).read_bytes() == (b / name).read_bytes(), f"{name} differs"
 
 
-def test_cluster_extract_and_build_match_a_local_run(start_cluster: Callable[[int], Cluster], dev_dir: Path,
-                                                     local_output: Path, tmp_path: Path) -> None:
-    cluster = start_cluster(2)
+def test_cluster_extract_and_build_match_a_local_run(cluster: Cluster, dev_dir: Path, local_output: Path,
+                                                     tmp_path: Path) -> None:
     out = tmp_path / "dask"
     result = runner.invoke(app, ["extract", str(dev_dir / "corpus"), "--out", str(out), "--scheduler", cluster.address])
     assert result.exit_code == 0, result.output + cluster.log_text()
@@ -148,6 +160,19 @@ def test_cluster_extract_and_build_match_a_local_run(start_cluster: Callable[[in
         result = runner.invoke(app, ["build", str(example), "--out", str(tmp_path / f"build-{name}"), "-q", *extra])
         assert result.exit_code == 0, result.output
     same_files(tmp_path / "build-here", tmp_path / "build-dask", ("triples.jsonl", "graph.json", "inventory.csv"))
+
+
+def test_cluster_bench_measures_one_and_two_workers(cluster: Cluster) -> None:
+    # a tiny corpus: this checks the command works, not the speed
+    args = ["bench", "extract", "--corpus", str(package_data("example")), "--size-mb", "0.02", "--workers", "1,2",
+            "--scheduler", cluster.address]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    rows = [line.split()[:2] for line in result.stdout.splitlines() if line.startswith("dask ")]
+    assert rows == [["dask", "1"], ["dask", "2"]]
+    assert "2 workers / 1: " in result.stdout
+    result = runner.invoke(app, args[:-4] + ["--workers", "3", "--scheduler", cluster.address])
+    assert result.exit_code == 1 and "has 2 worker(s), --workers asks for 3" in result.stderr
 
 
 def test_cluster_worker_killed_mid_run_loses_and_repeats_nothing(
@@ -161,19 +186,35 @@ def test_cluster_worker_killed_mid_run_loses_and_repeats_nothing(
     cluster = start_cluster(2)
     monkeypatch.setattr(kg.extract.parallel, "CHUNK_DOCS", 2)  # many small chunks: the kill lands mid-run
     got = []
+    held: set[str] = set()
     with analyser(scheduler=cluster.address) as pool:
         for item in pool.map(docs):
             got.append(item)
-            if len(got) == 1:
-                held = cluster.work_of("kg-test-1")
-                victim = cluster.workers[1]
+            if len(got) == 1:  # the generator waits here: no chunk is collected until the kill is done
+                for i, victim in enumerate(cluster.workers):  # a worker running, or holding, chunks of the run
+                    held = cluster.work_of(f"kg-test-{i}")
+                    if held:
+                        break
                 os.kill(victim.pid, signal.SIGKILL)
                 victim.wait(timeout=60)
                 cluster.wait_for_workers(1, exactly=True)  # the scheduler saw it go: what it held must run again
     assert len(got) > 1, "the run ended before a worker was killed"
-    assert held, "the killed worker had no chunk of the run to lose"
+    assert held, "no worker had a chunk of the run to lose"
     assert [d.doc_id for d, *_ in got] == [d.doc_id for d in docs]  # each once, in input order
     assert got == expected, cluster.log_text()
+
+
+def test_cluster_failing_extractor_is_an_error_naming_the_document(cluster: Cluster, tmp_path: Path) -> None:
+    import functools
+
+    from kg.errors import ExtractionFailed
+    from kg.extract.extractors import _learned_from
+
+    broken = functools.partial(_learned_from, tmp_path / "no-models-here")  # fails on the worker, not here
+    docs = [Document(doc_id="d1", text="甲市总工会开展“乙丙行动”。", path="in/d1.txt")]
+    with analyser(scheduler=cluster.address, analyse=broken) as pool:
+        with pytest.raises(ExtractionFailed, match=r"'d1' \(in/d1.txt\).*ModelError.*bug in kg"):
+            list(pool.map(docs))
 
 
 def test_cluster_unreachable_scheduler_is_one_line_saying_what_to_do(tmp_path: Path) -> None:

@@ -135,6 +135,11 @@ def bench_extract_command(
                      "and of the largest cut into articles."),
     ] = False,
     sizes: Annotated[str, typer.Option(help="Comma-separated document sizes in MB for --scaling.")] = "1,2,4,8",
+    scheduler: Annotated[
+        Optional[str],
+        typer.Option("--scheduler", help="Measure on this Dask cluster (tcp://HOST:PORT) with the first N of its "
+                     "workers for each N of --workers; `local` starts max(--workers) Dask worker processes here."),
+    ] = None,
 ) -> None:
     """Throughput of the pipeline in KB/s and as a ratio to bare jieba.lcut on the same text.
 
@@ -157,6 +162,8 @@ def bench_extract_command(
 
     jieba.setLogLevel(logging.WARNING)  # jieba logs its dictionary loading at DEBUG
     if scaling:
+        if scheduler is not None:
+            raise fail("--scaling measures one document in this process; drop --scheduler", 2)
         try:
             sizes_mb = [float(s) for s in sizes.split(",") if s.strip()]
         except ValueError:
@@ -177,6 +184,7 @@ def bench_extract_command(
             workers=counts,
             on_step=lambda msg: say(f"{msg} …"),
             analyse=analyse,
+            scheduler=scheduler,
         )
     typer.echo(format_bench(report))
 

@@ -158,9 +158,10 @@ class ClusterAnalyser:
     def wait_ready(self, on: Sequence[str] | None = None) -> None:
         """Let every worker (or those *on*) load the extractor (benchmarks: keep start-up out of the timing)."""
         warm = [Document(doc_id="warm-up", text="本报讯 某市总工会开展“送清凉”活动。")]
-        for address in on or list(self.worker_threads()):
-            self._client.submit(_run_chunk, self._run_chunk, warm, workers=[address], allow_other_workers=False,
-                                key=f"kg-warm-up-{uuid.uuid4().hex}").result()
+        futures = [self._client.submit(_run_chunk, self._run_chunk, warm, workers=[address], allow_other_workers=False,
+                                       key=f"kg-warm-up-{uuid.uuid4().hex}")
+                   for address in on or list(self.worker_threads())]
+        self._client.gather(futures)
 
     def map(self, docs: Iterable[Document], *, on: Sequence[str] | None = None) -> Iterator[Analysed]:
         """Analyse *docs* on the cluster (on the workers at the addresses *on* only, if given); input order."""
@@ -177,7 +178,7 @@ class ClusterAnalyser:
                     yield from self._collect(*pending.popleft())
             while pending:
                 yield from self._collect(*pending.popleft())
-        except (distributed.KilledWorker, CancelledError, OSError, TimeoutError) as exc:  # CommClosedError is an OSError
+        except (distributed.KilledWorker, distributed.comm.CommClosedError, CancelledError, TimeoutError) as exc:
             raise ClusterError(
                 f"the Dask cluster at {self.scheduler} lost the run: {type(exc).__name__}: {exc}; "
                 "check the scheduler and workers (their logs say why a worker died), then run again"
