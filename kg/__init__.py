@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from kg.errors import (
+    ClusterError,
     ConnectionFailed,
     CredentialsRejected,
     DatabaseNotEmpty,
@@ -42,6 +43,7 @@ __all__ = [
     "load_curation",
     "open_graph",
     "queries",
+    "ClusterError",
     "ConnectionFailed",
     "CredentialsRejected",
     "DatabaseNotEmpty",

@@ -66,6 +66,7 @@ def build(
     analyse: parallel.AnalyseFn | None = None,
     curation: Path | None = None,
     find_curation_file: bool = True,
+    scheduler: str | None = None,
 ) -> BuildReport:
     """Extract from *paths* (with the extractor *analyse*, by default the default one) and write every product into *out_dir*.
 
@@ -79,6 +80,7 @@ def build(
     input. An output folder that cannot be written raises :class:`OutputError`
     before any extraction work is done. The callbacks are those of
     :func:`kg.extract.parallel.extract`, plus *on_stage* with the name of each step.
+    With a Dask *scheduler* address the extraction runs on that cluster.
     """
     stage = on_stage or _noop
     out_dir = Path(out_dir)
@@ -96,6 +98,7 @@ def build(
             on_documents=on_documents,
             on_document=on_document,
             analyse=analyse,
+            scheduler=scheduler,
         )
         report = _write_all(result, folder, stage=stage, title=title, curation=cur)
         publish(folder, out_dir, OUTPUTS.values())

@@ -12,6 +12,7 @@
      │    ├── IncompatibleStore  a database written by another version of kg
      │    └── DatabaseNotEmpty   a bulk import would replace a database that holds data
      ├── OutputError         an output path that cannot be written
+     ├── ClusterError        a Dask scheduler that cannot be reached, has no workers, or lost the run
      └── MissingDependency   an optional package (an extra such as ``union-kg[pandas]``) is not installed
 
 The CLI maps ``KgError`` to exit code 1 with its message on one line; usage
@@ -68,6 +69,10 @@ class DatabaseNotEmpty(StoreError):
 
 class OutputError(KgError):
     """An output path that cannot be written."""
+
+
+class ClusterError(KgError):
+    """A Dask scheduler that cannot be reached, has no workers, or lost the run (``--scheduler``)."""
 
 
 class MissingDependency(KgError, ImportError):

@@ -47,7 +47,7 @@ def test_api_exports_exactly_its_names() -> None:
     assert set(kg.__all__) == {
         "Graph", "build_graph", "example_corpus", "extract_facts", "load_curation", "open_graph", "queries",
         "KgError", "InputError", "ExtractionFailed", "OntologyError", "ModelError", "QueryError", "StoreError",
-        "ConnectionFailed", "CredentialsRejected", "IncompatibleStore", "DatabaseNotEmpty", "OutputError",
+        "ConnectionFailed", "CredentialsRejected", "IncompatibleStore", "DatabaseNotEmpty", "OutputError", "ClusterError",
         "MissingDependency", "__version__",
     }
     import inspect

@@ -16,6 +16,7 @@ from kg.cli.common import (
     ExtractorOption,
     ModelsOption,
     NoCuration,
+    SchedulerOption,
     chosen_extractor,
     curation_lines,
     curation_option,
@@ -85,6 +86,7 @@ def build_command(
     models: Annotated[Optional[Path], ModelsOption] = None,
     curation: BuildCuration = None,
     no_curation: NoCuration = False,
+    scheduler: Annotated[Optional[str], SchedulerOption] = None,
 ) -> None:
     """Build everything from a folder of articles: extraction files, graph.graphml, graph.json,
     the embedded database, inventory.csv/.xlsx and an overview diagram.
@@ -111,6 +113,7 @@ def build_command(
             paths,
             out,
             workers=workers,
+            scheduler=scheduler,
             analyse=analyse,
             on_problem=warn,
             on_documents=lambda n: progress.update(task, description="extracting", total=n, completed=0),

@@ -223,6 +223,12 @@ ExtractorOption = typer.Option(
 )
 #: ``--models``: a model folder written by `kg train` (default: the models shipped with kg)
 ModelsOption = typer.Option("--models", help="Model folder written by `kg train` (default: the shipped models).")
+#: ``--scheduler``: run the per-document work on a Dask cluster (kg/extract/cluster.py)
+SchedulerOption = typer.Option(
+    "--scheduler",
+    help="Dask scheduler (tcp://HOST:8786) whose workers analyse the documents; `local` starts --workers "
+         "Dask worker processes here. Workers need kg installed (pip install 'union-kg[cluster]'), not the files.",
+)
 
 
 def chosen_extractor(name: str, models: Any) -> Any:

@@ -12,6 +12,7 @@ import typer
 from kg.cli.common import (
     ExtractorOption,
     ModelsOption,
+    SchedulerOption,
     chosen_extractor,
     fail,
     kg_errors,
@@ -64,6 +65,7 @@ def extract_command(
     ] = None,
     extractor: Annotated[str, ExtractorOption] = "learned",
     models: Annotated[Optional[Path], ModelsOption] = None,
+    scheduler: Annotated[Optional[str], SchedulerOption] = None,
 ) -> None:
     """Extract entities and evidence-carrying triples from Chinese trade-union articles.
 
@@ -102,6 +104,7 @@ def extract_command(
             on_documents=on_documents,
             on_document=lambda _doc: progress.advance(task),
             analyse=analyse,
+            scheduler=scheduler,
         )
         try:
             with staging(out, prefix=".kg-extract-") as folder:  # the three files are published together
@@ -132,6 +135,11 @@ def bench_extract_command(
                      "and of the largest cut into articles."),
     ] = False,
     sizes: Annotated[str, typer.Option(help="Comma-separated document sizes in MB for --scaling.")] = "1,2,4,8",
+    scheduler: Annotated[
+        Optional[str],
+        typer.Option("--scheduler", help="Measure on this Dask cluster (tcp://HOST:PORT) with the first N of its "
+                     "workers for each N of --workers; `local` starts max(--workers) Dask worker processes here."),
+    ] = None,
 ) -> None:
     """Throughput of the pipeline in KB/s and as a ratio to bare jieba.lcut on the same text.
 
@@ -154,6 +162,8 @@ def bench_extract_command(
 
     jieba.setLogLevel(logging.WARNING)  # jieba logs its dictionary loading at DEBUG
     if scaling:
+        if scheduler is not None:
+            raise fail("--scaling measures one document in this process; drop --scheduler", 2)
         try:
             sizes_mb = [float(s) for s in sizes.split(",") if s.strip()]
         except ValueError:
@@ -174,6 +184,7 @@ def bench_extract_command(
             workers=counts,
             on_step=lambda msg: say(f"{msg} …"),
             analyse=analyse,
+            scheduler=scheduler,
         )
     typer.echo(format_bench(report))
 

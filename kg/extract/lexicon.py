@@ -61,7 +61,9 @@ class Lexicon:
 
     @cached_property
     def titles(self) -> tuple[str, ...]:
-        return tuple(sorted(set(self.raw["lists"]["titles"]), key=len, reverse=True))
+        # longest first; equal lengths in text order, not in the set's order, which changes with
+        # the process's hash seed (a Dask or pool worker would choose another title than this process)
+        return tuple(sorted(set(self.raw["lists"]["titles"]), key=lambda t: (-len(t), t)))
 
     @cached_property
     def staff(self) -> frozenset[str]:

@@ -17,6 +17,7 @@ the original exception (with the worker's traceback) as its cause, which
 
 from __future__ import annotations
 
+import functools
 import gc
 import multiprocessing
 import signal
@@ -27,11 +28,12 @@ from pathlib import Path
 from types import TracebackType
 
 from kg.errors import ExtractionFailed
+from kg.extract.cluster import ClusterAnalyser
 from kg.extract.extractors import run_extractors
 from kg.extract.reader import read_documents
 from kg.models import Document, Entity, ExtractionResult, InputProblem, ReaderOptions, Triple
 
-__all__ = ["Analysed", "ParallelAnalyser", "analyse_documents", "extract"]
+__all__ = ["Analysed", "ParallelAnalyser", "analyse_documents", "analyser", "extract"]
 
 #: a document's result: its entities and triples, or the problem that stopped it
 Analysed = tuple[Document, list[Entity], list[Triple], InputProblem | None]
@@ -195,6 +197,18 @@ class ParallelAnalyser:
             yield from pending.popleft().result()
 
 
+def analyser(
+    workers: int = 1, *, analyse: AnalyseFn | None = None, scheduler: str | None = None
+) -> ParallelAnalyser | ClusterAnalyser:
+    """A :class:`ParallelAnalyser` with *workers* processes here, or with a Dask *scheduler* address
+    (``tcp://HOST:8786``, or ``local`` for a cluster of *workers* processes here) a
+    :class:`~kg.extract.cluster.ClusterAnalyser`: the same chunks, the same ordered results."""
+    if scheduler is None:
+        return ParallelAnalyser(workers, analyse=analyse)
+    fn = analyse or _default_analyse
+    return ClusterAnalyser(scheduler, run_chunk=functools.partial(_analyse_chunk, fn), chunks=_chunks, workers=workers)
+
+
 def analyse_documents(
     docs: Iterable[Document],
     *,
@@ -226,6 +240,7 @@ def extract(
     on_documents: Callable[[int], None] | None = None,
     on_document: Callable[[Document], None] | None = None,
     analyse: AnalyseFn | None = None,
+    scheduler: str | None = None,
 ) -> ExtractionResult:
     """Read *paths* and analyse every document with *workers* processes.
 
@@ -236,6 +251,8 @@ def extract(
     *on_document* after each analysed document. *analyse* is the extractor
     (default: :func:`kg.extract.extractors.run_extractors`); it must be picklable
     for ``workers > 1`` (a module-level function or a ``functools.partial`` of one).
+    With a Dask *scheduler* address the documents are analysed on that cluster
+    (:func:`analyser`); the result is the same.
     """
     documents: list[Document] = []
     problems: list[InputProblem] = []
@@ -258,7 +275,7 @@ def extract(
 
     entities: list[Entity] = []
     triples: list[Triple] = []
-    with ParallelAnalyser(workers, analyse=analyse) as pool:
+    with analyser(workers, analyse=analyse, scheduler=scheduler) as pool:
         for doc, ents, trips, problem in pool.map(documents):
             if problem is not None:
                 failed.add(doc.doc_id)
