@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import shutil
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -200,34 +201,38 @@ def write_graph_outputs(
     files: dict[str, str] = {}
     notes: list[str] = []
 
-    stage("graph files")
-    G = to_networkx(graph)
-    files["graphml"] = str(write_graphml(G, folder / OUTPUTS["graphml"]))
-    files["graph_json"] = str(write_node_link(G, folder / OUTPUTS["graph_json"]))
-
-    stage("embedded database")
-    build_embedded(graph, folder / OUTPUTS["database"])
-    files["database"] = str(folder / OUTPUTS["database"])
-
-    stage("inventory")
-    inventory = build_inventory(graph)
-    files["inventory_csv"] = str(write_inventory_csv(inventory, folder / OUTPUTS["inventory_csv"]))
-    files["inventory_xlsx"] = str(write_inventory_xlsx(inventory, folder / OUTPUTS["inventory_xlsx"]))
-
-    stage("overview diagram")
     related = connected_part(graph)
-    html_graph = top_nodes(related, OVERVIEW_HTML_LIMIT)
-    if len(html_graph.nodes) < len(related.nodes):
-        notes.append(f"overview.html shows the {OVERVIEW_HTML_LIMIT} best-connected entities; use `kg diagram --focus` for the rest")
-    centrality = dict(G.nodes(data="betweenness"))  # of the whole graph, not of the drawn part
-    files["diagram_html"] = str(render(html_graph, folder / OUTPUTS["diagram_html"], title=title, betweenness=centrality))
-    if graphviz_available():
-        svg_graph = top_nodes(related, OVERVIEW_SVG_LIMIT)
-        if len(svg_graph.nodes) < len(related.nodes):
-            notes.append(f"overview.svg shows the {OVERVIEW_SVG_LIMIT} best-connected entities")
-        files["diagram_svg"] = str(render(svg_graph, folder / OUTPUTS["diagram_svg"], title=title))
-    else:
-        notes.append("overview.svg skipped: graphviz is not installed (apt-get install graphviz fonts-noto-cjk)")
+    with ThreadPoolExecutor(max_workers=1) as aside:
+        # graphviz lays the static overview out in its own process while the rest is written
+        svg_graph = top_nodes(related, OVERVIEW_SVG_LIMIT) if graphviz_available() else None
+        svg = aside.submit(render, svg_graph, folder / OUTPUTS["diagram_svg"], title=title) if svg_graph else None
+
+        stage("graph files")
+        G = to_networkx(graph)
+        files["graphml"] = str(write_graphml(G, folder / OUTPUTS["graphml"]))
+        files["graph_json"] = str(write_node_link(G, folder / OUTPUTS["graph_json"]))
+
+        stage("embedded database")
+        build_embedded(graph, folder / OUTPUTS["database"])
+        files["database"] = str(folder / OUTPUTS["database"])
+
+        stage("inventory")
+        inventory = build_inventory(graph)
+        files["inventory_csv"] = str(write_inventory_csv(inventory, folder / OUTPUTS["inventory_csv"]))
+        files["inventory_xlsx"] = str(write_inventory_xlsx(inventory, folder / OUTPUTS["inventory_xlsx"]))
+
+        stage("overview diagram")
+        html_graph = top_nodes(related, OVERVIEW_HTML_LIMIT)
+        if len(html_graph.nodes) < len(related.nodes):
+            notes.append(f"overview.html shows the {OVERVIEW_HTML_LIMIT} best-connected entities; use `kg diagram --focus` for the rest")
+        centrality = dict(G.nodes(data="betweenness"))  # of the whole graph, not of the drawn part
+        files["diagram_html"] = str(render(html_graph, folder / OUTPUTS["diagram_html"], title=title, betweenness=centrality))
+        if svg_graph is not None and svg is not None:
+            if len(svg_graph.nodes) < len(related.nodes):
+                notes.append(f"overview.svg shows the {OVERVIEW_SVG_LIMIT} best-connected entities")
+            files["diagram_svg"] = str(svg.result())
+        else:
+            notes.append("overview.svg skipped: graphviz is not installed (apt-get install graphviz fonts-noto-cjk)")
 
     summary = graph_summary(graph)
     return BuildReport(

@@ -55,12 +55,18 @@ def _hash_files(h: "hashlib._Hash", root: Path, files: list[Path]) -> None:
         h.update(b"\0")
 
 
-@functools.lru_cache(maxsize=8)
 def _folder_hash(folder: str) -> str:
+    """A hash of the files in *folder*; read again whenever a file's size or time changed."""
     root = Path(folder)
+    files = sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts) if root.is_dir() else []
+    stamp = tuple((str(p), st.st_size, st.st_mtime_ns) for p in files for st in (p.stat(),))
+    return _hash_of(folder, stamp)
+
+
+@functools.lru_cache(maxsize=16)
+def _hash_of(folder: str, stamp: tuple[tuple[str, int, int], ...]) -> str:
     h = hashlib.sha256()
-    if root.is_dir():
-        _hash_files(h, root, [p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts])
+    _hash_files(h, Path(folder), [Path(p) for p, _, _ in stamp])
     return h.hexdigest()
 
 
@@ -69,7 +75,6 @@ def _code_version() -> str:
     kg = Path(__file__).resolve().parents[1]
     h = hashlib.sha256()
     _hash_files(h, kg, [*(kg / "extract").rglob("*.py"), *(kg / name for name in _SOURCES)])
-    h.update(_folder_hash(str(data_dir("schemas"))).encode())
     for lib in _LIBRARIES:
         try:
             version = importlib.metadata.version(lib)
@@ -94,6 +99,7 @@ def extractor_version(analyse: Callable[..., object]) -> str:
     """A hash of everything that decides what the extractor *analyse* finds (see the module docstring)."""
     h = hashlib.sha256()
     h.update(_code_version().encode())
+    h.update(_folder_hash(str(data_dir("schemas"))).encode())
     h.update(_folder_hash(str(default_model_dir())).encode())
     h.update(_callable_version(analyse).encode("utf-8"))
     return h.hexdigest()[:32]
