@@ -23,7 +23,7 @@ class ExtractionSummary(Frozen):
     extracted: int = 0
     #: skipped input and failed documents, in the order found (InputProblem is defined in kg.models, which
     #: completes this model with model_rebuild: importing it here would be an import cycle)
-    problems: tuple["InputProblem", ...] = ()  # noqa: F821
+    problems: tuple["InputProblem", ...] = ()  # noqa: F821, UP037
 
 
 class StreamBench(Frozen):

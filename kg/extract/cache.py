@@ -48,7 +48,7 @@ _COMMIT_EVERY = 500
 CachedDocument = tuple[str, str, dict[str, dict[str, int]]]  # entities lines, triples lines, counts
 
 
-def _hash_files(h: "hashlib._Hash", root: Path, files: list[Path]) -> None:
+def _hash_files(h: hashlib._Hash, root: Path, files: list[Path]) -> None:
     for path in sorted(files):
         h.update(str(path.relative_to(root)).encode("utf-8") + b"\0")
         h.update(path.read_bytes())
@@ -135,7 +135,7 @@ class ExtractionCache:
                 f"cannot use the extraction cache {self.path}: {exc}; delete that folder, or run with --no-cache"
             ) from exc
 
-    def __enter__(self) -> "ExtractionCache":
+    def __enter__(self) -> ExtractionCache:
         return self
 
     def __exit__(self, *_exc: object) -> None:
@@ -143,7 +143,7 @@ class ExtractionCache:
 
     def key(self, document_line: str) -> str:
         """The entry of a document, given its ``documents.jsonl`` line."""
-        return hashlib.sha256(f"{self.version}\0{document_line}".encode("utf-8")).hexdigest()
+        return hashlib.sha256(f"{self.version}\0{document_line}".encode()).hexdigest()
 
     def lookup(self, key: str) -> bool:
         """Whether *key* has an entry (counted as a hit or a miss, and marked as used)."""

@@ -25,9 +25,17 @@ from typing import Protocol, TextIO
 
 from kg.errors import OutputError
 from kg.extract.cache import ExtractionCache
-from kg.extract.parallel import AnalyseFn, Analysed, ParallelAnalyser
+from kg.extract.parallel import Analysed, AnalyseFn, ParallelAnalyser
 from kg.extract.reader import read_documents
-from kg.models import Document, Entity, ExtractionSummary, InputProblem, ReaderOptions, Triple, to_json_line
+from kg.models import (
+    Document,
+    Entity,
+    ExtractionSummary,
+    InputProblem,
+    ReaderOptions,
+    Triple,
+    to_json_line,
+)
 
 __all__ = ["EXTRACTION_FILES", "Analyser", "stream_extract"]
 
