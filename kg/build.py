@@ -6,21 +6,29 @@ overview diagram (``overview.html``, plus ``overview.svg`` when graphviz is
 installed). Everything is written into a unique hidden staging folder inside
 the output folder and swapped into place only when all of it succeeded
 (:mod:`kg.publish`), so a failed build leaves the previous outputs as they were
-and nothing half-written, and two builds into one folder do not mix.
+and nothing half-written, and two builds into one folder do not mix. The
+extraction cache (``.kg-cache/``) sits beside the products, outside the swap.
 """
 
 from __future__ import annotations
 
+import functools
+import shutil
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 
 from kg.export.diagram import graphviz_available, render
 from kg.export.graph import connected_part, to_networkx, top_nodes, write_graphml, write_node_link
 from kg.export.inventory import build_inventory, write_inventory_csv, write_inventory_xlsx
-from kg.extract import parallel
-from kg.extract.assemble import assemble, graph_summary
+from kg.extract.assemble import assemble_folders, graph_summary
+from kg.extract.cache import CACHE_DIR, CACHE_FILE, ExtractionCache, extractor_version
 from kg.extract.curation_file import find_curation, read_curation
+from kg.extract.extractors import run_extractors
+from kg.extract.parallel import AnalyseFn, analyser as make_analyser
 from kg.extract.pipeline import write_extraction
+from kg.extract.stream import EXTRACTION_FILES, Analyser, stream_extract
 from kg.models import BuildReport, CurationFile, Document, ExtractionResult, GraphData, InputProblem, ReaderOptions
 from kg.publish import atomic_write, publish, staging
 from kg.store.embedded import build_embedded
@@ -63,10 +71,12 @@ def build(
     on_document: Callable[[Document], None] | None = None,
     on_stage: Stage | None = None,
     title: str = "union-kg",
-    analyse: parallel.AnalyseFn | None = None,
+    analyse: AnalyseFn | None = None,
     curation: Path | None = None,
     find_curation_file: bool = True,
     scheduler: str | None = None,
+    cache: bool = True,
+    analyser: Analyser | None = None,
 ) -> BuildReport:
     """Extract from *paths* (with the extractor *analyse*, by default the default one) and write every product into *out_dir*.
 
@@ -79,18 +89,36 @@ def build(
     listed in ``report.problems``; the output folder itself is never read as
     input. An output folder that cannot be written raises :class:`OutputError`
     before any extraction work is done. The callbacks are those of
-    :func:`kg.extract.parallel.extract`, plus *on_stage* with the name of each step.
-    With a Dask *scheduler* address the extraction runs on that cluster.
+    :func:`kg.extract.stream.stream_extract`, plus *on_stage* with the name of each step.
+
+    Each document's records are written as soon as it is analysed, and the
+    graph is assembled by reading them back, so memory holds the graph, not
+    every record. With *cache* (the default) a document analysed by an earlier
+    build into *out_dir* with the same extractor is not analysed again
+    (:mod:`kg.extract.cache`, kept in ``OUT_DIR/.kg-cache/``); ``report.reused``
+    counts them. *analyser* replaces the local pool of *workers* processes.
+    With a Dask *scheduler* address (and no *analyser*) the extraction runs on that cluster.
     """
     stage = on_stage or _noop
     out_dir = Path(out_dir)
     if curation is None and find_curation_file:
         curation = find_curation(paths, names=("curation.toml",))
     cur = read_curation(curation) if curation else None  # a broken file fails before any extraction
-    with staging(out_dir, prefix=".kg-build-") as folder:
+    created = not out_dir.exists()
+    with ExitStack() as stack:
+        folder = stack.enter_context(staging(out_dir, prefix=".kg-build-"))
+        store = None
+        if cache:
+            # a failed build into a folder it created leaves no folder behind: nor the cache in it
+            stack.push(functools.partial(_remove_cache_on_failure, out_dir) if created else _keep)
+            version = extractor_version(analyse or run_extractors)
+            store = stack.enter_context(ExtractionCache(out_dir / CACHE_DIR / CACHE_FILE, version))
+        if analyser is None and scheduler is not None:
+            analyser = stack.enter_context(make_analyser(workers, analyse=analyse, scheduler=scheduler))
         stage("extracting")
-        result = parallel.extract(
+        summary = stream_extract(
             list(paths),
+            folder,
             workers=workers,
             reader_options=reader_options,
             exclude=[out_dir],
@@ -98,11 +126,25 @@ def build(
             on_documents=on_documents,
             on_document=on_document,
             analyse=analyse,
-            scheduler=scheduler,
+            cache=store,
+            analyser=analyser,
         )
-        report = _write_all(result, folder, stage=stage, title=title, curation=cur)
+        files = {name.removesuffix(".jsonl"): str(folder / name) for name in EXTRACTION_FILES}
+        report = _products(folder, files, summary.problems, stage=stage, title=title, curation=cur)
         publish(folder, out_dir, OUTPUTS.values())
-    return _relocate(report, out_dir)
+        if store is not None:
+            store.finish()  # entries of deleted or changed documents go only when the build succeeded
+    return _relocate(report.model_copy(update={"reused": summary.reused if cache else None}), out_dir)
+
+
+def _remove_cache_on_failure(out_dir: Path, exc_type: type[BaseException] | None, *_exc: object) -> bool:
+    if exc_type is not None:
+        shutil.rmtree(out_dir / CACHE_DIR, ignore_errors=True)
+    return False  # the exception goes on
+
+
+def _keep(*_exc: object) -> bool:
+    return False
 
 
 def build_from_extraction(
@@ -125,17 +167,23 @@ def _write_all(result: ExtractionResult, folder: Path, *, stage: Stage, title: s
                curation: CurationFile | None = None) -> BuildReport:
     stage("writing extraction")
     files = {k: str(v) for k, v in write_extraction(result, folder).items()}
+    return _products(folder, files, result.problems, stage=stage, title=title, curation=curation)
+
+
+def _products(folder: Path, files: dict[str, str], problems: Sequence[InputProblem], *, stage: Stage, title: str,
+              curation: CurationFile | None = None) -> BuildReport:
+    """Every product of the extraction written in *folder*, assembled from its files as they stream by."""
     if curation is not None:
         files["curation"] = str(atomic_write(folder / OUTPUTS["curation"], lambda fh: fh.write(
             Path(curation.path).read_bytes())))
     stage("assembling" if curation is None else "assembling and curating")
-    graph = assemble([result], curation=curation)
+    graph = assemble_folders([folder], curation=curation, problems=problems)
     report = write_graph_outputs(graph, folder, on_stage=stage, title=title)
-    known = set(result.problems)
+    known = set(problems)
     return report.model_copy(
         update={
             "files": {**files, **report.files},
-            "problems": result.problems,
+            "problems": tuple(problems),
             "dropped": tuple(p for p in graph.problems if p not in known),
         }
     )
@@ -157,34 +205,38 @@ def write_graph_outputs(
     files: dict[str, str] = {}
     notes: list[str] = []
 
-    stage("graph files")
-    G = to_networkx(graph)
-    files["graphml"] = str(write_graphml(G, folder / OUTPUTS["graphml"]))
-    files["graph_json"] = str(write_node_link(G, folder / OUTPUTS["graph_json"]))
-
-    stage("embedded database")
-    build_embedded(graph, folder / OUTPUTS["database"])
-    files["database"] = str(folder / OUTPUTS["database"])
-
-    stage("inventory")
-    inventory = build_inventory(graph)
-    files["inventory_csv"] = str(write_inventory_csv(inventory, folder / OUTPUTS["inventory_csv"]))
-    files["inventory_xlsx"] = str(write_inventory_xlsx(inventory, folder / OUTPUTS["inventory_xlsx"]))
-
-    stage("overview diagram")
     related = connected_part(graph)
-    html_graph = top_nodes(related, OVERVIEW_HTML_LIMIT)
-    if len(html_graph.nodes) < len(related.nodes):
-        notes.append(f"overview.html shows the {OVERVIEW_HTML_LIMIT} best-connected entities; use `kg diagram --focus` for the rest")
-    centrality = dict(G.nodes(data="betweenness"))  # of the whole graph, not of the drawn part
-    files["diagram_html"] = str(render(html_graph, folder / OUTPUTS["diagram_html"], title=title, betweenness=centrality))
-    if graphviz_available():
-        svg_graph = top_nodes(related, OVERVIEW_SVG_LIMIT)
-        if len(svg_graph.nodes) < len(related.nodes):
-            notes.append(f"overview.svg shows the {OVERVIEW_SVG_LIMIT} best-connected entities")
-        files["diagram_svg"] = str(render(svg_graph, folder / OUTPUTS["diagram_svg"], title=title))
-    else:
-        notes.append("overview.svg skipped: graphviz is not installed (apt-get install graphviz fonts-noto-cjk)")
+    with ThreadPoolExecutor(max_workers=1) as aside:
+        # graphviz lays the static overview out in its own process while the rest is written
+        svg_graph = top_nodes(related, OVERVIEW_SVG_LIMIT) if graphviz_available() else None
+        svg = aside.submit(render, svg_graph, folder / OUTPUTS["diagram_svg"], title=title) if svg_graph else None
+
+        stage("graph files")
+        G = to_networkx(graph)
+        files["graphml"] = str(write_graphml(G, folder / OUTPUTS["graphml"]))
+        files["graph_json"] = str(write_node_link(G, folder / OUTPUTS["graph_json"]))
+
+        stage("embedded database")
+        build_embedded(graph, folder / OUTPUTS["database"])
+        files["database"] = str(folder / OUTPUTS["database"])
+
+        stage("inventory")
+        inventory = build_inventory(graph)
+        files["inventory_csv"] = str(write_inventory_csv(inventory, folder / OUTPUTS["inventory_csv"]))
+        files["inventory_xlsx"] = str(write_inventory_xlsx(inventory, folder / OUTPUTS["inventory_xlsx"]))
+
+        stage("overview diagram")
+        html_graph = top_nodes(related, OVERVIEW_HTML_LIMIT)
+        if len(html_graph.nodes) < len(related.nodes):
+            notes.append(f"overview.html shows the {OVERVIEW_HTML_LIMIT} best-connected entities; use `kg diagram --focus` for the rest")
+        centrality = dict(G.nodes(data="betweenness"))  # of the whole graph, not of the drawn part
+        files["diagram_html"] = str(render(html_graph, folder / OUTPUTS["diagram_html"], title=title, betweenness=centrality))
+        if svg_graph is not None and svg is not None:
+            if len(svg_graph.nodes) < len(related.nodes):
+                notes.append(f"overview.svg shows the {OVERVIEW_SVG_LIMIT} best-connected entities")
+            files["diagram_svg"] = str(svg.result())
+        else:
+            notes.append("overview.svg skipped: graphviz is not installed (apt-get install graphviz fonts-noto-cjk)")
 
     summary = graph_summary(graph)
     return BuildReport(

@@ -23,6 +23,7 @@ from kg.models_curation import (  # noqa: F401 - part of kg.models' surface
     CurationReport,
 )
 from kg.models_store import ImportReport, Neo4jConfig, Neo4jServerConfig, Neo4jServerStatus  # noqa: F401 - part of kg.models
+from kg.models_stream import ExtractionSummary, RebuildBench, StreamBench  # noqa: F401 - part of kg.models
 
 
 
@@ -102,6 +103,9 @@ class InputProblem(Frozen):
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         return f"{where}: {self.message}"
+
+
+ExtractionSummary.model_rebuild(_types_namespace={"InputProblem": InputProblem})
 
 
 class ExtractionResult(Frozen):
@@ -474,6 +478,7 @@ class BuildReport(Frozen):
     notes: tuple[str, ...] = ()
     identity: IdentityReport = IdentityReport()
     curation: CurationReport | None = None
+    reused: int | None = None  # documents whose extraction came from the cache (kg.extract.cache); None: no cache
 
     @property
     def skipped_files(self) -> tuple[str, ...]:

@@ -12,7 +12,6 @@ import pytest
 from typer.testing import CliRunner
 
 import kg.build
-import kg.extract.parallel
 from kg.build import OUTPUTS, build_from_extraction
 from kg.cli import app
 from kg.errors import OutputError
@@ -137,18 +136,22 @@ def test_build_rebuild_replaces_products_and_keeps_other_files(extraction: Extra
 @pytest.fixture()
 def fake_extract(extraction: ExtractionResult, monkeypatch):
     """Let ``kg build`` run on the fixture extraction, whatever the extractor does today."""
+    from kg.extract.pipeline import write_extraction
+    from kg.models import ExtractionSummary
+
     calls: list[list[Path]] = []
 
-    def extract(paths, *, on_document=None, on_documents=None, exclude=(), **_options):
+    def extract(paths, folder, *, on_document=None, on_documents=None, exclude=(), cache=None, **_options):
         calls.append((list(paths), list(exclude)))
+        write_extraction(extraction, folder)
         if on_documents:
             on_documents(len(extraction.documents))
         for doc in extraction.documents:
             if on_document:
                 on_document(doc)
-        return extraction
+        return ExtractionSummary(documents=len(extraction.documents), problems=extraction.problems)
 
-    monkeypatch.setattr(kg.extract.parallel, "extract", extract)
+    monkeypatch.setattr(kg.build, "stream_extract", extract)
     return calls
 
 
@@ -175,9 +178,16 @@ def test_build_cli_json_report_on_stdout(fake_extract, tmp_path: Path) -> None:
     assert result.stderr == ""
 
 
-def test_build_cli_exit_1_when_input_was_skipped(extraction: ExtractionResult, tmp_path: Path, monkeypatch) -> None:
-    bad = extraction.model_copy(update={"problems": (InputProblem(path="broken.txt", message="cannot decode"),)})
-    monkeypatch.setattr(kg.extract.parallel, "extract", lambda paths, **_k: bad)
+def test_build_cli_exit_1_when_input_was_skipped(fake_extract, tmp_path: Path, monkeypatch) -> None:
+    fake = kg.build.stream_extract
+    problem = InputProblem(path="broken.txt", message="cannot decode")
+
+    def extract(paths, folder, *, on_problem=None, **options):
+        if on_problem:
+            on_problem(problem)
+        return fake(paths, folder, **options).model_copy(update={"problems": (problem,)})
+
+    monkeypatch.setattr(kg.build, "stream_extract", extract)
     result = CliRunner().invoke(app, ["build", str(tmp_path), "--out", str(tmp_path / "o")])
     assert result.exit_code == 1
     assert "warning: broken.txt: cannot decode" in result.stderr

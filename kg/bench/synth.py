@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from kg.models import Document, EntityRef, EvidenceRecord, GraphData, MentionRecord, NodeRecord, RelRecord
 from kg.ontology import load_ontology
 
-__all__ = ["synthetic_graph"]
+__all__ = ["synthetic_articles", "synthetic_graph"]
 
 _PROVINCES = ("江苏省", "广东省", "湖南省", "江西省", "浙江省", "山东省", "河南省", "四川省", "湖北省", "安徽省")
 _SYL = tuple("明远禾丰安泰华晨新宇东方恒达金陵秦淮云溪洪泽高邮鼎盛瑞祥嘉和兴隆宏图永昌福海长江翠屏"
@@ -255,3 +255,73 @@ def synthetic_graph(n_rels: int, *, seed: int = 0) -> GraphData:
         for d in doc_ids:
             mentions.append(MentionRecord(type=etype, name=name, doc_id=d, mentions=rnd.randint(1, 4)))
     return GraphData(documents=tuple(docs), nodes=tuple(nodes), mentions=tuple(mentions), rels=tuple(rels.values()))
+
+
+# --------------------------------------------------------------------------- articles
+
+#: sentence templates of the generated articles: the shapes the extractor reads in real news
+_SENTENCES = (
+    "{union}开展“{program}”活动，为{group}送去慰问金和慰问品。",
+    "{union}主席{person}一行走访{company}，看望慰问{group}。",
+    "{company}工会成立{facility}，{person}任负责人。",
+    "{person}荣获{award}称号。",
+    "{union}联合{org}举办职工技能竞赛，{count}名职工参赛。",
+    "{facility}位于{company}，由{person}牵头。",
+    "{union}投入{amount}万元，帮扶{group}{count}人。",
+    "近日，{union}在{company}召开职工代表大会。",
+    "{company}获评{award}。",
+)
+
+
+#: names per pool of the generated articles
+_ARTICLE_POOL = 1500
+#: distinct sentences the generated articles draw from
+_ARTICLE_FACTS = 20_000
+
+
+def synthetic_articles(n: int, *, seed: int = 0, start: int = 0) -> Iterator[Document]:
+    """*n* generated news articles (ids ``art<number>`` from *start*), one at a time, deterministic for a seed.
+
+    Each article is a title and three to six sentences over fictional bodies,
+    companies, people, programs and awards (pools of a few thousand names),
+    drawn from a pool of facts, popular ones more often, so that articles
+    share entities and facts as news does. Article
+    ``i`` is the same whatever *n* and *start*: a later call with
+    ``start=n`` adds new articles to a corpus.
+
+    >>> docs = list(synthetic_articles(3, seed=1))
+    >>> [d.doc_id for d in docs]
+    ['art0000000', 'art0000001', 'art0000002']
+    """
+    rnd = random.Random(seed)
+    size = _ARTICLE_POOL
+    syl = lambda k: "".join(rnd.choice(_SYL) for _ in range(k))  # noqa: E731
+    cities = [syl(2) + rnd.choice(_CITY_HEADS) for _ in range(max(8, size // 20))]
+    districts = [c + syl(2) + rnd.choice(_DISTRICT_HEADS) for c in cities for _ in range(3)]
+    companies = [rnd.choice(districts[:len(districts) // 2] + [""]) + syl(2) + rnd.choice(_INDUSTRY)
+                 + rnd.choice(_COMPANY_FORMS) for _ in range(size)]
+    pools = {
+        "union": [d + "总工会" for d in districts] + [c + "总工会" for c in cities],
+        "company": companies,
+        "org": [rnd.choice(districts) + rnd.choice(_ORGANS) for _ in range(size // 4 + 1)],
+        "person": [rnd.choice(_SURNAMES) + "".join(rnd.choice(_GIVEN) for _ in range(rnd.choice((1, 2, 2))))
+                   for _ in range(size)],
+        "program": [syl(2) + rnd.choice(_PROGRAM_WORDS) + rnd.choice(_PROGRAM_HEADS) for _ in range(size // 4 + 1)],
+        "facility": [rnd.choice(companies).split("有限")[0] + rnd.choice(_FACILITY_HEADS) for _ in range(size // 2)],
+        "award": [rnd.choice(("", "2024年度", "2025年度")) + rnd.choice(_AWARD_LEVELS) + rnd.choice(_AWARD_TITLES)
+                  for _ in range(40)],
+        "group": list(_GROUPS),
+    }
+    # News repeats itself: articles state facts from one pool (the popular ones often), so the
+    # graph stops growing long before the number of articles does, while evidence keeps growing.
+    facts = [rnd.choice(_SENTENCES).format(**{k: rnd.choice(v) for k, v in pools.items()},
+                                           count=rnd.randint(10, 900), amount=rnd.randint(1, 200))
+             for _ in range(_ARTICLE_FACTS)]
+    fact_cum = list(itertools.accumulate(1.0 / (i + 1) ** 0.5 for i in range(len(facts))))
+    for i in range(start, start + n):
+        r = random.Random(f"{seed}:{i}")
+        pick = {k: r.choice(v) for k, v in pools.items()}
+        sentences = r.choices(facts, cum_weights=fact_cum, k=r.randint(3, 6))
+        title = f"{pick['union']}开展“{pick['program']}”活动"
+        yield Document(doc_id=f"art{i:07d}", title=title, date=f"{2024 + i % 2}-{1 + i % 12:02d}-{1 + i % 28:02d}",
+                       source=r.choice(_SOURCES), text=title + "\n" + "".join(sentences))

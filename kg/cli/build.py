@@ -6,7 +6,10 @@ warnings and errors go to stderr.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -57,7 +60,7 @@ def _breakdown(counts: dict[str, int]) -> str:
 def summary_lines(report: BuildReport) -> list[str]:
     """The end-of-build summary for people (stderr)."""
     lines = [
-        f"documents:     {report.documents}",
+        f"documents:     {report.documents}" + (f" ({report.reused} reused from the cache)" if report.reused is not None else ""),
         f"entities:      {sum(report.nodes.values())}{_breakdown(report.nodes)}",
         f"relationships: {sum(report.relationships.values())}{_breakdown(report.relationships)}",
         f"identity:      {identity_line(report.identity)}",
@@ -87,11 +90,15 @@ def build_command(
     curation: BuildCuration = None,
     no_curation: NoCuration = False,
     scheduler: Annotated[Optional[str], SchedulerOption] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Analyse every document again: do not use or "
+                                           "update the extraction cache (OUT/.kg-cache).")] = False,
 ) -> None:
     """Build everything from a folder of articles: extraction files, graph.graphml, graph.json,
     the embedded database, inventory.csv/.xlsx and an overview diagram.
 
-    Prints where each product is. Exit code 1 when some input was skipped
+    Documents analysed by an earlier build into --out with the same extractor
+    are reused from its cache (OUT/.kg-cache) unless --no-cache. Prints where
+    each product is. Exit code 1 when some input was skipped
     (warnings name the files) or the output folder cannot be written.
     """
     from kg.build import build
@@ -108,7 +115,7 @@ def build_command(
     with kg_errors():
         analyse = chosen_extractor(extractor, models)
     with kg_errors(), progress_bar(quiet=quiet) as progress:
-        task = progress.add_task("reading", total=None)
+        task = progress.add_task("extracting", total=None)  # the total is known when reading ends
         report = build(
             paths,
             out,
@@ -116,12 +123,13 @@ def build_command(
             scheduler=scheduler,
             analyse=analyse,
             on_problem=warn,
-            on_documents=lambda n: progress.update(task, description="extracting", total=n, completed=0),
+            on_documents=lambda n: progress.update(task, total=n),
             on_document=lambda _doc: progress.advance(task),
             on_stage=lambda stage: progress.update(task, description=stage),
             title=title,
             curation=None if no_curation else curation,
             find_curation_file=not no_curation,
+            cache=not no_cache,
         )
         progress.update(task, description="done")
     for problem in report.problems:
@@ -199,8 +207,75 @@ def inventory_command(
     say(f"{len(inv.rows)} program/organiser rows, {len(inv.multi_region)} program(s) run in more than one region")
 
 
+ArticlesOption = Annotated[int, typer.Option("--articles", "-n", min=1, help="Generated articles to build.")]
+WorkDirOption = Annotated[
+    Optional[Path],
+    typer.Option("--dir", help="Folder for the generated corpus and the build, kept afterwards (default: a "
+                 "temporary folder, removed)."),
+]
+
+
+def bench_stream_command(
+    articles: ArticlesOption = 10_000,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes for the extraction.")] = 1,
+    extractor: Annotated[str, ExtractorOption] = "learned",
+    models: Annotated[Optional[Path], ModelsOption] = None,
+    workdir: WorkDirOption = None,
+) -> None:
+    """Peak memory of `kg build` on generated articles: with streaming it does not grow with their number.
+
+    Prints the build time and the peak resident memory of the building process
+    (and of the largest worker). Prints only; the numbers vary with the machine.
+    """
+    from kg.bench.stream import bench_stream, format_stream
+
+    with kg_errors():
+        analyse = chosen_extractor(extractor, models)
+        with _work_folder(workdir) as folder:
+            report = bench_stream(folder, articles=articles, analyse=analyse, extractor=extractor, workers=workers,
+                                  on_step=lambda msg: say(f"{msg} …"))
+    typer.echo(format_stream(report))
+
+
+def bench_rebuild_command(
+    articles: ArticlesOption = 2_000,
+    new: Annotated[float, typer.Option("--new", min=0.0001, max=1.0, help="Share of new articles in the re-run.")] = 0.01,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes for the extraction.")] = 1,
+    extractor: Annotated[str, ExtractorOption] = "learned",
+    models: Annotated[Optional[Path], ModelsOption] = None,
+    workdir: WorkDirOption = None,
+) -> None:
+    """A first `kg build` of generated articles, then a re-run with a share of new ones: both times and the speed-up.
+
+    The re-run reuses the cache in the output folder for every article it has
+    seen. Prints only; the numbers vary with the machine and its load.
+    """
+    from kg.bench.stream import bench_rebuild, format_rebuild
+
+    with kg_errors():
+        analyse = chosen_extractor(extractor, models)
+        with _work_folder(workdir) as folder:
+            report = bench_rebuild(folder, articles=articles, analyse=analyse, extractor=extractor, new_share=new,
+                                   workers=workers, on_step=lambda msg: say(f"{msg} …"))
+    typer.echo(format_rebuild(report))
+
+
+@contextlib.contextmanager
+def _work_folder(workdir: Optional[Path]) -> Iterator[Path]:
+    """*workdir* (new or empty, kept), else a temporary folder removed afterwards."""
+    if workdir is not None:
+        if workdir.exists() and (not workdir.is_dir() or any(workdir.iterdir())):
+            raise fail(f"--dir {workdir}: not an empty folder; give a new or empty one", 2)
+        yield workdir
+        return
+    with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
+        yield Path(tmp)
+
+
 def register(app: typer.Typer, bench_app: typer.Typer) -> None:
     """Add this module's commands to the app."""
+    bench_app.command("stream")(bench_stream_command)
+    bench_app.command("rebuild")(bench_rebuild_command)
     app.command("build")(build_command)
     app.command("diagram")(diagram_command)
     app.command("inventory")(inventory_command)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -21,7 +20,7 @@ from kg.cli.common import (
     say,
 )
 from kg.cli.common import warn as warn_line
-from kg.models import ExtractionResult, InputProblem, ReaderOptions
+from kg.models import ExtractionSummary, InputProblem, ReaderOptions
 
 # Library modules are imported inside the commands: start-up stays fast (see kg/cli/__init__.py).
 
@@ -31,18 +30,16 @@ def warn(problem: InputProblem) -> None:
     warn_line(str(problem))
 
 
-def summary(result: ExtractionResult, out: Path) -> list[str]:
+def summary(result: ExtractionSummary, out: Path) -> list[str]:
     """Lines of the end-of-run summary."""
-    types = Counter(e.type for e in result.entities)
-    predicates = Counter(t.predicate for t in result.triples)
 
-    def breakdown(counts: Counter[str]) -> str:
+    def breakdown(counts: dict[str, int]) -> str:
         return f" ({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))})" if counts else ""
 
     return [
-        f"documents: {len(result.documents)}",
-        f"entities:  {len(result.entities)}{breakdown(types)}",
-        f"triples:   {len(result.triples)}{breakdown(predicates)}",
+        f"documents: {result.documents}",
+        f"entities:  {result.entities}{breakdown(result.entity_types)}",
+        f"triples:   {result.triples}{breakdown(result.predicates)}",
         f"warnings:  {len(result.problems)}" + (" (see above: what each skipped or changed)" if result.problems else ""),
         f"written to {out}/documents.jsonl, entities.jsonl, triples.jsonl",
     ]
@@ -73,9 +70,11 @@ def extract_command(
     that cannot be read is skipped with a warning naming the file and line; the
     exit code is then 1, else 0.
     """
-    from kg.extract.parallel import extract
+    from contextlib import ExitStack
+
     from kg.errors import OutputError
-    from kg.extract.pipeline import write_extraction
+    from kg.extract.parallel import analyser
+    from kg.extract.stream import EXTRACTION_FILES, stream_extract
     from kg.publish import publish, staging
 
     options = ReaderOptions(
@@ -90,29 +89,30 @@ def extract_command(
         analyse = chosen_extractor(extractor, models)
     on_interrupt(f"nothing was written to {out}: its previous outputs, if any, are kept as they were")
     with kg_errors(), progress_bar(quiet=quiet) as progress:
-        task = progress.add_task("reading", total=None)
-
-        def on_documents(n: int) -> None:
-            progress.update(task, description="extracting", total=n, completed=0)
-
-        result = extract(
-            paths,
-            workers=workers,
-            reader_options=options,
-            exclude=[out],  # a rerun must not read its own output as input
-            on_problem=warn,
-            on_documents=on_documents,
-            on_document=lambda _doc: progress.advance(task),
-            analyse=analyse,
-            scheduler=scheduler,
-        )
+        task = progress.add_task("extracting", total=None)  # the total is known when reading ends
         try:
-            with staging(out, prefix=".kg-extract-") as folder:  # the three files are published together
-                written = write_extraction(result, folder)
-                publish(folder, out, [p.name for p in written.values()])
+            # each document's records are written into the staging folder as soon as it is analysed;
+            # the three files are published together at the end
+            with ExitStack() as stack:
+                # a Dask cluster (--scheduler) is reached before any document is read
+                pool = stack.enter_context(analyser(workers, analyse=analyse, scheduler=scheduler)) if scheduler else None
+                folder = stack.enter_context(staging(out, prefix=".kg-extract-"))
+                result = stream_extract(
+                    paths,
+                    folder,
+                    workers=workers,
+                    reader_options=options,
+                    exclude=[out],  # a rerun must not read its own output as input
+                    on_problem=warn,
+                    on_documents=lambda n: progress.update(task, total=n),
+                    on_document=lambda _doc: progress.advance(task),
+                    analyse=analyse,
+                    analyser=pool,
+                )
+                publish(folder, out, EXTRACTION_FILES)
         except OutputError as exc:  # a full disk, a read-only folder: say that nothing half-written is left
             raise OutputError(f"{exc}; nothing was written to {out}, its previous outputs are kept") from exc
-            on_interrupt(f"the outputs in {out} were complete and are published")
+        on_interrupt(f"the outputs in {out} were complete and are published")
     if not quiet:
         for line in summary(result, out):
             say(line)

@@ -9,7 +9,7 @@ from the same :class:`GraphData`, so all of them agree on identity.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -44,8 +44,34 @@ FILES = {"documents": "documents.jsonl", "entities": "entities.jsonl", "triples"
 
 def read_jsonl(path: Path, cls: type[M]) -> tuple[list[M], list[InputProblem]]:
     """Parse a JSONL file of *cls*; bad lines become problems naming file and line."""
-    items: list[M] = []
     problems: list[InputProblem] = []
+    return list(iter_jsonl(path, cls, problems)), problems
+
+
+def read_extraction(out_dir: Path) -> ExtractionResult:
+    """Read ``documents/entities/triples.jsonl`` written by ``kg extract``."""
+    out_dir = _extraction_dir(out_dir)
+    docs, p1 = read_jsonl(out_dir / FILES["documents"], Document)
+    ents, p2 = read_jsonl(out_dir / FILES["entities"], Entity)
+    triples, p3 = read_jsonl(out_dir / FILES["triples"], Triple)
+    return ExtractionResult(
+        documents=tuple(docs), entities=tuple(ents), triples=tuple(triples), problems=tuple(p1 + p2 + p3)
+    )
+
+
+def _extraction_dir(out_dir: Path) -> Path:
+    out_dir = Path(out_dir)
+    missing = [n for n in FILES.values() if not (out_dir / n).is_file()]
+    if missing:
+        raise InputError(
+            f"{out_dir}: not an extraction folder (missing {', '.join(missing)}); "
+            "run `kg extract PATH --out DIR` first"
+        )
+    return out_dir
+
+
+def iter_jsonl(path: Path, cls: type[M], problems: list[InputProblem] | None = None) -> Iterator[M]:
+    """The records of a JSONL file of *cls*, one at a time; bad lines go to *problems* (when given)."""
     try:
         fh = path.open(encoding="utf-8-sig")
     except OSError as exc:
@@ -55,28 +81,40 @@ def read_jsonl(path: Path, cls: type[M]) -> tuple[list[M], list[InputProblem]]:
             if not line.strip():
                 continue
             try:
-                items.append(cls.model_validate_json(line))
+                yield cls.model_validate_json(line)
             except (ValidationError, ValueError) as exc:
-                msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-                problems.append(InputProblem(path=str(path), line=lineno, message=f"skipped: {msg}"))
-    return items, problems
+                if problems is not None:
+                    msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                    problems.append(InputProblem(path=str(path), line=lineno, message=f"skipped: {msg}"))
 
 
-def read_extraction(out_dir: Path) -> ExtractionResult:
-    """Read ``documents/entities/triples.jsonl`` written by ``kg extract``."""
-    out_dir = Path(out_dir)
-    missing = [n for n in FILES.values() if not (out_dir / n).is_file()]
-    if missing:
-        raise InputError(
-            f"{out_dir}: not an extraction folder (missing {', '.join(missing)}); "
-            "run `kg extract PATH --out DIR` first"
-        )
-    docs, p1 = read_jsonl(out_dir / FILES["documents"], Document)
-    ents, p2 = read_jsonl(out_dir / FILES["entities"], Entity)
-    triples, p3 = read_jsonl(out_dir / FILES["triples"], Triple)
-    return ExtractionResult(
-        documents=tuple(docs), entities=tuple(ents), triples=tuple(triples), problems=tuple(p1 + p2 + p3)
-    )
+class _Part:
+    """One extraction to merge: read twice (identity, then the merge), from memory or from its files."""
+
+    def __init__(self, result: ExtractionResult | None = None, *, folder: Path | None = None) -> None:
+        self.result, self.folder = result, folder
+        if result is not None:
+            self.documents, self.problems = result.documents, list(result.problems)
+            return
+        assert folder is not None
+        folder = _extraction_dir(folder)
+        self.problems: list[InputProblem] = []
+        self.documents = tuple(iter_jsonl(folder / FILES["documents"], Document, self.problems))
+        self._first: set[str] = {"entities", "triples"}  # bad lines are reported on the first reading only
+
+    def _records(self, name: str, cls: type[M]) -> Iterator[M]:
+        if self.result is not None:
+            yield from getattr(self.result, name)
+            return
+        first = name in self._first
+        self._first.discard(name)
+        yield from iter_jsonl(self.folder / FILES[name], cls, self.problems if first else None)
+
+    def entities(self) -> Iterator[Entity]:
+        return self._records("entities", Entity)
+
+    def triples(self) -> Iterator[Triple]:
+        return self._records("triples", Triple)
 
 
 def assemble(results: Iterable[ExtractionResult], *, curation: CurationFile | None = None) -> GraphData:
@@ -86,11 +124,28 @@ def assemble(results: Iterable[ExtractionResult], *, curation: CurationFile | No
     and range are dropped with a problem entry, never loaded. Each fact
     carries the ISO dates of its first and last evidence article.
     """
+    return _assemble([_Part(r) for r in results], curation)
+
+
+def assemble_folders(folders: Iterable[Path], *, curation: CurationFile | None = None,
+                     problems: Sequence[InputProblem] = ()) -> GraphData:
+    """:func:`assemble` of extraction folders, read record by record from their files (twice).
+
+    Memory holds the graph (and the documents), never every entity and triple
+    of the corpus at once. *problems* (of the extraction that wrote the
+    folders) come first in the graph's problems, as with :func:`assemble`.
+    """
+    parts = [_Part(folder=f) for f in folders]
+    if parts:
+        parts[0].problems[:0] = problems
+    return _assemble(parts, curation)
+
+
+def _assemble(results: list[_Part], curation: CurationFile | None) -> GraphData:
     onto = load_ontology()
-    results = list(results)
     identity = resolve_identity(
-        (e for r in results for e in r.entities if e.name.strip() and e.type in onto.types),
-        (t for r in results for t in r.triples if t.subject.name.strip() and t.object.name.strip()),
+        (e for r in results for e in r.entities() if e.name.strip() and e.type in onto.types),
+        (t for r in results for t in r.triples() if t.subject.name.strip() and t.object.name.strip()),
     )
     documents: dict[str, Document] = {}
     nodes: dict[tuple[str, str], dict] = {}
@@ -114,7 +169,7 @@ def assemble(results: Iterable[ExtractionResult], *, curation: CurationFile | No
         problems.extend(result.problems)
         for d in result.documents:
             documents.setdefault(d.doc_id, d)
-        for e in result.entities:
+        for e in result.entities():
             if not e.name.strip():
                 problems.append(InputProblem(path=e.doc_id, message=f"{e.type} entity with an empty name; dropped"))
                 continue
@@ -124,7 +179,7 @@ def assemble(results: Iterable[ExtractionResult], *, curation: CurationFile | No
             ref = node(EntityRef(type=e.type, name=e.name), e.doc_id, e.aliases)
             key = (ref.type, ref.name, e.doc_id)
             mentions[key] = mentions.get(key, 0) + max(1, len(e.mentions))
-        for t in result.triples:
+        for t in result.triples():
             if not t.subject.name.strip() or not t.object.name.strip():
                 problems.append(InputProblem(path=t.doc_id, message=f"{t.predicate} triple with an empty name; dropped"))
                 continue
@@ -207,7 +262,7 @@ def assemble_dirs(dirs: Iterable[Path], *, curation: Path | None = None, discove
     dirs = [Path(d) for d in dirs]
     if curation is None and discover:
         curation = find_curation(dirs)
-    return assemble((read_extraction(d) for d in dirs), curation=read_curation(curation) if curation else None)
+    return assemble_folders(dirs, curation=read_curation(curation) if curation else None)
 
 
 def graph_summary(g: GraphData) -> dict[str, object]:

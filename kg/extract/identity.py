@@ -276,13 +276,15 @@ class IdentityMap:
 def resolve_identity(entities: Iterable[Entity], triples: Iterable[Triple]) -> IdentityMap:
     """Decide the node of every (document, type, name) of an extraction; see the module docstring."""
     r = rules()
-    triples = list(triples)
     aliases: dict[Item, set[str]] = {}
     for e in entities:
         aliases.setdefault((e.doc_id, e.type, e.name), set()).update(e.aliases)
+    tie_triples: list[Triple] = []  # only these are needed again: the triples are read once (they may stream from a file)
     for t in triples:
         for ref in (t.subject, t.object):
             aliases.setdefault((t.doc_id, ref.type, ref.name), set())
+        if t.predicate in r.person_ties and t.subject.type == "Person":
+            tie_triples.append(t)
     out = IdentityMap()
     ambiguous: set[str] = set()
 
@@ -348,7 +350,7 @@ def resolve_identity(entities: Iterable[Entity], triples: Iterable[Triple]) -> I
         out.written.setdefault((root[0], node), set()).update(i[2] for i in items)
 
     # 3. people: the same name and a tie (position, studio, award) to the same entity
-    ties = _person_ties(people, triples, out, aliases)
+    ties = _person_ties(people, tie_triples, out, aliases)
     by_name: dict[str, list[Item]] = {}
     for item in people:
         by_name.setdefault(item[2], []).append(item)
