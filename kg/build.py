@@ -26,7 +26,7 @@ from kg.extract.assemble import assemble_folders, graph_summary
 from kg.extract.cache import CACHE_DIR, CACHE_FILE, ExtractionCache, extractor_version
 from kg.extract.curation_file import find_curation, read_curation
 from kg.extract.extractors import run_extractors
-from kg.extract.parallel import AnalyseFn, analyser as make_analyser
+from kg.extract.parallel import AnalyseFn
 from kg.extract.pipeline import write_extraction
 from kg.extract.stream import EXTRACTION_FILES, Analyser, stream_extract
 from kg.models import BuildReport, CurationFile, Document, ExtractionResult, GraphData, InputProblem, ReaderOptions
@@ -113,8 +113,6 @@ def build(
             stack.push(functools.partial(_remove_cache_on_failure, out_dir) if created else _keep)
             version = extractor_version(analyse or run_extractors)
             store = stack.enter_context(ExtractionCache(out_dir / CACHE_DIR / CACHE_FILE, version))
-        if analyser is None and scheduler is not None:
-            analyser = stack.enter_context(make_analyser(workers, analyse=analyse, scheduler=scheduler))
         stage("extracting")
         summary = stream_extract(
             list(paths),
@@ -128,6 +126,7 @@ def build(
             analyse=analyse,
             cache=store,
             analyser=analyser,
+            scheduler=scheduler,
         )
         files = {name.removesuffix(".jsonl"): str(folder / name) for name in EXTRACTION_FILES}
         report = _products(folder, files, summary.problems, stage=stage, title=title, curation=cur)

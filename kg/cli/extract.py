@@ -70,10 +70,7 @@ def extract_command(
     that cannot be read is skipped with a warning naming the file and line; the
     exit code is then 1, else 0.
     """
-    from contextlib import ExitStack
-
     from kg.errors import OutputError
-    from kg.extract.parallel import analyser
     from kg.extract.stream import EXTRACTION_FILES, stream_extract
     from kg.publish import publish, staging
 
@@ -93,10 +90,7 @@ def extract_command(
         try:
             # each document's records are written into the staging folder as soon as it is analysed;
             # the three files are published together at the end
-            with ExitStack() as stack:
-                # a Dask cluster (--scheduler) is reached before any document is read
-                pool = stack.enter_context(analyser(workers, analyse=analyse, scheduler=scheduler)) if scheduler else None
-                folder = stack.enter_context(staging(out, prefix=".kg-extract-"))
+            with staging(out, prefix=".kg-extract-") as folder:
                 result = stream_extract(
                     paths,
                     folder,
@@ -107,7 +101,7 @@ def extract_command(
                     on_documents=lambda n: progress.update(task, total=n),
                     on_document=lambda _doc: progress.advance(task),
                     analyse=analyse,
-                    analyser=pool,
+                    scheduler=scheduler,
                 )
                 publish(folder, out, EXTRACTION_FILES)
         except OutputError as exc:  # a full disk, a read-only folder: say that nothing half-written is left

@@ -25,7 +25,7 @@ from typing import Protocol, TextIO
 
 from kg.errors import OutputError
 from kg.extract.cache import ExtractionCache
-from kg.extract.parallel import Analysed, AnalyseFn, ParallelAnalyser
+from kg.extract.parallel import Analysed, AnalyseFn, analyser as make_analyser
 from kg.extract.reader import read_documents
 from kg.models import (
     Document,
@@ -116,13 +116,15 @@ def stream_extract(
     analyse: AnalyseFn | None = None,
     cache: ExtractionCache | None = None,
     analyser: Analyser | None = None,
+    scheduler: str | None = None,
 ) -> ExtractionSummary:
     """Read *paths*, analyse every document and write its records into *folder* as soon as it is done.
 
     The callbacks are those of :func:`kg.extract.parallel.extract`, except that
     *on_documents* comes when reading ends (documents are read as the analysis
-    goes). *analyser* replaces the local pool of *workers* processes running
-    *analyse*; *cache* supplies the results of documents analysed before.
+    goes). The documents are analysed by *analyser* if given, else by *workers* processes running
+    *analyse* here or, with a Dask *scheduler* address, on that cluster (:func:`kg.extract.parallel.analyser`);
+    *cache* supplies the results of documents analysed before.
     """
     folder = Path(folder)
     problems: list[InputProblem] = []
@@ -146,7 +148,7 @@ def stream_extract(
     with ExitStack() as stack:
         out = _Writer(folder, stack)
         if analyser is None:
-            analyser = stack.enter_context(ParallelAnalyser(workers, analyse=analyse))
+            analyser = stack.enter_context(make_analyser(workers, analyse=analyse, scheduler=scheduler))
         # Documents waiting for their turn: (document, its line, cache key, found in the cache). A
         # document found in the cache is written at once unless an earlier one is still being analysed.
         waiting: deque[tuple[Document, str, str, bool]] = deque()
