@@ -119,3 +119,102 @@ class Chromium:
             except ProcessLookupError:
                 pass
             self.proc.wait(timeout=30)
+
+
+class PipeChromium:
+    """Headless Chromium driven over ``--remote-debugging-pipe`` (file descriptors 3 and 4, not a port).
+
+    No socket is opened, so the browser can run in a network namespace of its own
+    (*prefix*, e.g. ``unshare --net``) and still be driven: the tests wait for a
+    condition in the page instead of hoping a one-shot ``--dump-dom`` came late enough.
+    """
+
+    def __init__(self, prefix: list[str], exe: str, flags: list[str], url: str,
+                 *, window: tuple[int, int] = (1280, 800)) -> None:
+        cmd_r, self._cmd_w = os.pipe()  # we write commands, Chromium reads them on fd 3
+        self._out_r, out_w = os.pipe()  # Chromium writes replies on fd 4, we read them
+
+        def wire() -> None:  # in the child, before exec
+            os.dup2(cmd_r, 3)
+            os.dup2(out_w, 4)
+
+        self.proc = subprocess.Popen(
+            [*prefix, exe, *flags, "--remote-debugging-pipe", "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True, close_fds=False, preexec_fn=wire,
+        )
+        os.close(cmd_r)
+        os.close(out_w)
+        self._buf = b""
+        self._ids = itertools.count(1)
+        self.session = ""
+        targets = self.send("Target.getTargets", timeout=30)["targetInfos"]
+        page = next(t for t in targets if t.get("type") == "page")
+        self.session = self.send("Target.attachToTarget", targetId=page["targetId"], flatten=True)["sessionId"]
+        # the page gets exactly *window* (a headless window's own viewport is smaller), then loads *url*
+        self.send("Emulation.setDeviceMetricsOverride", width=window[0], height=window[1],
+                  deviceScaleFactor=1, mobile=False)
+        self.send("Page.navigate", url=url)
+
+    def _read_message(self, deadline: float) -> dict[str, Any]:
+        import select
+
+        while b"\0" not in self._buf:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self._out_r], [], [], left)[0]:
+                raise CDPError("chromium did not answer in time")
+            chunk = os.read(self._out_r, 1 << 16)
+            if not chunk:
+                raise CDPError("chromium closed its DevTools pipe (did it crash?)")
+            self._buf += chunk
+        raw, self._buf = self._buf.split(b"\0", 1)
+        return json.loads(raw)
+
+    def send(self, method: str, *, timeout: float = 60, **params: Any) -> dict[str, Any]:
+        """Send one command (to the attached page once there is one) and return its result."""
+        msg_id = next(self._ids)
+        msg: dict[str, Any] = {"id": msg_id, "method": method, "params": params}
+        if self.session:
+            msg["sessionId"] = self.session
+        os.write(self._cmd_w, json.dumps(msg).encode() + b"\0")
+        deadline = time.monotonic() + timeout
+        while True:
+            reply = self._read_message(deadline)
+            if reply.get("id") == msg_id:
+                if "error" in reply:
+                    raise CDPError(f"{method}: {reply['error']}")
+                return reply.get("result", {})
+
+    def js(self, expression: str) -> Any:
+        res = self.send("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
+        if "exceptionDetails" in res:
+            raise CDPError(f"javascript failed: {res['exceptionDetails'].get('text')}")
+        return res.get("result", {}).get("value")
+
+    def wait_for(self, expression: str, *, timeout: float = 60, what: str = "") -> Any:
+        """Evaluate *expression* until it is truthy; raise after *timeout* seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = self.js(expression)
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise CDPError(f"timed out after {timeout:.0f} s waiting for {what or expression}")
+            time.sleep(0.2)
+
+    def screenshot(self, path: Path) -> Path:
+        data = self.send("Page.captureScreenshot", format="png")["data"]
+        path.write_bytes(base64.b64decode(data))
+        return path
+
+    def close(self) -> None:
+        for fd in (self._cmd_w, self._out_r):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        try:  # helpers (zygote, gpu) may outlive the browser process
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc.wait(timeout=30)

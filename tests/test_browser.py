@@ -13,12 +13,15 @@ import html
 import os
 import re
 import shutil
-import signal
 import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from helpers_cdp import CDPError, PipeChromium
 from kg.export.diagram import render
 from kg.extract.assemble import assemble_dirs
 from kg.models import GraphData
@@ -81,11 +84,8 @@ def _no_network_prefix() -> list[str]:
     return [unshare, "--net"] if ok else []
 
 
-def run_chromium(exe: str, profile: Path, url: str, *extra: str, timeout: float = 90) -> str:
-    """Run headless Chromium once and return its stdout; the whole process group is ended after."""
-    args = [
-        *_no_network_prefix(),
-        exe,
+def _flags(profile: Path) -> list[str]:
+    return [
         "--headless",
         "--no-sandbox",
         "--disable-gpu",
@@ -103,35 +103,32 @@ def run_chromium(exe: str, profile: Path, url: str, *extra: str, timeout: float 
         "--proxy-bypass-list=<-loopback>",
         f"--window-size={WINDOW[0]},{WINDOW[1]}",
         "--hide-scrollbars",
-        "--run-all-compositor-stages-before-draw",
-        "--virtual-time-budget=15000",
-        *extra,
-        url,
     ]
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+
+
+@contextmanager
+def drawn_page(exe: str, profile: Path, url: str) -> Iterator[PipeChromium]:
+    """Chromium showing *url*, once vis-network has drawn it (the page sets ``data-drawn``).
+
+    The browser is driven over a pipe, so it runs in a network namespace of its own, and the
+    test waits for the page instead of snapshotting it at a guessed moment.
+    """
+    browser = PipeChromium(_no_network_prefix(), exe, _flags(profile), url, window=WINDOW)
     try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        pytest.fail(f"chromium did not finish within {timeout}s")
+        try:
+            browser.wait_for("document.body && document.body.getAttribute('data-drawn') === 'true'",
+                             timeout=90, what="vis-network to draw the graph")
+        except CDPError as exc:
+            pytest.fail(f"{exc}; the page at {url} never drew")
+        yield browser
     finally:
-        try:  # helpers (zygote, gpu) may outlive the browser process
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    assert proc.returncode == 0, err.decode("utf-8", "replace")[-2000:]
-    return out.decode("utf-8", "replace")
+        browser.close()
 
 
 def dump_dom(exe: str, profile: Path, url: str) -> str:
-    """The DOM once vis-network has drawn; one retry, since a loaded 2-core machine can starve the first run."""
-    dom = ""
-    for attempt in range(2):
-        dom = run_chromium(exe, profile.with_name(f"{profile.name}-{attempt}"), url, "--dump-dom")
-        if 'data-drawn="true"' in dom:
-            break
-    return dom
+    """The page's DOM once vis-network has drawn it."""
+    with drawn_page(exe, profile, url) as browser:
+        return browser.js("document.documentElement.outerHTML")
 
 
 def test_browser_page_draws_every_node_offline(chromium: str, page: Path, graph: GraphData, tmp_path: Path) -> None:
@@ -197,13 +194,17 @@ def _looks_drawn(m: dict[str, float]) -> bool:
 
 def test_browser_screenshot_is_not_blank(chromium: str, page: Path, tmp_path: Path) -> None:
     require_pillow()
-    for attempt in range(2):  # one retry, as for the DOM: a starved first run may shoot too early
-        shot = tmp_path / f"diagram-{attempt}.png"
-        run_chromium(chromium, tmp_path / f"profile-{attempt}", page.as_uri(), f"--screenshot={shot}")
-        assert shot.is_file() and shot.stat().st_size > 10_000
-        m = _measure(shot)
-        if _looks_drawn(m):
-            break
+    shot = tmp_path / "diagram.png"
+    with drawn_page(chromium, tmp_path / "profile", page.as_uri()) as browser:
+        # wait until the canvas shows the ontology's colours (drawing may take a few frames after data-drawn)
+        deadline = time.monotonic() + 30
+        while True:
+            browser.screenshot(shot)
+            m = _measure(shot)
+            if _looks_drawn(m) or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+    assert shot.stat().st_size > 10_000
     assert (m["width"], m["height"]) == WINDOW
     # not blank, and the ontology's node colours are painted: Union red and Program orange
     assert m["variance"] > 50, f"graph area looks blank: {m}; screenshot at {shot}"
