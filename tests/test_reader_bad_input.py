@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 import os
-import threading
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -139,24 +141,27 @@ def test_reader_file_changing_while_read(tmp_path: Path) -> None:
     growing = tmp_path / "growing.jsonl"
     growing.write_text((record("x") + "\n") * 200_000, encoding="utf-8")  # about 20 MB: reading takes a while
     (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
-    stop = threading.Event()
-
-    def append() -> None:
-        with growing.open("a", encoding="utf-8") as fh:
-            while not stop.is_set():
-                fh.write(record("y") + "\n")
-                fh.flush()
-
-    writer = threading.Thread(target=append)
-    writer.start()
+    # the writer is another process (as it would be), so it runs beside the reads whatever the GIL does
+    appender = (
+        "import sys\n"
+        "line = sys.argv[2].encode() + b'\\n'\n"
+        "with open(sys.argv[1], 'ab', buffering=0) as fh:\n"
+        "    while True:\n"
+        "        fh.write(line)\n"
+    )
+    size = growing.stat().st_size
+    writer = subprocess.Popen([sys.executable, "-c", appender, str(growing), record("y")])
     try:
-        for _ in range(50):  # the writer runs all the time; a read that sees no change is retried
+        deadline = time.monotonic() + 60
+        while growing.stat().st_size == size and time.monotonic() < deadline:  # it has started writing
+            time.sleep(0.01)
+        for _ in range(50):  # a read that happens to see no change is retried
             docs, problems = read(tmp_path)
             if problems:
                 break
     finally:
-        stop.set()
-        writer.join()
+        writer.kill()
+        writer.wait()
     assert [d.doc_id for d in docs] == ["good"]
     assert [Path(p.path).name for p in problems] == ["growing.jsonl"]
     assert "changed while being read" in problems[0].message and "run kg again" in problems[0].message
@@ -216,3 +221,13 @@ def test_reader_arbitrary_bytes_never_lose_good_files(tmp_path_factory: pytest.T
     for name in bad_names:
         from_file = [d for d in result.documents if Path(d.path).name == name]
         assert from_file or name in warned  # each file gives documents or is named in a warning
+
+
+def test_reader_csv_with_a_header_and_no_rows_is_named(tmp_path: Path) -> None:
+    """A CSV file of only a header (or blank rows) gives no article: a warning names it, the rest is read."""
+    (tmp_path / "only_header.csv").write_text("id,text\n\n,\n", encoding="utf-8")
+    (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
+    docs, problems = read(tmp_path)
+    assert [d.doc_id for d in docs] == ["good"]
+    assert [(Path(p.path).name, p.line) for p in problems] == [("only_header.csv", 1)]
+    assert "no articles" in problems[0].message

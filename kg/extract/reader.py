@@ -390,21 +390,26 @@ def _read_csv(path: Path, options: ReaderOptions) -> Iterator[tuple[Document, in
         )
         return
     start = reader.line_num + 1
+    rows = 0
     while True:
         try:
             row = next(reader)
         except StopIteration:
             break
         except csv.Error as exc:
+            rows += 1
             yield InputProblem(path=str(path), line=start, message=f"broken CSV row ({exc}); skipped: fix the quoting")
             if reader.line_num < start:
                 break  # no progress: nothing more can be read
             start = reader.line_num + 1
             continue
         if any(cell.strip() for cell in row):
+            rows += 1
             record = dict(zip(header, row, strict=False))
             yield _record_document(path, start, record, options)
         start = reader.line_num + 1
+    if not rows:
+        yield InputProblem(path=str(path), line=1, message="a header row and no articles; nothing to read")
 
 
 def _unlimited_csv_fields() -> None:
