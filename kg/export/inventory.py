@@ -330,43 +330,27 @@ def write_inventory_csv(inv: Inventory, path: Path) -> Path:
 
 
 def write_inventory_xlsx(inv: Inventory, path: Path) -> Path:
-    """Write an Excel workbook with two sheets: 项目清单 (rows) and 跨地区项目.
-
-    Written in openpyxl's write-only mode (rows streamed, widths from the cell
-    values): the same sheets as a normal workbook at about two thirds of the time.
-    """
+    """Write an Excel workbook with two sheets: 项目清单 (rows) and 跨地区项目."""
     from openpyxl import Workbook  # lazy: only the xlsx writer needs openpyxl
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
 
-    wb = Workbook(write_only=True)
-    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
-    sheets = [(COLUMNS, [_row_cells(r) for r in inv.rows]), (MULTI_REGION_COLUMNS, [_multi_cells(m) for m in inv.multi_region])]
-    for (columns, body), title in zip(sheets, SHEETS):
-        ws = wb.create_sheet(title)
-        ws.freeze_panes = "A2"
-        header = list(columns.values())
-        for i in range(len(header)):
-            width = max([len(str(v)) for v in (header[i], *(cells[i] for cells in body)) if v is not None] + [4])
-            ws.column_dimensions[get_column_letter(i + 1)].width = min(60, 2 * width + 2)
-        head = []
-        for value in header:
-            cell = WriteOnlyCell(ws, value=value)
-            cell.font = bold
-            head.append(cell)
-        ws.append(head)
-        wrapped = {i for i, field in enumerate(columns) if field in ("evidence", "beneficiaries", "regions", "organisers")}
+    wb = Workbook()
+    sheets = [(wb.active, COLUMNS, [_row_cells(r) for r in inv.rows]), (wb.create_sheet(), MULTI_REGION_COLUMNS, [_multi_cells(m) for m in inv.multi_region])]
+    for (ws, columns, body), title in zip(sheets, SHEETS):
+        ws.title = title
+        ws.append(list(columns.values()))
         for cells in body:
-            row: list[object] = []
-            for i, value in enumerate(cells):
-                if i in wrapped:
-                    cell = WriteOnlyCell(ws, value=value)
-                    cell.alignment = wrap
-                    row.append(cell)
-                else:
-                    row.append(value)
-            ws.append(row)
+            ws.append(cells)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        ws.freeze_panes = "A2"
+        for i, field in enumerate(columns, 1):
+            letter = ws.cell(row=1, column=i).column_letter
+            width = max([len(str(ws.cell(row=r, column=i).value or "")) for r in range(1, ws.max_row + 1)] + [4])
+            ws.column_dimensions[letter].width = min(60, 2 * width + 2)
+            if field in ("evidence", "beneficiaries", "regions", "organisers"):
+                for r in range(2, ws.max_row + 1):
+                    ws.cell(row=r, column=i).alignment = Alignment(wrap_text=True, vertical="top")
     return atomic_write(Path(path), wb.save)
 
 
