@@ -302,11 +302,32 @@ def _assemble(results: list[_Part], curation: CurationFile | None) -> GraphData:
         return _assemble_parts(results, curation)
 
 
+class _Strings(dict[str, str]):
+    """One string object for each distinct id, type and name: parsing gives every record its own
+    copies, and identity keeps an entry per (document, type, name) of the corpus."""
+
+    def entities(self, results: list[_Part]) -> Iterator[_Ent]:
+        s = self.setdefault
+        for r in results:
+            for e in r.entities():
+                yield _Ent(s(e.doc_id, e.doc_id), s(e.type, e.type), s(e.name, e.name), e.aliases, e.mentions)
+
+    def triples(self, results: list[_Part]) -> Iterator[_Fact]:
+        s = self.setdefault
+        for r in results:
+            for t in r.triples():
+                (st, sn), (ot, on) = t.subject, t.object
+                yield _Fact(s(t.doc_id, t.doc_id), _Ref(s(st, st), s(sn, sn)), s(t.predicate, t.predicate),
+                            _Ref(s(ot, ot), s(on, on)), t.attrs, t.sentence, t.start, t.end, t.confidence,
+                            s(t.extractor, t.extractor))
+
+
 def _assemble_parts(results: list[_Part], curation: CurationFile | None) -> GraphData:
     onto = load_ontology()
+    strings = _Strings((d.doc_id, d.doc_id) for r in results for d in r.documents)  # the documents' own id strings
     identity = resolve_identity(
-        (e for r in results for e in r.entities() if e.name.strip() and e.type in onto.types),  # type: ignore[misc]
-        (t for r in results for t in r.triples() if t.subject.name.strip() and t.object.name.strip()),  # type: ignore[misc]
+        (e for e in strings.entities(results) if e.name.strip() and e.type in onto.types),  # type: ignore[misc]
+        (t for t in strings.triples(results) if t.subject.name.strip() and t.object.name.strip()),  # type: ignore[misc]
     )
     documents: dict[str, Document] = {}
     # per node: its aliases and documents, as insertion-ordered dicts (a list's `in` is quadratic on a
@@ -331,26 +352,23 @@ def _assemble_parts(results: list[_Part], curation: CurationFile | None) -> Grap
         docs[doc_id] = None
         return refs[key]
 
-    # one string object per document id, however many records repeat it (each parsed line has its own copy)
-    doc_ids: dict[str, str] = {}
     for result in results:
         for d in result.documents:
             documents.setdefault(d.doc_id, d)
-            doc_ids.setdefault(d.doc_id, d.doc_id)
     for result in results:
         problems.extend(result.problems)
-        for e in result.entities():
+        for e in strings.entities([result]):
             if not e.name.strip():
                 problems.append(InputProblem(path=e.doc_id, message=f"{e.type} entity with an empty name; dropped"))
                 continue
             if e.type not in onto.types:
                 problems.append(InputProblem(path=e.doc_id, message=f"entity {e.name!r}: unknown type {e.type}"))
                 continue
-            doc_id = doc_ids.setdefault(e.doc_id, e.doc_id)
+            doc_id = e.doc_id
             ref = node(e.type, e.name, doc_id, e.aliases)
             key = (ref.type, ref.name, doc_id)
             mentions[key] = mentions.get(key, 0) + max(1, e.mentions)
-        for t in result.triples():
+        for t in strings.triples([result]):
             if not t.subject.name.strip() or not t.object.name.strip():
                 problems.append(InputProblem(path=t.doc_id, message=f"{t.predicate} triple with an empty name; dropped"))
                 continue
@@ -363,7 +381,7 @@ def _assemble_parts(results: list[_Part], curation: CurationFile | None) -> Grap
                     )
                 )
                 continue
-            doc_id = doc_ids.setdefault(t.doc_id, t.doc_id)
+            doc_id = t.doc_id
             subject, obj = node(*t.subject, doc_id), node(*t.object, doc_id)
             if subject is obj:
                 problems.append(
