@@ -55,6 +55,8 @@ class RebuildBench(Frozen):
     extracted: int
     #: seconds per stage of the re-run (extracting, assembling, graph files, …)
     rerun_stages: dict[str, float] = Field(default_factory=dict)
+    #: CPU seconds of the building process per stage (its threads included, graphviz's process not)
+    rerun_stages_cpu: dict[str, float] = Field(default_factory=dict)
 
     @property
     def speedup(self) -> float:

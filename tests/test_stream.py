@@ -94,3 +94,16 @@ def test_stream_memory_does_not_grow_with_the_documents(tmp_path: Path) -> None:
     small, big = _peak_bytes(tmp_path, 100), _peak_bytes(tmp_path, 1000)
     assert (tmp_path / "out1000" / "triples.jsonl").stat().st_size > 8_000_000
     assert big < small * 1.5 + 1_000_000, (small, big)
+
+
+def test_stream_bench_rebuild_report_shows_elapsed_and_cpu_seconds_per_stage() -> None:
+    from kg.bench.stream import format_rebuild
+    from kg.models import RebuildBench
+
+    b = RebuildBench(articles=100, new_articles=1, extractor="rules", first_seconds=50.0, rerun_seconds=5.0, reused=100,
+                     extracted=1, rerun_stages={"start": 0.0, "extracting": 1.5, "assembling": 3.5},
+                     rerun_stages_cpu={"start": 0.0, "extracting": 0.25, "assembling": 0.75})
+    text = format_rebuild(b)
+    assert "re-run stages:   extracting 1.50, assembling 3.50 (s)" in text
+    assert "of which CPU:  extracting 0.25, assembling 0.75" in text
+    assert "start" not in text and "10.0x" in text

@@ -163,12 +163,16 @@ def build_inventory(graph: GraphData) -> Inventory:
         prog_rels = tagged.get(key, [])
         run_sentences = {(e.doc_id, e.sentence) for r in run_rels for e in r.evidence}
         beneficiary_rels = [r for r in prog_rels if r.predicate == "SUPPORTS"]
+        # a graph's relationships differ by key: sets of keys, not `in` on lists of models (quadratic)
+        chosen = {r.key for r in beneficiary_rels}
         for r in supports_by_subject.get(organiser, []):
-            if r not in beneficiary_rels and not r.attrs.get("program") and any(
+            if r.key not in chosen and not r.attrs.get("program") and any(
                 (e.doc_id, e.sentence) in run_sentences for e in r.evidence
             ):
                 beneficiary_rels.append(r)
-        involved = run_rels + prog_rels + [r for r in beneficiary_rels if r not in prog_rels]
+                chosen.add(r.key)
+        tagged_keys = {r.key for r in prog_rels}
+        involved = run_rels + prog_rels + [r for r in beneficiary_rels if r.key not in tagged_keys]
         evidence = sorted(
             (e for r in (run_rels or involved) for e in r.evidence),
             key=lambda e: (dates.get(e.doc_id) or "9999", e.doc_id, e.start),

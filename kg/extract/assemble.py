@@ -9,10 +9,14 @@ from the same :class:`GraphData`, so all of them agree on identity.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import codecs
+import gc
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
+import orjson
 from pydantic import BaseModel, ValidationError
 
 from kg.dates import iso_date
@@ -26,6 +30,7 @@ from kg.models import (
     Document,
     Entity,
     EntityRef,
+    Evidence,
     EvidenceRecord,
     ExtractionResult,
     GraphData,
@@ -33,11 +38,13 @@ from kg.models import (
     MentionRecord,
     NodeRecord,
     RelRecord,
+    Span,
     Triple,
 )
 from kg.ontology import load_ontology
 
 M = TypeVar("M", bound=BaseModel)
+R = TypeVar("R")
 
 FILES = {"documents": "documents.jsonl", "entities": "entities.jsonl", "triples": "triples.jsonl"}
 
@@ -88,6 +95,142 @@ def iter_jsonl(path: Path, cls: type[M], problems: list[InputProblem] | None = N
                     problems.append(InputProblem(path=str(path), line=lineno, message=f"skipped: {msg}"))
 
 
+class _Ref(NamedTuple):
+    type: str
+    name: str
+
+
+class _Ent(NamedTuple):
+    """What assembly reads of an entity line (identity reads ``doc_id, type, name, aliases``)."""
+
+    doc_id: str
+    type: str
+    name: str
+    aliases: tuple[str, ...]
+    mentions: int
+
+
+class _Fact(NamedTuple):
+    """What assembly reads of a triple line (identity reads ``doc_id, subject, predicate, object``)."""
+
+    doc_id: str
+    subject: _Ref
+    predicate: str
+    object: _Ref
+    attrs: dict[str, str]
+    sentence: str
+    start: int
+    end: int
+    confidence: float
+    extractor: str
+
+
+_ENTITY_KEYS = frozenset(Entity.model_fields)
+_TRIPLE_KEYS = frozenset(Triple.model_fields)
+_SPAN_KEYS = frozenset(Span.model_fields)
+_EVIDENCE_KEYS = frozenset(Evidence.model_fields)
+_REF_KEYS = frozenset(EntityRef.model_fields)
+
+
+def _strs(items: object) -> bool:
+    return type(items) is list and all(type(x) is str for x in items)
+
+
+def _ref(d: object) -> _Ref | None:
+    if type(d) is dict and d.keys() == _REF_KEYS and type(d["type"]) is str and type(d["name"]) is str:
+        return _Ref(d["type"], d["name"])
+    return None
+
+
+def _fast_entity(d: object) -> _Ent | None:
+    """The entity of a parsed line when it is plainly valid (what pydantic would accept unchanged), else None."""
+    if type(d) is not dict or not d.keys() <= _ENTITY_KEYS:
+        return None
+    doc_id, etype, name = d.get("doc_id"), d.get("type"), d.get("name")
+    aliases, spans = d.get("aliases", []), d.get("mentions", [])
+    if type(doc_id) is not str or type(etype) is not str or type(name) is not str or not _strs(aliases):
+        return None
+    if type(spans) is not list:
+        return None
+    for m in spans:
+        if type(m) is not dict or m.keys() != _SPAN_KEYS:
+            return None
+        a, b = m["start"], m["end"]
+        if type(a) is not int or type(b) is not int or not 0 <= a <= b:
+            return None
+    return _Ent(doc_id, etype, name, tuple(aliases), len(spans))
+
+
+def _fast_triple(d: object) -> _Fact | None:
+    """The triple of a parsed line when it is plainly valid (what pydantic would accept unchanged), else None."""
+    if type(d) is not dict or not _TRIPLE_KEYS - {"attrs"} <= d.keys() <= _TRIPLE_KEYS:
+        return None
+    doc_id, predicate, extractor, conf = d["doc_id"], d["predicate"], d["extractor"], d["confidence"]
+    attrs, ev = d.get("attrs", {}), d["evidence"]
+    subject, obj = _ref(d["subject"]), _ref(d["object"])
+    if (subject is None or obj is None or type(doc_id) is not str or type(predicate) is not str
+            or type(extractor) is not str or type(conf) is not float or not 0.0 <= conf <= 1.0):
+        return None
+    if type(attrs) is not dict or not all(type(v) is str for v in attrs.values()):
+        return None
+    if type(ev) is not dict or ev.keys() != _EVIDENCE_KEYS:
+        return None
+    sentence, start, end = ev["sentence"], ev["start"], ev["end"]
+    if type(sentence) is not str or type(start) is not int or type(end) is not int or start < 0 or end < 0:
+        return None
+    return _Fact(doc_id, subject, predicate, obj, attrs, sentence, start, end, conf, extractor)
+
+
+def _as_ent(e: Entity) -> _Ent:
+    return _Ent(e.doc_id, e.type, e.name, e.aliases, len(e.mentions))
+
+
+def _as_fact(t: Triple) -> _Fact:
+    ev = t.evidence
+    return _Fact(t.doc_id, _Ref(t.subject.type, t.subject.name), t.predicate, _Ref(t.object.type, t.object.name),
+                 t.attrs, ev.sentence, ev.start, ev.end, t.confidence, t.extractor)
+
+
+def _iter_rows(path: Path, cls: type[M], fast: Callable[[object], R | None], slow: Callable[[M], R],
+               problems: list[InputProblem] | None) -> Iterator[R]:
+    """The rows of a JSONL file of *cls*: parsed by orjson, checked by *fast*, and by pydantic when in doubt.
+
+    A line *fast* declines (an error, an unusual type pydantic would convert)
+    goes through ``cls`` exactly as :func:`iter_jsonl` reads it, so what is
+    accepted, and its values, do not depend on the path taken: orjson and the
+    plain checks only make the common line about ten times cheaper.
+    """
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot open ({exc.strerror}); check the path") from exc
+    with fh:
+        for lineno, raw in enumerate(fh, 1):
+            if lineno == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8):]
+            try:
+                row = fast(orjson.loads(raw))
+            except (orjson.JSONDecodeError, KeyError):
+                row = None
+            if row is not None:
+                yield row
+                continue
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                if problems is not None:
+                    problems.append(InputProblem(path=str(path), line=lineno, message=f"skipped: {exc}"))
+                continue
+            if not line.strip():
+                continue
+            try:
+                yield slow(cls.model_validate_json(line))
+            except (ValidationError, ValueError) as exc:
+                if problems is not None:
+                    msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                    problems.append(InputProblem(path=str(path), line=lineno, message=f"skipped: {msg}"))
+
+
 class _Part:
     """One extraction to merge: read twice (identity, then the merge), from memory or from its files."""
 
@@ -102,19 +245,19 @@ class _Part:
         self.documents = tuple(iter_jsonl(folder / FILES["documents"], Document, self.problems))
         self._first: set[str] = {"entities", "triples"}  # bad lines are reported on the first reading only
 
-    def _records(self, name: str, cls: type[M]) -> Iterator[M]:
+    def _rows(self, name: str, cls: type[M], fast: Callable[[object], R | None], slow: Callable[[M], R]) -> Iterator[R]:
         if self.result is not None:
-            yield from getattr(self.result, name)
+            yield from map(slow, getattr(self.result, name))
             return
         first = name in self._first
         self._first.discard(name)
-        yield from iter_jsonl(self.folder / FILES[name], cls, self.problems if first else None)
+        yield from _iter_rows(self.folder / FILES[name], cls, fast, slow, self.problems if first else None)
 
-    def entities(self) -> Iterator[Entity]:
-        return self._records("entities", Entity)
+    def entities(self) -> Iterator[_Ent]:
+        return self._rows("entities", Entity, _fast_entity, _as_ent)
 
-    def triples(self) -> Iterator[Triple]:
-        return self._records("triples", Triple)
+    def triples(self) -> Iterator[_Fact]:
+        return self._rows("triples", Triple, _fast_triple, _as_fact)
 
 
 def assemble(results: Iterable[ExtractionResult], *, curation: CurationFile | None = None) -> GraphData:
@@ -141,45 +284,91 @@ def assemble_folders(folders: Iterable[Path], *, curation: CurationFile | None =
     return _assemble(parts, curation)
 
 
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """The cycle collector paused: assembly makes millions of objects and no cycles, and each of the
+    collector's full passes walks every object of the process (a build's models included): 30 % of the time."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def _assemble(results: list[_Part], curation: CurationFile | None) -> GraphData:
+    with _no_gc():
+        return _assemble_parts(results, curation)
+
+
+class _Strings(dict[str, str]):
+    """One string object for each distinct id, type and name: parsing gives every record its own
+    copies, and identity keeps an entry per (document, type, name) of the corpus."""
+
+    def entities(self, results: list[_Part]) -> Iterator[_Ent]:
+        s = self.setdefault
+        for r in results:
+            for e in r.entities():
+                yield _Ent(s(e.doc_id, e.doc_id), s(e.type, e.type), s(e.name, e.name), e.aliases, e.mentions)
+
+    def triples(self, results: list[_Part]) -> Iterator[_Fact]:
+        s = self.setdefault
+        for r in results:
+            for t in r.triples():
+                (st, sn), (ot, on) = t.subject, t.object
+                yield _Fact(s(t.doc_id, t.doc_id), _Ref(s(st, st), s(sn, sn)), s(t.predicate, t.predicate),
+                            _Ref(s(ot, ot), s(on, on)), t.attrs, t.sentence, t.start, t.end, t.confidence,
+                            s(t.extractor, t.extractor))
+
+
+def _assemble_parts(results: list[_Part], curation: CurationFile | None) -> GraphData:
     onto = load_ontology()
+    strings = _Strings((d.doc_id, d.doc_id) for r in results for d in r.documents)  # the documents' own id strings
     identity = resolve_identity(
-        (e for r in results for e in r.entities() if e.name.strip() and e.type in onto.types),
-        (t for r in results for t in r.triples() if t.subject.name.strip() and t.object.name.strip()),
+        (e for e in strings.entities(results) if e.name.strip() and e.type in onto.types),  # type: ignore[misc]
+        (t for t in strings.triples(results) if t.subject.name.strip() and t.object.name.strip()),  # type: ignore[misc]
     )
     documents: dict[str, Document] = {}
-    nodes: dict[tuple[str, str], dict] = {}
+    # per node: its aliases and documents, as insertion-ordered dicts (a list's `in` is quadratic on a
+    # node that thousands of documents name)
+    nodes: dict[tuple[str, str], tuple[dict[str, None], dict[str, None]]] = {}
+    refs: dict[tuple[str, str], EntityRef] = {}
     mentions: dict[tuple[str, str, str], int] = {}
     rels: dict[tuple[str, str, str, str, str], dict] = {}
     problems: list[InputProblem] = []
 
-    def node(ref: EntityRef, doc_id: str, aliases: Iterable[str] = ()) -> EntityRef:
-        """The node of *ref* as *doc_id* writes it, with its aliases and document noted."""
-        written = ref.name
-        ref = EntityRef(type=ref.type, name=identity.node(doc_id, ref.type, ref.name))
-        n = nodes.setdefault((ref.type, ref.name), {"aliases": [], "doc_ids": []})
+    def node(etype: str, written: str, doc_id: str, aliases: Iterable[str] = ()) -> EntityRef:
+        """The node of *written* as *doc_id* writes it, with its aliases and document noted."""
+        key = (etype, identity.node(doc_id, etype, written))
+        n = nodes.get(key)
+        if n is None:
+            n = nodes[key] = ({}, {})
+            refs[key] = EntityRef(type=etype, name=key[1])  # one per node
+        names, docs = n
         for a in (written, *aliases):
-            if a != ref.name and a not in n["aliases"]:
-                n["aliases"].append(a)
-        if doc_id not in n["doc_ids"]:
-            n["doc_ids"].append(doc_id)
-        return ref
+            if a != key[1]:
+                names[a] = None
+        docs[doc_id] = None
+        return refs[key]
 
     for result in results:
-        problems.extend(result.problems)
         for d in result.documents:
             documents.setdefault(d.doc_id, d)
-        for e in result.entities():
+    for result in results:
+        problems.extend(result.problems)
+        for e in strings.entities([result]):
             if not e.name.strip():
                 problems.append(InputProblem(path=e.doc_id, message=f"{e.type} entity with an empty name; dropped"))
                 continue
             if e.type not in onto.types:
                 problems.append(InputProblem(path=e.doc_id, message=f"entity {e.name!r}: unknown type {e.type}"))
                 continue
-            ref = node(EntityRef(type=e.type, name=e.name), e.doc_id, e.aliases)
-            key = (ref.type, ref.name, e.doc_id)
-            mentions[key] = mentions.get(key, 0) + max(1, len(e.mentions))
-        for t in result.triples():
+            doc_id = e.doc_id
+            ref = node(e.type, e.name, doc_id, e.aliases)
+            key = (ref.type, ref.name, doc_id)
+            mentions[key] = mentions.get(key, 0) + max(1, e.mentions)
+        for t in strings.triples([result]):
             if not t.subject.name.strip() or not t.object.name.strip():
                 problems.append(InputProblem(path=t.doc_id, message=f"{t.predicate} triple with an empty name; dropped"))
                 continue
@@ -192,8 +381,9 @@ def _assemble(results: list[_Part], curation: CurationFile | None) -> GraphData:
                     )
                 )
                 continue
-            subject, obj = node(t.subject, t.doc_id), node(t.object, t.doc_id)
-            if subject == obj:
+            doc_id = t.doc_id
+            subject, obj = node(*t.subject, doc_id), node(*t.object, doc_id)
+            if subject is obj:
                 problems.append(
                     InputProblem(
                         path=t.doc_id,
@@ -203,48 +393,47 @@ def _assemble(results: list[_Part], curation: CurationFile | None) -> GraphData:
                 )
                 continue
             key = (subject.type, subject.name, t.predicate, obj.type, obj.name)
-            r = rels.setdefault(key, {"attrs": {}, "evidence": {}, "subject": subject, "object": obj, "triple": t})
-            ev = EvidenceRecord(
-                doc_id=t.doc_id,
-                sentence=t.evidence.sentence,
-                start=t.evidence.start,
-                end=t.evidence.end,
-                extractor=t.extractor,
-                confidence=t.confidence,
-            )
-            r["evidence"].setdefault(ev.key, ev)
+            r = rels.get(key)
+            if r is None:
+                r = rels[key] = {"attrs": {}, "evidence": {}, "subject": subject, "object": obj, "predicate": t.predicate}
+            ev_key = f"{doc_id}:{t.start}:{t.end}"  # EvidenceRecord.key
+            if ev_key not in r["evidence"]:
+                r["evidence"][ev_key] = EvidenceRecord(
+                    doc_id=doc_id, sentence=t.sentence, start=t.start, end=t.end, extractor=t.extractor,
+                    confidence=t.confidence,
+                )
             for k, v in t.attrs.items():
                 r["attrs"].setdefault(k, v)
 
     node_records = []
-    for (etype, name), n in sorted(nodes.items()):
+    for (etype, name), (names, docs) in sorted(nodes.items()):
         prov = city = dist = None
         if etype == "Region":
             prov, city, dist = region_levels(name)
         node_records.append(
             NodeRecord(
-                type=etype, name=name, aliases=tuple(n["aliases"]), doc_ids=tuple(n["doc_ids"]),
+                type=etype, name=name, aliases=tuple(names), doc_ids=tuple(docs),
                 province=prov, city=city, district=dist,
                 scope=identity.scope.get((etype, name)), unresolved=(etype, name) in identity.unresolved,
+                provenance="extracted",
             )
         )
     rel_records = []
     doc_dates = {d.doc_id: iso_date(d.date) for d in documents.values()}
     for key, r in sorted(rels.items()):
-        t: Triple = r["triple"]
         evidence = tuple(r["evidence"].values())
         first, last = fact_dates(evidence, doc_dates)
         rel_records.append(
             RelRecord(
-                subject=r["subject"], predicate=t.predicate, object=r["object"],
+                subject=r["subject"], predicate=r["predicate"], object=r["object"],
                 confidence=max(e.confidence for e in evidence), attrs=r["attrs"], evidence=evidence,
-                first_date=first, last_date=last,
+                first_date=first, last_date=last, provenance="extracted",
             )
         )
     graph = GraphData(
         documents=tuple(documents.values()),
         nodes=tuple(node_records),
-        mentions=tuple(MentionRecord(type=k[0], name=k[1], doc_id=k[2], mentions=v) for k, v in sorted(mentions.items())),
+        mentions=tuple(MentionRecord(*k, v) for k, v in sorted(mentions.items())),
         rels=tuple(rel_records),
         problems=tuple(problems),
         identity=identity.report,

@@ -137,6 +137,7 @@ def _ambiguous_place(name: str) -> bool:
     return len(parents) > 1
 
 
+@lru_cache(maxsize=1 << 16)  # pure; a corpus writes the same names in many documents
 def context_bound(etype: str, name: str) -> bool:
     """True when *name* depends on its article: its own node there, never merged across articles.
 
@@ -174,6 +175,7 @@ def _place_before(pre: str, level: str) -> bool:
     return any(lookup(pre[-k:] + level) for k in range(1, min(len(pre), 8) + 1))
 
 
+@lru_cache(maxsize=1 << 16)  # pure; a corpus writes the same names in many documents
 def identity_key(etype: str, name: str) -> str:
     """The key two written names of one (non-person) entity share.
 
