@@ -205,6 +205,7 @@ def write_graph_outputs(
     files: dict[str, str] = {}
     notes: list[str] = []
 
+    stage("overview selection")
     related = connected_part(graph)
     with ThreadPoolExecutor(max_workers=1) as aside:
         # graphviz lays the static overview out in its own process while the rest is written
