@@ -11,6 +11,7 @@ from __future__ import annotations
 import doctest
 import json
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 import networkx as nx
@@ -79,12 +80,17 @@ def networkx_reference(graph: GraphData) -> nx.MultiDiGraph:
 GRAPHS = {"tricky": tricky_graph, "empty": GraphData, "fixture": fixture_graph}
 
 
+def _both(graph: GraphData, ours: Callable[..., Path], theirs: Callable[..., Path], tmp_path: Path,
+          suffix: str) -> tuple[Path, Path]:
+    """The file streamed from *graph* and networkx's file of it, checked byte for byte."""
+    mine, reference = ours(graph, tmp_path / f"ours{suffix}"), theirs(networkx_reference(graph), tmp_path / f"nx{suffix}")
+    assert mine.read_bytes() == reference.read_bytes()
+    return mine, reference
+
+
 @pytest.mark.parametrize("name", GRAPHS)
 def test_graph_files_graphml_is_networkx_file_byte_for_byte(name: str, tmp_path: Path) -> None:
-    graph = GRAPHS[name]()
-    ours = stream_graphml(graph, tmp_path / "ours.graphml")
-    theirs = write_graphml(networkx_reference(graph), tmp_path / "theirs.graphml")
-    assert ours.read_bytes() == theirs.read_bytes()
+    ours, theirs = _both(GRAPHS[name](), stream_graphml, write_graphml, tmp_path, ".graphml")
     back, expected = nx.read_graphml(ours), nx.read_graphml(theirs)
     assert list(back.nodes(data=True)) == list(expected.nodes(data=True))
     assert list(back.edges(data=True)) == list(expected.edges(data=True))
@@ -92,12 +98,9 @@ def test_graph_files_graphml_is_networkx_file_byte_for_byte(name: str, tmp_path:
 
 @pytest.mark.parametrize("name", GRAPHS)
 def test_graph_files_node_link_is_networkx_file_byte_for_byte(name: str, tmp_path: Path) -> None:
-    graph = GRAPHS[name]()
-    ours = stream_node_link(graph, tmp_path / "ours.json")
-    theirs = write_node_link(networkx_reference(graph), tmp_path / "theirs.json")
-    assert ours.read_bytes() == theirs.read_bytes()
+    ours, _theirs = _both(GRAPHS[name](), stream_node_link, write_node_link, tmp_path, ".json")
     back = nx.node_link_graph(json.loads(ours.read_text("utf-8")), edges="links")
-    G = networkx_reference(graph)
+    G = networkx_reference(GRAPHS[name]())
     assert back.graph == G.graph and dict(back.nodes(data=True)) == dict(G.nodes(data=True))
     assert list(back.edges(keys=True, data=True)) == list(G.edges(keys=True, data=True))
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from kg.export.centrality import GraphShape, betweenness, graph_shape
+from kg.export.graph import _node_attrs, _scalar
 from kg.models import EvidenceRecord, GraphData, NodeRecord, RelRecord
 from kg.publish import atomic_write
 
@@ -51,13 +52,8 @@ def graph_facts(graph: GraphData) -> GraphFacts:
 
 
 def _node_items(n: NodeRecord, degree: int, centrality: float) -> list[tuple[str, Any]]:
-    """A node's attributes in ``to_networkx``'s order (``kg.export.graph._node_attrs``, degree, betweenness)."""
-    return [
-        ("type", n.type), ("name", n.name), ("aliases", list(n.aliases)), ("doc_count", len(n.doc_ids)),
-        ("doc_ids", list(n.doc_ids)), ("province", n.province), ("city", n.city), ("district", n.district),
-        ("scope", n.scope), ("unresolved", n.unresolved), ("provenance", n.provenance),
-        ("degree", degree), ("betweenness", centrality),
-    ]
+    """A node's attributes in ``to_networkx``'s order."""
+    return [*_node_attrs(n).items(), ("degree", degree), ("betweenness", centrality)]
 
 
 # --------------------------------------------------------------------------- GraphML
@@ -82,17 +78,8 @@ def _attrib(text: str) -> str:
     return text
 
 
-def _flat(value: Any) -> Any:
-    """GraphML holds scalars only (``kg.export.graph._scalar``)."""
-    if isinstance(value, (list, tuple)):
-        return " | ".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)
-    return value
-
-
 def _graphml_node(n: NodeRecord, degree: int, centrality: float) -> list[tuple[str, Any]]:
-    return [("label", n.name)] + [(k, _flat(v)) for k, v in _node_items(n, degree, centrality) if v is not None]
+    return [("label", n.name)] + [(k, _scalar(v)) for k, v in _node_items(n, degree, centrality) if v is not None]
 
 
 def _graphml_edge(r: RelRecord) -> list[tuple[str, Any]]:
