@@ -20,7 +20,8 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from kg.export.diagram import graphviz_available, render
-from kg.export.graph import connected_part, to_networkx, top_nodes, write_graphml, write_node_link
+from kg.export.graph import connected_part, top_nodes
+from kg.export.graph_files import graph_facts, stream_graphml, stream_node_link
 from kg.export.inventory import build_inventory, write_inventory_csv, write_inventory_xlsx
 from kg.extract.assemble import assemble_folders, graph_summary
 from kg.extract.cache import CACHE_DIR, CACHE_FILE, ExtractionCache, extractor_version
@@ -204,16 +205,18 @@ def write_graph_outputs(
     files: dict[str, str] = {}
     notes: list[str] = []
 
+    stage("overview selection")
     related = connected_part(graph)
     with ThreadPoolExecutor(max_workers=1) as aside:
         # graphviz lays the static overview out in its own process while the rest is written
         svg_graph = top_nodes(related, OVERVIEW_SVG_LIMIT) if graphviz_available() else None
         svg = aside.submit(render, svg_graph, folder / OUTPUTS["diagram_svg"], title=title) if svg_graph else None
 
+        stage("betweenness")
+        facts = graph_facts(graph)  # node and edge order, degree, betweenness: no copy of the evidence
         stage("graph files")
-        G = to_networkx(graph)
-        files["graphml"] = str(write_graphml(G, folder / OUTPUTS["graphml"]))
-        files["graph_json"] = str(write_node_link(G, folder / OUTPUTS["graph_json"]))
+        files["graphml"] = str(stream_graphml(graph, folder / OUTPUTS["graphml"], facts=facts))
+        files["graph_json"] = str(stream_node_link(graph, folder / OUTPUTS["graph_json"], facts=facts))
 
         stage("embedded database")
         build_embedded(graph, folder / OUTPUTS["database"])
@@ -228,7 +231,7 @@ def write_graph_outputs(
         html_graph = top_nodes(related, OVERVIEW_HTML_LIMIT)
         if len(html_graph.nodes) < len(related.nodes):
             notes.append(f"overview.html shows the {OVERVIEW_HTML_LIMIT} best-connected entities; use `kg diagram --focus` for the rest")
-        centrality = dict(G.nodes(data="betweenness"))  # of the whole graph, not of the drawn part
+        centrality = facts.centrality()  # of the whole graph, not of the drawn part
         files["diagram_html"] = str(render(html_graph, folder / OUTPUTS["diagram_html"], title=title, betweenness=centrality))
         if svg_graph is not None and svg is not None:
             if len(svg_graph.nodes) < len(related.nodes):

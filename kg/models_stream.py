@@ -40,6 +40,10 @@ class StreamBench(Frozen):
     documents: int = 0
     nodes: int = 0
     relationships: int = 0
+    #: seconds per stage of the build (extracting, assembling, betweenness, graph files, …), and the peak
+    #: resident memory of the building process when each stage ended (the stage where it grew is the peak's)
+    stages: dict[str, float] = Field(default_factory=dict)
+    stage_peak_rss_mb: dict[str, float] = Field(default_factory=dict)
 
 
 class RebuildBench(Frozen):

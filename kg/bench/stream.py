@@ -56,22 +56,42 @@ def _rss_mb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # KiB on Linux
 
 
+class _Stages:
+    """An ``on_stage`` callback noting each stage's seconds (elapsed and this process's CPU) and its peak memory when it ended."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+        self.peak_mb: dict[str, float] = {}
+        self._mark = (time.perf_counter(), time.process_time(), "start")
+
+    def __call__(self, name: str) -> None:
+        now, now_cpu = time.perf_counter(), time.process_time()
+        self.seconds[self._mark[2]] = round(now - self._mark[0], 2)
+        self.cpu[self._mark[2]] = round(now_cpu - self._mark[1], 2)
+        self.peak_mb[self._mark[2]] = round(_rss_mb(resource.RUSAGE_SELF), 1)
+        self._mark = (now, now_cpu, name)
+
+
 def bench_stream(workdir: Path, *, articles: int, analyse: AnalyseFn, extractor: str, workers: int = 1,
                  on_step: Callable[[str], None] | None = None) -> StreamBench:
-    """Build *articles* generated articles (no cache) in *workdir*; time and peak memory."""
+    """Build *articles* generated articles (no cache) in *workdir*; time and peak memory, per stage too."""
     step = on_step or (lambda _s: None)
     step(f"writing {articles} articles")
     size = write_articles(workdir / "corpus", articles)
     step("building")
+    stages = _Stages()
     start = time.perf_counter()
-    report = build([workdir / "corpus"], workdir / "out", workers=workers, analyse=analyse, cache=False)
+    report = build([workdir / "corpus"], workdir / "out", workers=workers, analyse=analyse, cache=False,
+                   on_stage=stages)
+    stages("end")
     seconds = time.perf_counter() - start
     return StreamBench(
         articles=articles, extractor=extractor, workers=workers, size_mb=round(size / 2**20, 1),
         seconds=round(seconds, 1), peak_rss_mb=round(_rss_mb(resource.RUSAGE_SELF), 1),
         worker_peak_rss_mb=round(_rss_mb(resource.RUSAGE_CHILDREN), 1) if workers > 1 else 0.0,
         documents=report.documents, nodes=sum(report.nodes.values()),
-        relationships=sum(report.relationships.values()),
+        relationships=sum(report.relationships.values()), stages=stages.seconds, stage_peak_rss_mb=stages.peak_mb,
     )
 
 
@@ -85,6 +105,9 @@ def format_stream(b: StreamBench) -> str:
     ]
     if b.workers > 1:
         lines.append(f"peak RSS:        {b.worker_peak_rss_mb:.0f} MB (largest worker process)")
+    if b.stages:
+        lines.append("stages:          " + ", ".join(
+            f"{k} {v:.1f} s (peak {b.stage_peak_rss_mb.get(k, 0):.0f} MB)" for k, v in b.stages.items()))
     return "\n".join(lines)
 
 
@@ -102,24 +125,15 @@ def bench_rebuild(workdir: Path, *, articles: int, analyse: AnalyseFn, extractor
     new = max(1, round(articles * new_share))
     write_articles(corpus, new, start=articles, prefix="new")
     step(f"re-run with {new} new articles")
-    stages: dict[str, float] = {}
-    cpu: dict[str, float] = {}
-    mark: list = [time.perf_counter(), time.process_time(), "start"]
-
-    def on_stage(name: str) -> None:
-        now, now_cpu = time.perf_counter(), time.process_time()
-        stages[mark[2]] = round(now - mark[0], 2)
-        cpu[mark[2]] = round(now_cpu - mark[1], 2)
-        mark[:] = [now, now_cpu, name]
-
+    stages = _Stages()
     start = time.perf_counter()
-    report = build([corpus], out, workers=workers, analyse=analyse, on_stage=on_stage)
-    on_stage("end")
+    report = build([corpus], out, workers=workers, analyse=analyse, on_stage=stages)
+    stages("end")
     rerun = time.perf_counter() - start
     return RebuildBench(
         articles=articles, new_articles=new, extractor=extractor, workers=workers,
         first_seconds=round(first, 2), rerun_seconds=round(rerun, 2), reused=report.reused or 0,
-        extracted=report.documents - (report.reused or 0), rerun_stages=stages, rerun_stages_cpu=cpu,
+        extracted=report.documents - (report.reused or 0), rerun_stages=stages.seconds, rerun_stages_cpu=stages.cpu,
     )
 
 
