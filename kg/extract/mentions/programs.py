@@ -225,3 +225,55 @@ def quoted_proposals(sent: Sentence, text: str) -> list[Cand]:
         a = sent.start + m.start(1)
         out.append(Cand("Program", a, a + len(inner), text[a : a + len(inner)], "quoted-any", sentence=sent.start))
     return out
+
+
+# Heads that end a program's name written without quotes, and what starts a ceremony after one (某某启动仪式).
+_HEAD_WORDS = "(专项行动|行动|系列活动|主题活动|活动|工程|计划|劳动竞赛|技能竞赛|竞赛|大赛|比赛|评选|服务月|项目|夏令营)"
+_PROPOSAL_HEAD = re.compile(_HEAD_WORDS + r"(?!态|室|中心|阵地|场所|师|部|方案|经费|资金|款|基地|站|负责人|组)"
+                            r"|(?=(?:正式)?启动(?:仪式|[，。；,;\s]|$))")
+_ENDS_IN_HEAD = re.compile(_HEAD_WORDS + "$")
+_PROPOSAL_CHAR = re.compile(r"[\u4e00-\u9fff0-9A-Za-z·+]")
+# words a name does not span: verbs that run or join a program, function words
+_PROPOSAL_VERB = re.compile(r"(开展|举办|举行|启动|组织|实施|推进|推出|参加|参与|承办|主办|落实|贯彻|深化|做好|持续|积极|深入|广泛|扎实|"
+                            r"全面|进一步|通过|围绕|依托|结合|聚焦|打造|发布|印发|制定|制订|纳入|列入|获得|荣获|获|开启|拉开|正式|"
+                            r"一年一度|首次|已经|已|正在|不断|最终|真正|出席|将|了|的|在|于|是|为|对|把|由|从|以|向|给|和|与|及|等)")
+_PROPOSAL_GENERIC = re.compile(r"^(本次|此次|这次|这项|这一|实际|该|各类|各项|相关|系列|一系列|多项|多种|多场|重点|主题|专项|这些|此项|上述|"
+                               r"[一二三四五六七八九十两几多\d]+[项场次个大批届])")
+
+
+def head_proposals(sent: Sentence, text: str) -> list[Cand]:
+    """Programs named by a head without quotes or a run verb next to them, for a learned model to judge:
+    某某职工赋能提质行动顺利启动, 第二届某某工匠发布活动, 某某工程建设, 某某启动仪式.
+
+    The name runs left from the head over letters and digits, up to punctuation or a verb or function
+    word that cannot stand inside a name (the longest such name, and the one after the last verb).
+    """
+    s = sent.text
+    out: list[Cand] = []
+    seen: set[tuple[int, int]] = set()
+    for m in _PROPOSAL_HEAD.finditer(s):
+        head_at = m.start()
+        if not m.group(1):  # before 启动: the name ends where an adverb or a head does
+            head_at -= len(re.search(r"(顺利|正式|隆重|全面|再次|)$", s[:head_at]).group(1))
+            if _ENDS_IN_HEAD.search(s, 0, head_at):
+                continue  # 某某行动启动: the head already names it
+        end = m.end() if m.group(1) else head_at
+        lo = head_at
+        while lo > 0 and head_at - lo < 20 and _PROPOSAL_CHAR.match(s[lo - 1]):
+            lo -= 1
+        first = lo
+        for c in _PROPOSAL_VERB.finditer(s, lo, head_at):
+            if c.end() < head_at or c.group() != "发布":  # 某某工匠发布活动: the release is the event
+                first = c.end()
+        starts = [first]
+        lead = re.match(r"(?:\d{4}(?:-\d{4})?年(?:度)?)?(?:第[一二三四五六七八九十\d]+届)?", s[first:head_at])
+        if lead and lead.end():
+            starts.append(first + lead.end())
+        for a in starts:
+            body = s[a:head_at]
+            if len(body) < 2 or _PROPOSAL_GENERIC.match(body) or (a, end) in seen:
+                continue
+            seen.add((a, end))
+            out.append(Cand("Program", sent.start + a, sent.start + end, text[sent.start + a : sent.start + end],
+                            "head-proposal", sentence=sent.start))
+    return out
