@@ -30,7 +30,7 @@ def program_head_candidates(sent: Sentence, text: str) -> list[Cand]:
         body, head = m.group(1), m.group(2)
         if PUNCT.search(body) or re.match(r"[0-9一二三四五六七八九十两多各全本该]", body) or "等" in body:
             continue
-        keep_head = head not in ("行动", "专项行动", "系列活动", "主题活动")
+        keep_head = head not in ("行动", "专项行动", "系列活动", "主题活动") or needs_head(body)
         name = body + head if keep_head else body
         a = sent.start + m.start(1)
         out.append(Cand("Program", a, sent.start + m.end(2), text[a : sent.start + m.end(2)], "program-head",
@@ -41,7 +41,7 @@ def program_head_candidates(sent: Sentence, text: str) -> list[Cand]:
         if not body or PUNCT.search(body) or re.match(r"[0-9一二三四五六七八九十两多各全本该]", body) \
                 or re.search(r"(开展|组织|举办|实施|启动|推进|推出|系列)", body):
             continue
-        keep_head = head not in ("活动", "行动", "专项行动", "系列活动", "主题活动", "专项活动")
+        keep_head = head not in ("活动", "行动", "专项行动", "系列活动", "主题活动", "专项活动") or needs_head(body)
         name = body + head if keep_head else body
         if not keep_head and len(body) > (12 if head in ("专项行动", "行动") else 8):
             continue
@@ -113,7 +113,7 @@ def quoted_candidates(sent: Sentence, text: str) -> list[Cand]:
             if not head and "、" in inner:
                 continue
             alias = ""
-            if inner_head in _GENERIC_PROGRAM_HEADS:
+            if inner_head in _GENERIC_PROGRAM_HEADS and not needs_head(name[: -len(inner_head)]):
                 alias, name = name, name[: -len(inner_head)]
             qs, qe = sent.start + m.start(), sent.start + m.end()
             if m is last and long_tail:
@@ -134,6 +134,20 @@ def quoted_candidates(sent: Sentence, text: str) -> list[Cand]:
 # Heads that stay part of a program's name (“新双12工程”); the generic ones are dropped (“四心关爱行动” → 四心关爱).
 _NAME_HEADS = ("工程", "计划", "行动", "活动", "大赛", "竞赛", "挑战赛", "杯", "夏令营")
 _GENERIC_PROGRAM_HEADS = ("行动", "活动")
+
+
+_NOT_A_NAME = re.compile(r"^(\d{4}|[一二三四五六七八九十两百千万\d]+[项大个])|暨|——|(慰问|授牌|集中|发布|选树|评选|宣讲|攀登|救助|帮扶)$")
+
+
+def needs_head(body: str) -> bool:
+    """Whether a program keeps its generic head (活动, 行动) because what comes before it is no name by
+    itself: a year or a count first (六项行动, 2025年某某活动), joined events (甲暨乙活动), or a verb last
+    (某某慰问活动, 某某工匠发布活动).
+
+    >>> needs_head("四心关爱"), needs_head("六项"), needs_head("高温慰问")
+    (False, True, True)
+    """
+    return bool(_NOT_A_NAME.search(body))
 
 
 def _generic_program_tail(tail: str) -> str:
