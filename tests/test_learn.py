@@ -117,6 +117,18 @@ def test_learn_quoted_phrases_are_proposed_to_the_model_only():
     assert all(c.type == "Program" for c in learned.alternatives if c.rule == "quoted-any")
 
 
+def test_learn_programs_named_by_a_head_are_proposed_to_the_model_only():
+    """A campaign with a head but no quotes, and one named before 启动仪式: offered to the entity model
+    (with and without a leading year), never kept by the rules on their own."""
+    doc = Document(doc_id="h", text="溪口县总工会开展2024年度困难职工重病专项救助行动。青禾读书漂流启动仪式在县文化宫举行。")
+    rules = analyse(doc)
+    assert not [c for c in rules.cands + rules.alternatives if c.rule == "head-proposal"]
+    learned = analyse(doc, spans=lambda text, sentences: [])
+    proposed = {c.name for c in learned.alternatives if c.rule == "head-proposal"}
+    assert proposed == {"2024年度困难职工重病专项救助行动", "困难职工重病专项救助行动", "青禾读书漂流"}
+    assert all(c.type == "Program" for c in learned.alternatives if c.rule == "head-proposal")
+
+
 def test_learn_list_span_covers_an_enumeration():
     doc = Document(doc_id="x", text="溪口县总工会走访了明远机械有限公司、宏达电子有限公司和禾丰纺织有限公司。")
     view = view_of(analyse(doc))

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from kg.extract.clean import CleanText, clean
 from kg.extract.mentions.base import Cand
 from kg.extract.mentions.find import find_candidates
-from kg.extract.mentions.programs import quoted_proposals
+from kg.extract.mentions.programs import head_proposals, quoted_proposals
 from kg.extract.regions import lookup, region_prefix
 from kg.extract.relations import RULES, Doc, RawTriple
 from kg.extract.resolve import resolve_names
@@ -88,7 +88,7 @@ def analyse(
     article_of = {s.start: s.article for s in sentences}
     alternatives = dropped + (spans(ct.text, sentences) if spans is not None and sentences else [])
     if spans is not None:
-        alternatives += [c for s in sentences for c in quoted_proposals(s, ct.text)]
+        alternatives += [c for s in sentences for c in (*quoted_proposals(s, ct.text), *head_proposals(s, ct.text))]
     if alternatives:
         # Alternatives are resolved in the context of the kept candidates (copies,
         # so that the rules' own resolution below stays exactly what it was).

@@ -26,7 +26,7 @@ __all__ = ["ENTITY_FEATURES", "FEATURE_VERSION", "MIN_FEATURE_DOCS", "RELATION_F
            "entity_features", "relation_features", "relation_row"]
 
 #: bump when a feature function changes what it computes
-FEATURE_VERSION = 7
+FEATURE_VERSION = 8
 #: a feature whose name spells out text is kept only when this many training documents have it
 MIN_FEATURE_DOCS = 3
 
@@ -149,6 +149,18 @@ def _e_context(v: DocView, e: EntityCandidate) -> Feats:
     yield "quoted", quoted
 
 
+def _e_cues(v: DocView, e: EntityCandidate) -> Feats:
+    """The cue words just before and after a mention (开展…活动, …行动启动): what runs or names it."""
+    text = v.a.ct.text
+    seen: set[str] = set()
+    for m in e.mentions[:3]:
+        sent = v.a.sentences[m.sent]
+        seen |= {"lcue=" + w for w in cues(text[max(sent.start, m.start - 6) : m.start])}
+        seen |= {"rcue=" + w for w in cues(text[m.end : min(sent.end, m.end + 4)])}
+    for k in sorted(seen):
+        yield f"{e.type}|{k}", 1
+
+
 def _e_person(v: DocView, e: EntityCandidate) -> Feats:
     if e.type != "Person":
         return
@@ -171,6 +183,7 @@ ENTITY_FEATURES: dict[str, Callable[[DocView, EntityCandidate], Feats]] = {
     "counts": _e_counts,
     "shape": _e_shape,
     "context": _e_context,
+    "cues": _e_cues,
     "person": _e_person,
     "group": _e_group,
 }
@@ -284,6 +297,40 @@ def _r_object_context(v: DocView, r: RelationInstance) -> Feats:
         yield f"{p}|trigger={w}", 1.0
 
 
+def _r_neighbours(v: DocView, r: RelationInstance) -> Feats:
+    """What the rest of the article says: a visit under a help campaign (该公司 named in one sentence,
+    慰问 in the one before, 送温暖 in the title) states its help away from the object's sentence."""
+    key = ("neighbours", r.o.sent)
+    cached = v.memo.get(key)
+    if cached is None:
+        cached = v.memo[key] = _neighbours(v, r.o.sent)
+    p = r.p
+    for name in cached.get(p, ()):
+        yield p + name, 1.0
+
+
+def _neighbours(v: DocView, si: int) -> dict[str, list[str]]:
+    sentences = v.a.sentences
+    art = sentences[si].article
+    here = _sentence_triggers(v, si)
+    out: dict[str, list[str]] = {}
+    for p in here:
+        out.setdefault(p, []).extend(f"|with={q}" for q in sorted(here) if q != p)
+    if si > 0 and sentences[si - 1].article == art:
+        for p, ws in _sentence_triggers(v, si - 1).items():
+            out.setdefault(p, []).extend(f"|prev_trigger={w}" for w in ws)
+    if si + 1 < len(sentences) and sentences[si + 1].article == art:
+        for p, ws in _sentence_triggers(v, si + 1).items():
+            out.setdefault(p, []).extend(f"|next_trigger={w}" for w in ws)
+    first = v.memo.get(("article_first", art))
+    if first is None:
+        first = v.memo[("article_first", art)] = next(i for i, x in enumerate(sentences) if x.article == art)
+    if first != si:
+        for p, ws in _sentence_triggers(v, first).items():
+            out.setdefault(p, []).extend(f"|title_trigger={w}" for w in ws)
+    return out
+
+
 def _sentence_triggers(v: DocView, si: int) -> dict[str, list[str]]:
     """Predicate → its trigger words (ontology) in sentence *si*."""
     key = ("triggers", si)
@@ -296,6 +343,12 @@ def _sentence_triggers(v: DocView, si: int) -> dict[str, list[str]]:
                 found.setdefault(p, []).append(w)
         found = v.memo[key] = {p: sorted(set(ws)) for p, ws in found.items()}
     return found
+
+
+def _trigger_words(text: str) -> set[str]:
+    """The ontology's trigger words in *text*."""
+    triggers = _trigger_predicates()
+    return {w for _, w in _cue_automaton().iter(text) if w in triggers} if text else set()
 
 
 @lru_cache(maxsize=1)
@@ -324,6 +377,7 @@ def _object_context(v: DocView, o: Mention) -> tuple[list[tuple[str, float]], li
         plain.append(("nearest_cue_distance", len(clause) - last[0] - 1))
     plain.append(("clause_len_before_o", len(clause)))
     per += [("|after_o=" + w, 1.0) for w in sorted(cues(text[o.end : min(sent.end, o.end + 8)]))]
+    per += [("|rest_after_o=" + w, 1.0) for w in sorted(_trigger_words(text[o.end + 8 : min(sent.end, o.end + 48)]))]
     plain.append(("o_offset", o.start - sent.start))
     prev, nxt = text[max(0, o.start - 1) : o.start], text[o.end : o.end + 1]
     plain.append(("o_listed", float(prev == "、" or nxt in ("、", "等"))))
@@ -461,6 +515,7 @@ RELATION_FEATURES: dict[str, Callable[[DocView, RelationInstance], Feats]] = {
     "support": _r_support,
     "lists": _r_lists,
     "agents": _r_agents,
+    "neighbours": _r_neighbours,
 }
 
 _RELATION_FUNCTIONS = tuple(RELATION_FEATURES.values())

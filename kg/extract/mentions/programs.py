@@ -30,7 +30,7 @@ def program_head_candidates(sent: Sentence, text: str) -> list[Cand]:
         body, head = m.group(1), m.group(2)
         if PUNCT.search(body) or re.match(r"[0-9一二三四五六七八九十两多各全本该]", body) or "等" in body:
             continue
-        keep_head = head not in ("行动", "专项行动", "系列活动", "主题活动")
+        keep_head = head not in ("行动", "专项行动", "系列活动", "主题活动") or needs_head(body)
         name = body + head if keep_head else body
         a = sent.start + m.start(1)
         out.append(Cand("Program", a, sent.start + m.end(2), text[a : sent.start + m.end(2)], "program-head",
@@ -41,7 +41,7 @@ def program_head_candidates(sent: Sentence, text: str) -> list[Cand]:
         if not body or PUNCT.search(body) or re.match(r"[0-9一二三四五六七八九十两多各全本该]", body) \
                 or re.search(r"(开展|组织|举办|实施|启动|推进|推出|系列)", body):
             continue
-        keep_head = head not in ("活动", "行动", "专项行动", "系列活动", "主题活动", "专项活动")
+        keep_head = head not in ("活动", "行动", "专项行动", "系列活动", "主题活动", "专项活动") or needs_head(body)
         name = body + head if keep_head else body
         if not keep_head and len(body) > (12 if head in ("专项行动", "行动") else 8):
             continue
@@ -113,7 +113,7 @@ def quoted_candidates(sent: Sentence, text: str) -> list[Cand]:
             if not head and "、" in inner:
                 continue
             alias = ""
-            if inner_head in _GENERIC_PROGRAM_HEADS:
+            if inner_head in _GENERIC_PROGRAM_HEADS and not needs_head(name[: -len(inner_head)]):
                 alias, name = name, name[: -len(inner_head)]
             qs, qe = sent.start + m.start(), sent.start + m.end()
             if m is last and long_tail:
@@ -134,6 +134,20 @@ def quoted_candidates(sent: Sentence, text: str) -> list[Cand]:
 # Heads that stay part of a program's name (“新双12工程”); the generic ones are dropped (“四心关爱行动” → 四心关爱).
 _NAME_HEADS = ("工程", "计划", "行动", "活动", "大赛", "竞赛", "挑战赛", "杯", "夏令营")
 _GENERIC_PROGRAM_HEADS = ("行动", "活动")
+
+
+_NOT_A_NAME = re.compile(r"^(\d{4}|[一二三四五六七八九十两百千万\d]+[项大个])|暨|——|(慰问|授牌|集中|发布|选树|评选|宣讲|攀登|救助|帮扶)$")
+
+
+def needs_head(body: str) -> bool:
+    """Whether a program keeps its generic head (活动, 行动) because what comes before it is no name by
+    itself: a year or a count first (六项行动, 2025年某某活动), joined events (甲暨乙活动), or a verb last
+    (某某慰问活动, 某某工匠发布活动).
+
+    >>> needs_head("四心关爱"), needs_head("六项"), needs_head("高温慰问")
+    (False, True, True)
+    """
+    return bool(_NOT_A_NAME.search(body))
 
 
 def _generic_program_tail(tail: str) -> str:
@@ -224,4 +238,56 @@ def quoted_proposals(sent: Sentence, text: str) -> list[Cand]:
             continue
         a = sent.start + m.start(1)
         out.append(Cand("Program", a, a + len(inner), text[a : a + len(inner)], "quoted-any", sentence=sent.start))
+    return out
+
+
+# Heads that end a program's name written without quotes, and what starts a ceremony after one (某某启动仪式).
+_HEAD_WORDS = "(专项行动|行动|系列活动|主题活动|活动|工程|计划|劳动竞赛|技能竞赛|竞赛|大赛|比赛|评选|服务月|项目|夏令营)"
+_PROPOSAL_HEAD = re.compile(_HEAD_WORDS + r"(?!态|室|中心|阵地|场所|师|部|方案|经费|资金|款|基地|站|负责人|组)"
+                            r"|(?=(?:正式)?启动(?:仪式|[，。；,;\s]|$))")
+_ENDS_IN_HEAD = re.compile(_HEAD_WORDS + "$")
+_PROPOSAL_CHAR = re.compile(r"[\u4e00-\u9fff0-9A-Za-z·+]")
+# words a name does not span: verbs that run or join a program, function words
+_PROPOSAL_VERB = re.compile(r"(开展|举办|举行|启动|组织|实施|推进|推出|参加|参与|承办|主办|落实|贯彻|深化|做好|持续|积极|深入|广泛|扎实|"
+                            r"全面|进一步|通过|围绕|依托|结合|聚焦|打造|发布|印发|制定|制订|纳入|列入|获得|荣获|获|开启|拉开|正式|"
+                            r"一年一度|首次|已经|已|正在|不断|最终|真正|出席|将|了|的|在|于|是|为|对|把|由|从|以|向|给|和|与|及|等)")
+_PROPOSAL_GENERIC = re.compile(r"^(本次|此次|这次|这项|这一|实际|该|各类|各项|相关|系列|一系列|多项|多种|多场|重点|主题|专项|这些|此项|上述|"
+                               r"[一二三四五六七八九十两几多\d]+[项场次个大批届])")
+
+
+def head_proposals(sent: Sentence, text: str) -> list[Cand]:
+    """Programs named by a head without quotes or a run verb next to them, for a learned model to judge:
+    某某职工赋能提质行动顺利启动, 第二届某某工匠发布活动, 某某工程建设, 某某启动仪式.
+
+    The name runs left from the head over letters and digits, up to punctuation or a verb or function
+    word that cannot stand inside a name (the longest such name, and the one after the last verb).
+    """
+    s = sent.text
+    out: list[Cand] = []
+    seen: set[tuple[int, int]] = set()
+    for m in _PROPOSAL_HEAD.finditer(s):
+        head_at = m.start()
+        if not m.group(1):  # before 启动: the name ends where an adverb or a head does
+            head_at -= len(re.search(r"(顺利|正式|隆重|全面|再次|)$", s[:head_at]).group(1))
+            if _ENDS_IN_HEAD.search(s, 0, head_at):
+                continue  # 某某行动启动: the head already names it
+        end = m.end() if m.group(1) else head_at
+        lo = head_at
+        while lo > 0 and head_at - lo < 20 and _PROPOSAL_CHAR.match(s[lo - 1]):
+            lo -= 1
+        first = lo
+        for c in _PROPOSAL_VERB.finditer(s, lo, head_at):
+            if c.end() < head_at or c.group() != "发布":  # 某某工匠发布活动: the release is the event
+                first = c.end()
+        starts = [first]
+        lead = re.match(r"(?:\d{4}(?:-\d{4})?年(?:度)?)?(?:第[一二三四五六七八九十\d]+届)?", s[first:head_at])
+        if lead and lead.end():
+            starts.append(first + lead.end())
+        for a in starts:
+            body = s[a:head_at]
+            if len(body) < 2 or _PROPOSAL_GENERIC.match(body) or (a, end) in seen:
+                continue
+            seen.add((a, end))
+            out.append(Cand("Program", sent.start + a, sent.start + end, text[sent.start + a : sent.start + end],
+                            "head-proposal", sentence=sent.start))
     return out
