@@ -59,21 +59,6 @@ def _automata():
     return heads, groups, titles
 
 
-class _Prefixed(dict):
-    """``prefix + key``, made once per key (the character features repeat the same few thousand strings)."""
-
-    def __init__(self, prefix: str) -> None:
-        super().__init__()
-        self.prefix = prefix
-
-    def __missing__(self, key: str) -> str:
-        value = self[key] = self.prefix + key
-        return value
-
-
-_CHAR, _LEFT, _RIGHT, _PAIR, _NEXT_PAIR = (_Prefixed(p) for p in ("c=", "l=", "r=", "b=", "B="))
-
-
 def char_features(text: str) -> list[list[str]]:
     """The feature strings of every character of *text* (one sentence or piece).
 
@@ -83,47 +68,49 @@ def char_features(text: str) -> list[list[str]]:
     """
     n = len(text)
     heads, groups, titles = _automata()
-    head_end = ["he=-"] * n
-    head_in = ["hi=-"] * n
+    head_end = ["-"] * n
+    head_in = ["-"] * n
     for end, (size, etype) in heads.iter(text):
-        head_end[end] = "he=" + etype
-        head_in[end - size + 1 : end + 1] = ["hi=" + etype] * size
-    region = ["rg=-"] * n
+        head_end[end] = etype
+        for j in range(end - size + 1, end + 1):
+            head_in[j] = etype
+    region = ["-"] * n
     for end, name in division_automaton().iter(text):
-        region[end - len(name) + 1 : end + 1] = ["rg=R"] * len(name)
-    group = ["gp=-"] * n
+        for j in range(end - len(name) + 1, end + 1):
+            region[j] = "R"
+    group = ["-"] * n
     for end, size in groups.iter(text):
-        group[end - size + 1 : end + 1] = ["gp=G"] * size
-    title_after = ["tl=-"] * n  # the character after a title's end
+        for j in range(end - size + 1, end + 1):
+            group[j] = "G"
+    title_end = ["-"] * n
     for end, _size in titles.iter(text):
-        if end + 1 < n:
-            title_after[end + 1] = "tl=T"
+        title_end[end] = "T"
     quoted: list[str] = []
-    inside = "q=0"
+    inside = "0"
     for ch in text:
         if ch in _OPEN_QUOTES:
-            inside = "q=1" if (ch != '"' or inside == "q=0") else "q=0"
+            inside = "1" if (ch != '"' or inside == "0") else "0"
         elif ch in _CLOSE_QUOTES:
-            inside = "q=0"
+            inside = "0"
         quoted.append(inside)
     surnames = lexicon().surnames
     pad = "^" + text + "$"
-    pairs = [pad[i : i + 2] for i in range(n + 1)]
+    pad2 = "^^" + text + "$$"
     cols = (
-        [_CHAR[ch] for ch in text],
-        [_LEFT[ch] for ch in pad[:n]],
-        [_RIGHT[ch] for ch in pad[2:]],
-        [_PAIR[x] for x in pairs[:n]],
-        [_NEXT_PAIR[x] for x in pairs[1:]],
-        head_end,
-        head_in,
-        region,
-        group,
-        title_after,
-        quoted,
+        ["c=" + ch for ch in text],
+        ["l=" + ch for ch in pad[:n]],
+        ["r=" + ch for ch in pad[2:]],
+        ["b=" + pad[i : i + 2] for i in range(n)],
+        ["B=" + pad[i + 1 : i + 3] for i in range(n)],
+        ["he=" + x for x in head_end],
+        ["hi=" + x for x in head_in],
+        ["rg=" + x for x in region],
+        ["gp=" + x for x in group],
+        ["tl=" + x for x in ["-", *title_end[:-1]]],
+        ["q=" + x for x in quoted],
         ["s=1" if ch in surnames else "s=0" for ch in text],
     )
-    return list(map(list, zip(*cols, strict=True)))
+    return [list(row) for row in zip(*cols, strict=True)]
 
 
 def pieces(text: str, sentences: Iterable[Sentence]) -> Iterable[tuple[int, str]]:
