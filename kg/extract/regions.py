@@ -157,17 +157,44 @@ def all_names() -> tuple[str, ...]:
     return tuple(_by_name())
 
 
-@lru_cache(maxsize=1)
-def division_automaton():
-    """An Aho-Corasick automaton of every full division name of two characters or more (value: the name)."""
-    import ahocorasick  # lazy: a C extension that only extraction needs
+class EndIndex:
+    """Words found by their last character: what an Aho-Corasick automaton's ``iter`` and ``exists``
+    answer, in the same order, for a word list whose last characters are few (division names end in
+    县, 区, 市 …). Only the places where such a character stands are looked at, which is ten times
+    faster than pyahocorasick's walk for the full division names (its root has a child per first
+    character)."""
 
-    a = ahocorasick.Automaton()
-    for d in divisions().values():
-        if len(d.name) >= 2:
-            a.add_word(d.name, d.name)
-    a.make_automaton()
-    return a
+    def __init__(self, words: list[str]) -> None:
+        self._words = frozenset(words)
+        lengths: dict[str, set[int]] = {}
+        for w in self._words:
+            lengths.setdefault(w[-1], set()).add(len(w))
+        self._lengths = {ch: tuple(sorted(ls, reverse=True)) for ch, ls in lengths.items()}
+        self._ends = re.compile("[" + "".join(re.escape(ch) for ch in sorted(self._lengths)) + "]")
+
+    def iter(self, text: str) -> list[tuple[int, str]]:
+        """(index of the last character, word) of every occurrence, overlaps included, by end then longest first.
+
+        >>> EndIndex(["甲乙县", "乙县"]).iter("丙甲乙县")
+        [(3, '甲乙县'), (3, '乙县')]
+        """
+        words, lengths = self._words, self._lengths
+        out = []
+        for m in self._ends.finditer(text):
+            end = m.end()
+            for n in lengths[m.group()]:
+                if n <= end and text[end - n : end] in words:
+                    out.append((end - 1, text[end - n : end]))
+        return out
+
+    def exists(self, word: str) -> bool:
+        return word in self._words
+
+
+@lru_cache(maxsize=1)
+def division_automaton() -> EndIndex:
+    """Every full division name of two characters or more, found in a text by ``.iter`` (value: the name)."""
+    return EndIndex([d.name for d in divisions().values() if len(d.name) >= 2])
 
 
 @lru_cache(maxsize=1)

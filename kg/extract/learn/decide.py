@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from kg.extract.analysis import Analysis, analyse
-from kg.extract.learn.features import entity_features, prepare_relations, relation_row
+from kg.extract.learn.features import entity_features, prepare_relations, relation_columns
 from kg.extract.learn.instances import DocView, EntityCandidate, RelationInstance, view_of
 from kg.extract.learn.model import Models, load_models
 from kg.extract.lexicon import lexicon
@@ -96,7 +96,7 @@ def score_document(view: DocView, models: Models) -> Scored:
     pe = models.entities.probabilities([entity_features(view, e) for e in ents])
     rels = view.relation_instances()
     prepare_relations(view, rels, {(e.type, e.name): float(p) for e, p in zip(ents, pe, strict=True)})
-    pr = models.relations.probabilities([relation_row(view, r) for r in rels])
+    pr = models.relations.predict_rows(*relation_columns(view, rels, models.relations.columns))
     return list(zip(ents, map(float, pe), strict=True)), list(zip(rels, map(float, pr), strict=True))
 
 

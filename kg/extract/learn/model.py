@@ -74,11 +74,6 @@ class Scorer:
 
         A row is a mapping of feature names to values, or (name, value) pairs whose names are distinct.
         """
-        import numpy as np  # lazy: numpy comes with lightgbm, only the learned extractor needs it
-        from scipy.sparse import csr_matrix
-
-        if not rows:
-            return np.zeros(0)
         get = self.columns.get
         indices: list[int] = []
         data: list[float] = []
@@ -90,9 +85,17 @@ class Scorer:
                     indices.append(col)
                     data.append(value)
             indptr.append(len(indices))
-        matrix = csr_matrix((np.fromiter(data, dtype=np.float64, count=len(data)),
-                             np.fromiter(indices, dtype=np.int32, count=len(indices)),
-                             np.asarray(indptr, dtype=np.int64)), shape=(len(rows), len(self.columns)))
+        return self.predict_rows(data, indices, indptr)
+
+    def predict_rows(self, data: Sequence[float], indices: Sequence[int], indptr: Sequence[int]):
+        """The positive-class probability of every row of a sparse matrix given as CSR parts (a numpy array)."""
+        import numpy as np  # lazy: numpy comes with lightgbm, only the learned extractor needs it
+        from scipy.sparse import csr_matrix
+
+        if len(indptr) <= 1:
+            return np.zeros(0)
+        matrix = csr_matrix((np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int32),
+                             np.asarray(indptr, dtype=np.int64)), shape=(len(indptr) - 1, len(self.columns)))
         return self.booster.predict(matrix, num_threads=1)
 
     def threshold(self, label: str) -> float:
