@@ -102,19 +102,23 @@ def test_import_csv_fast_relationship_lines_are_the_general_ones(tmp_path: Path,
         assert (tmp_path / "fast" / name).read_bytes() == (tmp_path / "general" / name).read_bytes(), name
 
 
-def test_bench_repeat_extraction_multiplies_documents_and_evidence_not_facts(tmp_path: Path) -> None:
-    from kg.bench.load import repeat_extraction
+def test_bench_repeat_graph_multiplies_documents_and_evidence_not_facts(tmp_path: Path) -> None:
+    from kg.bench.load import repeat_graph
 
     once = assemble_dirs([FIXTURE_DIR], discover=False)
-    assert repeat_extraction([FIXTURE_DIR], tmp_path / "x3", 3) == 3 * len(once.documents)
-    thrice = assemble_dirs([tmp_path / "x3"], discover=False)
-    assert not thrice.problems
+    thrice = repeat_graph(once, 3)
     assert len(thrice.documents) == 3 * len(once.documents)
     assert len(thrice.mentions) == 3 * len(once.mentions)
     assert sum(len(r.evidence) for r in thrice.rels) == 3 * sum(len(r.evidence) for r in once.rels)
-    assert {r.key for r in once.rels} <= {r.key for r in thrice.rels}
+    assert [r.key for r in thrice.rels] == [r.key for r in once.rels]
+    assert [len(n.doc_ids) for n in thrice.nodes] == [3 * len(n.doc_ids) for n in once.nodes]
     ids = {d.doc_id for d in thrice.documents}
+    assert len(ids) == len(thrice.documents)
     assert all({d.doc_id, f"{d.doc_id}-1", f"{d.doc_id}-2"} <= ids for d in once.documents)
+    assert {e.doc_id for r in thrice.rels for e in r.evidence} <= ids and {m.doc_id for m in thrice.mentions} <= ids
+    files = write_import_csv(thrice, tmp_path / "csv")  # a graph the bulk path takes
+    assert files.counts["evidence"] == sum(len(r.evidence) for r in thrice.rels)
+    assert repeat_graph(once, 1) is once
 
 
 def test_import_csv_refuses_foreign_folder_and_replaces_an_export(tmp_path: Path) -> None:

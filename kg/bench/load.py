@@ -3,17 +3,13 @@
 :func:`load_row_by_row` is the naive loader (one auto-commit ``MERGE`` per
 relationship); :func:`bench_bare_relationships` is the server's own ceiling
 for the relationship step (bare ``CREATE``, no evidence, no checks).
-:func:`repeat_extraction` makes a bigger extraction output from a real one
-(its documents again under new ids) for ``kg bench import --graph DIR --copies K``.
+:func:`repeat_graph` makes a bigger graph of a real one (its documents again
+under new ids) for ``kg bench import --graph DIR --copies K``.
 """
 
 from __future__ import annotations
 
-import json
-import re
 import time
-from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from kg.errors import StoreError
@@ -24,56 +20,30 @@ from kg.store.loader_cypher import render
 from kg.store.neo4j_loader import DEFAULT_BATCH_SIZE, driver_uri, first_line
 from kg.store.neo4j_writer import BatchWriter, run_batch
 
-__all__ = ["bench_bare_relationships", "load_row_by_row", "repeat_extraction"]
+__all__ = ["bench_bare_relationships", "load_row_by_row", "repeat_graph"]
 
-#: the files of an extraction output folder (kg.extract.assemble.FILES; the store does not import extract)
-_EXTRACTION_FILES = ("documents.jsonl", "entities.jsonl", "triples.jsonl")
-#: the document id at the start of a record as kg extract writes it (other lines are parsed as JSON)
-_LEADING_ID = re.compile(r'^\{"doc_id": "((?:[^"\\]|\\.)*)"')
+def repeat_graph(graph: GraphData, copies: int) -> GraphData:
+    """*graph* with every document *copies* times, copy k > 0 under the id ``<id>-k``.
 
-
-def repeat_extraction(dirs: Iterable[Path], out: Path, copies: int) -> int:
-    """Write the records of the extraction folders *dirs* *copies* times into *out*, copy k > 0 under
-    document ids ending in ``-k``; return the documents written.
-
-    Copy k is what extracting the same articles again under new ids gives, so the
-    assembled graph has *copies* times the documents, mentions and evidence
-    entries of the real extraction, with the same facts and names (names that
-    identity scopes to one document are new in every copy, as they would be).
+    What the same articles published again under new ids would add to an
+    assembled graph: *copies* times the documents, the (entity, document)
+    mentions and the evidence entries, with the same nodes and facts (for
+    ``kg bench import --graph DIR --copies K``: a bigger graph of a real
+    extraction without assembling the bigger extraction).
     """
-    out.mkdir(parents=True, exist_ok=True)
-    documents = 0
-    handles = {name: (out / name).open("w", encoding="utf-8") for name in _EXTRACTION_FILES}
-    try:
-        for k in range(copies):
-            suffix = f"-{k}" if k else ""
-            for folder in dirs:
-                for name in _EXTRACTION_FILES:
-                    path = Path(folder) / name
-                    if not path.is_file():
-                        continue
-                    fh = handles[name]
-                    with path.open(encoding="utf-8") as f:
-                        for line in f:
-                            if not line.strip():
-                                continue
-                            if suffix:
-                                line = _renamed(line, suffix)
-                            fh.write(line if line.endswith("\n") else line + "\n")
-                            documents += name == "documents.jsonl"
-    finally:
-        for fh in handles.values():
-            fh.close()
-    return documents
-
-
-def _renamed(line: str, suffix: str) -> str:
-    m = _LEADING_ID.match(line)
-    if m:
-        return f'{{"doc_id": "{m.group(1)}{suffix}"' + line[m.end():]
-    record = json.loads(line)
-    record["doc_id"] = f"{record['doc_id']}{suffix}"
-    return json.dumps(record, ensure_ascii=False) + "\n"
+    if copies <= 1:
+        return graph
+    suffixes = [""] + [f"-{k}" for k in range(1, copies)]
+    documents = tuple(d if not sfx else d.model_copy(update={"doc_id": d.doc_id + sfx})
+                      for sfx in suffixes for d in graph.documents)
+    mentions = tuple(m if not sfx else m.model_copy(update={"doc_id": m.doc_id + sfx})
+                     for sfx in suffixes for m in graph.mentions)
+    nodes = tuple(n.model_copy(update={"doc_ids": tuple(i + sfx for sfx in suffixes for i in n.doc_ids)})
+                  for n in graph.nodes)
+    rels = tuple(r.model_copy(update={"evidence": tuple(
+        e if not sfx else e.model_copy(update={"doc_id": e.doc_id + sfx}) for sfx in suffixes for e in r.evidence)})
+        for r in graph.rels)
+    return graph.model_copy(update={"documents": documents, "mentions": mentions, "nodes": nodes, "rels": rels})
 
 
 def load_row_by_row(driver: Any, graph: GraphData, *, database: str | None = None) -> LoadReport:

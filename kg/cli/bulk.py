@@ -129,9 +129,9 @@ def bench_import_cmd(
                         "takes; repeat the option) instead of a synthetic one, e.g. the build of "
                         "`kg bench stream --articles 100000 --dir D` (D/out).",
         exists=True, file_okay=False)] = None,
-    copies: Annotated[int, typer.Option("--copies", min=1, help="With --graph: its records this many times, each "
-                                                                "copy under new document ids (a bigger corpus of the "
-                                                                "same facts and names).")] = 1,
+    copies: Annotated[int, typer.Option("--copies", min=1, help="With --graph: every document of its graph this "
+                                                                "many times, each copy under new ids (more documents, "
+                                                                "mentions and evidence; the same nodes and facts).")] = 1,
     seed: Annotated[int, typer.Option(help="Seed of the synthetic graph.")] = 0,
     home: Annotated[Optional[Path], typer.Option("--home", help="State folder of the scratch server (default: a new "
                                                                 "temporary one, removed afterwards).")] = None,
@@ -154,7 +154,7 @@ def bench_import_cmd(
     relationships. Prints each phase, facts (relationships) per second of both, their
     ratio, and stops the server.
     """
-    from kg.bench.load import repeat_extraction
+    from kg.bench.load import repeat_graph
     from kg.bench.synth import synthetic_graph
     from kg.store.import_csv import write_import_csv
     from kg.store.neo4j_import import import_folder
@@ -169,11 +169,8 @@ def bench_import_cmd(
     try:
         with kg_errors():
             t0 = time.perf_counter()
-            if graph_dirs and copies > 1:
-                say(f"writing the records of {', '.join(map(str, graph_dirs))} {copies} times...")
-                repeat_extraction(graph_dirs, scratch / "records", copies)
-                graph_dirs = [scratch / "records"]
-            graph = _assemble(graph_dirs, None, discover=False) if graph_dirs else synthetic_graph(rels, seed=seed)
+            graph = (repeat_graph(_assemble(graph_dirs, None, discover=False), copies) if graph_dirs
+                     else synthetic_graph(rels, seed=seed))
             say(f"graph ({'folders' if graph_dirs else 'synthetic'}, made in {time.perf_counter() - t0:.0f} s): "
                 f"{len(graph.documents)} documents, {len(graph.nodes)} entities, {len(graph.mentions)} mentions, "
                 f"{len(graph.rels)} relationships with {sum(len(r.evidence) for r in graph.rels)} evidence entries")
