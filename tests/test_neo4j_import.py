@@ -83,6 +83,44 @@ def test_import_csv_delimiter_avoids_text_and_lists_keep_their_elements(tmp_path
     assert files.counts["fixups"] == 0 and files.empty_aliases == {"Group": 1}
 
 
+def test_import_csv_fast_relationship_lines_are_the_general_ones(tmp_path: Path, monkeypatch: Any) -> None:
+    # the relationship lines are built directly for speed; they must be what the general cell writer gives
+    from kg.bench.synth import synthetic_graph
+    from kg.store import import_csv
+
+    g = synthetic_graph(600, seed=3)
+    odd = [r.model_copy(update={"evidence": (r.evidence[0].model_copy(update={"sentence": s}),) + r.evidence[1:],
+                                "attrs": {"program": '名"称'}})
+           for r, s in zip(g.rels[:4], ("", '含"引号"', "两行\r\n文本", "分;号"))]
+    g = g.model_copy(update={"rels": tuple(odd) + g.rels[4:]})
+    assert any(len(r.evidence) > 1 for r in g.rels) and any(len(r.evidence) == 1 for r in g.rels)
+    fast = write_import_csv(g, tmp_path / "fast")
+    monkeypatch.setattr(import_csv._Writer, "rel_line", lambda self, r, sid, oid: None)
+    general = write_import_csv(g, tmp_path / "general")
+    assert fast.data == general.data and fast.data["multiline"]
+    for name in fast.files():
+        assert (tmp_path / "fast" / name).read_bytes() == (tmp_path / "general" / name).read_bytes(), name
+
+
+def test_bench_repeat_graph_multiplies_documents_and_evidence_not_facts(tmp_path: Path) -> None:
+    from kg.bench.load import repeat_graph
+
+    once = assemble_dirs([FIXTURE_DIR], discover=False)
+    thrice = repeat_graph(once, 3)
+    assert len(thrice.documents) == 3 * len(once.documents)
+    assert len(thrice.mentions) == 3 * len(once.mentions)
+    assert sum(len(r.evidence) for r in thrice.rels) == 3 * sum(len(r.evidence) for r in once.rels)
+    assert [r.key for r in thrice.rels] == [r.key for r in once.rels]
+    assert [len(n.doc_ids) for n in thrice.nodes] == [3 * len(n.doc_ids) for n in once.nodes]
+    ids = {d.doc_id for d in thrice.documents}
+    assert len(ids) == len(thrice.documents)
+    assert all({d.doc_id, f"{d.doc_id}-1", f"{d.doc_id}-2"} <= ids for d in once.documents)
+    assert {e.doc_id for r in thrice.rels for e in r.evidence} <= ids and {m.doc_id for m in thrice.mentions} <= ids
+    files = write_import_csv(thrice, tmp_path / "csv")  # a graph the bulk path takes
+    assert files.counts["evidence"] == sum(len(r.evidence) for r in thrice.rels)
+    assert repeat_graph(once, 1) is once
+
+
 def test_import_csv_refuses_foreign_folder_and_replaces_an_export(tmp_path: Path) -> None:
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "notes.txt").write_text("x", encoding="utf-8")

@@ -1,8 +1,10 @@
-"""``kg bench load``: what the batched loader is compared against on the same graph.
+"""``kg bench load`` and ``kg bench import``: what the loaders are compared against, and on which graph.
 
 :func:`load_row_by_row` is the naive loader (one auto-commit ``MERGE`` per
 relationship); :func:`bench_bare_relationships` is the server's own ceiling
 for the relationship step (bare ``CREATE``, no evidence, no checks).
+:func:`repeat_graph` makes a bigger graph of a real one (its documents again
+under new ids) for ``kg bench import --graph DIR --copies K``.
 """
 
 from __future__ import annotations
@@ -18,7 +20,30 @@ from kg.store.loader_cypher import render
 from kg.store.neo4j_loader import DEFAULT_BATCH_SIZE, driver_uri, first_line
 from kg.store.neo4j_writer import BatchWriter, run_batch
 
-__all__ = ["bench_bare_relationships", "load_row_by_row"]
+__all__ = ["bench_bare_relationships", "load_row_by_row", "repeat_graph"]
+
+def repeat_graph(graph: GraphData, copies: int) -> GraphData:
+    """*graph* with every document *copies* times, copy k > 0 under the id ``<id>-k``.
+
+    What the same articles published again under new ids would add to an
+    assembled graph: *copies* times the documents, the (entity, document)
+    mentions and the evidence entries, with the same nodes and facts (for
+    ``kg bench import --graph DIR --copies K``: a bigger graph of a real
+    extraction without assembling the bigger extraction).
+    """
+    if copies <= 1:
+        return graph
+    suffixes = [""] + [f"-{k}" for k in range(1, copies)]
+    documents = tuple(d if not sfx else d.model_copy(update={"doc_id": d.doc_id + sfx})
+                      for sfx in suffixes for d in graph.documents)
+    mentions = tuple(m if not sfx else m._replace(doc_id=m.doc_id + sfx)  # MentionRecord is a named tuple
+                     for sfx in suffixes for m in graph.mentions)
+    nodes = tuple(n.model_copy(update={"doc_ids": tuple(i + sfx for sfx in suffixes for i in n.doc_ids)})
+                  for n in graph.nodes)
+    rels = tuple(r.model_copy(update={"evidence": tuple(
+        e if not sfx else e.model_copy(update={"doc_id": e.doc_id + sfx}) for sfx in suffixes for e in r.evidence)})
+        for r in graph.rels)
+    return graph.model_copy(update={"documents": documents, "mentions": mentions, "nodes": nodes, "rels": rels})
 
 
 def load_row_by_row(driver: Any, graph: GraphData, *, database: str | None = None) -> LoadReport:

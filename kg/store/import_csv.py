@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from kg.errors import InputError, OutputError, StoreError
-from kg.models import GraphData
+from kg.models import GraphData, RelRecord
 from kg.publish import publish, staging
 from kg.store.load_plan import NEW_REL_ATTRS, LoadPlan, new_node_row, new_rel_row
 
@@ -41,6 +41,8 @@ _VERSION = 1
 
 #: candidates for the array delimiter: the first one no list element contains is used
 _DELIMITERS = ("\x1f", "\x1e", "\x1d", "\x1c", "\ue000", "\ue001", "\ue002")
+#: lines written at once
+_BATCH = 4096
 #: the importer reads a value whole into a buffer of this size (its default); bigger values raise it
 _MIN_BUFFER = 4 * 1024 * 1024
 
@@ -158,6 +160,48 @@ class _Writer:
             raise _Collision
         return _quote(joined)
 
+    def rel_line(self, r: RelRecord, sid: int, oid: int) -> str | None:
+        """The line of :meth:`line` for a relationship (the columns of ``_REL_COLUMNS``), built directly:
+        the export spends most of its time here. None when a list might need a fix-up (no evidence, or one
+        entry with an empty string): the caller then takes the general path."""
+        ev = r.evidence
+        n = len(ev)
+        d = self.delimiter
+        if n == 1:
+            e = ev[0]
+            if not (e.doc_id and e.sentence and e.extractor):
+                return None
+            keys, docs, sents, extrs = f"{e.doc_id}:{e.start}:{e.end}", e.doc_id, e.sentence, e.extractor
+            starts, ends, best = str(e.start), str(e.end), max(0.0, e.confidence)
+            if d in keys or d in sents or d in extrs:
+                raise _Collision
+        elif n == 0:
+            return None
+        else:
+            keys = d.join([f"{e.doc_id}:{e.start}:{e.end}" for e in ev])
+            docs = d.join([e.doc_id for e in ev])
+            sents = d.join([e.sentence for e in ev])
+            extrs = d.join([e.extractor for e in ev])
+            if keys.count(d) != n - 1 or sents.count(d) != n - 1 or extrs.count(d) != n - 1:
+                raise _Collision
+            starts = d.join([str(e.start) for e in ev])
+            ends = d.join([str(e.end) for e in ev])
+            best = max(0.0, *(e.confidence for e in ev))
+        attrs = r.attrs
+        cells = [f"{sid},{oid}", _quote(r.predicate), repr(float(best)), _quote(keys), _quote(docs), _quote(sents),
+                 starts, ends, _quote(extrs), str(n)]
+        for a in NEW_REL_ATTRS:
+            v = attrs.get(a)
+            cells.append("" if v is None else _quote(str(v)))
+        for v in (r.first_date, r.last_date, r.provenance):
+            cells.append("" if v is None else _quote(str(v)))
+        text = ",".join(cells)
+        if "\n" in text or "\r" in text:
+            self.multiline = True
+        if len(text) > self.longest:
+            self.longest = len(text)
+        return text + "\n"
+
     def formats(self, columns: Iterable[tuple[str, str]]) -> list[Any]:
         return [self._cell[kind] for _, kind in columns]
 
@@ -260,6 +304,7 @@ def _write(plan: LoadPlan, stage: Path, w: _Writer) -> dict[str, Any]:
         counts["nodes"] = len(ids)
         with (stage / "mentioned_in.csv").open("w", encoding="utf-8", newline="") as f:
             f.write(":START_ID,:END_ID,mentions:long\n")
+            buf = []
             for key, links in plan.links.items():
                 nid = ids.get(key)
                 for doc_id, mentions in links.items():
@@ -267,14 +312,20 @@ def _write(plan: LoadPlan, stage: Path, w: _Writer) -> dict[str, Any]:
                     if nid is None or did is None:  # as a load: no such node, or the document is not loaded
                         counts["mentions_skipped"] += 1
                         continue
-                    f.write(f"{nid},{did},{int(mentions)}\n")
+                    buf.append(f"{nid},{did},{int(mentions)}\n")
                     counts["mentions"] += 1
+                if len(buf) >= _BATCH:
+                    f.write("".join(buf))
+                    buf.clear()
+            f.write("".join(buf))
         rels.append({"type": "MENTIONED_IN", "file": "mentioned_in.csv"})
         columns = [(name, kind) for name, kind, _ in _REL_COLUMNS]
         rel_formats = w.formats(columns)
+        fast = w.rel_line
         for pred, records in plan.rels.items():
             name = f"rels_{pred}.csv"
             seen: set[tuple[int, int]] = set()
+            buf: list[str] = []
             with (stage / name).open("w", encoding="utf-8", newline="") as f:
                 f.write(_header(":START_ID,:END_ID", columns))
                 for r in records:
@@ -288,17 +339,24 @@ def _write(plan: LoadPlan, stage: Path, w: _Writer) -> dict[str, Any]:
                                          "with kg.extract.assemble (one relationship per fact), or load it with "
                                          "`kg load`")
                     seen.add((sid, oid))
-                    row = new_rel_row(r, "", "")
-                    values = [len(row[6]) if i is None else row[i] for _, _, i in _REL_COLUMNS]
-                    if len(r.evidence) < 2:  # only then can a list be unrepresentable
+                    text = fast(r, sid, oid)
+                    if text is None:  # a list a CSV cell cannot hold, maybe: the general path, with fix-ups
+                        row = new_rel_row(r, "", "")
+                        values = [len(row[6]) if i is None else row[i] for _, _, i in _REL_COLUMNS]
                         props = dict(zip((key for key, _, _ in _REL_COLUMNS), values))
                         ref = ["rel", r.subject.type, r.subject.name, pred, r.object.type, r.object.name]
                         if _fixup(fixups, ref, props, _REL_LISTS):
                             counts["fixups"] += 1
                             values = [props[key] for key, _, _ in _REL_COLUMNS]
-                    f.write(w.line(f"{sid},{oid}", values, rel_formats))
+                        text = w.line(f"{sid},{oid}", values, rel_formats)
+                    buf.append(text)
+                    if len(buf) >= _BATCH:
+                        f.write("".join(buf))
+                        buf.clear()
                     counts["relationships"] += 1
                     counts["evidence"] += len(r.evidence)
+                f.write("".join(buf))
+                buf.clear()
             done(name)
             rels.append({"type": pred, "file": name})
     data = {
