@@ -365,7 +365,7 @@ def resolve_identity(entities: Iterable[Entity], triples: Iterable[Triple]) -> I
         for group in groups:
             node = name
             if len(groups) > 1:
-                tied = sorted({t for item in group for t in ties[item]} - set(out.scope))
+                tied = sorted({t for item in group for t in ties[item] if t not in out.scope})
                 qualifier = tied[0][1] if tied else group[0][0]
                 if qualifier in used:
                     qualifier = f"{qualifier}, {group[0][0]}"
