@@ -303,8 +303,9 @@ def _assemble(results: list[_Part], curation: CurationFile | None) -> GraphData:
 
 
 class _Strings(dict[str, str]):
-    """One string object for each distinct id, type and name: parsing gives every record its own
-    copies, and identity keeps an entry per (document, type, name) of the corpus."""
+    """One string object for each distinct id, type, name and evidence sentence: parsing gives every
+    record its own copies, identity keeps an entry per (document, type, name) of the corpus, and one
+    sentence is the evidence of every fact it states."""
 
     def entities(self, results: list[_Part]) -> Iterator[_Ent]:
         s = self.setdefault
@@ -318,8 +319,8 @@ class _Strings(dict[str, str]):
             for t in r.triples():
                 (st, sn), (ot, on) = t.subject, t.object
                 yield _Fact(s(t.doc_id, t.doc_id), _Ref(s(st, st), s(sn, sn)), s(t.predicate, t.predicate),
-                            _Ref(s(ot, ot), s(on, on)), t.attrs, t.sentence, t.start, t.end, t.confidence,
-                            s(t.extractor, t.extractor))
+                            _Ref(s(ot, ot), s(on, on)), t.attrs, s(t.sentence, t.sentence), t.start, t.end,
+                            t.confidence, s(t.extractor, t.extractor))
 
 
 def _assemble_parts(results: list[_Part], curation: CurationFile | None) -> GraphData:
