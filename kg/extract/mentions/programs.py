@@ -257,7 +257,7 @@ _PROPOSAL_GENERIC = re.compile(r"^(本次|此次|这次|这项|这一|实际|该
 
 def head_proposals(sent: Sentence, text: str) -> list[Cand]:
     """Programs named by a head without quotes or a run verb next to them, for a learned model to judge:
-    某某职工赋能提质行动顺利启动, 第二届某某工匠发布活动, 某某工程建设, 某某启动仪式.
+    某区暖心护航行动顺利启动, 第二届某某工匠发布活动, 某某工程建设, 某某启动仪式.
 
     The name runs left from the head over letters and digits, up to punctuation or a verb or function
     word that cannot stand inside a name (the longest such name, and the one after the last verb).
