@@ -4,6 +4,8 @@ Starts Chromium with ``--remote-debugging-port=0`` in a fresh profile, reads
 the port it chose from ``DevToolsActivePort``, attaches to its page over a
 WebSocket (``websocket-client``) and offers what the Browser test needs:
 evaluate JavaScript, wait for a condition, type keys, take a screenshot.
+``PipeChromium`` does the same over ``--remote-debugging-pipe`` for a browser
+that must stay without any network; both share the page calls of ``_Page``.
 """
 
 from __future__ import annotations
@@ -24,7 +26,41 @@ class CDPError(RuntimeError):
     pass
 
 
-class Chromium:
+class _Page:
+    """What the tests do with a page, over any DevTools transport (a subclass gives ``send``)."""
+
+    def send(self, method: str, **params: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def js(self, expression: str) -> Any:
+        """Evaluate *expression* in the page (promises awaited) and return its value."""
+        res = self.send("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
+        if "exceptionDetails" in res:
+            raise CDPError(f"javascript failed: {res['exceptionDetails'].get('text')} "
+                           f"{res['exceptionDetails'].get('exception', {}).get('description', '')}")
+        return res.get("result", {}).get("value")
+
+    def wait_for(self, expression: str, *, timeout: float = 60, what: str = "") -> Any:
+        """Evaluate *expression* until it is truthy; raise after *timeout* seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                value = self.js(expression)
+            except CDPError:
+                value = None
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise CDPError(f"timed out after {timeout:.0f} s waiting for {what or expression}")
+            time.sleep(0.25)
+
+    def screenshot(self, path: Path) -> Path:
+        data = self.send("Page.captureScreenshot", format="png")["data"]
+        path.write_bytes(base64.b64decode(data))
+        return path
+
+
+class Chromium(_Page):
     """One headless Chromium with one page, closed (whole process group) by :meth:`close`."""
 
     def __init__(self, exe: str, profile: Path, *, window: tuple[int, int] = (1280, 900)) -> None:
@@ -72,28 +108,6 @@ class Chromium:
     def goto(self, url: str) -> None:
         self.send("Page.navigate", url=url)
 
-    def js(self, expression: str) -> Any:
-        """Evaluate *expression* in the page (promises awaited) and return its value."""
-        res = self.send("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
-        if "exceptionDetails" in res:
-            raise CDPError(f"javascript failed: {res['exceptionDetails'].get('text')} "
-                           f"{res['exceptionDetails'].get('exception', {}).get('description', '')}")
-        return res.get("result", {}).get("value")
-
-    def wait_for(self, expression: str, *, timeout: float = 60, what: str = "") -> Any:
-        """Evaluate *expression* until it is truthy; raise after *timeout* seconds."""
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                value = self.js(expression)
-            except CDPError:
-                value = None
-            if value:
-                return value
-            if time.monotonic() > deadline:
-                raise CDPError(f"timed out after {timeout:.0f} s waiting for {what or expression}")
-            time.sleep(0.25)
-
     def type_text(self, text: str) -> None:
         """Type *text* into the focused element."""
         self.send("Input.insertText", text=text)
@@ -103,11 +117,6 @@ class Chromium:
         for kind in ("rawKeyDown", "keyUp"):
             self.send("Input.dispatchKeyEvent", type=kind, key=key, code=code, modifiers=modifiers,
                       windowsVirtualKeyCode=key_code, nativeVirtualKeyCode=key_code)
-
-    def screenshot(self, path: Path) -> Path:
-        data = self.send("Page.captureScreenshot", format="png")["data"]
-        path.write_bytes(base64.b64decode(data))
-        return path
 
     def close(self) -> None:
         try:
@@ -121,7 +130,7 @@ class Chromium:
             self.proc.wait(timeout=30)
 
 
-class PipeChromium:
+class PipeChromium(_Page):
     """Headless Chromium driven over ``--remote-debugging-pipe`` (file descriptors 3 and 4, not a port).
 
     No socket is opened, so the browser can run in a network namespace of its own
@@ -184,28 +193,6 @@ class PipeChromium:
                 if "error" in reply:
                     raise CDPError(f"{method}: {reply['error']}")
                 return reply.get("result", {})
-
-    def js(self, expression: str) -> Any:
-        res = self.send("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
-        if "exceptionDetails" in res:
-            raise CDPError(f"javascript failed: {res['exceptionDetails'].get('text')}")
-        return res.get("result", {}).get("value")
-
-    def wait_for(self, expression: str, *, timeout: float = 60, what: str = "") -> Any:
-        """Evaluate *expression* until it is truthy; raise after *timeout* seconds."""
-        deadline = time.monotonic() + timeout
-        while True:
-            value = self.js(expression)
-            if value:
-                return value
-            if time.monotonic() > deadline:
-                raise CDPError(f"timed out after {timeout:.0f} s waiting for {what or expression}")
-            time.sleep(0.2)
-
-    def screenshot(self, path: Path) -> Path:
-        data = self.send("Page.captureScreenshot", format="png")["data"]
-        path.write_bytes(base64.b64decode(data))
-        return path
 
     def close(self) -> None:
         for fd in (self._cmd_w, self._out_r):
