@@ -14,7 +14,7 @@ import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NamedTuple, TypeVar
+from typing import IO, Any, NamedTuple, TypeVar
 
 import orjson
 from pydantic import BaseModel, ValidationError
@@ -79,20 +79,32 @@ def _extraction_dir(out_dir: Path) -> Path:
 
 def iter_jsonl(path: Path, cls: type[M], problems: list[InputProblem] | None = None) -> Iterator[M]:
     """The records of a JSONL file of *cls*, one at a time; bad lines go to *problems* (when given)."""
-    try:
-        fh = path.open(encoding="utf-8-sig")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot open ({exc.strerror}); check the path") from exc
-    with fh:
+    with _open(path, encoding="utf-8-sig") as fh:
         for lineno, line in enumerate(fh, 1):
             if not line.strip():
                 continue
-            try:
-                yield cls.model_validate_json(line)
-            except (ValidationError, ValueError) as exc:
-                if problems is not None:
-                    msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-                    problems.append(InputProblem(path=str(path), line=lineno, message=f"skipped: {msg}"))
+            record = _validated(cls, line, path, lineno, problems)
+            if record is not None:
+                yield record
+
+
+def _open(path: Path, *args: str, **kwargs: str) -> IO[Any]:
+    """*path* opened (text or binary, as asked), or an error that names it."""
+    try:
+        return path.open(*args, **kwargs)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot open ({exc.strerror}); check the path") from exc
+
+
+def _validated(cls: type[M], line: str, path: Path, lineno: int, problems: list[InputProblem] | None) -> M | None:
+    """The record of one JSONL line, or None with the reason in *problems* (when given)."""
+    try:
+        return cls.model_validate_json(line)
+    except (ValidationError, ValueError) as exc:
+        if problems is not None:
+            msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            problems.append(InputProblem(path=str(path), line=lineno, message=f"skipped: {msg}"))
+        return None
 
 
 class _Ref(NamedTuple):
@@ -200,11 +212,7 @@ def _iter_rows(path: Path, cls: type[M], fast: Callable[[object], R | None], slo
     accepted, and its values, do not depend on the path taken: orjson and the
     plain checks only make the common line about ten times cheaper.
     """
-    try:
-        fh = path.open("rb")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot open ({exc.strerror}); check the path") from exc
-    with fh:
+    with _open(path, "rb") as fh:
         for lineno, raw in enumerate(fh, 1):
             if lineno == 1 and raw.startswith(codecs.BOM_UTF8):
                 raw = raw[len(codecs.BOM_UTF8):]
@@ -223,12 +231,9 @@ def _iter_rows(path: Path, cls: type[M], fast: Callable[[object], R | None], slo
                 continue
             if not line.strip():
                 continue
-            try:
-                yield slow(cls.model_validate_json(line))
-            except (ValidationError, ValueError) as exc:
-                if problems is not None:
-                    msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-                    problems.append(InputProblem(path=str(path), line=lineno, message=f"skipped: {msg}"))
+            record = _validated(cls, line, path, lineno, problems)
+            if record is not None:
+                yield slow(record)
 
 
 class _Part:
