@@ -88,7 +88,7 @@ def to_networkx(graph: GraphData, *, centrality: bool = True) -> nx.MultiDiGraph
         )
     for v in G.nodes:
         G.nodes[v]["degree"] = G.degree(v)
-    if centrality:  # the values add_centrality(G) gives, from the records (a fraction of networkx's time)
+    if centrality:  # networkx's betweenness values, from the records (a fraction of its time)
         shape = graph_shape(graph)
         for v, value in zip(shape.ids, betweenness(shape)):
             G.nodes[v]["betweenness"] = value
@@ -109,23 +109,6 @@ def _node_attrs(n: NodeRecord) -> dict[str, Any]:
         "unresolved": n.unresolved,
         "provenance": n.provenance,
     }
-
-
-def add_centrality(G: nx.MultiDiGraph) -> None:
-    """Set ``degree`` and ``betweenness`` on every node of *G* (in place).
-
-    Above :data:`BETWEENNESS_EXACT_LIMIT` nodes betweenness is estimated from
-    :data:`BETWEENNESS_SAMPLE` source nodes (seeded, so builds are repeatable).
-    """
-    simple = nx.Graph(G)
-    n = simple.number_of_nodes()
-    if n > BETWEENNESS_EXACT_LIMIT:
-        bc = nx.betweenness_centrality(simple, k=BETWEENNESS_SAMPLE, seed=0)
-    else:
-        bc = nx.betweenness_centrality(simple)
-    for v in G.nodes:
-        G.nodes[v]["degree"] = G.degree(v)
-        G.nodes[v]["betweenness"] = round(bc.get(v, 0.0), 6)
 
 
 # --------------------------------------------------------------------------- writers
