@@ -96,7 +96,7 @@ def score_document(view: DocView, models: Models) -> Scored:
     pe = models.entities.probabilities([entity_features(view, e) for e in ents])
     rels = view.relation_instances()
     prepare_relations(view, rels, {(e.type, e.name): float(p) for e, p in zip(ents, pe, strict=True)})
-    pr = models.relations.predict_rows(*relation_columns(view, rels, models.relations.columns))
+    pr = models.relations.predict_rows(*relation_columns(view, rels, models.relations.live_columns))
     return list(zip(ents, map(float, pe), strict=True)), list(zip(rels, map(float, pr), strict=True))
 
 

@@ -22,7 +22,7 @@ import json
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +74,7 @@ class Scorer:
 
         A row is a mapping of feature names to values, or (name, value) pairs whose names are distinct.
         """
-        get = self.columns.get
+        get = self.live_columns.get
         indices: list[int] = []
         data: list[float] = []
         indptr = [0]
@@ -86,6 +86,13 @@ class Scorer:
                     data.append(value)
             indptr.append(len(indices))
         return self.predict_rows(data, indices, indptr)
+
+    @cached_property
+    def live_columns(self) -> dict[str, int]:
+        """The columns some tree of the booster splits on: a row's value in any other column cannot change
+        a probability, so scoring looks up only these (a few hundred of thousands) and builds smaller matrices."""
+        used = self.booster.feature_importance("split")
+        return {name: i for name, i in self.columns.items() if used[i] > 0}
 
     def predict_rows(self, data: Sequence[float], indices: Sequence[int], indptr: Sequence[int]):
         """The positive-class probability of every row of a sparse matrix given as CSR parts (a numpy array)."""
