@@ -59,58 +59,56 @@ def _automata():
     return heads, groups, titles
 
 
-def char_features(text: str) -> list[list[str]]:
+def char_features(text: str) -> list[tuple[str, ...]]:
     """The feature strings of every character of *text* (one sentence or piece).
 
     >>> f = char_features("甲工会")
     >>> f[2][:3], "he=Union" in f[2]
-    (['c=会', 'l=工', 'r=$'], True)
+    (('c=会', 'l=工', 'r=$'), True)
     """
     n = len(text)
     heads, groups, titles = _automata()
-    head_end = ["-"] * n
-    head_in = ["-"] * n
+    # most characters carry the default of a column: those strings are shared, only the others are built
+    head_end = ["he=-"] * n
+    head_in = ["hi=-"] * n
     for end, (size, etype) in heads.iter(text):
-        head_end[end] = etype
-        for j in range(end - size + 1, end + 1):
-            head_in[j] = etype
-    region = ["-"] * n
+        head_end[end] = "he=" + etype
+        head_in[end - size + 1 : end + 1] = ["hi=" + etype] * size
+    region = ["rg=-"] * n
     for end, name in division_automaton().iter(text):
-        for j in range(end - len(name) + 1, end + 1):
-            region[j] = "R"
-    group = ["-"] * n
+        region[end - len(name) + 1 : end + 1] = ["rg=R"] * len(name)
+    group = ["gp=-"] * n
     for end, size in groups.iter(text):
-        for j in range(end - size + 1, end + 1):
-            group[j] = "G"
-    title_end = ["-"] * n
+        group[end - size + 1 : end + 1] = ["gp=G"] * size
+    title_end = ["tl=-"] * (n + 1)  # shifted by one: a title ending just before the character
     for end, _size in titles.iter(text):
-        title_end[end] = "T"
+        title_end[end + 1] = "tl=T"
     quoted: list[str] = []
-    inside = "0"
+    inside = "q=0"
     for ch in text:
         if ch in _OPEN_QUOTES:
-            inside = "1" if (ch != '"' or inside == "0") else "0"
+            inside = "q=1" if (ch != '"' or inside == "q=0") else "q=0"
         elif ch in _CLOSE_QUOTES:
-            inside = "0"
+            inside = "q=0"
         quoted.append(inside)
     surnames = lexicon().surnames
     pad = "^" + text + "$"
     pad2 = "^^" + text + "$$"
-    cols = (
+    return list(zip(
         ["c=" + ch for ch in text],
         ["l=" + ch for ch in pad[:n]],
         ["r=" + ch for ch in pad[2:]],
         ["b=" + pad[i : i + 2] for i in range(n)],
         ["B=" + pad[i + 1 : i + 3] for i in range(n)],
-        ["he=" + x for x in head_end],
-        ["hi=" + x for x in head_in],
-        ["rg=" + x for x in region],
-        ["gp=" + x for x in group],
-        ["tl=" + x for x in ["-", *title_end[:-1]]],
-        ["q=" + x for x in quoted],
+        head_end,
+        head_in,
+        region,
+        group,
+        title_end[:n],
+        quoted,
         ["s=1" if ch in surnames else "s=0" for ch in text],
-    )
-    return [list(row) for row in zip(*cols, strict=True)]
+        strict=True,
+    ))
 
 
 def pieces(text: str, sentences: Iterable[Sentence]) -> Iterable[tuple[int, str]]:
