@@ -19,7 +19,15 @@ from kg.evaluate_cv import cross_validate, format_cv
 from kg.extract.analysis import analyse
 from kg.extract.extractors import extractor, run_extractors
 from kg.extract.learn.decide import run_learned
-from kg.extract.learn.features import entity_features, list_span, relation_features, relation_row, spells_text
+from kg.extract.learn.features import (
+    entity_features,
+    list_span,
+    prepare_relations,
+    relation_columns,
+    relation_features,
+    relation_row,
+    spells_text,
+)
 from kg.extract.learn.instances import view_of
 from kg.extract.learn.model import META_FILE, check_meta, default_model_dir, load_models, read_meta
 from kg.extract.learn.spans import char_features, decode, project_gold
@@ -235,6 +243,42 @@ def test_learn_shipped_models_extract_the_example(repo_dir):
         for t in triples:
             assert doc.text[t.evidence.start : t.evidence.end] == t.evidence.sentence
     assert found > 0
+
+
+def test_learn_scoring_over_live_columns_changes_no_probability(repo_dir):
+    """Run-time scoring looks up only the columns some tree splits on: every probability must be the one
+    of the full rows (the columns are fewer, so the test can fail if a needed one were dropped)."""
+    models = load_models()
+    docs = [d for d in read_documents([repo_dir / "kg" / "data" / "example"]) if isinstance(d, Document)]
+    seen = 0
+    for scorer in (models.entities, models.relations):
+        assert 0 < len(scorer.live_columns) < len(scorer.columns)
+    for doc in docs:
+        view = view_of(analyse(doc, spans=models.spans))
+        ents = view.entity_candidates()
+        rows = [entity_features(view, e) for e in ents]
+        live = models.entities.probabilities(rows)
+        full = models.entities.predict_rows(*_csr(rows, models.entities.columns))
+        assert list(live) == list(full)
+        rels = view.relation_instances()
+        prepare_relations(view, rels, {(e.type, e.name): float(p) for e, p in zip(ents, live, strict=True)})
+        live = models.relations.predict_rows(*relation_columns(view, rels, models.relations.live_columns))
+        full = models.relations.predict_rows(*_csr([relation_features(view, r) for r in rels],
+                                                   models.relations.columns))
+        assert list(live) == list(full)
+        seen += len(rels)
+    assert seen > 50
+
+
+def _csr(rows, columns):
+    data, indices, indptr = [], [], [0]
+    for row in rows:
+        for name, value in row.items():
+            if name in columns:
+                indices.append(columns[name])
+                data.append(value)
+        indptr.append(len(indices))
+    return data, indices, indptr
 
 
 def test_learn_shipped_models_hold_no_dev_names(dev_dir):
