@@ -146,6 +146,33 @@ def test_learn_list_span_covers_an_enumeration():
     assert (start, end, size, position) == (firms[0].start, firms[2].end, 3, 1)
 
 
+def test_learn_help_features_read_the_visit_list_and_its_help():
+    """Every company of a visit list gets the help cue of the list (not only the one next to it), and a
+    company that only owns the beneficiaries (甲公司的困难职工) says so."""
+    doc = Document(doc_id="h", text="溪口县总工会开展送温暖活动。溪口县总工会走访了明远机械有限公司、宏达电子有限公司和"
+                                    "禾丰纺织有限公司，为职工送上慰问品。溪口县总工会还慰问了青禾食品有限公司的困难职工。")
+    view = view_of(analyse(doc))
+    rows = {(r.o.name, r.s.virtual): relation_features(view, r) for r in view.relation_instances()
+            if r.p == "SUPPORTS" and r.o.type == "Enterprise" and r.s.type == "Union"}
+    for firm in ("明远机械有限公司", "宏达电子有限公司", "禾丰纺织有限公司"):
+        row = rows[(firm, False)]
+        assert row["SUPPORTS|go_before"] and row["SUPPORTS|help_sentence_after"] and row["SUPPORTS|go_help"]
+        assert row["SUPPORTS|help_title"] and row["SUPPORTS|s_main_actor"] and "SUPPORTS|then_de" not in row
+    owner = rows[("青禾食品有限公司", False)]
+    assert owner["SUPPORTS|then_de"] and owner["SUPPORTS|owns_beneficiary"]
+
+
+def test_learn_help_sentence_pairs_the_body_with_the_next_sentence():
+    """Whom a help sentence is about may be named in the sentence after it, with no help word of its own."""
+    doc = Document(doc_id="n", text="溪口县总工会对困难职工进行慰问。明远机械有限公司职工张建平患有重病。")
+    view = view_of(analyse(doc))
+    later = [r for r in view.relation_instances() if r.p == "SUPPORTS" and r.o.name == "明远机械有限公司"]
+    assert later and all(r.s.virtual and r.s.name == "溪口县总工会" for r in later)
+    assert relation_features(view, later[0])["SUPPORTS|help_prev_sentence"]
+    quiet = view_of(analyse(Document(doc_id="q", text="溪口县总工会召开全委会议。明远机械有限公司职工张建平患有重病。")))
+    assert not [r for r in quiet.relation_instances() if r.p == "SUPPORTS"]
+
+
 def test_learn_relation_instances_include_the_article_body(learn_set):
     _, docs = learn_set
     view = view_of(analyse(next(d for d in docs if d.doc_id == "a02")))

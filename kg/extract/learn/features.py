@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from functools import lru_cache
+from functools import lru_cache, partial
 
+from kg.extract.learn.help_features import help_features
 from kg.extract.learn.instances import BODY, DocView, EntityCandidate, Mention, RelationInstance
 from kg.extract.lexicon import lexicon
 from kg.extract.regions import lookup, region_prefix
@@ -26,7 +27,7 @@ __all__ = ["ENTITY_FEATURES", "FEATURE_VERSION", "MIN_FEATURE_DOCS", "RELATION_F
            "entity_features", "relation_features", "relation_row"]
 
 #: bump when a feature function changes what it computes
-FEATURE_VERSION = 8
+FEATURE_VERSION = 9
 #: a feature whose name spells out text is kept only when this many training documents have it
 MIN_FEATURE_DOCS = 3
 
@@ -532,6 +533,7 @@ RELATION_FEATURES: dict[str, Callable[[DocView, RelationInstance], Feats]] = {
     "lists": _r_lists,
     "agents": _r_agents,
     "neighbours": _r_neighbours,
+    "help": partial(help_features, span=list_span),
 }
 
 _RELATION_FUNCTIONS = tuple(RELATION_FEATURES.values())

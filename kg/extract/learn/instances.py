@@ -14,6 +14,7 @@ rule states the fact.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -23,7 +24,7 @@ from kg.extract.mentions.base import Cand
 from kg.extract.relations import RawTriple
 from kg.ontology import load_ontology
 
-__all__ = ["DocView", "EntityCandidate", "Mention", "RelationInstance", "UNGATED", "cued_predicates", "view_of"]
+__all__ = ["HELP_WORDS", "DocView", "EntityCandidate", "Mention", "RelationInstance", "UNGATED", "cued_predicates", "view_of"]
 
 BODY = frozenset({"Union", "Organization", "Enterprise"})
 
@@ -102,6 +103,9 @@ class DocView:
         a = self.a
         for si, ms in sorted(self.by_sentence.items()):
             cued = cued_predicates(a.sentences[si].text)
+            # a help sentence's beneficiaries may stand in the next one (…慰问困难职工。家住某地的张三…)
+            helped = si > 0 and a.sentences[si - 1].article == a.sentences[si].article \
+                and HELP_WORDS.search(a.sentences[si - 1].text) is not None
             for s in ms:
                 for o in ms:
                     # a mention inside a longer name pairs only with the name that holds it
@@ -117,7 +121,7 @@ class DocView:
                 for o in ms:
                     if not o.inside:
                         for p in allowed.get((v.type, o.type), ()):
-                            if p in cued:
+                            if p in cued or helped and p == "SUPPORTS" and o.type in _HELPED_LATER:
                                 add(p, v, o)
         for rt in a.raw:
             o = _mention(a, rt.o)
@@ -126,6 +130,13 @@ class DocView:
                 s = Mention(s.type, s.name, s.surface, -1, -1, o.sent, rt.s, s.rules, virtual=True)
             add(rt.p, s, o)
         return out
+
+
+#: words that state help itself, not only presence (慰问, 送温暖, 帮扶, 发放 …)
+HELP_WORDS = re.compile(r"慰问|送温暖|送清凉|送凉爽|看望|探望|帮扶|关爱|救助|资助|送去|送上|送来|送到|发放|赠送|捐赠|捐助|"
+                        r"补助|补贴|为.{1,12}(提供|解决)")
+#: beneficiaries a help sentence may name in the sentence after it
+_HELPED_LATER = frozenset({"Person", "Group", "Enterprise", "Organization"})
 
 
 @lru_cache(maxsize=1)
