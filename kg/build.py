@@ -205,9 +205,12 @@ def write_graph_outputs(
     files: dict[str, str] = {}
     notes: list[str] = []
 
-    stage("overview selection")
-    related = connected_part(graph)
-    with ThreadPoolExecutor(max_workers=1) as aside:
+    with ThreadPoolExecutor(max_workers=1) as aside, ThreadPoolExecutor(max_workers=1) as database:
+        # the embedded database loads on a thread of its own: ladybug releases the GIL while it copies
+        # and checkpoints, so that runs on another core while this one writes the graph files
+        db = database.submit(build_embedded, graph, folder / OUTPUTS["database"])
+        stage("overview selection")
+        related = connected_part(graph)
         # graphviz lays the static overview out in its own process while the rest is written
         svg_graph = top_nodes(related, OVERVIEW_SVG_LIMIT) if graphviz_available() else None
         svg = aside.submit(render, svg_graph, folder / OUTPUTS["diagram_svg"], title=title) if svg_graph else None
@@ -219,7 +222,7 @@ def write_graph_outputs(
         files["graph_json"] = str(stream_node_link(graph, folder / OUTPUTS["graph_json"], facts=facts))
 
         stage("embedded database")
-        build_embedded(graph, folder / OUTPUTS["database"])
+        db.result()
         files["database"] = str(folder / OUTPUTS["database"])
 
         stage("inventory")

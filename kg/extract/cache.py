@@ -120,6 +120,8 @@ class ExtractionCache:
         self.misses = 0
         self._run = f"{time.time_ns()}"
         self._pending = 0
+        self._found: dict[str, tuple[str, str, str]] = {}  # entries lookup() found and get() has not taken yet
+        self._used: list[tuple[str, str]] = []  # (run, key) of entries found, marked in batches
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, timeout=60, isolation_level="DEFERRED")
@@ -147,8 +149,11 @@ class ExtractionCache:
 
     def lookup(self, key: str) -> bool:
         """Whether *key* has an entry (counted as a hit or a miss, and marked as used)."""
-        found = self._db.execute("UPDATE docs SET run = ? WHERE key = ?", (self._run, key)).rowcount > 0
+        row = self._db.execute("SELECT entities, triples, counts FROM docs WHERE key = ?", (key,)).fetchone()
+        found = row is not None
         if found:
+            self._found[key] = row
+            self._used.append((self._run, key))
             self.hits += 1
         else:
             self.misses += 1
@@ -157,9 +162,10 @@ class ExtractionCache:
 
     def get(self, key: str) -> CachedDocument:
         """The entities lines, triples lines and counts of an entry :meth:`lookup` found."""
-        entities, triples, counts = self._db.execute(
+        row = self._found.pop(key, None) or self._db.execute(
             "SELECT entities, triples, counts FROM docs WHERE key = ?", (key,)
         ).fetchone()
+        entities, triples, counts = row
         return entities, triples, json.loads(counts)
 
     def put(self, key: str, entities: str, triples: str, counts: dict[str, dict[str, int]]) -> None:
@@ -173,17 +179,24 @@ class ExtractionCache:
     def _tick(self) -> None:
         self._pending += 1
         if self._pending >= _COMMIT_EVERY:
-            self._db.commit()
-            self._pending = 0
+            self._commit()
+
+    def _commit(self) -> None:
+        if self._used:
+            self._db.executemany("UPDATE docs SET run = ? WHERE key = ?", self._used)
+            self._used.clear()
+        self._db.commit()
+        self._pending = 0
 
     def finish(self) -> int:
         """Drop the entries this run did not use; returns how many."""
+        self._commit()
         dropped = self._db.execute("DELETE FROM docs WHERE run != ?", (self._run,)).rowcount
         self._db.commit()
         return dropped
 
     def close(self) -> None:
         try:
-            self._db.commit()
+            self._commit()
         finally:
             self._db.close()
