@@ -33,7 +33,7 @@ from kg.errors import OutputError
 from kg.extract.learn.model import default_model_dir
 from kg.resources import data_dir
 
-__all__ = ["CACHE_DIR", "CachedDocument", "ExtractionCache", "extractor_version"]
+__all__ = ["CACHE_DIR", "CachedDocument", "ExtractionCache", "extractor_version", "folder_hash"]
 
 #: folder of the cache inside a build's output folder
 CACHE_DIR = ".kg-cache"
@@ -55,7 +55,7 @@ def _hash_files(h: hashlib._Hash, root: Path, files: list[Path]) -> None:
         h.update(b"\0")
 
 
-def _folder_hash(folder: str) -> str:
+def folder_hash(folder: str) -> str:
     """A hash of the files in *folder*; read again whenever a file's size or time changed."""
     root = Path(folder)
     files = sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts) if root.is_dir() else []
@@ -90,7 +90,7 @@ def _callable_version(fn: object) -> str:
         parts = [_callable_version(fn.func)]
         for arg in (*fn.args, *sorted(fn.keywords.items())):
             value = arg[1] if isinstance(arg, tuple) else arg
-            parts.append(_folder_hash(str(value)) if isinstance(value, Path) else repr(arg))
+            parts.append(folder_hash(str(value)) if isinstance(value, Path) else repr(arg))
         return "(" + ",".join(parts) + ")"
     return f"{getattr(fn, '__module__', '?')}.{getattr(fn, '__qualname__', type(fn).__qualname__)}"
 
@@ -99,8 +99,8 @@ def extractor_version(analyse: Callable[..., object]) -> str:
     """A hash of everything that decides what the extractor *analyse* finds (see the module docstring)."""
     h = hashlib.sha256()
     h.update(_code_version().encode())
-    h.update(_folder_hash(str(data_dir("schemas"))).encode())
-    h.update(_folder_hash(str(default_model_dir())).encode())
+    h.update(folder_hash(str(data_dir("schemas"))).encode())
+    h.update(folder_hash(str(default_model_dir())).encode())
     h.update(_callable_version(analyse).encode("utf-8"))
     return h.hexdigest()[:32]
 
