@@ -387,6 +387,8 @@ def _wait_for_bolt(config: Neo4jServerConfig, *, proc: subprocess.Popen | None, 
     costs the server nothing. The login afterwards backs off while Bolt is not
     listening yet or an old rate limit still holds; a refused password is final.
     """
+    import neo4j  # noqa: F401  # lazy, as in _bolt_version(), but loaded while the JVM starts, not after
+
     pid_file = _pid_file(config)
     pause = 0.05
     while not pid_file.is_file():
