@@ -34,7 +34,7 @@ from kg.extract.pipeline import write_extraction
 from kg.extract.stream import EXTRACTION_FILES, Analyser, stream_extract
 from kg.models import BuildReport, CurationFile, Document, ExtractionResult, GraphData, InputProblem, ReaderOptions
 from kg.publish import atomic_write, publish, staging
-from kg.reuse import products_key, remember, reuse
+from kg.reuse import digests, products_key, remember, reuse
 from kg.store.embedded import build_embedded
 
 __all__ = ["OUTPUTS", "build", "build_from_extraction", "write_graph_outputs"]
@@ -143,12 +143,13 @@ def build(
             stage("products unchanged")
             _copy_curation(folder, files, cur)
             report = earlier.model_copy(update={"files": {**earlier.files, **files}, "problems": tuple(summary.problems)})
+        made = digests(report) if key else {}
         publish(folder, out_dir, OUTPUTS.values())
         if store is not None:
             store.finish()  # entries of deleted or changed documents go only when the build succeeded
     report = _relocate(report.model_copy(update={"reused": summary.reused if cache else None}), out_dir)
     if key:
-        remember(out_dir, key, report)
+        remember(out_dir, key, report, made)
     return report
 
 

@@ -24,7 +24,7 @@ from kg.extract.cache import CACHE_DIR, folder_hash
 from kg.models import BuildReport, CurationFile
 from kg.resources import data_dir
 
-__all__ = ["PRODUCTS_FILE", "products_key", "remember", "reuse"]
+__all__ = ["PRODUCTS_FILE", "digests", "products_key", "remember", "reuse"]
 
 PRODUCTS_FILE = "products.json"
 #: the products made from the extraction files (the extraction files and the curation copy are written anyway)
@@ -76,9 +76,14 @@ def _digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def remember(out_dir: Path, key: str, report: BuildReport) -> None:
-    """Store *key*, *report* and a digest of each product (in *out_dir*) for the next build."""
-    products = {k: _digest(Path(report.files[k])) for k in _PRODUCTS if k in report.files}
+def digests(report: BuildReport) -> dict[str, str]:
+    """A digest of each product of *report*, where its files are (the staging folder: taken before they are
+    published, they are this build's even if another build into the same folder publishes right after)."""
+    return {k: _digest(Path(report.files[k])) for k in _PRODUCTS if k in report.files}
+
+
+def remember(out_dir: Path, key: str, report: BuildReport, products: dict[str, str]) -> None:
+    """Store *key*, *report* and the digests of its *products* (:func:`digests`) for the next build."""
     record = {"key": key, "report": report.model_dump(mode="json", exclude={"problems", "reused"}), "products": products}
     path = out_dir / CACHE_DIR / PRODUCTS_FILE
     tmp = path.with_name(f".{PRODUCTS_FILE}.{os.getpid()}.tmp")
