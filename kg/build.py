@@ -7,7 +7,9 @@ installed). Everything is written into a unique hidden staging folder inside
 the output folder and swapped into place only when all of it succeeded
 (:mod:`kg.publish`), so a failed build leaves the previous outputs as they were
 and nothing half-written, and two builds into one folder do not mix. The
-extraction cache (``.kg-cache/``) sits beside the products, outside the swap.
+extraction cache (``.kg-cache/``) sits beside the products, outside the swap; when
+the extraction files come out byte for byte as in the last build, its products are
+copied from there instead of made again (:mod:`kg.reuse`).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from kg.extract.pipeline import write_extraction
 from kg.extract.stream import EXTRACTION_FILES, Analyser, stream_extract
 from kg.models import BuildReport, CurationFile, Document, ExtractionResult, GraphData, InputProblem, ReaderOptions
 from kg.publish import atomic_write, publish, staging
+from kg.reuse import digests, products_key, remember, reuse
 from kg.store.embedded import build_embedded
 
 __all__ = ["OUTPUTS", "build", "build_from_extraction", "write_graph_outputs"]
@@ -97,7 +100,9 @@ def build(
     every record. With *cache* (the default) a document analysed by an earlier
     build into *out_dir* with the same extractor is not analysed again
     (:mod:`kg.extract.cache`, kept in ``OUT_DIR/.kg-cache/``); ``report.reused``
-    counts them. *analyser* replaces the local pool of *workers* processes.
+    counts them, and when the extraction files, the curation file and *title* are those of the last
+    build (by the same kg), its products are copied rather than made again (:mod:`kg.reuse`).
+    *analyser* replaces the local pool of *workers* processes.
     With a Dask *scheduler* address (and no *analyser*) the extraction runs on that cluster.
     """
     stage = on_stage or _noop
@@ -130,11 +135,22 @@ def build(
             scheduler=scheduler,
         )
         files = {name.removesuffix(".jsonl"): str(folder / name) for name in EXTRACTION_FILES}
-        report = _products(folder, files, summary.problems, stage=stage, title=title, curation=cur)
+        key = products_key([folder / name for name in EXTRACTION_FILES], cur, title) if store is not None else ""
+        earlier = reuse(out_dir, key, folder) if key else None
+        if earlier is None:
+            report = _products(folder, files, summary.problems, stage=stage, title=title, curation=cur)
+        else:  # the extraction files are those of the last build: so are its products (kg.reuse)
+            stage("products unchanged")
+            _copy_curation(folder, files, cur)
+            report = earlier.model_copy(update={"files": {**earlier.files, **files}, "problems": tuple(summary.problems)})
+        made = digests(report) if key else {}
         publish(folder, out_dir, OUTPUTS.values())
         if store is not None:
             store.finish()  # entries of deleted or changed documents go only when the build succeeded
-    return _relocate(report.model_copy(update={"reused": summary.reused if cache else None}), out_dir)
+    report = _relocate(report.model_copy(update={"reused": summary.reused if cache else None}), out_dir)
+    if key:
+        remember(out_dir, key, report, made)
+    return report
 
 
 def _remove_cache_on_failure(out_dir: Path, exc_type: type[BaseException] | None, *_exc: object) -> bool:
@@ -173,9 +189,7 @@ def _write_all(result: ExtractionResult, folder: Path, *, stage: Stage, title: s
 def _products(folder: Path, files: dict[str, str], problems: Sequence[InputProblem], *, stage: Stage, title: str,
               curation: CurationFile | None = None) -> BuildReport:
     """Every product of the extraction written in *folder*, assembled from its files as they stream by."""
-    if curation is not None:
-        files["curation"] = str(atomic_write(folder / OUTPUTS["curation"], lambda fh: fh.write(
-            Path(curation.path).read_bytes())))
+    _copy_curation(folder, files, curation)
     stage("assembling" if curation is None else "assembling and curating")
     graph = assemble_folders([folder], curation=curation, problems=problems)
     report = write_graph_outputs(graph, folder, on_stage=stage, title=title)
@@ -187,6 +201,13 @@ def _products(folder: Path, files: dict[str, str], problems: Sequence[InputProbl
             "dropped": tuple(p for p in graph.problems if p not in known),
         }
     )
+
+
+def _copy_curation(folder: Path, files: dict[str, str], curation: CurationFile | None) -> None:
+    """Keep a copy of the curation file applied (``curation.applied.toml``) and add it to *files*."""
+    if curation is not None:
+        files["curation"] = str(atomic_write(folder / OUTPUTS["curation"], lambda fh: fh.write(
+            Path(curation.path).read_bytes())))
 
 
 def write_graph_outputs(
@@ -205,9 +226,12 @@ def write_graph_outputs(
     files: dict[str, str] = {}
     notes: list[str] = []
 
-    stage("overview selection")
-    related = connected_part(graph)
-    with ThreadPoolExecutor(max_workers=1) as aside:
+    with ThreadPoolExecutor(max_workers=1) as aside, ThreadPoolExecutor(max_workers=1) as database:
+        # the embedded database loads on a thread of its own: ladybug releases the GIL while it copies
+        # and checkpoints, so that runs on another core while this one writes the graph files
+        db = database.submit(build_embedded, graph, folder / OUTPUTS["database"])
+        stage("overview selection")
+        related = connected_part(graph)
         # graphviz lays the static overview out in its own process while the rest is written
         svg_graph = top_nodes(related, OVERVIEW_SVG_LIMIT) if graphviz_available() else None
         svg = aside.submit(render, svg_graph, folder / OUTPUTS["diagram_svg"], title=title) if svg_graph else None
@@ -219,7 +243,7 @@ def write_graph_outputs(
         files["graph_json"] = str(stream_node_link(graph, folder / OUTPUTS["graph_json"], facts=facts))
 
         stage("embedded database")
-        build_embedded(graph, folder / OUTPUTS["database"])
+        db.result()
         files["database"] = str(folder / OUTPUTS["database"])
 
         stage("inventory")

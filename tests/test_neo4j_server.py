@@ -8,6 +8,7 @@ test server.
 from __future__ import annotations
 
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from kg.cli import app
 from kg.errors import ConnectionFailed, StoreError
 from kg.models import Neo4jServerConfig
 from kg.store.neo4j_loader import connect, load_graph
-from kg.store.neo4j_server import kill, start, status, stop
+from kg.store.neo4j_server import _wait_for_bolt, instance_dir, kill, start, status, stop
 
 pytestmark = pytest.mark.neo4j
 runner = CliRunner()
@@ -80,6 +81,26 @@ def test_neo4j_server_wrong_password_is_real(own_server: Neo4jServerConfig) -> N
     with pytest.raises(ConnectionFailed, match="password"):
         connect(own_server.uri, "neo4j", "unionkg-test")
     connect(own_server.uri, "neo4j", own_server.password).close()
+
+
+def test_neo4j_server_start_waits_for_the_password_without_logging_in(own_server: Neo4jServerConfig) -> None:
+    """Until the launcher has set the password (its pid file), the start-up wait does not log in: the
+    server still has its initial password then, and Neo4j would lock every login after 3 failures."""
+    pid_file = instance_dir(own_server) / "neo4j.pid"
+    pid = pid_file.read_text()
+    pid_file.unlink()  # as before the launcher has run ALTER USER
+    not_yet = own_server.model_copy(update={"password": "the-initial-password", "start_timeout": 3.0})
+    try:
+        with pytest.raises(StoreError, match="has not set the password yet.*raise --timeout"):
+            _wait_for_bolt(not_yet, proc=None, deadline=time.monotonic() + 3.0)
+    finally:
+        pid_file.write_text(pid)
+    # had the wait tried that password over and over, this login would be refused for 5 s (rate limit)
+    connect(own_server.uri, "neo4j", own_server.password, max_retry_time=0.0).close()
+    # once the pid file is there, a password the server refuses is reported at once, with what to do
+    with pytest.raises(ConnectionFailed, match="refuses the password.*kg neo4j stop"):
+        _wait_for_bolt(not_yet, proc=None, deadline=time.monotonic() + 30.0)
+    connect(own_server.uri, "neo4j", own_server.password, max_retry_time=0.0).close()
 
 
 def test_neo4j_server_killed_mid_load_then_reload_completes(own_server: Neo4jServerConfig) -> None:

@@ -33,7 +33,7 @@ from kg.errors import OutputError
 from kg.extract.learn.model import default_model_dir
 from kg.resources import data_dir
 
-__all__ = ["CACHE_DIR", "CachedDocument", "ExtractionCache", "extractor_version"]
+__all__ = ["CACHE_DIR", "CachedDocument", "ExtractionCache", "extractor_version", "folder_hash"]
 
 #: folder of the cache inside a build's output folder
 CACHE_DIR = ".kg-cache"
@@ -55,7 +55,7 @@ def _hash_files(h: hashlib._Hash, root: Path, files: list[Path]) -> None:
         h.update(b"\0")
 
 
-def _folder_hash(folder: str) -> str:
+def folder_hash(folder: str) -> str:
     """A hash of the files in *folder*; read again whenever a file's size or time changed."""
     root = Path(folder)
     files = sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts) if root.is_dir() else []
@@ -90,7 +90,7 @@ def _callable_version(fn: object) -> str:
         parts = [_callable_version(fn.func)]
         for arg in (*fn.args, *sorted(fn.keywords.items())):
             value = arg[1] if isinstance(arg, tuple) else arg
-            parts.append(_folder_hash(str(value)) if isinstance(value, Path) else repr(arg))
+            parts.append(folder_hash(str(value)) if isinstance(value, Path) else repr(arg))
         return "(" + ",".join(parts) + ")"
     return f"{getattr(fn, '__module__', '?')}.{getattr(fn, '__qualname__', type(fn).__qualname__)}"
 
@@ -99,8 +99,8 @@ def extractor_version(analyse: Callable[..., object]) -> str:
     """A hash of everything that decides what the extractor *analyse* finds (see the module docstring)."""
     h = hashlib.sha256()
     h.update(_code_version().encode())
-    h.update(_folder_hash(str(data_dir("schemas"))).encode())
-    h.update(_folder_hash(str(default_model_dir())).encode())
+    h.update(folder_hash(str(data_dir("schemas"))).encode())
+    h.update(folder_hash(str(default_model_dir())).encode())
     h.update(_callable_version(analyse).encode("utf-8"))
     return h.hexdigest()[:32]
 
@@ -120,6 +120,8 @@ class ExtractionCache:
         self.misses = 0
         self._run = f"{time.time_ns()}"
         self._pending = 0
+        self._found: dict[str, tuple[str, str, str]] = {}  # entries lookup() found and get() has not taken yet
+        self._used: list[tuple[str, str]] = []  # (run, key) of entries found, marked in batches
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, timeout=60, isolation_level="DEFERRED")
@@ -147,8 +149,11 @@ class ExtractionCache:
 
     def lookup(self, key: str) -> bool:
         """Whether *key* has an entry (counted as a hit or a miss, and marked as used)."""
-        found = self._db.execute("UPDATE docs SET run = ? WHERE key = ?", (self._run, key)).rowcount > 0
+        row = self._db.execute("SELECT entities, triples, counts FROM docs WHERE key = ?", (key,)).fetchone()
+        found = row is not None
         if found:
+            self._found[key] = row
+            self._used.append((self._run, key))
             self.hits += 1
         else:
             self.misses += 1
@@ -157,9 +162,10 @@ class ExtractionCache:
 
     def get(self, key: str) -> CachedDocument:
         """The entities lines, triples lines and counts of an entry :meth:`lookup` found."""
-        entities, triples, counts = self._db.execute(
+        row = self._found.pop(key, None) or self._db.execute(
             "SELECT entities, triples, counts FROM docs WHERE key = ?", (key,)
         ).fetchone()
+        entities, triples, counts = row
         return entities, triples, json.loads(counts)
 
     def put(self, key: str, entities: str, triples: str, counts: dict[str, dict[str, int]]) -> None:
@@ -173,17 +179,24 @@ class ExtractionCache:
     def _tick(self) -> None:
         self._pending += 1
         if self._pending >= _COMMIT_EVERY:
-            self._db.commit()
-            self._pending = 0
+            self._commit()
+
+    def _commit(self) -> None:
+        if self._used:
+            self._db.executemany("UPDATE docs SET run = ? WHERE key = ?", self._used)
+            self._used.clear()
+        self._db.commit()
+        self._pending = 0
 
     def finish(self) -> int:
         """Drop the entries this run did not use; returns how many."""
+        self._commit()
         dropped = self._db.execute("DELETE FROM docs WHERE run != ?", (self._run,)).rowcount
         self._db.commit()
         return dropped
 
     def close(self) -> None:
         try:
-            self._db.commit()
+            self._commit()
         finally:
             self._db.close()

@@ -378,37 +378,64 @@ def start(config: Neo4jServerConfig) -> Neo4jServerStatus:
 
 
 def _wait_for_bolt(config: Neo4jServerConfig, *, proc: subprocess.Popen | None, deadline: float) -> None:
+    """Wait for the launcher's signal that the password is set (its pid file), then log in once.
+
+    Until the launcher has run ``ALTER USER``, the server still has its initial
+    password: a login then fails, and Neo4j counts it (after 3 failures it refuses
+    every login for 5 s, the right password included). So this never logs in
+    before the pid file exists: it only watches the file and the process, which
+    costs the server nothing. The login afterwards backs off while Bolt is not
+    listening yet or an old rate limit still holds; a refused password is final.
+    """
+    import neo4j  # noqa: F401  # lazy, as in _bolt_version(), but loaded while the JVM starts, not after
+
+    pid_file = _pid_file(config)
+    pause = 0.05
+    while not pid_file.is_file():
+        _check_alive(config, proc)
+        if time.monotonic() > deadline:
+            raise StoreError(
+                f"Neo4j on {config.uri} did not finish starting within {config.start_timeout:.0f} s (its launcher "
+                f"has not set the password yet; no {pid_file}); see {_log_file(config)}, "
+                "or raise --timeout on a slow machine"
+            )
+        time.sleep(pause)
+        pause = min(pause * 1.5, 0.5)
+    _log_in(config, proc=proc, deadline=deadline)
+
+
+def _check_alive(config: Neo4jServerConfig, proc: subprocess.Popen | None) -> None:
+    if proc is not None and proc.poll() is not None:
+        raise StoreError(
+            f"Neo4j exited during start (exit code {proc.returncode}): {_log_tail(_log_file(config))}; "
+            f"see {_log_file(config)} and {instance_dir(config) / 'logs' / 'debug.log'}"
+        )
+
+
+def _log_in(config: Neo4jServerConfig, *, proc: subprocess.Popen | None, deadline: float) -> None:
+    """Log in over Bolt (the password is set): retry with back-off while Bolt is not up or rate-limited."""
     from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable  # lazy: as in _bolt_version()
 
-    last = ""
+    pause = 0.1
     while True:
-        if proc is not None and proc.poll() is not None:
-            raise StoreError(
-                f"Neo4j exited during start (exit code {proc.returncode}): {_log_tail(_log_file(config))}; "
-                f"see {_log_file(config)} and {instance_dir(config) / 'logs' / 'debug.log'}"
-            )
-        # The launcher writes its pid file only after it has set the password,
-        # so an auth failure before that is the start-up race, not a wrong password.
-        ready = _pid_file(config).is_file()
         try:
             _bolt_version(config)
-            if ready:
-                return
+            return
         except AuthError:
-            if ready:
-                raise ConnectionFailed(
-                    f"the Neo4j on {config.uri} (from {instance_dir(config)}) refuses the password; "
-                    "run `kg neo4j stop` and start it again with the password you want"
-                ) from None
-            last = "authentication not ready"
+            raise ConnectionFailed(
+                f"the Neo4j on {config.uri} (from {instance_dir(config)}) refuses the password; "
+                "run `kg neo4j stop` and start it again with the password you want"
+            ) from None
         except (ServiceUnavailable, Neo4jError, OSError) as exc:
             last = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        _check_alive(config, proc)
         if time.monotonic() > deadline:
             raise StoreError(
                 f"Neo4j did not answer on {config.uri} within {config.start_timeout:.0f} s ({last}); "
                 f"see {_log_file(config)}, or raise --timeout on a slow machine"
             )
-        time.sleep(0.5)
+        time.sleep(pause)
+        pause = min(pause * 2, 2.0)
 
 
 def _terminate(pid: int, *, timeout: float) -> None:

@@ -117,8 +117,7 @@ class Scorer:
     @classmethod
     def read(cls, folder: Path, name: str, thresholds: dict[str, float], default: float,
              passthrough: frozenset[str] = frozenset()) -> Scorer:
-        import lightgbm  # lazy: only the learned extractor needs it
-
+        lightgbm = _lightgbm()
         columns = json.loads((folder / f"{name}.features.json").read_text(encoding="utf-8"))
         booster = lightgbm.Booster(model_file=str(folder / f"{name}.lgb"))
         if booster.num_feature() != len(columns):
@@ -126,6 +125,27 @@ class Scorer:
                              f"{name}.features.json names {len(columns)}; run `kg train` to rebuild the models")
         return cls(columns={c: i for i, c in enumerate(columns)}, booster=booster, thresholds=thresholds,
                    default_threshold=default, passthrough=passthrough)
+
+
+def _lightgbm() -> Any:
+    """lightgbm (lazy: only the learned extractor needs it), without its scikit-learn front end.
+
+    kg predicts with a Booster from scipy matrices; when scikit-learn is installed,
+    lightgbm imports it (and it SciPy's statistics) all the same, which costs seconds
+    at the start of every process that extracts. So the import hides scikit-learn
+    unless something loaded it already; a later ``import sklearn`` works as usual.
+    """
+    import sys
+
+    hidden = "sklearn" not in sys.modules
+    if hidden:
+        sys.modules["sklearn"] = None  # type: ignore[assignment]  # import machinery: "not installed"
+    try:
+        import lightgbm
+    finally:
+        if hidden and sys.modules.get("sklearn", 0) is None:
+            del sys.modules["sklearn"]
+    return lightgbm
 
 
 @dataclass
