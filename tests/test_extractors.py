@@ -172,3 +172,11 @@ def test_relations_organisers_need_a_word_to_refer_back():
 def test_relations_organisers_list_with_unnamed_members():
     runs = _runs("6月1日，东岭市总工会、北辰街道总工会、商户联盟、物业公司等联合举办了“邻里节”主题活动。")
     assert {("东岭市总工会", "邻里节"), ("北辰街道总工会", "邻里节")} <= runs
+
+
+def test_programs_quoted_name_before_a_long_descriptive_activity():
+    # “某某”单身职工交友联谊活动: the quoted name is the program though no run verb stands before it
+    text = "5月30日，由东岭市总工会主办，北辰钢铁集团承办的“相约工会·携手同行”单身职工交友联谊活动在东岭广场举行。"
+    ents, _ = analyse(Document(doc_id="t", text=text))
+    assert ("Program", "相约工会·携手同行") in {(e.type, e.name) for e in ents}
+    assert ("东岭市总工会", "相约工会·携手同行") in _runs(text)

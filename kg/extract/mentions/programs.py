@@ -152,7 +152,7 @@ def needs_head(body: str) -> bool:
 
 def _generic_program_tail(tail: str) -> str:
     """“匠心筑梦”技能提升行动: a few words and a generic head after the quotes."""
-    m = re.match(r"([\u4e00-\u9fff]{2,6}?)(专项行动|行动|主题活动|系列活动|活动)(?!室|中心|站|家|阵地|场所|方案)", tail) or \
+    m = re.match(r"([\u4e00-\u9fff]{2,10}?)(专项行动|行动|主题活动|系列活动|活动)(?!室|中心|站|家|阵地|场所|方案)", tail) or \
         re.match(r"([\u4e00-\u9fff]{2,14}?)(主题慰问活动|慰问活动|主题活动|系列活动|专项行动)(?!室|中心|站|家|阵地|场所|方案)", tail)
     return m.group(0) if m else ""
 
