@@ -180,3 +180,9 @@ def test_programs_quoted_name_before_a_long_descriptive_activity():
     ents, _ = analyse(Document(doc_id="t", text=text))
     assert ("Program", "相约工会·携手同行") in {(e.type, e.name) for e in ents}
     assert ("东岭市总工会", "相约工会·携手同行") in _runs(text)
+
+
+def test_programs_a_description_or_kind_of_work_is_no_program():
+    ents, _ = analyse(Document(doc_id="t", text="东岭市总工会开展形式多样的慰问活动，并开展走访慰问活动。"))
+    programs = {e.name for e in ents if e.type == "Program"}
+    assert not programs & {"形式多样的慰问活动", "形式多样的慰问", "走访慰问活动", "走访慰问"}

@@ -39,8 +39,9 @@ def program_head_candidates(sent: Sentence, text: str) -> list[Cand]:
         body, head = m.group(2), m.group(3)
         body = body.lstrip("了")
         if not body or PUNCT.search(body) or re.match(r"[0-9一二三四五六七八九十两多各全本该]", body) \
-                or re.search(r"(开展|组织|举办|实施|启动|推进|推出|系列)", body):
-            continue
+                or re.search(r"(开展|组织|举办|实施|启动|推进|推出|系列)", body) or "的" in body \
+                or _KIND_OF_WORK.fullmatch(body):
+            continue  # 形式多样的慰问活动, 走访慰问活动: a description or a kind of work, not a name
         keep_head = head not in ("活动", "行动", "专项行动", "系列活动", "主题活动", "专项活动") or needs_head(body)
         name = body + head if keep_head else body
         if not keep_head and len(body) > (12 if head in ("专项行动", "行动") else 8):
@@ -56,6 +57,8 @@ def program_head_candidates(sent: Sentence, text: str) -> list[Cand]:
     return out
 
 
+# kinds of work that make no program name by themselves (走访慰问活动, 帮扶救助行动)
+_KIND_OF_WORK = re.compile(r"(?:走访|慰问|看望|帮扶|救助|宣讲|宣传|培训|学习|调研|座谈|交流|志愿服务|义诊|检查)+")
 _UNION_PROGRAM = re.compile(r"(总工会|工会)([\u4e00-\u9fff·]{2,10}?)(系列活动|专项行动|主题活动)(?=[，。；、等,;\s]|$)")
 _UNQUOTED_PROGRAM = re.compile(
     r"(开展|实施|启动|推进|举办|开办|推出|组织开展|持续推进|持续开展)([\u4e00-\u9fff·]{2,14}?)"
