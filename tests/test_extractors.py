@@ -186,3 +186,9 @@ def test_programs_a_description_or_kind_of_work_is_no_program():
     ents, _ = analyse(Document(doc_id="t", text="东岭市总工会开展形式多样的慰问活动，并开展走访慰问活动。"))
     programs = {e.name for e in ents if e.type == "Program"}
     assert not programs & {"形式多样的慰问活动", "形式多样的慰问", "走访慰问活动", "走访慰问"}
+
+
+def test_programs_quoted_name_of_what_a_body_organises():
+    # 由…主办的“某某”: the quoted name is what they organise, whatever follows it
+    runs = _runs("4月2日，由东岭市总工会、东岭市人力资源和社会保障局主办，东岭市技师学院承办的“春风暖心”2025年东岭市职工技能比武开幕。")
+    assert ("东岭市总工会", "春风暖心") in runs

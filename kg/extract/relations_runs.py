@@ -22,7 +22,7 @@ __all__ = ["rule_organisers"]
 _JOIN = re.compile(r"(?:、|和|与|及|以及)(?:[\u4e00-\u9fff]{2,8}(?:、|和|及))?")
 # what follows the last body of a list: up to two items without a name (、某某联盟、某某局), 等(3家)单位,
 # 联合/共同, then the role
-_ROLE_AFTER = re.compile(r"(?:、[\u4e00-\u9fff]{2,12}){0,2}(?:等(?:\d+|[一二三四五六七八九十]+)?(?:家|个)?(?:部门|单位|机构)?)?(?:联合|共同|携手)?(主办|承办|举办)(?!方|单位)")
+_ROLE_AFTER = re.compile(r"(?:、[\u4e00-\u9fff]{2,16}){0,2}(?:等(?:\d+|[一二三四五六七八九十]+)?(?:家|个)?(?:部门|单位|机构)?)?(?:联合|共同|携手)?(主办|承办|举办)(?!方|单位)")
 # a role word before the list: 主办单位为/是/：A、B
 _ROLE_BEFORE = re.compile(r"(主办|承办)(?:单位|方)(?:为|是|有|：|:)$")
 # what may open a list that a role follows: the clause start, or 由 after a few words (本次比赛由)

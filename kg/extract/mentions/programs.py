@@ -91,6 +91,7 @@ def quoted_candidates(sent: Sentence, text: str) -> list[Cand]:
         long_tail = "" if head or etc else _long_program_tail(tail)
         generic_tail = "" if head or etc or long_tail else _generic_program_tail(tail)
         verb_before = any(before.endswith(v) for v in _RUN_VERBS)
+        organised = bool(re.search(r"(?:主办|承办|协办|举办)的$", before))  # 由某某主办的“某某”…: what they organise
         free_after = not after or bool(re.match(r"[，。；、！？,;]", after))
         numbered = re.match(r"[一二三四五六七八九十两]+大(工程|行动|任务|活动|计划)", tail)
         if len(chain_) > 1 and numbered:
@@ -105,7 +106,8 @@ def quoted_candidates(sent: Sentence, text: str) -> list[Cand]:
             inner_head = next((h for h in _NAME_HEADS if name.endswith(h) and len(name) > len(h) + 1), "")
             if inner_head in ("杯",):
                 long_tail = ""  # “宿豫巧匠杯”技能大赛: the cup is the name
-            if not (head or (verb_before and free_after and len(chain_) == 1) or inner_head or long_tail or generic_tail):
+            if not (head or (verb_before and free_after and len(chain_) == 1) or inner_head or long_tail or generic_tail
+                    or (organised and len(chain_) == 1)):
                 continue
             if re.match(r"[一二三四五六七八九十两]", name) and len(name) <= 2:
                 continue  # “五小”, “五一”: a numbered slogan or a holiday, not a program
