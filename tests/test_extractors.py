@@ -175,11 +175,11 @@ def test_relations_organisers_list_with_unnamed_members():
 
 
 def test_programs_quoted_name_before_a_long_descriptive_activity():
-    # “某某”单身职工交友联谊活动: the quoted name is the program though no run verb stands before it
-    text = "5月30日，由东岭市总工会主办，北辰钢铁集团承办的“相约工会·携手同行”单身职工交友联谊活动在东岭广场举行。"
+    # “某某”青年职工读书分享交流活动: the quoted name is the program though no run verb stands before it
+    text = "周六，东岭市总工会联合北辰机械集团举办“书香伴我·共读共进”青年职工读书分享交流活动，百余人参加。"
     ents, _ = analyse(Document(doc_id="t", text=text))
-    assert ("Program", "相约工会·携手同行") in {(e.type, e.name) for e in ents}
-    assert ("东岭市总工会", "相约工会·携手同行") in _runs(text)
+    assert ("Program", "书香伴我·共读共进") in {(e.type, e.name) for e in ents}
+    assert ("东岭市总工会", "书香伴我·共读共进") in _runs(text)
 
 
 def test_programs_a_description_or_kind_of_work_is_no_program():
