@@ -144,3 +144,51 @@ def test_extractors_beneficiaries_listed_after_a_help_cue_with_modifiers():
     text = "青山县总工会调研了施工一线职工、快递小哥、农民工等群体的工作情况。"
     _, trips = analyse(Document(doc_id="nolist", text=text))
     assert not [t for t in trips if t.predicate == "SUPPORTS"]
+
+
+def _runs(text: str) -> set[tuple[str, str]]:
+    _, trips = analyse(Document(doc_id="t", text=text))
+    return {(t.subject.name, t.object.name) for t in trips if t.predicate == "RUNS"}
+
+
+def test_relations_organisers_each_run_the_program_named_after_them():
+    runs = _runs("近日，由东岭市总工会、东岭市人社局主办，东岭市技师学院承办，北辰科技有限公司协办的“金匠杯”技能竞赛开幕。")
+    assert {("东岭市总工会", "金匠杯"), ("东岭市人社局", "金匠杯")} <= runs
+    assert ("北辰科技有限公司", "金匠杯") not in runs  # 协办 runs nothing
+
+
+def test_relations_organisers_of_a_program_named_before():
+    runs = _runs("西岭县职工“健步行”活动启动\n近日，西岭县职工“健步行”活动在西岭公园举行。"
+                 "据悉，本次活动由西岭县总工会、西岭县人社局和南山能源集团有限公司联合主办。")
+    assert {("西岭县总工会", "健步行"), ("西岭县人社局", "健步行"), ("南山能源集团有限公司", "健步行")} <= runs
+
+
+def test_relations_organisers_need_a_word_to_refer_back():
+    # “，由A主办” after a clause about something else: no program to give them
+    runs = _runs("北岭市总工会开展“暖心行”活动。启动仪式以奋斗为主题，由北岭市总工会和北岭市妇联主办。")
+    assert ("北岭市妇联", "暖心行") not in runs
+
+
+def test_relations_organisers_list_with_unnamed_members():
+    runs = _runs("6月1日，东岭市总工会、北辰街道总工会、商户联盟、物业公司等联合举办了“邻里节”主题活动。")
+    assert {("东岭市总工会", "邻里节"), ("北辰街道总工会", "邻里节")} <= runs
+
+
+def test_programs_quoted_name_before_a_long_descriptive_activity():
+    # “某某”青年职工读书分享交流活动: the quoted name is the program though no run verb stands before it
+    text = "周六，东岭市总工会联合北辰机械集团举办“书香伴我·共读共进”青年职工读书分享交流活动，百余人参加。"
+    ents, _ = analyse(Document(doc_id="t", text=text))
+    assert ("Program", "书香伴我·共读共进") in {(e.type, e.name) for e in ents}
+    assert ("东岭市总工会", "书香伴我·共读共进") in _runs(text)
+
+
+def test_programs_a_description_or_kind_of_work_is_no_program():
+    ents, _ = analyse(Document(doc_id="t", text="东岭市总工会开展形式多样的慰问活动，并开展走访慰问活动。"))
+    programs = {e.name for e in ents if e.type == "Program"}
+    assert not programs & {"形式多样的慰问活动", "形式多样的慰问", "走访慰问活动", "走访慰问"}
+
+
+def test_programs_quoted_name_of_what_a_body_organises():
+    # 由…主办的“某某”: the quoted name is what they organise, whatever follows it
+    runs = _runs("4月2日，由东岭市总工会、东岭市人力资源和社会保障局主办，东岭市技师学院承办的“春风暖心”2025年东岭市职工技能比武开幕。")
+    assert ("东岭市总工会", "春风暖心") in runs

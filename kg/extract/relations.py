@@ -26,6 +26,7 @@ from kg.extract.relations_base import (
     subject_in,
 )
 from kg.extract.relations_people import rule_awarded, rule_positions
+from kg.extract.relations_runs import rule_organisers
 from kg.extract.relations_support import SUPPORT_VERBS, beneficiaries
 from kg.extract.relations_visits import rule_visits
 from kg.extract.segment import Sentence
@@ -403,6 +404,7 @@ RULES: dict[str, Callable[[Doc], list[RawTriple]]] = {
     "pattern:position": rule_positions,
     "pattern:awarded": rule_awarded,
     "pattern:actions": rule_runs_supports,
+    "pattern:organisers": rule_organisers,
     "pattern:visits": rule_visits,
     "pattern:hosts": rule_hosts,
     "pattern:leads": rule_leads,

@@ -74,7 +74,7 @@ _REGION_ENUM = re.compile(r"((?:[\u4e00-\u9fff]{2,6}、)+[\u4e00-\u9fff]{2,6}?)�
 
 
 def region_enum_candidates(sent: Sentence, text: str) -> list[Cand]:
-    """“吉林、辽宁、甘肃等3个试点省总工会” → one 总工会 per region named."""
+    """“吉林、辽宁、甘肃等3个试点省总工会” → one 总工会 per region named; so “某市、某县总工会” → 某市总工会."""
     out: list[Cand] = []
     for m in _REGION_ENUM.finditer(sent.text):
         parts = m.group(1).split("、")
@@ -93,8 +93,19 @@ def region_enum_candidates(sent: Sentence, text: str) -> list[Cand]:
             out.append(Cand("Union", pos, pos + len(part), part, "region-enum", name=d.name + "总工会",
                             sentence=sent.start, extra={"enum": True}))
             pos += len(part) + 1
+    taken = {c.start for c in out}
+    for m in _DIVISION_LIST.finditer(sent.text):
+        pos = sent.start + m.start(1)
+        for part in m.group(1).split("、")[:-1]:
+            if pos not in taken and any(d.name == part for d in lookup(part)):
+                out.append(Cand("Union", pos, pos + len(part), part, "region-enum", name=part + "总工会",
+                                sentence=sent.start, extra={"enum": True}))
+            pos += len(part) + 1
     return out
 
+
+# “某市、某县总工会”: cities and counties written in full share the head of the last one
+_DIVISION_LIST = re.compile(r"(?<![\u4e00-\u9fff])((?:[\u4e00-\u9fff]{1,8}?[市县区旗]、)+[\u4e00-\u9fff]{1,8}?[市县区旗])总工会")
 
 _TAIL_STOP_TAGS = ("v", "p", "c", "u", "d", "r", "t")
 

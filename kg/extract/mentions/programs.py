@@ -39,8 +39,9 @@ def program_head_candidates(sent: Sentence, text: str) -> list[Cand]:
         body, head = m.group(2), m.group(3)
         body = body.lstrip("了")
         if not body or PUNCT.search(body) or re.match(r"[0-9一二三四五六七八九十两多各全本该]", body) \
-                or re.search(r"(开展|组织|举办|实施|启动|推进|推出|系列)", body):
-            continue
+                or re.search(r"(开展|组织|举办|实施|启动|推进|推出|系列)", body) or "的" in body \
+                or _KIND_OF_WORK.fullmatch(body):
+            continue  # 形式多样的慰问活动, 走访慰问活动: a description or a kind of work, not a name
         keep_head = head not in ("活动", "行动", "专项行动", "系列活动", "主题活动", "专项活动") or needs_head(body)
         name = body + head if keep_head else body
         if not keep_head and len(body) > (12 if head in ("专项行动", "行动") else 8):
@@ -56,6 +57,8 @@ def program_head_candidates(sent: Sentence, text: str) -> list[Cand]:
     return out
 
 
+# kinds of work that make no program name by themselves (走访慰问活动, 帮扶救助行动)
+_KIND_OF_WORK = re.compile(r"(?:走访|慰问|看望|帮扶|救助|宣讲|宣传|培训|学习|调研|座谈|交流|志愿服务|义诊|检查)+")
 _UNION_PROGRAM = re.compile(r"(总工会|工会)([\u4e00-\u9fff·]{2,10}?)(系列活动|专项行动|主题活动)(?=[，。；、等,;\s]|$)")
 _UNQUOTED_PROGRAM = re.compile(
     r"(开展|实施|启动|推进|举办|开办|推出|组织开展|持续推进|持续开展)([\u4e00-\u9fff·]{2,14}?)"
@@ -88,6 +91,7 @@ def quoted_candidates(sent: Sentence, text: str) -> list[Cand]:
         long_tail = "" if head or etc else _long_program_tail(tail)
         generic_tail = "" if head or etc or long_tail else _generic_program_tail(tail)
         verb_before = any(before.endswith(v) for v in _RUN_VERBS)
+        organised = bool(re.search(r"(?:主办|承办|协办|举办)的$", before))  # 由某某主办的“某某”…: what they organise
         free_after = not after or bool(re.match(r"[，。；、！？,;]", after))
         numbered = re.match(r"[一二三四五六七八九十两]+大(工程|行动|任务|活动|计划)", tail)
         if len(chain_) > 1 and numbered:
@@ -102,7 +106,8 @@ def quoted_candidates(sent: Sentence, text: str) -> list[Cand]:
             inner_head = next((h for h in _NAME_HEADS if name.endswith(h) and len(name) > len(h) + 1), "")
             if inner_head in ("杯",):
                 long_tail = ""  # “宿豫巧匠杯”技能大赛: the cup is the name
-            if not (head or (verb_before and free_after and len(chain_) == 1) or inner_head or long_tail or generic_tail):
+            if not (head or (verb_before and free_after and len(chain_) == 1) or inner_head or long_tail or generic_tail
+                    or (organised and len(chain_) == 1)):
                 continue
             if re.match(r"[一二三四五六七八九十两]", name) and len(name) <= 2:
                 continue  # “五小”, “五一”: a numbered slogan or a holiday, not a program
@@ -152,7 +157,7 @@ def needs_head(body: str) -> bool:
 
 def _generic_program_tail(tail: str) -> str:
     """“匠心筑梦”技能提升行动: a few words and a generic head after the quotes."""
-    m = re.match(r"([\u4e00-\u9fff]{2,6}?)(专项行动|行动|主题活动|系列活动|活动)(?!室|中心|站|家|阵地|场所|方案)", tail) or \
+    m = re.match(r"([\u4e00-\u9fff]{2,10}?)(专项行动|行动|主题活动|系列活动|活动)(?!室|中心|站|家|阵地|场所|方案)", tail) or \
         re.match(r"([\u4e00-\u9fff]{2,14}?)(主题慰问活动|慰问活动|主题活动|系列活动|专项行动)(?!室|中心|站|家|阵地|场所|方案)", tail)
     return m.group(0) if m else ""
 
