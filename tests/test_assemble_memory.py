@@ -9,7 +9,16 @@ from pathlib import Path
 
 from kg.extract.assemble import assemble_folders
 from kg.extract.identity import resolve_identity
-from kg.models import Entity, EntityRef, Evidence, EvidenceRecord, GraphData, NodeRecord, RelRecord, Triple
+from kg.models import (
+    Entity,
+    EntityRef,
+    Evidence,
+    EvidenceRecord,
+    GraphData,
+    NodeRecord,
+    RelRecord,
+    Triple,
+)
 
 DOCS = [
     {"doc_id": "p1", "text": "x", "title": "一", "date": "2024-03-01"},

@@ -434,7 +434,7 @@ def _assemble_parts(results: list[_Part], curation: CurationFile | None) -> Grap
             "province": prov, "city": city, "district": dist,
             "scope": identity.scope.get(key), "unresolved": key in identity.unresolved, "provenance": "extracted",
         }))
-    del nodes, refs
+    refs.clear()  # (nodes is empty now)
     rel_records = []
     doc_dates = {d.doc_id: iso_date(d.date) for d in documents.values()}
     for rkey in sorted(rels):
