@@ -358,7 +358,7 @@ def _assemble_parts(results: list[_Part], curation: CurationFile | None) -> Grap
         n = nodes.get(key)
         if n is None:
             n = nodes[key] = ({}, {})
-            refs[key] = EntityRef(type=etype, name=key[1])  # one per node
+            refs[key] = _record(EntityRef, {"type": etype, "name": key[1]})  # one per node
         names, docs = n
         for a in (written, *aliases):
             if a != key[1]:
