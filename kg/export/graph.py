@@ -313,13 +313,17 @@ def _restrict(graph: GraphData, keep: set[str]) -> GraphData:
     rels = tuple(r for r in graph.rels if node_id(r.subject) in keep and node_id(r.object) in keep)
     nodes = tuple(n for n in graph.nodes if node_id(n) in keep)
     doc_ids = {e.doc_id for r in rels for e in r.evidence} | {d for n in nodes for d in n.doc_ids}
-    return GraphData(
-        documents=tuple(d for d in graph.documents if d.doc_id in doc_ids),
-        nodes=nodes,
-        mentions=tuple(m for m in graph.mentions if f"{m.type}:{m.name}" in keep),
-        rels=rels,
-        problems=graph.problems,
-    )
+    # GraphData(...) with these records, without validating each again: pydantic would copy every
+    # mention (a million at 100k articles) for a part of the graph that lives as long as the build
+    return graph.model_copy(update={
+        "documents": tuple(d for d in graph.documents if d.doc_id in doc_ids),
+        "nodes": nodes,
+        "mentions": tuple(m for m in graph.mentions if f"{m.type}:{m.name}" in keep),
+        "rels": rels,
+        "problems": graph.problems,
+        **{k: f.get_default(call_default_factory=True) for k, f in GraphData.model_fields.items()
+           if k not in ("documents", "nodes", "mentions", "rels", "problems")},
+    })
 
 
 def top_nodes(graph: GraphData, limit: int) -> GraphData:

@@ -310,7 +310,13 @@ def _assemble(results: list[_Part], curation: CurationFile | None) -> GraphData:
 class _Strings(dict[str, str]):
     """One string object for each distinct id, type, name and evidence sentence: parsing gives every
     record its own copies, identity keeps an entry per (document, type, name) of the corpus, and one
-    sentence is the evidence of every fact it states."""
+    sentence is the evidence of every fact it states. Likewise one object for each evidence offset and
+    confidence (ints and floats apart: 1 == 1.0 in a dict; 0.0 is left alone, -0.0 == 0.0)."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.ints: dict[int, int] = {}
+        self.floats: dict[float, float] = {}
 
     def entities(self, results: list[_Part]) -> Iterator[_Ent]:
         s = self.setdefault
@@ -319,13 +325,13 @@ class _Strings(dict[str, str]):
                 yield _Ent(s(e.doc_id, e.doc_id), s(e.type, e.type), s(e.name, e.name), e.aliases, e.mentions)
 
     def triples(self, results: list[_Part]) -> Iterator[_Fact]:
-        s = self.setdefault
+        s, i, f = self.setdefault, self.ints.setdefault, self.floats.setdefault
         for r in results:
             for t in r.triples():
-                (st, sn), (ot, on) = t.subject, t.object
+                (st, sn), (ot, on), c = t.subject, t.object, t.confidence
                 yield _Fact(s(t.doc_id, t.doc_id), _Ref(s(st, st), s(sn, sn)), s(t.predicate, t.predicate),
-                            _Ref(s(ot, ot), s(on, on)), t.attrs, s(t.sentence, t.sentence), t.start, t.end,
-                            t.confidence, s(t.extractor, t.extractor))
+                            _Ref(s(ot, ot), s(on, on)), t.attrs, s(t.sentence, t.sentence), i(t.start, t.start),
+                            i(t.end, t.end), f(c, c) if c else c, s(t.extractor, t.extractor))
 
 
 def _assemble_parts(results: list[_Part], curation: CurationFile | None) -> GraphData:
@@ -334,14 +340,16 @@ def _assemble_parts(results: list[_Part], curation: CurationFile | None) -> Grap
     identity = resolve_identity(
         (e for e in strings.entities(results) if e.name.strip() and e.type in onto.types),  # type: ignore[misc]
         (t for t in strings.triples(results) if t.subject.name.strip() and t.object.name.strip()),  # type: ignore[misc]
-    )
+    ).lean()
     documents: dict[str, Document] = {}
     # per node: its aliases and documents, as insertion-ordered dicts (a list's `in` is quadratic on a
     # node that thousands of documents name)
     nodes: dict[tuple[str, str], tuple[dict[str, None], dict[str, None]]] = {}
     refs: dict[tuple[str, str], EntityRef] = {}
     mentions: dict[tuple[str, str, str], int] = {}
-    rels: dict[tuple[str, str, str, str, str], dict] = {}
+    # per fact: attrs, evidence by (doc_id, start, end) (what EvidenceRecord.key writes), ends, predicate
+    rels: dict[tuple[str, str, str, str, str], tuple[dict[str, str], dict[tuple[str, int, int], EvidenceRecord],
+                                                       EntityRef, EntityRef, str]] = {}
     problems: list[InputProblem] = []
 
     def node(etype: str, written: str, doc_id: str, aliases: Iterable[str] = ()) -> EntityRef:
@@ -350,7 +358,7 @@ def _assemble_parts(results: list[_Part], curation: CurationFile | None) -> Grap
         n = nodes.get(key)
         if n is None:
             n = nodes[key] = ({}, {})
-            refs[key] = EntityRef(type=etype, name=key[1])  # one per node
+            refs[key] = _record(EntityRef, {"type": etype, "name": key[1]})  # one per node
         names, docs = n
         for a in (written, *aliases):
             if a != key[1]:
@@ -401,50 +409,89 @@ def _assemble_parts(results: list[_Part], curation: CurationFile | None) -> Grap
             key = (subject.type, subject.name, t.predicate, obj.type, obj.name)
             r = rels.get(key)
             if r is None:
-                r = rels[key] = {"attrs": {}, "evidence": {}, "subject": subject, "object": obj, "predicate": t.predicate}
-            ev_key = f"{doc_id}:{t.start}:{t.end}"  # EvidenceRecord.key
-            if ev_key not in r["evidence"]:
-                r["evidence"][ev_key] = EvidenceRecord(
-                    doc_id=doc_id, sentence=t.sentence, start=t.start, end=t.end, extractor=t.extractor,
-                    confidence=t.confidence,
-                )
+                r = rels[key] = ({}, {}, subject, obj, t.predicate)
+            attrs, evidence = r[0], r[1]
+            ev_key = (doc_id, t.start, t.end)
+            if ev_key not in evidence:
+                evidence[ev_key] = _record(EvidenceRecord, {
+                    "doc_id": doc_id, "sentence": t.sentence, "start": t.start, "end": t.end,
+                    "extractor": t.extractor, "confidence": t.confidence,
+                })
             for k, v in t.attrs.items():
-                r["attrs"].setdefault(k, v)
+                attrs.setdefault(k, v)
 
+    # the records are made from what the loop above checked, without pydantic's copy of each
+    # (:func:`_record`), and each node's and fact's working entry goes as soon as its record is made
     node_records = []
-    for (etype, name), (names, docs) in sorted(nodes.items()):
+    for key in sorted(nodes):
+        names, docs = nodes.pop(key)
+        etype, name = key
         prov = city = dist = None
         if etype == "Region":
             prov, city, dist = region_levels(name)
-        node_records.append(
-            NodeRecord(
-                type=etype, name=name, aliases=tuple(names), doc_ids=tuple(docs),
-                province=prov, city=city, district=dist,
-                scope=identity.scope.get((etype, name)), unresolved=(etype, name) in identity.unresolved,
-                provenance="extracted",
-            )
-        )
+        node_records.append(_record(NodeRecord, {
+            "type": etype, "name": name, "aliases": tuple(names), "doc_ids": tuple(docs),
+            "province": prov, "city": city, "district": dist,
+            "scope": identity.scope.get(key), "unresolved": key in identity.unresolved, "provenance": "extracted",
+        }))
+    refs.clear()  # (nodes is empty now)
     rel_records = []
     doc_dates = {d.doc_id: iso_date(d.date) for d in documents.values()}
-    for key, r in sorted(rels.items()):
-        evidence = tuple(r["evidence"].values())
+    for rkey in sorted(rels):
+        attrs, by_key, subject, obj, predicate = rels.pop(rkey)
+        evidence = tuple(by_key.values())
         first, last = fact_dates(evidence, doc_dates)
-        rel_records.append(
-            RelRecord(
-                subject=r["subject"], predicate=r["predicate"], object=r["object"],
-                confidence=max(e.confidence for e in evidence), attrs=r["attrs"], evidence=evidence,
-                first_date=first, last_date=last, provenance="extracted",
-            )
-        )
-    graph = GraphData(
-        documents=tuple(documents.values()),
-        nodes=tuple(node_records),
-        mentions=tuple(MentionRecord(*k, v) for k, v in sorted(mentions.items())),
-        rels=tuple(rel_records),
-        problems=tuple(problems),
-        identity=identity.report,
-    )
+        rel_records.append(_record(RelRecord, {
+            "subject": subject, "predicate": predicate, "object": obj,
+            "confidence": max(e.confidence for e in evidence), "attrs": attrs, "evidence": evidence,
+            "first_date": first, "last_date": last, "provenance": "extracted",
+        }))
+    del rels
+    graph = _record(GraphData, {
+        "documents": tuple(documents.values()),
+        "nodes": tuple(node_records),
+        "mentions": _mention_records(mentions),
+        "rels": tuple(rel_records),
+        "problems": tuple(problems),
+        "identity": identity.report,
+        "curation": None,
+        "retracted_nodes": (),
+        "retracted_rels": (),
+    })
     return graph if curation is None else apply_curation(graph, curation)
+
+
+def _mention_records(mentions: dict[tuple[str, str, str], int]) -> tuple[MentionRecord, ...]:
+    """The mention counts in order, as records; *mentions* is emptied on the way (two copies of a
+    million entries at once is what a build's memory peaks on otherwise)."""
+    items = sorted(mentions.items(), reverse=True)
+    mentions.clear()
+    out = []
+    while items:
+        k, v = items.pop()
+        out.append(MentionRecord(*k, v))
+    return tuple(out)
+
+
+_FIELDS_SET: dict[type, set[str]] = {}
+
+
+def _record(cls: type[M], values: dict[str, Any]) -> M:
+    """``cls(**values)`` for *values* already of the fields' types, every field given, in field order.
+
+    What pydantic's ``model_construct`` makes, with one fields-set shared by every record of *cls*
+    (every field is set in each; pydantic copies the set before it changes a copy's): a set of nine
+    names is larger than the record's values, and a graph of 100k articles holds a million records.
+    """
+    fields_set = _FIELDS_SET.get(cls)
+    if fields_set is None:
+        fields_set = _FIELDS_SET[cls] = set(cls.model_fields)
+    obj = cls.__new__(cls)
+    object.__setattr__(obj, "__dict__", values)
+    object.__setattr__(obj, "__pydantic_fields_set__", fields_set)
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
 
 
 def assemble_dirs(dirs: Iterable[Path], *, curation: Path | None = None, discover: bool = True) -> GraphData:

@@ -274,17 +274,39 @@ class IdentityMap:
         """The node name of *name* as document *doc_id* writes it (the name itself when unknown)."""
         return self.nodes.get((doc_id, etype, name), name)
 
+    def lean(self) -> IdentityMap:
+        """This map without what :meth:`node` does not need: the names that are their own node, and ``written``.
+
+        ``nodes`` then lists only the names that go to another node; :meth:`node`
+        answers as before. Assembly keeps the map for its whole run, and a corpus
+        writes most names as their node: at 100k articles a million entries less.
+        """
+        self.nodes = {item: node for item, node in self.nodes.items() if node != item[2]}
+        self.written = {}
+        return self
+
+
+_NO_ALIASES: frozenset[str] = frozenset()
+
 
 def resolve_identity(entities: Iterable[Entity], triples: Iterable[Triple]) -> IdentityMap:
     """Decide the node of every (document, type, name) of an extraction; see the module docstring."""
     r = rules()
-    aliases: dict[Item, set[str]] = {}
+    aliases: dict[Item, set[str] | frozenset[str]] = {}
     for e in entities:
-        aliases.setdefault((e.doc_id, e.type, e.name), set()).update(e.aliases)
+        item = (e.doc_id, e.type, e.name)
+        if not e.aliases:
+            aliases.setdefault(item, _NO_ALIASES)  # most names have none: one shared empty set, not one each
+            continue
+        known = aliases.get(item, _NO_ALIASES)
+        if known is _NO_ALIASES:
+            aliases[item] = set(e.aliases)
+        else:
+            known.update(e.aliases)  # type: ignore[union-attr]
     tie_triples: list[Triple] = []  # only these are needed again: the triples are read once (they may stream from a file)
     for t in triples:
         for ref in (t.subject, t.object):
-            aliases.setdefault((t.doc_id, ref.type, ref.name), set())
+            aliases.setdefault((t.doc_id, ref.type, ref.name), _NO_ALIASES)
         if t.predicate in r.person_ties and t.subject.type == "Person":
             tie_triples.append(t)
     out = IdentityMap()
@@ -392,7 +414,7 @@ def _display_name(items: list[Item]) -> str:
 
 
 def _person_ties(
-    people: list[Item], triples: list[Triple], out: IdentityMap, aliases: dict[Item, set[str]]
+    people: list[Item], triples: list[Triple], out: IdentityMap, aliases: dict[Item, set[str] | frozenset[str]]
 ) -> dict[Item, set[tuple[str, str]]]:
     """Per person item: the (type, node) of what the document ties it to (tie predicates, studios named after it)."""
     r = rules()

@@ -217,6 +217,37 @@ def _write_csv(path: Path, rows: Iterable[Iterable[Any]]) -> int:
     return n
 
 
+class _Tables:
+    """Staged CSV files, one per key, written row by row as :func:`_write_csv` writes them: no row is
+    held in memory (the facts' rows carry every evidence sentence of the corpus once more)."""
+
+    def __init__(self, stage: Path, name: str) -> None:
+        self.stage, self.name = stage, name
+        self.counts: dict[Any, int] = {}
+        self._files: dict[Any, Any] = {}
+        self._writers: dict[Any, Any] = {}
+
+    def path(self, key: Any) -> Path:
+        return self.stage / self.name.format(*(key if isinstance(key, tuple) else (key,)))
+
+    def add(self, key: Any, row: Iterable[Any]) -> None:
+        w = self._writers.get(key)
+        if w is None:
+            fh = self._files[key] = self.path(key).open("w", encoding="utf-8", newline="")
+            w = self._writers[key] = csv.writer(fh, lineterminator="\n")
+            self.counts[key] = 0
+        w.writerow(row)
+        self.counts[key] += 1
+
+    def close(self) -> dict[Any, int]:
+        """Rows written per key, in the order the keys came; every file closed."""
+        for fh in self._files.values():
+            fh.close()
+        self._files.clear()
+        self._writers.clear()
+        return self.counts
+
+
 def _copy_statement(
     table: str, columns: tuple[tuple[str, str], ...], path: Path, *, endpoints: tuple[str, str] | None
 ) -> str:
@@ -357,7 +388,7 @@ def _load(graph: GraphData, folder: Path, onto: Ontology) -> dict[str, int]:
     statements: list[tuple[str, int]] = []  # (COPY statement, rows it loads)
 
     program_regions = _derived_program_regions(graph, onto, keys) if "Program" in onto.types else {}
-    by_type: dict[str, list[tuple]] = {}
+    by_type = _Tables(stage, "node_{}.csv")
     for n in graph.nodes:
         if n.type in onto.types:
             row: tuple = (_str(n.name), n.type, _list(a for a in n.aliases if a), len(n.doc_ids),
@@ -366,10 +397,9 @@ def _load(graph: GraphData, folder: Path, onto: Ontology) -> dict[str, int]:
             if n.type == "Program":
                 regions, organisers = program_regions.get(n.name, ((), ()))
                 row += (len(regions), _list(_str(r) for r in regions), _list(_str(o) for o in organisers))
-            by_type.setdefault(n.type, []).append(row)
-    for t, rows in by_type.items():
-        path = stage / f"node_{t}.csv"
-        statements.append((_copy_statement(t, _node_columns(t), path, endpoints=None), _write_csv(path, rows)))
+            by_type.add(n.type, row)
+    for t, n_rows in by_type.close().items():
+        statements.append((_copy_statement(t, _node_columns(t), by_type.path(t), endpoints=None), n_rows))
 
     docs = {d.doc_id: d for d in graph.documents}
     if docs:
@@ -378,7 +408,7 @@ def _load(graph: GraphData, folder: Path, onto: Ontology) -> dict[str, int]:
                               for d in docs.values()))
         statements.append((_copy_statement("Document", _DOC_COLUMNS, path, endpoints=None), n))
 
-    groups: dict[tuple[str, str, str], list[tuple]] = {}
+    groups = _Tables(stage, "rel_{}_{}_{}.csv")
     skipped = 0
     for r in graph.rels:
         if not _loadable(r, onto, keys):
@@ -393,24 +423,21 @@ def _load(graph: GraphData, folder: Path, onto: Ontology) -> dict[str, int]:
             _list(e.extractor for e in ev), r.first_date, r.last_date, r.provenance,
             *(_str(r.attrs.get(a)) for a in onto.attrs),
         )
-        groups.setdefault((r.predicate, s.type, o.type), []).append(row)
+        groups.add((r.predicate, s.type, o.type), row)
     n_rels = 0
-    for (p, st, ot), rows in sorted(groups.items()):
-        path = stage / f"rel_{p}_{st}_{ot}.csv"
-        n = _write_csv(path, rows)
+    for (p, st, ot), n in sorted(groups.close().items()):
         n_rels += n
-        statements.append((_copy_statement(p, rel_columns, path, endpoints=(st, ot)), n))
+        statements.append((_copy_statement(p, rel_columns, groups.path((p, st, ot)), endpoints=(st, ot)), n))
 
-    mention_groups: dict[str, list[tuple]] = {}
+    mention_groups = _Tables(stage, "mentioned_{}.csv")
     for m in graph.mentions:
         if (m.type, m.name) in keys and m.doc_id in docs:
-            mention_groups.setdefault(m.type, []).append((_str(m.name), _str(m.doc_id), m.mentions))
+            mention_groups.add(m.type, (_str(m.name), _str(m.doc_id), m.mentions))
     n_mentions = 0
-    for t, rows in sorted(mention_groups.items()):
-        path = stage / f"mentioned_{t}.csv"
-        n = _write_csv(path, rows)
+    for t, n in sorted(mention_groups.close().items()):
         n_mentions += n
-        statements.append((_copy_statement("MENTIONED_IN", _MENTION_COLUMNS, path, endpoints=(t, "Document")), n))
+        statements.append((_copy_statement("MENTIONED_IN", _MENTION_COLUMNS, mention_groups.path(t),
+                                            endpoints=(t, "Document")), n))
 
     with _connection(folder / DB_FILE, read_only=False) as conn:
         since_checkpoint = 0
@@ -434,7 +461,7 @@ def _load(graph: GraphData, folder: Path, onto: Ontology) -> dict[str, int]:
         conn.execute("CHECKPOINT")
     shutil.rmtree(stage, ignore_errors=True)
     return {
-        "nodes": sum(len(v) for v in by_type.values()),
+        "nodes": sum(by_type.counts.values()),
         "relationships": n_rels,
         "documents": len(docs),
         "mentions": n_mentions,
