@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
 
+from kg.errors import OutputError
 from kg.export.diagram import graphviz_available, render
 from kg.export.graph import connected_part, top_nodes
 from kg.export.graph_files import graph_facts, stream_graphml, stream_node_link
@@ -258,9 +259,13 @@ def write_graph_outputs(
         centrality = facts.centrality()  # of the whole graph, not of the drawn part
         files["diagram_html"] = str(render(html_graph, folder / OUTPUTS["diagram_html"], title=title, betweenness=centrality))
         if svg_graph is not None and svg is not None:
-            if len(svg_graph.nodes) < len(related.nodes):
-                notes.append(f"overview.svg shows the {OVERVIEW_SVG_LIMIT} best-connected entities")
-            files["diagram_svg"] = str(svg.result())
+            try:  # a layout graphviz cannot finish costs the drawing, not the build's other products
+                files["diagram_svg"] = str(svg.result())
+            except OutputError as exc:
+                notes.append(f"overview.svg skipped: {exc}")
+            else:
+                if len(svg_graph.nodes) < len(related.nodes):
+                    notes.append(f"overview.svg shows the {OVERVIEW_SVG_LIMIT} best-connected entities")
         else:
             notes.append("overview.svg skipped: graphviz is not installed (apt-get install graphviz fonts-noto-cjk)")
 

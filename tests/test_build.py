@@ -77,6 +77,24 @@ def test_build_overview_svg_only_with_graphviz(extraction: ExtractionResult, tmp
     assert any("apt-get install graphviz" in n for n in report.notes)
 
 
+def test_build_graphviz_failure_skips_the_svg_and_keeps_every_other_product(
+    extraction: ExtractionResult, tmp_path: Path, monkeypatch
+) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for engine in ("dot", "sfdp"):  # a graphviz that cannot lay the graph out (as when it runs out of time)
+        exe = bin_dir / engine
+        exe.write_text("#!/bin/sh\necho 'Error: layout did not finish' >&2\nexit 1\n", encoding="utf-8")
+        exe.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}")
+    out = tmp_path / "out"
+    report = build_from_extraction(extraction, out)
+    assert "diagram_svg" not in report.files and not (out / "overview.svg").exists()
+    assert any(n.startswith("overview.svg skipped:") and "layout did not finish" in n for n in report.notes)
+    for name in PRODUCTS:
+        assert (out / name).is_file(), name
+
+
 def test_build_output_under_a_file_is_output_error(extraction: ExtractionResult, tmp_path: Path) -> None:
     blocker = tmp_path / "file.txt"
     blocker.write_text("not a folder")
