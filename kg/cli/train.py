@@ -67,11 +67,30 @@ def train_command(
         say(f"trained on {report.documents} documents in {report.seconds:.0f} s: "
             f"{report.entity_rows} entity candidates ({report.entity_positives} right), "
             f"{report.relation_rows} relation instances ({report.relation_positives} right)")
+        from kg.extract.learn.decide import RELATION_CUTS
+
         for kind, values in report.thresholds.items():
-            cut = ", ".join(f"{k} {v:.2f}" for k, v in values.items()) or f"{report.default_thresholds[kind]:.2f}"
+            cut = _cut_text(values, report.default_thresholds[kind], RELATION_CUTS if kind == "relations" else {})
             kept = report.rule_passthrough.get(kind) or []
             say(f"{kind}: kept at probability >= {cut}" + (f"; what the rules state is kept for {', '.join(kept)}" if kept else ""))
         say(f"written to {report.folder}")
+
+
+def _cut_text(values: dict[str, float], default: float, lower: dict[str, float]) -> str:
+    """The decision cuts as the extractor applies them: per label, or the shared one with the labels
+    whose own cut (*lower*, from the decision code) lies below it.
+
+    >>> _cut_text({}, 0.7, {"SUPPORTS": 0.4})
+    '0.70 (SUPPORTS 0.40)'
+    >>> _cut_text({"RUNS": 0.6}, 0.7, {"SUPPORTS": 0.4})
+    'RUNS 0.60'
+    >>> _cut_text({}, 0.5, {})
+    '0.50'
+    """
+    if values:
+        return ", ".join(f"{k} {v:.2f}" for k, v in values.items())
+    below = ", ".join(f"{k} {v:.2f}" for k, v in lower.items() if v < default)
+    return f"{default:.2f}" + (f" ({below})" if below else "")
 
 
 def register(app: typer.Typer, bench_app: typer.Typer) -> None:
