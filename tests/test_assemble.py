@@ -105,3 +105,15 @@ def test_assemble_mentions_are_checked_named_tuples() -> None:
     with pytest.raises(AttributeError):
         m.mentions = 3  # type: ignore[misc]
     assert Document(doc_id="n1", text="x").doc_id == "n1"
+
+
+def test_assemble_folders_bare_cr_line_ends_read_line_by_line(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, ENTITIES, TRIPLES)
+    for name in ("entities.jsonl", "triples.jsonl"):  # an old Mac editor's line ends: bare \r
+        path = folder / name
+        path.write_bytes(path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r"))
+    fast = assemble_folders([folder])
+    assert fast == assemble([read_extraction(folder)])
+    assert sorted((Path(p.path).name, p.line) for p in fast.problems if p.line is not None)[:3] == [
+        ("entities.jsonl", 5), ("entities.jsonl", 6), ("entities.jsonl", 9)]
+    assert len(fast.nodes) > 0

@@ -203,6 +203,20 @@ def _as_fact(t: Triple) -> _Fact:
                  t.attrs, ev.sentence, ev.start, ev.end, t.confidence, t.extractor)
 
 
+def _lines(fh: Iterable[bytes]) -> Iterator[bytes]:
+    """The lines of a binary file as text mode reads them: ``\\n``, ``\\r\\n`` and a bare ``\\r`` each end one
+    (JSON never holds a raw ``\\r`` inside a record, so no record is cut).
+
+    >>> list(_lines([b'{"a": 1}\\r{"b": 2}\\r\\n', b'{"c": 3}']))
+    [b'{"a": 1}\\r', b'{"b": 2}\\r\\n', b'{"c": 3}']
+    """
+    for raw in fh:
+        if b"\r" in raw:
+            yield from raw.splitlines(keepends=True)
+        else:
+            yield raw
+
+
 def _iter_rows(path: Path, cls: type[M], fast: Callable[[object], R | None], slow: Callable[[M], R],
                problems: list[InputProblem] | None) -> Iterator[R]:
     """The rows of a JSONL file of *cls*: parsed by orjson, checked by *fast*, and by pydantic when in doubt.
@@ -213,7 +227,7 @@ def _iter_rows(path: Path, cls: type[M], fast: Callable[[object], R | None], slo
     plain checks only make the common line about ten times cheaper.
     """
     with _open(path, "rb") as fh:
-        for lineno, raw in enumerate(fh, 1):
+        for lineno, raw in enumerate(_lines(fh), 1):
             if lineno == 1 and raw.startswith(codecs.BOM_UTF8):
                 raw = raw[len(codecs.BOM_UTF8):]
             try:
