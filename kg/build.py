@@ -149,7 +149,7 @@ def build(
         if store is not None:
             store.finish()  # entries of deleted or changed documents go only when the build succeeded
     report = _relocate(report.model_copy(update={"reused": summary.reused if cache else None}), out_dir)
-    if key:
+    if key and ("diagram_svg" in report.files or not graphviz_available()):  # a drawing that failed is tried again
         remember(out_dir, key, report, made)
     return report
 
