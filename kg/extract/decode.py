@@ -34,8 +34,10 @@ _BOMS = (  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
     (codecs.BOM_UTF16_BE, "utf_16_be"),
 )
 _ALLOWED_CONTROLS = frozenset("\t\n\r\x0b\x0c")
-#: the control characters _is_bad_control() rejects, as one character class (counted in C, not per character)
-_BAD_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+#: the control characters that mark text as binary
+_BAD_CONTROL_CHARS = frozenset(chr(c) for c in range(32) if chr(c) not in _ALLOWED_CONTROLS) | {"\x7f"}
+#: the same set as one character class (counted in C, not per character)
+_BAD_CONTROLS = re.compile("[" + "".join(map(re.escape, sorted(_BAD_CONTROL_CHARS))) + "]")
 
 
 class DecodeFailure(ValueError):
@@ -98,7 +100,7 @@ def _check_text(text: str) -> str:
 
 
 def _is_bad_control(ch: str) -> bool:
-    return (ch < " " and ch not in _ALLOWED_CONTROLS) or ch == "\x7f"
+    return ch in _BAD_CONTROL_CHARS
 
 
 def _detect_chinese(data: bytes) -> tuple[str, str]:
