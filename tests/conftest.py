@@ -51,3 +51,15 @@ def broken_extractor(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     corpus.mkdir()
     (corpus / "a.txt").write_text("甲市总工会开展“乙丙行动”。", encoding="utf-8")
     return corpus
+
+
+@pytest.fixture()
+def failing_graphviz(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A graphviz whose layouts fail (as when one runs out of time): ``dot`` and ``sfdp`` alone on the PATH."""
+    bin_dir = tmp_path / "failing-graphviz"
+    bin_dir.mkdir()
+    for engine in ("dot", "sfdp"):
+        exe = bin_dir / engine
+        exe.write_text("#!/bin/sh\necho 'Error: layout did not finish' >&2\nexit 1\n", encoding="utf-8")
+        exe.chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))

@@ -78,15 +78,8 @@ def test_build_overview_svg_only_with_graphviz(extraction: ExtractionResult, tmp
 
 
 def test_build_graphviz_failure_skips_the_svg_and_keeps_every_other_product(
-    extraction: ExtractionResult, tmp_path: Path, monkeypatch
+    extraction: ExtractionResult, tmp_path: Path, failing_graphviz: None
 ) -> None:
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    for engine in ("dot", "sfdp"):  # a graphviz that cannot lay the graph out (as when it runs out of time)
-        exe = bin_dir / engine
-        exe.write_text("#!/bin/sh\necho 'Error: layout did not finish' >&2\nexit 1\n", encoding="utf-8")
-        exe.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{bin_dir}")
     out = tmp_path / "out"
     report = build_from_extraction(extraction, out)
     assert "diagram_svg" not in report.files and not (out / "overview.svg").exists()

@@ -72,14 +72,7 @@ def test_reuse_not_without_the_cache(tmp_path: Path) -> None:
     assert "products unchanged" not in stages and not (out / CACHE_DIR).exists()
 
 
-def test_reuse_not_of_a_build_whose_overview_drawing_failed(tmp_path: Path, monkeypatch) -> None:
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    for engine in ("dot", "sfdp"):  # a graphviz that fails (as when its layout runs out of time)
-        exe = bin_dir / engine
-        exe.write_text("#!/bin/sh\necho 'Error: layout did not finish' >&2\nexit 1\n", encoding="utf-8")
-        exe.chmod(0o755)
-    monkeypatch.setenv("PATH", str(bin_dir))
+def test_reuse_not_of_a_build_whose_overview_drawing_failed(tmp_path: Path, failing_graphviz: None) -> None:
     src, out = corpus(tmp_path / "corpus", 4), tmp_path / "out"
     _, first = run(src, out)
     assert "diagram_svg" not in first.files and (out / "graph.json").is_file()
