@@ -99,7 +99,8 @@ def subunit_candidates(sent: Sentence, text: str, cands: list[Cand]) -> list[Can
     """
     out: list[Cand] = []
     parents = sorted((c for c in cands if c.sentence == sent.start and c.type in _PARENT_TYPES
-                      and (c.rule.startswith("head:") or c.rule == "known")), key=lambda c: (c.start, c.end))
+                      and (c.rule.startswith("head:") or c.rule == "known"
+                           or c.rule == "context" and c.type == "Union")), key=lambda c: (c.start, c.end))
     unit_spans: set[tuple[int, int]] = set()
     for p in parents:
         if (p.start, p.end) in unit_spans:
@@ -128,6 +129,8 @@ def subunit_candidates(sent: Sentence, text: str, cands: list[Cand]) -> list[Can
         for k, (end, head) in enumerate(levels):
             etype = "Organization" if head in _organization_heads() or p.type == "Union" else p.type
             extra = {"parent_end": p.end, "standalone": head.endswith(_STANDALONE) or head.endswith(_BRANCH)}
+            if p.rule == "context":
+                extra["context_parent"] = True  # 区总工会宣讲团: named after the union once it is resolved
             if k != chosen:
                 extra["alt"] = True
             out.append(Cand(etype, p.start, end, text[p.start : end], "sub-unit", head=head, sentence=sent.start,
