@@ -134,7 +134,8 @@ def _bridge_odd(tokens: list[Token], start: int, sent_start: int, *, ordinal_onl
             if j == i:
                 return start
             run = "".join(x.text for x in tokens[j + 1 : i + 1])
-            if j < 0 or tokens[j].end <= sent_start or PUNCT.search(tokens[j].text):
+            if j < 0 or tokens[j].end <= sent_start or PUNCT.search(tokens[j].text) \
+                    or len(tokens[j].text) == 1 and tokens[j].tag in ("p", "c"):
                 if len(run) >= 2 or run == "中":
                     return tokens[j + 1].start  # the whole short name: 中天, 中(石油)
                 return start

@@ -78,6 +78,7 @@ _STANDALONE = ("所", "厂", "站", "段", "矿", "院")
 _BRANCH = ("公司", "支行", "分行", "营业部", "校区", "分校")
 # A company with its legal form ends a chain of units: …集团有限公司第六研究院某某发动机有限公司.
 _COMPANY_HEAD = re.compile(r"(股份有限公司|有限责任公司|有限公司)")
+_GROUP = ("集团", "集团公司", "集团有限公司", "集团股份有限公司")  # a group's subsidiaries are units of it
 _COMPANY = re.compile(r"[\u4e00-\u9fff（）()]{2,12}?" + "(" + _COMPANY_HEAD.pattern + ")")
 
 
@@ -111,7 +112,7 @@ def subunit_candidates(sent: Sentence, text: str, cands: list[Cand]) -> list[Can
             unit = _unit_at(text, pos, sent.end)
             if unit is None:
                 company = _COMPANY.match(text, pos, sent.end)
-                if company and levels:
+                if company and (levels or p.type == "Enterprise" and p.name.endswith(_GROUP)):
                     levels.append((company.end(), company.group(1)))  # …集团第六研究院某某有限公司
                 break
             levels.append(unit)
