@@ -115,12 +115,15 @@ def _bridge_odd(tokens: list[Token], start: int, sent_start: int, *, ordinal_onl
         t = tokens[i]
         if _ORDINAL.match(t.text):
             k = i - 1
+            if k >= 0 and tokens[k].end == t.start and tokens[k].text in ("省", "市", "区", "县"):
+                return tokens[k].start  # “市第一人民医院”: a context form, resolved later
             if k < 0 or tokens[k].end != t.start or tokens[k].tag not in ("ns", "nz", "nt", "j") or is_stop(tokens[k]):
                 return start
             new = left_extend(tokens, t.start)
         elif t.tag.startswith("v") and len(t.text) == 2 and _COMPANY_FORM.match(_text_of(tokens, i + 1)) \
                 and t.text not in lexicon().boundary_words and i >= 1 and tokens[i - 1].end == t.start \
-                and tokens[i - 1].tag in _NAME_TAGS and len(tokens[i - 1].text) >= 2 and not is_stop(tokens[i - 1]):
+                and len(tokens[i - 1].text) >= 2 and not is_stop(tokens[i - 1]) \
+                and tokens[i - 1].text not in lexicon().generic_prefixes:
             # a trade jieba tags a verb, right before the legal form: 某某快递有限公司, 某某速运公司
             new = left_extend(tokens, tokens[i - 1].end)
             if new >= tokens[i - 1].end:
