@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 
 from kg.extract.mentions.base import Cand, longest_prefix_in
+from kg.extract.mentions.subunits import regional_branch
 from kg.extract.regions import branch_place, lookup, region_prefix
 from kg.extract.relations_base import (
     BODY,
@@ -300,7 +301,8 @@ def rule_hosts(doc: Doc) -> list[RawTriple]:
             elif c.type == "Organization":
                 continue
             elif c.type == "Enterprise":
-                if re.search(r"(部|车间|项目部|分公司|店)$", rest) and len(rest) >= 2:
+                if re.search(r"(部|车间|项目部|分公司|店)$", rest) and len(rest) >= 2 \
+                        and rest not in ("车间", "分公司") and not regional_branch(rest):
                     key = (c.name, "PART_OF", host_name)
                     pred = "PART_OF"
                 else:

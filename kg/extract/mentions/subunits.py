@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from kg.extract.lexicon import lexicon
 from kg.extract.mentions.base import Cand, is_stop, tokens_of
+from kg.extract.regions import region_prefix
 from kg.extract.segment import Sentence
 
 _PARENT_TYPES = ("Enterprise", "Organization", "Union")
@@ -82,6 +83,12 @@ _GROUP = ("集团", "集团公司", "集团有限公司", "集团股份有限公
 _COMPANY = re.compile(r"[\u4e00-\u9fff（）()]{2,12}?" + "(" + _COMPANY_HEAD.pattern + ")")
 
 
+def regional_branch(unit: str) -> bool:
+    """*unit* is a place and a branch head (宁川市分行, 安远分公司, 某县支行): a company's regional branch."""
+    written, _, div = region_prefix(unit)
+    return div is not None and len(written) >= 2 and unit[len(written) :] in ("分公司", "分行", "支行", "公司")
+
+
 def _post_follows(text: str, end: int, head: str) -> bool:
     """A position title follows the unit that ends at *end* (…研发中心主任, …特警支队副支队长)."""
     after = text[end : end + 6]
@@ -119,6 +126,8 @@ def subunit_candidates(sent: Sentence, text: str, cands: list[Cand]) -> list[Can
             pos = unit[0]
         if not levels:
             continue
+        if regional_branch(text[p.end : levels[0][0]]) and len(levels) == 1:
+            continue  # 某某银行宁川市分行: a branch named after its place, one body (no PART_OF)
         unit_spans.update((p.start, end) for end, _ in levels)
         if p.type == "Union" and levels[0][1] not in _organization_heads():
             continue  # a union's departments are found by union_department_candidates
