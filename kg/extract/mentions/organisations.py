@@ -70,7 +70,7 @@ def _proper_prefix(tokens: list[Token], a: int, b: int) -> bool:
     return b - a <= 3 and words[0].text == "中" and all(t.tag in ("f", "n", "j", "nz", "") for t in words)
 
 
-# single characters and short words jieba splits off inside names (伍子醉, 中天, 天元, 百顺万利)
+# single characters and short words jieba splits off inside names (周子醉, 中天, 天元, 鑫顺万通)
 _ODD_TAGS = ("v", "m", "a", "q", "vg", "ag", "mq", "zg", "f", "ng")
 _NOT_ODD = set("一二三四五六七八九十百千两几数多是有在到来去让使给被把将对向为从与和及或等的了着过也都就还又"
                "任进赴至访入驻回于获由经")
@@ -106,8 +106,8 @@ def _odd(t: Token) -> bool:
 
 def _bridge_odd(tokens: list[Token], start: int, sent_start: int, *, ordinal_only: bool = False) -> int:
     """Walk on left over what ended the walk inside a name: one or two odd characters between
-    name words (萍乡伍子醉食品, 百顺万利酒店, 天元锰业), an ordinal after a place (某市第二人民医院),
-    or a two-character short name at the start of a clause (，中天钢铁集团)."""
+    name words (宜春周子醉食品, 鑫顺万通物流, 天元铝业), an ordinal after a place (某市第二人民医院),
+    or a two-character short name at the start of a clause (，中天电缆集团)."""
     for _ in range(3):
         i = _token_ending_at(tokens, start)
         if i < 0:
@@ -116,7 +116,12 @@ def _bridge_odd(tokens: list[Token], start: int, sent_start: int, *, ordinal_onl
         if _ORDINAL.match(t.text):
             k = i - 1
             if k >= 0 and tokens[k].end == t.start and tokens[k].text in ("省", "市", "区", "县"):
-                return tokens[k].start  # “市第一人民医院”: a context form, resolved later
+                # “市第一人民医院”: a context form, resolved later; “某某县第二人民医院”: the county's
+                before = k - 1
+                if before >= 0 and tokens[before].end == tokens[k].start and not is_stop(tokens[before]) \
+                        and lookup(tokens[before].text + tokens[k].text):
+                    return left_extend(tokens, tokens[before].end)
+                return tokens[k].start
             if k < 0 or tokens[k].end != t.start or tokens[k].tag not in ("ns", "nz", "nt", "j") or is_stop(tokens[k]):
                 return start
             new = left_extend(tokens, t.start)
