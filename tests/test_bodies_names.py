@@ -75,3 +75,21 @@ def test_bodies_names_regional_office():
     assert _regional_office("兰州市税务局")
     assert not _regional_office("交通警察支队")
     assert not _regional_office("甘肃省")
+
+
+@pytest.mark.parametrize(
+    ("text", "entity"),
+    [
+        ("武功公安分局民警张三获奖。", ("Organization", "武功公安分局")),
+        ("中冶十局承建的项目顺利完工。", ("Enterprise", "中冶十局")),
+    ],
+)
+def test_bodies_names_bureau_inside_a_word(text, entity):
+    ents, _ = _analyse(text)
+    assert entity in ents
+
+
+@pytest.mark.parametrize("text", ["要服务发展大局。", "开创工会工作新局面。", "优化工会驿站布局。"])
+def test_bodies_names_no_bureau_in_common_words(text):
+    ents, _ = _analyse(text)
+    assert not any(t == "Organization" for t, _ in ents)

@@ -215,6 +215,7 @@ def _union_prefix_ok(prefix: str, tokens: list[Token], start: int) -> bool:
         and all(t.tag in ("n", "nz", "j") and t.text not in lexicon().generic_prefixes for t in industry)
 
 
+_BUREAU = re.compile(r"(?:分|([一二三四五六七八九十]公?))局$")
 _FOUNDED_BEFORE = re.compile(r"(?:建成|成立|新建|组建|创建|建立)了?(?:全市|全省|全区|全县|首家|首个|一个|一家|一批)*$")
 _HONOUR = re.compile(r"先进|模范|示范|最美|优秀|星级|百优")
 _COMPANY_END = re.compile(r"(公司|集团|股份)$")
@@ -260,14 +261,18 @@ def head_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand
         if etype != "Facility":
             start = _bridge_odd(tokens, start, sent.start, ordinal_only=start == hs)
         # a single-char head inside a longer word (“格局”, “大局”, “李店镇”) is no head; but a factory
-        # word ends in its head (卷烟厂, 化肥厂)
-        if len(head) == 1 and head == "厂" and start == hs:
+        # word ends in its head (卷烟厂, 化肥厂), and so do a branch bureau (公安分局) and a numbered
+        # engineering bureau (某冶十局, 某某二公局: a company)
+        in_word = head == "厂" or head == "局" and bool(_BUREAU.search(text, max(sent.start, hs - 2), he))
+        if len(head) == 1 and in_word and start == hs:
             word = next((t for t in tokens if t.start < hs and t.end == he and len(t.text) >= 3), None)
             start = left_extend(tokens, word.start) if word is not None else start
-        if len(head) == 1 and (start == hs or not any(t.end == he and (t.start == hs or head == "厂")
-                                                      for t in tokens)
+        if len(head) == 1 and (start == hs or not any(t.end == he and (t.start == hs or in_word) for t in tokens)
                                or not _proper_word(tokens, start, hs)):
             continue
+        bureau = _BUREAU.search(text, max(sent.start, hs - 2), he) if head == "局" else None
+        if bureau is not None and bureau.group(1):
+            etype = "Enterprise"
         if etype != "Facility":  # 远帆（宿迁）有限责任公司, 青峰新区(东湖街道)总工会 — but not 劳模（工匠）工作室
             start = _over_bracket(text, tokens, start, hs)
         start = _cut_at_region(text, tokens, start, hs)
