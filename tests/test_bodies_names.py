@@ -40,8 +40,8 @@ def test_bodies_names_whole_name_found(text, entity):
     ("text", "unit", "parent"),
     [
         # the unit of a context-bound union takes the union's resolved name
-        ("岳阳市云溪区总工会召开会议。增加区总工会职工法律援助律师团8名律师。",
-         "岳阳市云溪区总工会职工法律援助律师团", "岳阳市云溪区总工会"),
+        ("岳阳市云溪区总工会召开会议。会上，区总工会职工维权宣讲团5名成员作了发言。",
+         "岳阳市云溪区总工会职工维权宣讲团", "岳阳市云溪区总工会"),
         ("吉林省总工会召开会议。省总女职工部组织开展活动。", "吉林省总工会女职工部", "吉林省总工会"),
         # a group's subsidiary written right after it
         ("秦岭机械集团渭河重型机械有限公司焊工张三获奖。", "秦岭机械集团渭河重型机械有限公司", "秦岭机械集团"),
