@@ -7,6 +7,7 @@ organs (…党工委副书记、管委会副主任).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 
 from kg.extract.lexicon import lexicon, pos_tags, word_freq
@@ -86,14 +87,9 @@ def _text_of(tokens: list[Token], i: int) -> str:
 
 
 def _token_ending_at(tokens: list[Token], pos: int) -> int:
-    lo, hi = 0, len(tokens)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if tokens[mid].end < pos:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo if lo < len(tokens) and tokens[lo].end == pos else -1
+    """Index of the token that ends at *pos* (tokens are sorted and contiguous), else -1."""
+    i = bisect_left(tokens, pos, key=lambda t: t.end)
+    return i if i < len(tokens) and tokens[i].end == pos else -1
 
 
 def _odd(t: Token) -> bool:
