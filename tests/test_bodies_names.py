@@ -93,3 +93,8 @@ def test_bodies_names_bureau_inside_a_word(text, entity):
 def test_bodies_names_no_bureau_in_common_words(text):
     ents, _ = _analyse(text)
     assert not any(t == "Organization" for t, _ in ents)
+
+
+def test_bodies_names_troupe_named_by_what_it_does():
+    ents, _ = _analyse("市总工会组建职工维权律师团，为职工提供法律服务。")
+    assert ("Organization", "职工维权律师团") in ents

@@ -211,6 +211,8 @@ def _union_prefix_ok(prefix: str, tokens: list[Token], start: int) -> bool:
         and all(t.tag in ("n", "nz", "j") and t.text not in lexicon().generic_prefixes for t in industry)
 
 
+# a troupe or team is named by what it does (职工维权律师团, 劳动者艺术团): common words name it
+_TROUPE = re.compile(r"(?<!集)(团|队)$")
 _BUREAU = re.compile(r"(?:分|([一二三四五六七八九十]公?))局$")
 _FOUNDED_BEFORE = re.compile(r"(?:建成|成立|新建|组建|创建|建立)了?(?:全市|全省|全区|全县|首家|首个|一个|一家|一批)*$")
 _HONOUR = re.compile(r"先进|模范|示范|最美|优秀|星级|百优")
@@ -303,7 +305,8 @@ def head_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand
                     break
             continue
         if (prefix in lex.generic_prefixes or _is_generic_prefix(tokens, start, hs)) \
-                and not (etype == "Facility" and _FOUNDED_BEFORE.search(text, max(sent.start, start - 12), start)):
+                and not (etype == "Facility" and _FOUNDED_BEFORE.search(text, max(sent.start, start - 12), start)) \
+                and not (_TROUPE.search(head) and len(prefix) >= 2 and prefix not in lex.generic_prefixes):
             # “物业公司”, “服务大局”: common words only, no proper part — a bare mention (but the
             # facility a body sets up is named so: 建成全市首家劳模精神宣传阵地)
             if etype == "Union" and re.search(r"(公司|集团)$", prefix):
