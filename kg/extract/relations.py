@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 
 from kg.extract.mentions.base import Cand, longest_prefix_in
+from kg.extract.mentions.subunits import regional_branch
 from kg.extract.regions import branch_place, lookup, region_prefix
 from kg.extract.relations_base import (
     BODY,
@@ -276,6 +277,12 @@ def _chain_after(doc: Doc, cs: list[Cand], pos: int, types: tuple[str, ...], *, 
 _OWNED = re.compile(r"(?:与|和)?(?:所属|下属|旗下)(?:的)?")
 
 
+def _regional_office(rest: str) -> bool:
+    """“…总局” + “宁川省税务局”: the office of a national body in a place (PART_OF it)."""
+    written, _, div = region_prefix(rest)
+    return div is not None and len(written) >= 2 and bool(re.fullmatch(r"[\u4e00-\u9fff]{0,6}(局|厅|委|院|署|办)", rest[len(written) :]))
+
+
 def rule_hosts(doc: Doc) -> list[RawTriple]:
     """Facilities and unions named after their host (LOCATED_AT), departments of a body (PART_OF)."""
     out = []
@@ -294,13 +301,14 @@ def rule_hosts(doc: Doc) -> list[RawTriple]:
         named = longest_prefix_in(c.name, bodies, shortest=2, proper=True)
         for host_name, host in [(named, bodies[named])] if named is not None else []:
             rest = c.name[len(host_name) :]
-            if c.type == "Organization" and re.search(r"(校区|分校|分院)$", rest):
+            if c.type == "Organization" and (re.search(r"(校区|分校|分院)$", rest) or _regional_office(rest)):
                 key = (c.name, "PART_OF", host_name)
                 pred = "PART_OF"
             elif c.type == "Organization":
                 continue
             elif c.type == "Enterprise":
-                if re.search(r"(部|车间|项目部|分公司|店)$", rest) and len(rest) >= 2:
+                if re.search(r"(部|车间|项目部|分公司|店)$", rest) and len(rest) >= 2 \
+                        and rest not in ("车间", "分公司") and not regional_branch(rest):
                     key = (c.name, "PART_OF", host_name)
                     pred = "PART_OF"
                 else:

@@ -210,6 +210,18 @@ def resolve_names(cands: list[Cand], article_of: dict[int, int], text: str = "")
                 _resolve_one(c, ctx, doc_ctx2, places, art, text)
     _merge_short_long(cands)
     _company_unions(cands)
+    _units_of_context_bodies(cands)
+
+
+def _units_of_context_bodies(cands: list[Cand]) -> None:
+    """“区总工会宣讲团” → 某某区总工会宣讲团: a unit written after a context-bound body takes its resolved name."""
+    parents = {(c.start, c.end): c for c in cands if c.extra.get("context") and c.type == "Union"}
+    for c in cands:
+        if not c.extra.get("context_parent"):
+            continue
+        p = parents.get((c.start, c.extra["parent_end"]))
+        if p is not None:
+            c.name = p.name + c.surface[p.end - p.start :]
 
 
 def _glue_divisions(cands: list[Cand], text: str) -> None:

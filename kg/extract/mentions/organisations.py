@@ -7,10 +7,11 @@ organs (…党工委副书记、管委会副主任).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 
 from kg.extract.lexicon import lexicon, pos_tags, word_freq
-from kg.extract.mentions.base import Cand, Token, left_extend
+from kg.extract.mentions.base import PUNCT, Cand, Token, is_stop, left_extend
 from kg.extract.regions import lookup, region_prefix
 from kg.extract.segment import Sentence
 
@@ -45,7 +46,8 @@ def _cut_at_region(text: str, tokens: list[Token], start: int, head_start: int) 
         piece3 = span[k : k + 3]
         if _division_prefix(piece3) or _division_prefix(piece2):
             before = span[:k]
-            if not lexicon().head_re.search(before) and not _abbreviation(tokens, start, start + k):
+            if not lexicon().head_re.search(before) and not _abbreviation(tokens, start, start + k) \
+                    and not _proper_prefix(tokens, start, start + k):
                 return start + k
             break
     return start
@@ -56,6 +58,102 @@ def _abbreviation(tokens: list[Token], a: int, b: int) -> bool:
     words = [t for t in tokens if a <= t.start and t.end <= b]
     return len(words) == 1 and words[0].start == a and words[0].end == b and len(words[0].text) <= 3 \
         and words[0].tag in ("", "j", "nz", "nt")
+
+
+def _proper_prefix(tokens: list[Token], a: int, b: int) -> bool:
+    """``text[a:b]`` is brand words only (大唐华电, 中石油): the name of a group before its regional company."""
+    words = [t for t in tokens if a <= t.start and t.end <= b]
+    if not words or words[0].start != a or words[-1].end != b:
+        return False
+    if all(t.tag in ("nz", "j", "nt", "eng") for t in words):
+        return True
+    # a central enterprise's short name: 中 + its trade (中石油, 中建, 中交)
+    return b - a <= 3 and words[0].text == "中" and all(t.tag in ("f", "n", "j", "nz", "") for t in words)
+
+
+# single characters and short words jieba splits off inside names (周子醉, 中天, 天元, 鑫顺万通)
+_ODD_TAGS = ("v", "m", "a", "q", "vg", "ag", "mq", "zg", "f", "ng")
+_NOT_ODD = set("一二三四五六七八九十百千两几数多是有在到来去让使给被把将对向为从与和及或等的了着过也都就还又"
+               "任进赴至访入驻回于获由经")
+_ORDINAL = re.compile(r"^第[一二三四五六七八九十百零〇]+$")
+_NAME_TAGS = ("ns", "nz", "nt", "j", "eng", "")
+
+
+_COMPANY_FORM = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团|公司)")
+
+
+def _text_of(tokens: list[Token], i: int) -> str:
+    return tokens[i].text if 0 <= i < len(tokens) else ""
+
+
+def _token_ending_at(tokens: list[Token], pos: int) -> int:
+    """Index of the token that ends at *pos* (tokens are sorted and contiguous), else -1."""
+    i = bisect_left(tokens, pos, key=lambda t: t.end)
+    return i if i < len(tokens) and tokens[i].end == pos else -1
+
+
+def _odd(t: Token) -> bool:
+    if t.text in lexicon().boundary_words or PUNCT.search(t.text):
+        return False
+    if len(t.text) == 1:
+        return t.tag in _ODD_TAGS and t.text not in _NOT_ODD
+    return len(t.text) == 2 and t.tag == "q" and not set(t.text) & _NOT_ODD  # 天元 (tagged a measure word)
+
+
+def _bridge_odd(tokens: list[Token], start: int, sent_start: int, *, ordinal_only: bool = False) -> int:
+    """Walk on left over what ended the walk inside a name: one or two odd characters between
+    name words (宜春周子醉食品, 鑫顺万通物流, 天元铝业), an ordinal after a place (某市第二人民医院),
+    or a two-character short name at the start of a clause (，中天电缆集团)."""
+    for _ in range(3):
+        i = _token_ending_at(tokens, start)
+        if i < 0:
+            return start
+        t = tokens[i]
+        if _ORDINAL.match(t.text):
+            k = i - 1
+            if k >= 0 and tokens[k].end == t.start and tokens[k].text in ("省", "市", "区", "县"):
+                # “市第一人民医院”: a context form, resolved later; “某某县第二人民医院”: the county's
+                before = k - 1
+                if before >= 0 and tokens[before].end == tokens[k].start and not is_stop(tokens[before]) \
+                        and lookup(tokens[before].text + tokens[k].text):
+                    return left_extend(tokens, tokens[before].end)
+                return tokens[k].start
+            if k < 0 or tokens[k].end != t.start or tokens[k].tag not in ("ns", "nz", "nt", "j") or is_stop(tokens[k]):
+                return start
+            new = left_extend(tokens, t.start)
+        elif t.tag.startswith("v") and len(t.text) == 2 and _COMPANY_FORM.match(_text_of(tokens, i + 1)) \
+                and t.text not in lexicon().boundary_words and i >= 1 and tokens[i - 1].end == t.start \
+                and len(tokens[i - 1].text) >= 2 and not is_stop(tokens[i - 1]) \
+                and tokens[i - 1].text not in lexicon().generic_prefixes:
+            # a trade jieba tags a verb, right before the legal form: 某某快递有限公司, 某某速运公司
+            new = left_extend(tokens, tokens[i - 1].end)
+            if new >= tokens[i - 1].end:
+                return start
+        elif ordinal_only:
+            return start
+        else:
+            j = i
+            while j >= 0 and i - j < 2 and _odd(tokens[j]) and (j == i or tokens[j].end == tokens[j + 1].start):
+                j -= 1
+            if j == i:
+                return start
+            run = "".join(x.text for x in tokens[j + 1 : i + 1])
+            if j < 0 or tokens[j].end <= sent_start or PUNCT.search(tokens[j].text) \
+                    or len(tokens[j].text) == 1 and tokens[j].tag in ("p", "c"):
+                if len(run) >= 2 or run == "中":
+                    return tokens[j + 1].start  # the whole short name: 中天, 中(石油)
+                return start
+            left = tokens[j]
+            if left.tag not in _NAME_TAGS or len(left.text) < 2 or is_stop(left) \
+                    or left.text in lexicon().boundary_words or left.text in lexicon().head_type:
+                return start
+            new = left_extend(tokens, left.end)
+            if new >= left.end:
+                return start
+        if new >= start:
+            return start
+        start = new
+    return start
 
 
 def _division_prefix(piece: str) -> bool:
@@ -113,6 +211,9 @@ def _union_prefix_ok(prefix: str, tokens: list[Token], start: int) -> bool:
         and all(t.tag in ("n", "nz", "j") and t.text not in lexicon().generic_prefixes for t in industry)
 
 
+# a troupe or team is named by what it does (职工维权律师团, 劳动者艺术团): common words name it
+_TROUPE = re.compile(r"(?<!集)(团|队)$")
+_BUREAU = re.compile(r"(?:分|([一二三四五六七八九十]公?))局$")
 _FOUNDED_BEFORE = re.compile(r"(?:建成|成立|新建|组建|创建|建立)了?(?:全市|全省|全区|全县|首家|首个|一个|一家|一批)*$")
 _HONOUR = re.compile(r"先进|模范|示范|最美|优秀|星级|百优")
 _COMPANY_END = re.compile(r"(公司|集团|股份)$")
@@ -155,15 +256,21 @@ def head_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand
         hs, he = sent.start + m.start(), sent.start + m.end()
         etype = lex.head_type[head]
         start = left_extend(tokens, hs)
+        if etype != "Facility":
+            start = _bridge_odd(tokens, start, sent.start, ordinal_only=start == hs)
         # a single-char head inside a longer word (“格局”, “大局”, “李店镇”) is no head; but a factory
-        # word ends in its head (卷烟厂, 化肥厂)
-        if len(head) == 1 and head == "厂" and start == hs:
+        # word ends in its head (卷烟厂, 化肥厂), and so do a branch bureau (公安分局) and a numbered
+        # engineering bureau (某冶十局, 某某二公局: a company)
+        in_word = head == "厂" or head == "局" and bool(_BUREAU.search(text, max(sent.start, hs - 2), he))
+        if len(head) == 1 and in_word and start == hs:
             word = next((t for t in tokens if t.start < hs and t.end == he and len(t.text) >= 3), None)
             start = left_extend(tokens, word.start) if word is not None else start
-        if len(head) == 1 and (start == hs or not any(t.end == he and (t.start == hs or head == "厂")
-                                                      for t in tokens)
+        if len(head) == 1 and (start == hs or not any(t.end == he and (t.start == hs or in_word) for t in tokens)
                                or not _proper_word(tokens, start, hs)):
             continue
+        bureau = _BUREAU.search(text, max(sent.start, hs - 2), he) if head == "局" else None
+        if bureau is not None and bureau.group(1):
+            etype = "Enterprise"
         if etype != "Facility":  # 远帆（宿迁）有限责任公司, 青峰新区(东湖街道)总工会 — but not 劳模（工匠）工作室
             start = _over_bracket(text, tokens, start, hs)
         start = _cut_at_region(text, tokens, start, hs)
@@ -184,8 +291,8 @@ def head_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand
             out.append(Cand(etype, hs, he, head, f"head:{etype}", head=head, sentence=sent.start,
                             extra={"level_prefix": True}))
             continue
-        if prefix in ("省", "市", "区", "县") and etype in ("Organization", "Facility"):
-            # “区开放大学”, “市旅游局”: named after the article's own division, resolved later
+        if prefix in ("省", "市", "区", "县", "自治区") and etype in ("Organization", "Facility"):
+            # “区开放大学”, “市旅游局”, “自治区人社厅”: named after the article's own division, resolved later
             out.append(Cand(etype, start, he, surface, f"head:{etype}", head=head, sentence=sent.start,
                             extra={"level_prefix": True}))
             continue
@@ -198,7 +305,8 @@ def head_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand
                     break
             continue
         if (prefix in lex.generic_prefixes or _is_generic_prefix(tokens, start, hs)) \
-                and not (etype == "Facility" and _FOUNDED_BEFORE.search(text, max(sent.start, start - 12), start)):
+                and not (etype == "Facility" and _FOUNDED_BEFORE.search(text, max(sent.start, start - 12), start)) \
+                and not (_TROUPE.search(head) and len(prefix) >= 2 and prefix not in lex.generic_prefixes):
             # “物业公司”, “服务大局”: common words only, no proper part — a bare mention (but the
             # facility a body sets up is named so: 建成全市首家劳模精神宣传阵地)
             if etype == "Union" and re.search(r"(公司|集团)$", prefix):
@@ -242,7 +350,7 @@ def head_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand
     return out
 
 
-_DEPT = re.compile(r"总工会((?:[\u4e00-\u9fff]{2,8}?工作部|[\u4e00-\u9fff]{1,4}?(?:部|处|室)|女职工委员会|经费审查委员会))")
+_DEPT = re.compile(r"(?:总工会|(?<=[省市区县])总(?!工会))((?:[\u4e00-\u9fff]{2,8}?工作部|[\u4e00-\u9fff]{1,4}?(?:部|处|室)|女职工委员会|经费审查委员会))")
 
 
 def union_department_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand]:
@@ -255,11 +363,18 @@ def union_department_candidates(sent: Sentence, tokens: list[Token], text: str) 
                 or dept[0] in "对向为在和与及将把被等从由" or dept.endswith(("干部", "全部", "内部")):
             continue  # not 总工会干部, 总工会对部…
         start = left_extend(tokens, hs)
+        parent_end = sent.start + m.start(1)
+        extra = {"parent_end": parent_end}
         if hs - start < 2:
-            continue
+            # “区总工会权益保障部”, “市总女职工部”: the department of a context-bound union,
+            # named after it once it is resolved (kg.extract.resolve)
+            level = re.search(r"(自治区|[省市区县])$", text[max(sent.start, hs - 3) : hs])
+            if level is None:
+                continue
+            start = hs - len(level.group(1))
+            extra["context_parent"] = True
         end = sent.start + m.end()
-        out.append(Cand("Union", start, end, text[start:end], "union-dept", sentence=sent.start,
-                        extra={"parent_end": hs + 3}))
+        out.append(Cand("Union", start, end, text[start:end], "union-dept", sentence=sent.start, extra=extra))
     return out
 
 

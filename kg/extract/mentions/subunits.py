@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from kg.extract.lexicon import lexicon
 from kg.extract.mentions.base import Cand, is_stop, tokens_of
+from kg.extract.regions import region_prefix
 from kg.extract.segment import Sentence
 
 _PARENT_TYPES = ("Enterprise", "Organization", "Union")
@@ -78,7 +79,14 @@ _STANDALONE = ("所", "厂", "站", "段", "矿", "院")
 _BRANCH = ("公司", "支行", "分行", "营业部", "校区", "分校")
 # A company with its legal form ends a chain of units: …集团有限公司第六研究院某某发动机有限公司.
 _COMPANY_HEAD = re.compile(r"(股份有限公司|有限责任公司|有限公司)")
+_GROUP = ("集团", "集团公司", "集团有限公司", "集团股份有限公司")  # a group's subsidiaries are units of it
 _COMPANY = re.compile(r"[\u4e00-\u9fff（）()]{2,12}?" + "(" + _COMPANY_HEAD.pattern + ")")
+
+
+def regional_branch(unit: str) -> bool:
+    """*unit* is a place and a branch head (宁川市分行, 安远分公司, 某县支行): a company's regional branch."""
+    written, _, div = region_prefix(unit)
+    return div is not None and len(written) >= 2 and unit[len(written) :] in ("分公司", "分行", "支行", "公司")
 
 
 def _post_follows(text: str, end: int, head: str) -> bool:
@@ -99,7 +107,8 @@ def subunit_candidates(sent: Sentence, text: str, cands: list[Cand]) -> list[Can
     """
     out: list[Cand] = []
     parents = sorted((c for c in cands if c.sentence == sent.start and c.type in _PARENT_TYPES
-                      and (c.rule.startswith("head:") or c.rule == "known")), key=lambda c: (c.start, c.end))
+                      and (c.rule.startswith("head:") or c.rule == "known"
+                           or c.rule == "context" and c.type == "Union")), key=lambda c: (c.start, c.end))
     unit_spans: set[tuple[int, int]] = set()
     for p in parents:
         if (p.start, p.end) in unit_spans:
@@ -110,13 +119,15 @@ def subunit_candidates(sent: Sentence, text: str, cands: list[Cand]) -> list[Can
             unit = _unit_at(text, pos, sent.end)
             if unit is None:
                 company = _COMPANY.match(text, pos, sent.end)
-                if company and levels:
+                if company and (levels or p.type == "Enterprise" and p.name.endswith(_GROUP)):
                     levels.append((company.end(), company.group(1)))  # …集团第六研究院某某有限公司
                 break
             levels.append(unit)
             pos = unit[0]
         if not levels:
             continue
+        if regional_branch(text[p.end : levels[0][0]]) and len(levels) == 1:
+            continue  # 某某银行宁川市分行: a branch named after its place, one body (no PART_OF)
         unit_spans.update((p.start, end) for end, _ in levels)
         if p.type == "Union" and levels[0][1] not in _organization_heads():
             continue  # a union's departments are found by union_department_candidates
@@ -128,6 +139,8 @@ def subunit_candidates(sent: Sentence, text: str, cands: list[Cand]) -> list[Can
         for k, (end, head) in enumerate(levels):
             etype = "Organization" if head in _organization_heads() or p.type == "Union" else p.type
             extra = {"parent_end": p.end, "standalone": head.endswith(_STANDALONE) or head.endswith(_BRANCH)}
+            if p.rule == "context":
+                extra["context_parent"] = True  # 区总工会宣讲团: named after the union once it is resolved
             if k != chosen:
                 extra["alt"] = True
             out.append(Cand(etype, p.start, end, text[p.start : end], "sub-unit", head=head, sentence=sent.start,
