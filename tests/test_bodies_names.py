@@ -96,5 +96,5 @@ def test_bodies_names_no_bureau_in_common_words(text):
 
 
 def test_bodies_names_troupe_named_by_what_it_does():
-    ents, _ = _analyse("市总工会组建职工维权律师团，为职工提供法律服务。")
-    assert ("Organization", "职工维权律师团") in ents
+    ents, _ = _analyse("市总工会组建职工权益律师团，为职工提供法律服务。")
+    assert ("Organization", "职工权益律师团") in ents
