@@ -62,6 +62,11 @@ _LIST_OF = re.compile(r"(?:公布|发布|公示|揭晓|印发|下发)了?(?:\d{4
                       r"(?:拟命名|拟表彰|表彰|推荐|候选|获奖)?(?:人选|对象)?名单")
 
 
+def is_honour_name(name: str) -> bool:
+    """Whether *name* names an honour by its head (某省劳动模范, 大国工匠年度人物, 某某工人先锋号)."""
+    return bool(_HONOUR_END.search(name)) and len(name) >= 4
+
+
 @lru_cache(maxsize=4096)
 def _level_at(s: str) -> int:
     """Length of the level (全国, 省级, a province or city) that *s* starts with, or 0."""
