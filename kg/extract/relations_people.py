@@ -309,6 +309,7 @@ def rule_awarded(doc: Doc) -> list[RawTriple]:
                 out.append(RawTriple(s, "AWARDED", a, sent, "pattern:awarded", conf))
         out.extend(_graded(doc, sent, cs))
         out.extend(_joined_list(doc, sent, cs))
+        out.extend(_roll_call(doc, sent, cs))
     out.extend(_honour_roll(doc))
     return out
 
@@ -508,3 +509,24 @@ def _honour_roll(doc: Doc) -> list[RawTriple]:
             if r is not None and r.start >= sent.start + piece.start():
                 out.append(RawTriple(r, "AWARDED", award, sent, "pattern:awarded", 0.75))
     return out
+
+
+# “我市上榜的7人分别是：A公司经理张三；B厂技师李四…”: the people who won the honour the article is about
+_ROLL_CALL = re.compile(r"(?:上榜|入选|获评|获奖|获此殊荣|受到表彰|受表彰)的[^，。；：:]{0,12}(?:分别是|分别为|名单如下|是)[：:]")
+
+
+def _roll_call(doc: Doc, sent: Sentence, cs: list[Cand]) -> list[RawTriple]:
+    """The people listed after “上榜的N人分别是：”, up to the end of the paragraph's sentence (items may be
+    split by ；), holding the only honour the article's headline names."""
+    m = _ROLL_CALL.search(sent.text)
+    if m is None or any(c.type == "Award" and c.start < sent.start + m.start() for c in cs):
+        return []  # an honour named in the clause itself is for _listed_after
+    first = next((s for s in doc.sentences if s.article == sent.article), None)
+    awards = [c for c in sent_cands(doc, first) if c.type == "Award"] if first is not None else []
+    if len({c.name for c in awards}) != 1:
+        return []
+    lo = sent.start + m.end()
+    hi = min(x for x in (doc.text.find("。", lo), doc.text.find("\n", lo), len(doc.text)) if x >= 0)
+    return [RawTriple(c, "AWARDED", awards[0], sentence_at(doc, c.sentence), "pattern:awarded", 0.75)
+            for c in doc.cands if c.type == "Person" and lo <= c.start < hi and not c.extra.get("inside")
+            and re.match(r"[；;，,、。（(]|$", doc.text[c.end : c.end + 1])]
