@@ -484,7 +484,7 @@ def _on_own_line(doc: Doc, sent: Sentence) -> str | None:
 
 def _honour_roll(doc: Doc) -> list[RawTriple]:
     """An honour roll: a line that is only an honour's name, then one line per recipient (or a list
-    of them): “某省五一劳动奖状⏎A公司⏎B公司⏎某省五一劳动奖章⏎某医院主任张三”. A line of prose ends it."""
+    of them): “某某劳动奖状⏎A公司⏎B公司⏎某某劳动奖章⏎某医院主任张三”. A line of prose ends it."""
     out = []
     award: Cand | None = None
     for sent in doc.sentences:

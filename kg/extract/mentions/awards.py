@@ -63,7 +63,7 @@ _LIST_OF = re.compile(r"(?:公布|发布|公示|揭晓|印发|下发)了?(?:\d{4
 
 
 def is_honour_name(name: str) -> bool:
-    """Whether *name* names an honour by its head (某省劳动模范, 大国工匠年度人物, 某某工人先锋号)."""
+    """Whether *name* names an honour by its head (某省劳动模范, 某某年度人物, 某某工人先锋号)."""
     return bool(_HONOUR_END.search(name)) and len(name) >= 4
 
 
