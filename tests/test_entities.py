@@ -413,7 +413,7 @@ def test_programs_event_named_after_its_award_keeps_its_head():
 
 
 def test_programs_quoted_list_with_a_head_is_one_program():
-    text = "由青山省总工会主办、明远机械有限公司承办的“建功青山、助推发展”主题劳动和技能竞赛推进会召开。"
+    text = "由青山省总工会主办、明远机械有限公司承办的“建功青山、助推发展”主题职工技能竞赛近日开幕。"
     ents, trips = _analyse(text)
     assert ("Program", "建功青山、助推发展") in ents
     assert ("明远机械有限公司", "RUNS", "建功青山、助推发展") in trips
