@@ -356,3 +356,64 @@ def test_entities_bodies_acting_together_partner_and_run(text, partners, runs):
 def test_entities_a_union_federation_is_no_partnership():
     _, trips = _analyse("青山区建筑行业工会联合会组织明远机械有限公司等单位开展技能比武。")
     assert not [t for t in trips if t[1] == "PARTNERS_WITH"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an honour roll: a line with only the honour, then a line per recipient
+        ("青山市一批单位和个人获表彰\n近日，省总工会表彰了一批先进。\n甘肃五一劳动奖状\n明远机械有限公司\n禾丰纺织集团\n"
+         "甘肃五一劳动奖章\n市人民医院主任周一鸣\n市公安局特警支队队长吴丽华\n近年来，我市各单位积极创先争优。",
+         {("明远机械有限公司", "甘肃五一劳动奖状"), ("禾丰纺织集团", "甘肃五一劳动奖状"),
+          ("周一鸣", "甘肃五一劳动奖章"), ("吴丽华", "甘肃五一劳动奖章")}),
+        # a profile paragraph: the person it opens with holds what a subjectless clause was given
+        ("青山县总工会表彰了岳阳市劳动模范周一鸣。\n周一鸣，男，明远机械有限公司高级技师。作为一名工人，他完成多项攻关。"
+         "先后荣获甘肃省技术能手、第三批甘肃省学雷锋标兵，2020年被评为岳阳市劳动模范。",
+         {("周一鸣", "甘肃省技术能手"), ("周一鸣", "甘肃省学雷锋标兵"), ("周一鸣", "岳阳市劳动模范")}),
+        # recipients who join a list made public
+        ("日前，青山县总工会公布了岳阳市模范职工之家名单，明远机械有限公司工会、禾丰纺织集团工会成功入选。",
+         {("明远机械有限公司工会", "岳阳市模范职工之家"), ("禾丰纺织集团工会", "岳阳市模范职工之家")}),
+        ("青山县水利工会获得“岳阳市模范职工之家”荣誉。此外，明远机械有限公司工会、禾丰纺织集团工会等单位纷纷上榜。",
+         {("明远机械有限公司工会", "岳阳市模范职工之家"), ("禾丰纺织集团工会", "岳阳市模范职工之家")}),
+        # an alias in brackets inside the list, and “2个集体” closing it
+        ("明远研究所（青山材料研究院）、禾丰纺织集团等9家单位被青山县总工会授予岳阳市五一劳动奖状。",
+         {("明远研究所", "岳阳市五一劳动奖状"), ("禾丰纺织集团", "岳阳市五一劳动奖状")}),
+        ("明远机械有限公司技术研发中心、禾丰纺织集团质检中心2个集体被授予岳阳市工人先锋号。",
+         {("明远机械有限公司技术研发中心", "岳阳市工人先锋号")}),
+        # the people listed after 上榜的N人分别是： hold the honour the headline names
+        ("我市3人获首届“青山工匠”称号\n首届名单近日揭晓。\n我市上榜的2人分别是：明远机械有限公司副经理周一鸣；"
+         "禾丰纺织集团总工程师吴丽华。",
+         {("周一鸣", "青山工匠"), ("吴丽华", "青山工匠")}),
+    ],
+)
+def test_entities_honour_rolls_profiles_and_lists_go_to_their_recipients(text, expected):
+    _, trips = _analyse(text)
+    assert expected <= {(s, o) for s, p, o in trips if p == "AWARDED"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the clause has its own subject: the person the paragraph opens with is not the recipient
+        "青山县总工会看望了周一鸣。\n周一鸣，明远机械有限公司总经理，该公司先后荣获岳阳市五一劳动奖状。",
+        # a line of prose after an honour ends the roll
+        "甘肃五一劳动奖章\n明远机械有限公司组织职工学习先进事迹，周一鸣作了发言。",
+    ],
+)
+def test_entities_honours_not_given_to_a_paragraph_opener_or_across_prose(text):
+    _, trips = _analyse(text)
+    assert not [(s, o) for s, p, o in trips if p == "AWARDED" and s == ("周一鸣" if "总经理" in text else "明远机械有限公司")]
+
+
+def test_programs_event_named_after_its_award_keeps_its_head():
+    ents, trips = _analyse("青山省总工会开展了2024年度“青山工匠”选树活动，并组织“青山工匠年度人物”发布活动。")
+    assert {("Program", "青山工匠选树活动"), ("Program", "青山工匠年度人物发布活动")} <= ents
+    assert ("青山省总工会", "RUNS", "青山工匠选树活动") in trips
+    assert ("Program", "青山工匠") not in ents
+
+
+def test_programs_quoted_list_with_a_head_is_one_program():
+    text = "由青山省总工会主办、明远机械有限公司承办的“建功青山、助推发展”主题职工技能竞赛近日开幕。"
+    ents, trips = _analyse(text)
+    assert ("Program", "建功青山、助推发展") in ents
+    assert ("明远机械有限公司", "RUNS", "建功青山、助推发展") in trips

@@ -27,7 +27,7 @@ from kg.extract.relations_base import (
     subject_in,
 )
 from kg.extract.relations_people import rule_awarded, rule_positions
-from kg.extract.relations_runs import rule_organisers
+from kg.extract.relations_runs import co_subjects_of, rule_organisers
 from kg.extract.relations_support import SUPPORT_VERBS, beneficiaries
 from kg.extract.relations_visits import rule_visits
 from kg.extract.segment import Sentence
@@ -165,7 +165,9 @@ def rule_runs_supports(doc: Doc) -> list[RawTriple]:
             subj, conf = _subject_for(doc, sent, prog.start)
             if subj is None or subj is prog or prog.extra.get("named") and not _run_cue(doc, sent, prog):
                 continue
-            out.append(RawTriple(subj, "RUNS", prog, sent, "pattern:runs", conf, _status(doc, sent, prog.start)))
+            for s in co_subjects_of(doc, cs, subj) if conf >= 0.8 else [subj]:  # “A、B和C开展X”: each runs it
+                if s is subj or s.end <= prog.start:
+                    out.append(RawTriple(s, "RUNS", prog, sent, "pattern:runs", conf, _status(doc, sent, prog.start)))
         # SUPPORTS: beneficiaries after a help cue; a preposition cue (为/向/给) needs a help verb in the sentence
         m = _SUPPORT_VERBS.search(sent.text)
         objs, cue_at = beneficiaries(doc, sent, cs)

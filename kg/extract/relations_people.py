@@ -10,7 +10,16 @@ import re
 
 from kg.extract.lexicon import lexicon
 from kg.extract.mentions.base import Cand
-from kg.extract.relations_base import BODY, Doc, RawTriple, awards_ending_by, sent_cands, sentence_or_none
+from kg.extract.relations_base import (
+    BODY,
+    Doc,
+    RawTriple,
+    awards_ending_by,
+    people_named,
+    sent_cands,
+    sentence_at,
+    sentence_or_none,
+)
 from kg.extract.segment import Sentence
 
 _sent_cands = sent_cands
@@ -177,7 +186,8 @@ _ADVERBS = re.compile(r"(先后|分别|均|都|成功|已|已经|曾|曾经|还|
                       r"[\d]{4}年(?:度)?|[\d]{1,2}月)+$")
 # A count that closes a list of recipients: “等9家单位”, “等43人”, “共十人”, “等同志”.
 _COUNT_TAIL = re.compile(r"(?:等|共)[\d一二三四五六七八九十百]+(?:名|位|人|个|家|项)[\u4e00-\u9fff]{0,6}$|等(?:单位|集体|同志|人)$|"
-                         r"(?<=[\u4e00-\u9fff])\d+(?:名|位|人)$|[，,]$")
+                         r"(?<=[\u4e00-\u9fff])\d+(?:名|位|人)$|[，,]$|"
+                         r"(?<=[\u4e00-\u9fff])(?:\d+|[两二三四五六七八九十]+)(?:个|家)(?:集体|单位|班组|企业|部门)$")
 _GRANTOR = re.compile(r"被[^，。；、]{0,16}$")  # “被全国总工会授予”
 _RECIPIENT = ("Person", *BODY, "Facility")
 _ITEM_SEP = ("、", "和", "及", "以及", "与")
@@ -242,9 +252,11 @@ def recipients_before(doc: Doc, cs: list[Cand], lo: int, pos: int) -> list[Cand]
             sep = next((s for s in _ITEM_SEP if doc.text[max(lo, cur.start - len(s)) : cur.start] == s), "")
             if not sep:
                 break
-            prev = _ends_at(cs, cur.start - len(sep), types)
+            end = cur.start - len(sep)
+            paren = re.search(r"[（(][^（）()、，,]{1,20}[）)]$", doc.text[max(lo, end - 22) : end])
+            prev = _ends_at(cs, end, types) or (_ends_at(cs, end - len(paren.group(0)), types) if paren else None)
             if prev is None:
-                break
+                break  # “A研究所（B研究院）、C公司”: an alias in brackets closes an item
         out.append(prev)
         cur = prev
     return out
@@ -275,7 +287,7 @@ def rule_awarded(doc: Doc) -> list[RawTriple]:
                 at = a.extra.get("trigger_at", a.start - len(a.extra["trigger"]))
                 subjects = recipients_before(doc, cs, clause, at)
                 if not subjects:
-                    subjects = _sentence_subject(doc, sent, cs, at)
+                    subjects = _sentence_subject(doc, sent, cs, at) or _paragraph_subject(doc, sent, at)
             else:
                 # a count before the honour: “张三、李四等10名“X””
                 head = doc.text[clause : a.start]
@@ -296,6 +308,9 @@ def rule_awarded(doc: Doc) -> list[RawTriple]:
             for s in subjects:
                 out.append(RawTriple(s, "AWARDED", a, sent, "pattern:awarded", conf))
         out.extend(_graded(doc, sent, cs))
+        out.extend(_joined_list(doc, sent, cs))
+        out.extend(_roll_call(doc, sent, cs))
+    out.extend(_honour_roll(doc))
     return out
 
 
@@ -398,3 +413,120 @@ def _listed_after(doc: Doc, sent: Sentence, cs: list[Cand], a: Cand) -> list[Can
         return []
     return [c for c in cs if c.type == "Person" and c.start >= m.end() and not c.extra.get("inside")
             and re.match(r"[、，,；;。（(等]|$", doc.text[c.end : c.end + 1])]
+
+
+# A clause about the person a paragraph opens with (“张三，某厂高级技师。…先后荣获X”): adverbs and dates only.
+_BARE_CLAUSE = re.compile(r"(?:先后|分别|曾|曾经|还|也|再次|同时|又|首次|一举|相继|多次|并|更|已|已经|均|"
+                          r"[\d]{4}年(?:度)?|[\d]{1,2}月(?:份)?|[\d]{1,2}日|他|她|本人)*")
+
+
+def _paragraph_subject(doc: Doc, sent: Sentence, at: int) -> list[Cand]:
+    """The person a profile paragraph opens with (“张三，男，某公司高级工程师，曾荣获X”), when the
+    honoured clause has no subject of its own and no other person is named in between."""
+    head = doc.text[sent.start : at]
+    clause = head[max(head.rfind(ch) for ch in "，,；;：:") + 1 :]
+    if not _BARE_CLAUSE.fullmatch(clause):
+        return []
+    para = doc.text.rfind("\n", 0, sent.start) + 1
+    para += len(doc.text[para:at]) - len(doc.text[para:at].lstrip(" \u3000\t"))
+    # the opening name, also when only another mention of it is a candidate (“张三，” opens no title)
+    name = re.match(r"([\u4e00-\u9fff·]{2,4})[，,]", doc.text[para:at])
+    opener = people_named(doc, name.group(1)) if name else []
+    if not opener or any(c.type == "Person" and c.name != name.group(1)
+                         for c in doc.cands if para + name.end() <= c.start < at):
+        return []
+    return [next((c for c in opener if c.start == para), opener[0])]
+
+
+# Joining a named list: “某总工会公布了X名单，A、B、C成功入选”, “此外，A、B等单位纷纷上榜”.
+_JOINED = re.compile(r"(?:成功|顺利|光荣|均|分别|全部|纷纷|同时)?(?:入选|上榜|榜上有名)(?=[，。；,;！!]|$)")
+
+
+def _joined_list(doc: Doc, sent: Sentence, cs: list[Cand]) -> list[RawTriple]:
+    """Recipients who join a list without the honour after the verb: the honour is the one the
+    sentence names before (X名单), else the only one the sentence before it names."""
+    out = []
+    for m in _JOINED.finditer(sent.text):
+        at = sent.start + m.start()
+        named = [c for c in cs if c.type == "Award" and c.end <= at]
+        if not named:
+            prev = sentence_or_none(doc, _previous_start(doc, sent))
+            if prev is None or prev.article != sent.article:
+                continue
+            named = [c for c in sent_cands(doc, prev) if c.type == "Award"]
+            if len({c.name for c in named}) != 1:
+                continue
+        award = named[-1]
+        lo = max(_clause_start(doc, sent, at), award.end)
+        for r in recipients_before(doc, cs, lo, at):
+            out.append(RawTriple(r, "AWARDED", award, sent, "pattern:awarded", 0.75))
+    return out
+
+
+def _previous_start(doc: Doc, sent: Sentence) -> int:
+    i = next((i for i, s in enumerate(doc.sentences) if s.start == sent.start), 0)
+    return doc.sentences[i - 1].start if i > 0 else -1
+
+
+# What may close the line of an honour roll's heading: 获得者, 名单, a count, a colon.
+_ROLL_HEAD_TAIL = re.compile(r"(?:获得者|获奖者)?(?:名单)?(?:[（(][\d一二三四五六七八九十]+[个名人家项][）)])?[：:]?")
+_ROLL_NUMBER = re.compile(r"(?:[一二三四五六七八九十\d]+[、.．]|[（(][一二三四五六七八九十\d]+[）)])?")
+
+
+def _on_own_line(doc: Doc, sent: Sentence) -> str | None:
+    """The line of *sent* when the sentence is the whole line, else None."""
+    a = doc.text.rfind("\n", 0, sent.start) + 1
+    b = doc.text.find("\n", sent.end)
+    b = len(doc.text) if b < 0 else b
+    line = doc.text[a:b]
+    return line if line.strip() == sent.text.strip() else None
+
+
+def _honour_roll(doc: Doc) -> list[RawTriple]:
+    """An honour roll: a line that is only an honour's name, then one line per recipient (or a list
+    of them): “某某劳动奖状⏎A公司⏎B公司⏎某某劳动奖章⏎某医院主任张三”. A line of prose ends it."""
+    out = []
+    award: Cand | None = None
+    for sent in doc.sentences:
+        line = _on_own_line(doc, sent)
+        if line is None or len(line.strip()) > 60 or re.search(r"[。！？!?；;]", line):
+            award = None
+            continue
+        cs = sent_cands(doc, sent)
+        lead = sent.start + len(sent.text) - len(sent.text.lstrip())
+        lead = _ROLL_NUMBER.match(doc.text, lead).end()
+        head = next((c for c in cs if c.type == "Award" and c.start == lead
+                     and _ROLL_HEAD_TAIL.fullmatch(doc.text, c.end, sent.start + len(sent.text.rstrip()))), None)
+        if head is not None:
+            award = head
+            continue
+        if award is None or sent.article != sentence_at(doc, award.sentence).article:
+            continue
+        for piece in re.finditer(r"[^、，,\s\u3000]+", sent.text):
+            end = sent.start + piece.end()
+            paren = re.search(r"[（(][^（）()]{1,12}[）)]$", piece.group(0))
+            r = _ends_at(cs, end, _RECIPIENT) or (_ends_at(cs, end - len(paren.group(0)), _RECIPIENT) if paren else None)
+            if r is not None and r.start >= sent.start + piece.start():
+                out.append(RawTriple(r, "AWARDED", award, sent, "pattern:awarded", 0.75))
+    return out
+
+
+# “我市上榜的7人分别是：A公司经理张三；B厂技师李四…”: the people who won the honour the article is about
+_ROLL_CALL = re.compile(r"(?:上榜|入选|获评|获奖|获此殊荣|受到表彰|受表彰)的[^，。；：:]{0,12}(?:分别是|分别为|名单如下|是)[：:]")
+
+
+def _roll_call(doc: Doc, sent: Sentence, cs: list[Cand]) -> list[RawTriple]:
+    """The people listed after “上榜的N人分别是：”, up to the end of the paragraph's sentence (items may be
+    split by ；), holding the only honour the article's headline names."""
+    m = _ROLL_CALL.search(sent.text)
+    if m is None or any(c.type == "Award" and c.start < sent.start + m.start() for c in cs):
+        return []  # an honour named in the clause itself is for _listed_after
+    first = next((s for s in doc.sentences if s.article == sent.article), None)
+    awards = [c for c in sent_cands(doc, first) if c.type == "Award"] if first is not None else []
+    if len({c.name for c in awards}) != 1:
+        return []
+    lo = sent.start + m.end()
+    hi = min(x for x in (doc.text.find("。", lo), doc.text.find("\n", lo), len(doc.text)) if x >= 0)
+    return [RawTriple(c, "AWARDED", awards[0], sentence_at(doc, c.sentence), "pattern:awarded", 0.75)
+            for c in doc.cands if c.type == "Person" and lo <= c.start < hi and not c.extra.get("inside")
+            and re.match(r"[；;，,、。（(]|$", doc.text[c.end : c.end + 1])]

@@ -16,7 +16,7 @@ from kg.extract.mentions.base import Cand
 from kg.extract.relations_base import BODY, Doc, RawTriple, sent_cands
 from kg.extract.segment import Sentence
 
-__all__ = ["rule_organisers"]
+__all__ = ["co_subjects_of", "rule_organisers"]
 
 # what joins the bodies of a list; one unnamed short item may stand between two (A、某某联盟、B)
 _JOIN = re.compile(r"(?:、|和|与|及|以及)(?:[\u4e00-\u9fff]{2,8}(?:、|和|及))?")
@@ -124,3 +124,10 @@ def rule_organisers(doc: Doc) -> list[RawTriple]:
                             out.append(RawTriple(body, "RUNS", prog, sent, "pattern:organisers", 0.75))
         earlier += [c for c in cs if c.type == "Program" and not c.extra.get("inside")]
     return out
+
+
+def co_subjects_of(doc: Doc, cs: list[Cand], subject: Cand) -> list[Cand]:
+    """The subject and the bodies listed with it (“A、B以及C一直坚持开展…”: each of them acts)."""
+    chain = next((ch for ch in _chains(doc, cs) if ch[0] is subject), [subject])
+    return chain if all(doc.text[a.end : b.start] in ("、", "和", "与", "及", "以及") for a, b in zip(chain, chain[1:])) \
+        else [subject]

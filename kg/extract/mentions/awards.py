@@ -57,6 +57,14 @@ _AWARD_RE = re.compile("|".join(sorted(_AWARD_TRIGGERS, key=len, reverse=True)))
 # “A公司等9家单位”, “100名职工”: a count, no honour's name
 _COUNTED = re.compile(r"等[\d一二三四五六七八九十百]|[\d一二三四五六七八九十百]+(个|名|位|家|人|项|批)|、")
 _QUOTED = re.compile(r"“([^“”]{2,30})”")
+# The list of an honour made public: “公布了全国某某创新工作室名单”, “发布2024年度某省工人先锋号拟命名名单”.
+_LIST_OF = re.compile(r"(?:公布|发布|公示|揭晓|印发|下发)了?(?:\d{4}(?:-\d{4})?年度?)?([^，。；、“”《》的]{4,24}?)"
+                      r"(?:拟命名|拟表彰|表彰|推荐|候选|获奖)?(?:人选|对象)?名单")
+
+
+def is_honour_name(name: str) -> bool:
+    """Whether *name* names an honour by its head (某省劳动模范, 某某年度人物, 某某工人先锋号)."""
+    return bool(_HONOUR_END.search(name)) and len(name) >= 4
 
 
 @lru_cache(maxsize=4096)
@@ -219,6 +227,13 @@ def award_candidates(sent: Sentence, text: str) -> list[Cand]:
             a = sent.start + m.end() + off
             out.append(Cand("Award", a, a + len(part), part, "award", name=name, sentence=sent.start,
                             extra={"trigger": trig, "trigger_at": sent.start + m.start()}))
+    for m in _LIST_OF.finditer(s):
+        name = _clean_honour(m.group(1))
+        two = any(ch in "和及" and _level_at(name[i + 1 :]) for i, ch in enumerate(name))  # X和全国Y: two lists
+        if _level_at(name) and name.endswith(_AWARD_HEADS) and len(name) >= 6 and not _COUNTED.search(name) and not two:
+            a = sent.start + m.start(1)
+            out.append(Cand("Award", a, a + len(m.group(1)), m.group(1), "award", name=name, sentence=sent.start,
+                            extra={"trigger": "", "named": True}))
     taken = [(c.start, c.end) for c in out]
     for c in _named_honours(sent) + _quoted_honours(sent):
         if any(a <= c.start and c.end <= b for a, b in taken):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from kg.extract.mentions.awards import is_honour_name
 from kg.extract.mentions.base import PUNCT, Cand, normalise_name
 from kg.extract.segment import Sentence
 
@@ -106,8 +107,9 @@ def quoted_candidates(sent: Sentence, text: str) -> list[Cand]:
             inner_head = next((h for h in _NAME_HEADS if name.endswith(h) and len(name) > len(h) + 1), "")
             if inner_head in ("杯",):
                 long_tail = ""  # “宿豫巧匠杯”技能大赛: the cup is the name
+            event = _HONOUR_EVENT.match(tail) if m is last and not etc and is_honour_name(name) else None
             if not (head or (verb_before and free_after and len(chain_) == 1) or inner_head or long_tail or generic_tail
-                    or (organised and len(chain_) == 1)):
+                    or (organised and len(chain_) == 1) or event):
                 continue
             if re.match(r"[一二三四五六七八九十两]", name) and len(name) <= 2:
                 continue  # “五小”, “五一”: a numbered slogan or a holiday, not a program
@@ -115,13 +117,18 @@ def quoted_candidates(sent: Sentence, text: str) -> list[Cand]:
                 continue
             if not name or len(name) < 2 or len(name) > 30 or re.search(r"[，。；！？+]", inner):
                 continue
-            if not head and "、" in inner:
-                continue
+            if not (head or long_tail or generic_tail) and "、" in inner:
+                continue  # “甲、乙”: a list, unless a head names it as one program (“甲、乙”主题劳动竞赛)
             alias = ""
             if inner_head in _GENERIC_PROGRAM_HEADS and not needs_head(name[: -len(inner_head)]):
                 alias, name = name, name[: -len(inner_head)]
             qs, qe = sent.start + m.start(), sent.start + m.end()
-            if m is last and long_tail:
+            if event:
+                # “某某工匠”选树活动: the event named after its award keeps its head, the award keeps the bare name
+                out.append(Cand("Program", qs, qe + event.end(), text[qs : qe + event.end()], "quoted",
+                                name=name + event.group(0), sentence=sent.start))
+                continue
+            if m is last and long_tail and not long_tail.startswith("主题"):  # “甲”主题劳动竞赛: the quotes name it
                 full = name + long_tail
                 out.append(Cand("Program", qs, qe + len(long_tail), text[qs : qe + len(long_tail)], "quoted",
                                 name=full, sentence=sent.start, extra={"alias": name}))
@@ -131,10 +138,15 @@ def quoted_candidates(sent: Sentence, text: str) -> list[Cand]:
                 alias = name + own_head
             if m is last and generic_tail and not alias:
                 alias = name + generic_tail
+            if m is last and long_tail and not alias:
+                alias = name + long_tail
             out.append(Cand("Program", qs, qe + len(own_head), text[qs : qe + len(own_head)], "quoted", name=name,
                             sentence=sent.start, extra={"alias": alias}))
     return out
 
+
+# What follows an honour's name to make the event that confers it: “某某工匠”选树活动, “某某人物”发布活动.
+_HONOUR_EVENT = re.compile(r"(?:年度)?(?:(?:评选|选树|评比|选拔|推选|寻访)(?:表彰)?(?:活动|工作)?|(?:发布|命名)(?:表彰)?活动)")
 
 # Heads that stay part of a program's name (“新双12工程”); the generic ones are dropped (“四心关爱行动” → 四心关爱).
 _NAME_HEADS = ("工程", "计划", "行动", "活动", "大赛", "竞赛", "挑战赛", "杯", "夏令营")
