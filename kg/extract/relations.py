@@ -369,6 +369,22 @@ def rule_hosts(doc: Doc) -> list[RawTriple]:
     return out
 
 
+_LEAD_WORD = re.compile(r"领头人|带头人|牵头人|领衔人|领衔")
+
+
+def _leaders(doc: Doc, people: list[Cand], trig: list[int], fac: Cand) -> list[Cand]:
+    """The people the lead word is about: right after it (领衔人张三), right before it (以张三、李四为带头人),
+    or the one the facility is named after (张三创新工作室…其领衔人); not others in the sentence (visitors)."""
+    out = []
+    for p in sorted(people, key=lambda c: -c.start):
+        after = any(0 <= p.start - (t + 3) <= 2 or 0 <= p.start - (t + 2) <= 1 for t in trig)
+        before = any(0 <= t - p.end <= 1 for t in trig)
+        listed = any(doc.text[p.end : q.start] == "、" for q in out)
+        if after or before or listed or fac.name.startswith(p.name):
+            out.append(p)
+    return out
+
+
 def rule_leads(doc: Doc) -> list[RawTriple]:
     """“以A、B为领头人，成立…工作室”: each leader leads the studio at their host, and works there."""
     out = []
@@ -388,13 +404,13 @@ def rule_leads(doc: Doc) -> list[RawTriple]:
     if any(c.rule == "leader-facility" for c in doc.cands):
         return out
     for sent in doc.sentences:
-        if not re.search(r"(领头人|带头人|牵头人|领衔人|领衔)", sent.text):
+        trig = [sent.start + m.start() for m in _LEAD_WORD.finditer(sent.text)]
+        if not trig:
             continue
         cs = _sent_cands(doc, sent)
-        people = [c for c in cs if c.type == "Person"]
         facs = [c for c in cs if c.type in ("Facility", "Program")]
-        if len(facs) == 1:
-            for p in people:
+        if len({c.name for c in facs}) == 1:  # one facility, named once or more
+            for p in _leaders(doc, [c for c in cs if c.type == "Person"], trig, facs[0]):
                 out.append(RawTriple(p, "LEADS", facs[0], sent, "pattern:leads", 0.75))
     return out
 

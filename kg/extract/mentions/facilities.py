@@ -119,6 +119,11 @@ def shared_facility_candidates(sent: Sentence, text: str, cands: list[Cand]) -> 
 _STUDIO_WORDS = re.compile(r"(?:劳模|工匠|人才|技能|大师|职工|名师|技师|首席|高技能|巾帼|青年|党员|[（(][\u4e00-\u9fff]{1,4}[）)])*")
 
 
+# what may stand before a studio's person without naming a host: 继, 一公司, 二分厂
+_NO_HOST = re.compile(r"[继由和及与在是为的]|[一二三四五六七八九十]{0,3}(?:公司|分公司|分厂|厂|车间|工区|项目部)")
+_STUDIO_HEAD = re.compile(_STUDIO_WORDS.pattern + r"((?:创新)?工作室)")
+
+
 def person_facility_candidates(sent: Sentence, text: str, cands: list[Cand]) -> list[Cand]:
     """“某某有限公司张三劳模工作室” → 张三劳模工作室, at its host: a studio named after a person starts at the name.
 
@@ -145,10 +150,19 @@ def person_facility_candidates(sent: Sentence, text: str, cands: list[Cand]) -> 
                 extra["host"] = host  # a named body (not “一公司”, “公司”)
             elif len(host) >= 3 and (lookup(host) or re.search(r"(街道|社区|村|镇|乡)$", host)):
                 extra["host_region"] = host
-            else:
-                break  # no host before the name (一公司张三…, 继张三…): keep the studio as found
+            elif not _NO_HOST.fullmatch(host):
+                break  # an unknown word before the name may be part of the studio's name: keep it as found
+            # else no host, only a function word or a numbered unit (继张三…, 一公司张三…): the studio starts at the name
             f.extra["alt"] = True
             out.append(Cand("Facility", p, f.end, text[p : f.end], "person-facility", head=f.head, sentence=sent.start,
                             extra=extra))
             break
+    # a studio the head words did not find (张三劳模(职工)创新工作室): it starts at the person named before its head
+    ends = {c.end for c in cands if c.sentence == sent.start and c.type == "Facility"}
+    for p in [c for c in cands if c.sentence == sent.start and c.type == "Person"]:
+        m = _STUDIO_HEAD.match(text, p.end, sent.end)
+        if m is not None and m.end() not in ends:
+            ends.add(m.end())
+            out.append(Cand("Facility", p.start, m.end(), text[p.start : m.end()], "person-facility",
+                            head=m.group(1), sentence=sent.start, extra={"alias": ""}))
     return out
