@@ -322,11 +322,11 @@ def rule_hosts(doc: Doc) -> list[RawTriple]:
                         sent = sentence_at(doc, c.sentence)
                         out.append(RawTriple(c, "PART_OF", u, sent, "pattern:department", 0.85))
     for c in doc.cands:
-        if c.rule != "person-facility":
+        if c.rule not in ("person-facility", "host-facility"):
             continue
-        # “某某公司张三劳模工作室”: the studio is at the host written before the name
+        # “某某公司张三劳模工作室”: the studio is at the host written before the name; 某社区的驿站: at the place
         sent = sentence_at(doc, c.sentence)
-        if c.extra.get("host") in bodies:
+        if c.extra.get("host") in bodies and c.rule == "person-facility":
             out.append(RawTriple(c, "LOCATED_AT", bodies[c.extra["host"]], sent, "pattern:host", 0.8))
         elif c.extra.get("host_region"):
             name = c.extra["host_region"]
