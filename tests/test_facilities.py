@@ -30,6 +30,9 @@ def _analyse(text: str):
         ("星海区总工会一行来到明远机械有限公司调研。在实地参观了职工之家、职工书屋后，周航表示肯定。",
          ("Facility", "明远机械有限公司职工书屋")),
         ("在大湾镇，调研组察看了镇职工驿站、职工书屋等场所。", ("Facility", "大湾镇职工驿站")),
+        ("星海市总工会一行赴明远电器有限公司调研。一行人首先察看了职工书屋和职工活动场所。", ("Facility", "明远电器有限公司职工书屋")),
+        ("调研组来到明远电器有限公司。在实地参观了职工之家,听取了工作汇报。", ("Facility", "明远电器有限公司职工之家")),
+        ("一行人首先前往明远机械有限公司,为企业职工送上慰问礼包;随后参观了企业职工服务点。", ("Facility", "明远机械有限公司职工服务点")),
         ("其间，张明一行还前往明远机械有限公司职工活动中心进行实地调研。", ("Facility", "明远机械有限公司职工活动中心")),
     ],
 )
@@ -57,6 +60,8 @@ def test_facilities_not_found(text, entity):
         ("这里是位于星光广场的工会驿站，骑手在此歇脚。", ("星光广场工会驿站", "LOCATED_AT", "星光广场")),
         ("明远机械有限公司建设的职工书屋藏书三千册。", ("明远机械有限公司职工书屋", "LOCATED_AT", "明远机械有限公司")),
         ("明远机械有限公司建设的职工书屋藏书三千册。", ("明远机械有限公司", "ESTABLISHES", "明远机械有限公司职工书屋")),
+        # a facility named by its neighbourhood alone is at it
+        ("近日，东风街道向阳社区工会驿站正式启用，为户外劳动者提供服务。", ("东风街道向阳社区工会驿站", "LOCATED_AT", "向阳社区")),
         ("星海区总工会一行来到明远机械有限公司调研。在实地参观了职工之家后，周航表示肯定。",
          ("明远机械有限公司职工之家", "LOCATED_AT", "明远机械有限公司")),
         ("6月11日，区总工会主席张小红一行来到王志强工匠人才创新工作室调研，张小红在王志强工匠人才创新工作室查看了建设情况，"
@@ -80,3 +85,9 @@ def test_facilities_visited_town_facility_is_not_located_by_the_visit():
     text = "在大湾镇，调研组察看了镇职工驿站、职工书屋等场所。"
     _, trips = _analyse(text)
     assert not any(p == "LOCATED_AT" and s == "大湾镇职工书屋" for s, p, _ in trips)
+
+
+def test_facilities_union_facility_is_not_at_the_neighbourhood():
+    # 某社区工会联合会职工之家 belongs to the union, not (by its name) to the neighbourhood
+    _, trips = _analyse("近日，东风街道向阳社区工会联合会职工之家正式启用，为户外劳动者提供服务。")
+    assert not any(p == "LOCATED_AT" and o == "向阳社区" for _, p, o in trips)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from kg.extract.lexicon import lexicon
 from kg.extract.mentions.base import Cand, longest_prefix_in
 from kg.extract.regions import branch_place, lookup, region_prefix
 from kg.extract.relations_base import (
@@ -321,6 +322,13 @@ def rule_hosts(doc: Doc) -> list[RawTriple]:
                         seen.add(key)
                         sent = sentence_at(doc, c.sentence)
                         out.append(RawTriple(c, "PART_OF", u, sent, "pattern:department", 0.85))
+    # “某社区工会驿站”: a facility named by its neighbourhood (社区, 街道, 村) alone is at it
+    places = [c for c in doc.cands if c.type == "Region" and re.search(r"(社区|街道|村)$", c.name)]
+    for c in (c for c in doc.cands if c.type == "Facility" and c.head and not c.extra.get("host")) if places else ():
+        inside = [p for p in places if c.start <= p.start and p.end <= c.end - len(c.head)]
+        place = max(inside, key=lambda p: (p.end, p.start == c.start, p.end - p.start), default=None)
+        if place is not None and not lexicon().head_re.search(doc.text[place.end : c.end - len(c.head)] or "-"):
+            out.append(RawTriple(c, "LOCATED_AT", place, sentence_at(doc, c.sentence), "pattern:host", 0.75))
     for c in doc.cands:
         if c.rule not in ("person-facility", "host-facility"):
             continue

@@ -173,7 +173,7 @@ def _owned_re() -> re.Pattern[str]:
     """A host's unnamed facility: 某公司建设的职工之家, 某社区的“惠工小站”."""
     heads = _fac_heads()
     return re.compile(r"((?:建设|建成|新建|打造|设立|创建|组建)?的)?([“\"]?)([\u4e00-\u9fff]{0,6}?(?:" + "|".join(map(re.escape, heads)) + r"))[”\"]?"
-                      r"(?![\u4e00-\u9fff]{0,2}(?:站|店|点|室|馆|所)(?:[，。；、]|$))")
+                      r"(?![\u4e00-\u9fff]{0,2}(?:站|店|点|室|馆|所)(?:[，,。；;、]|$))")
 
 
 _AT_PLACE = re.compile(r"位于([^，。；、的]{2,12})的")
@@ -230,14 +230,14 @@ def _fac_head(phrase: str) -> str:
 
 
 # a visit to a body or place, then what the visitors saw there: 来到某公司…参观了职工书屋、职工之家
-_VISIT_TO = re.compile(r"(?:来到|走进|前往|深入|走访|到|在)$")
+_VISIT_TO = re.compile(r"(?:来到|走进|前往|深入|走访|到|赴|在)$")
 _SAW = re.compile(r"(?:参观|察看|查看|考察|观摩|走进)了?")
 
 
 @lru_cache(maxsize=1)
 def _bare_list_re() -> re.Pattern[str]:
     heads = _fac_heads()
-    return re.compile(r"[“\"]?([\u4e00-\u9fff]{0,8}?(?:" + "|".join(map(re.escape, heads)) + r"))[”\"]?(?=[、，。；和及等后]|$)")
+    return re.compile(r"[“\"]?([\u4e00-\u9fff]{0,8}?(?:" + "|".join(map(re.escape, heads)) + r"))[”\"]?(?=[、，,。；;和及等后]|$)")
 
 
 def visited_facility_candidates(text: str, sentences: list[Sentence], cands: list[Cand]) -> list[Cand]:
@@ -258,7 +258,7 @@ def visited_facility_candidates(text: str, sentences: list[Sentence], cands: lis
             if prev is not None and prev.article == sent.article:
                 scope = by_sent.get(prev.start, []) + scope
             host = max((c for c in scope if c.type in _OWNER_TYPES and not c.extra.get("context") and not c.extra.get("alt")
-                        and _VISIT_TO.search(text, max(0, c.start - 2), c.start)), key=lambda c: c.start, default=None)
+                        and _VISIT_TO.search(text, max(0, c.start - 2), c.start)), key=lambda c: (c.start, c.end), default=None)
             if host is None:
                 continue
             while True:
@@ -266,10 +266,16 @@ def visited_facility_candidates(text: str, sentences: list[Sentence], cands: lis
                 if m is None:
                     break
                 phrase = m.group(1)
+                bare = [c for c in here if c.type == "Facility" and (c.start, c.end) == m.span(1)
+                        and normalise_name(c.name) == phrase]
+                if phrase.startswith(("企业", "公司", "单位")):
+                    phrase = phrase[2:]  # 企业职工服务点: the visited company's
                 rest = phrase[: -len(_fac_head(phrase))]
-                if lex.head_re.search(rest or "-") or any(c.type != "Group" and c.start < m.end(1) and c.end > m.start(1)
-                                                          for c in here):
+                if lex.head_re.search(rest or "-") or any(c.type != "Group" and c not in bare and c.start < m.end(1)
+                                                          and c.end > m.start(1) for c in here):
                     break  # a name of its own, or another body's
+                for c in bare:
+                    c.extra["alt"] = True  # the bare words found alone: the host's facility instead
                 name = normalise_name(host.name)
                 if phrase[0] == name[-1] and phrase[0] in "省市区县镇乡村":
                     phrase = phrase[1:]  # 镇服务驿站 of 某镇
