@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from kg.extract.lexicon import lexicon
 from kg.extract.mentions.base import Cand, longest_prefix_in
 from kg.extract.mentions.subunits import regional_branch
 from kg.extract.regions import branch_place, lookup, region_prefix
@@ -331,12 +332,19 @@ def rule_hosts(doc: Doc) -> list[RawTriple]:
                         seen.add(key)
                         sent = sentence_at(doc, c.sentence)
                         out.append(RawTriple(c, "PART_OF", u, sent, "pattern:department", 0.85))
+    # “某社区工会驿站”: a facility named by its neighbourhood (社区, 街道, 村) alone is at it
+    places = [c for c in doc.cands if c.type == "Region" and re.search(r"(社区|街道|村)$", c.name)]
+    for c in (c for c in doc.cands if c.type == "Facility" and c.head and not c.extra.get("host")) if places else ():
+        inside = [p for p in places if c.start <= p.start and p.end <= c.end - len(c.head)]
+        place = max(inside, key=lambda p: (p.end, p.start == c.start, p.end - p.start), default=None)
+        if place is not None and not lexicon().head_re.search(doc.text[place.end : c.end - len(c.head)] or "-"):
+            out.append(RawTriple(c, "LOCATED_AT", place, sentence_at(doc, c.sentence), "pattern:host", 0.75))
     for c in doc.cands:
-        if c.rule != "person-facility":
+        if c.rule not in ("person-facility", "host-facility"):
             continue
-        # “某某公司张三劳模工作室”: the studio is at the host written before the name
+        # “某某公司张三劳模工作室”: the studio is at the host written before the name; 某社区的驿站: at the place
         sent = sentence_at(doc, c.sentence)
-        if c.extra.get("host") in bodies:
+        if c.extra.get("host") in bodies and c.rule == "person-facility":
             out.append(RawTriple(c, "LOCATED_AT", bodies[c.extra["host"]], sent, "pattern:host", 0.8))
         elif c.extra.get("host_region"):
             name = c.extra["host_region"]
@@ -379,6 +387,22 @@ def rule_hosts(doc: Doc) -> list[RawTriple]:
     return out
 
 
+_LEAD_WORD = re.compile(r"领头人|带头人|牵头人|领衔人|领衔")
+
+
+def _leaders(doc: Doc, people: list[Cand], trig: list[int], fac: Cand) -> list[Cand]:
+    """The people the lead word is about: right after it (领衔人张三), right before it (以张三、李四为带头人),
+    or the one the facility is named after (张三创新工作室…其领衔人); not others in the sentence (visitors)."""
+    out = []
+    for p in sorted(people, key=lambda c: -c.start):
+        after = any(0 <= p.start - (t + 3) <= 2 or 0 <= p.start - (t + 2) <= 1 for t in trig)
+        before = any(0 <= t - p.end <= 1 for t in trig)
+        listed = any(doc.text[p.end : q.start] == "、" for q in out)
+        if after or before or listed or fac.name.startswith(p.name):
+            out.append(p)
+    return out
+
+
 def rule_leads(doc: Doc) -> list[RawTriple]:
     """“以A、B为领头人，成立…工作室”: each leader leads the studio at their host, and works there."""
     out = []
@@ -398,13 +422,13 @@ def rule_leads(doc: Doc) -> list[RawTriple]:
     if any(c.rule == "leader-facility" for c in doc.cands):
         return out
     for sent in doc.sentences:
-        if not re.search(r"(领头人|带头人|牵头人|领衔人|领衔)", sent.text):
+        trig = [sent.start + m.start() for m in _LEAD_WORD.finditer(sent.text)]
+        if not trig:
             continue
         cs = _sent_cands(doc, sent)
-        people = [c for c in cs if c.type == "Person"]
         facs = [c for c in cs if c.type in ("Facility", "Program")]
-        if len(facs) == 1:
-            for p in people:
+        if len({c.name for c in facs}) == 1:  # one facility, named once or more
+            for p in _leaders(doc, [c for c in cs if c.type == "Person"], trig, facs[0]):
                 out.append(RawTriple(p, "LEADS", facs[0], sent, "pattern:leads", 0.75))
     return out
 

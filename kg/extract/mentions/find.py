@@ -14,11 +14,14 @@ from kg.extract.mentions.base import Cand, Token, tokens_of
 from kg.extract.mentions.coref import coref_candidates
 from kg.extract.mentions.enumerations import ENUM, enumeration_candidates, region_enum_candidates
 from kg.extract.mentions.facilities import (
+    branch_facility_candidates,
     host_facility_candidates,
     leader_facility_candidates,
+    owned_facility_candidates,
     person_facility_candidates,
     shared_facility_candidates,
     sibling_facility_candidates,
+    visited_facility_candidates,
 )
 from kg.extract.mentions.groups import group_candidates
 from kg.extract.mentions.organisations import (
@@ -82,6 +85,7 @@ def find_candidates(text: str, sentences: list[Sentence], *, alternatives: list[
         _sentence_candidates(sent, text, here)
         cands.extend(here)
     cands.extend(coref_candidates(text, sentences, cands))
+    cands.extend(visited_facility_candidates(text, sentences, cands))
     # a sub-unit replaces the candidates of its exact span (it knows its parent); its other levels are alternatives
     units = {(c.start, c.end) for c in cands if c.rule == "sub-unit" and not c.extra.get("alt")}
     aside = [c for c in cands if c.extra.get("alt") or (c.rule != "sub-unit" and (c.start, c.end) in units)]
@@ -120,6 +124,8 @@ def _sentence_candidates(sent: Sentence, text: str, cands: list[Cand]) -> None:
     cands.extend(subunit_candidates(sent, text, cands))
     cands.extend(shared_facility_candidates(sent, text, cands))
     cands.extend(person_facility_candidates(sent, text, cands))
+    cands.extend(owned_facility_candidates(sent, text, cands))
+    cands.extend(branch_facility_candidates(sent, text, cands))
 
 
 def _mark_parents_inside(kept: list[Cand]) -> None:
