@@ -9,7 +9,10 @@ example corpus.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -270,6 +273,16 @@ def test_learn_shipped_models_extract_the_example(repo_dir):
         for t in triples:
             assert doc.text[t.evidence.start : t.evidence.end] == t.evidence.sentence
     assert found > 0
+
+
+def test_learn_loading_the_models_imports_no_lightgbm_front_end(repo_dir):
+    """A process that extracts loads lightgbm without scikit-learn or pandas (seconds of start-up it never
+    uses: kg predicts from scipy matrices), and can still import both afterwards."""
+    code = ("import sys; from kg.extract.learn.model import load_models; load_models(); "
+            "print(sorted(m for m in ('sklearn', 'pandas') if m in sys.modules)); import pandas; print('ok')")
+    env = {**os.environ, "PYTHONPATH": str(repo_dir)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.split("\n")[:2] == ["[]", "ok"], out.stdout + out.stderr
 
 
 def test_learn_scoring_over_live_columns_changes_no_probability(repo_dir):

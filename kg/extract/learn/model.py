@@ -127,24 +127,32 @@ class Scorer:
                    default_threshold=default, passthrough=passthrough)
 
 
-def _lightgbm() -> Any:
-    """lightgbm (lazy: only the learned extractor needs it), without its scikit-learn front end.
+#: optional front ends lightgbm imports when they are installed, and kg never hands it
+_LIGHTGBM_EXTRAS = ("sklearn", "pandas")
 
-    kg predicts with a Booster from scipy matrices; when scikit-learn is installed,
-    lightgbm imports it (and it SciPy's statistics) all the same, which costs seconds
-    at the start of every process that extracts. So the import hides scikit-learn
-    unless something loaded it already; a later ``import sklearn`` works as usual.
+
+def _lightgbm() -> Any:
+    """lightgbm (lazy: only the learned extractor needs it), without its scikit-learn and pandas front ends.
+
+    kg predicts with a Booster from scipy matrices (and trains on them); when
+    scikit-learn or pandas is installed, lightgbm imports it all the same
+    (scikit-learn brings SciPy's statistics), which costs seconds at the start
+    of every process that extracts (pandas alone about 0.6 s of CPU). So the
+    import hides each of them unless something loaded it already; a later
+    ``import sklearn`` or ``import pandas`` works as usual (lightgbm then takes
+    no DataFrame in that process: kg gives it none).
     """
     import sys
 
-    hidden = "sklearn" not in sys.modules
-    if hidden:
-        sys.modules["sklearn"] = None  # type: ignore[assignment]  # import machinery: "not installed"
+    hidden = [name for name in _LIGHTGBM_EXTRAS if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # import machinery: "not installed"
     try:
         import lightgbm
     finally:
-        if hidden and sys.modules.get("sklearn", 0) is None:
-            del sys.modules["sklearn"]
+        for name in hidden:
+            if sys.modules.get(name, 0) is None:
+                del sys.modules[name]
     return lightgbm
 
 
