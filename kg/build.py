@@ -57,6 +57,9 @@ OUTPUTS: dict[str, str] = {
 #: The overview drawings keep the best-connected entities only beyond these sizes.
 OVERVIEW_HTML_LIMIT = 1500
 OVERVIEW_SVG_LIMIT = 150
+#: overview.html carries this many evidence sentences per relationship (and how many more there are):
+#: every one of them made the page grow with the corpus (106 MB at 100k articles), beyond what a browser opens
+OVERVIEW_EVIDENCE_LIMIT = 5
 
 Stage = Callable[[str], None]
 
@@ -257,7 +260,8 @@ def write_graph_outputs(
         if len(html_graph.nodes) < len(related.nodes):
             notes.append(f"overview.html shows the {OVERVIEW_HTML_LIMIT} best-connected entities; use `kg diagram --focus` for the rest")
         centrality = facts.centrality()  # of the whole graph, not of the drawn part
-        files["diagram_html"] = str(render(html_graph, folder / OUTPUTS["diagram_html"], title=title, betweenness=centrality))
+        files["diagram_html"] = str(render(html_graph, folder / OUTPUTS["diagram_html"], title=title, betweenness=centrality,
+                                               evidence_limit=OVERVIEW_EVIDENCE_LIMIT))
         if svg_graph is not None and svg is not None:
             try:  # a layout graphviz cannot finish costs the drawing, not the build's other products
                 files["diagram_svg"] = str(svg.result())
