@@ -14,6 +14,7 @@ copied from there instead of made again (:mod:`kg.reuse`).
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import shutil
 from collections.abc import Callable, Sequence
@@ -229,6 +230,7 @@ def write_graph_outputs(
     folder = Path(folder)
     files: dict[str, str] = {}
     notes: list[str] = []
+    _give_back_freed_memory()  # what assembling freed
 
     with ThreadPoolExecutor(max_workers=1) as aside, ThreadPoolExecutor(max_workers=1) as database:
         # the embedded database loads on a thread of its own: ladybug releases the GIL while it copies
@@ -249,11 +251,14 @@ def write_graph_outputs(
         stage("embedded database")
         db.result()
         files["database"] = str(folder / OUTPUTS["database"])
+        _give_back_freed_memory()
 
         stage("inventory")
         inventory = build_inventory(graph)
         files["inventory_csv"] = str(write_inventory_csv(inventory, folder / OUTPUTS["inventory_csv"]))
         files["inventory_xlsx"] = str(write_inventory_xlsx(inventory, folder / OUTPUTS["inventory_xlsx"]))
+        del inventory
+        _give_back_freed_memory()
 
         stage("overview diagram")
         html_graph = top_nodes(related, OVERVIEW_HTML_LIMIT)
@@ -285,6 +290,19 @@ def write_graph_outputs(
         identity=graph.identity,
         curation=graph.curation,
     )
+
+
+def _give_back_freed_memory() -> None:
+    """Hand the heap pages freed so far back to the system (glibc's ``malloc_trim``); elsewhere nothing.
+
+    glibc keeps freed pages in its arenas, one per thread that allocated: after the
+    embedded database's load, ladybug's threads held 0.12 GB of them at 20k articles,
+    on top of which every later stage would have run.
+    """
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 def _relocate(report: BuildReport, out_dir: Path) -> BuildReport:
