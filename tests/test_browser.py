@@ -157,6 +157,19 @@ def test_browser_edge_shows_evidence_in_the_panel(chromium: str, page: Path, gra
     assert "安远县总工会启动“匠心助企行”" in panel  # the document title
 
 
+def test_browser_edge_says_how_much_evidence_the_page_left_out(chromium: str, graph: GraphData, tmp_path: Path) -> None:
+    from kg.export.diagram import diagram_data
+
+    capped = render(graph, tmp_path / "capped.html", title="测试", evidence_limit=1)
+    runs = next(e for e in diagram_data(graph)["edges"] if e["predicate"] == "RUNS" and len(e["evidence"]) == 2)
+    dom = dump_dom(chromium, tmp_path / "profile", f"{capped.as_uri()}#edge={runs['id']}")
+    panel = dom[dom.index('id="details"') : dom.index("图例 Legend")]
+    first, second = (f'<div class="source">{ev["doc_id"]} · ' for ev in runs["evidence"])
+    assert first in panel and second not in panel
+    assert "另有 1 条证据 · 1 more evidence" in panel
+    assert "<dt>evidence</dt><dd>2</dd>" in panel  # the count is of all of them
+
+
 def test_browser_node_shows_details_in_the_panel(chromium: str, page: Path, tmp_path: Path) -> None:
     from urllib.parse import quote
 

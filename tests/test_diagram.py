@@ -134,6 +134,23 @@ def test_diagram_html_carries_types_predicates_and_evidence(graph: GraphData) ->
     assert {t["type"] for t in data["legend"]} == {n.type for n in graph.nodes}
 
 
+def test_diagram_html_evidence_limit_keeps_the_first_and_counts_all() -> None:
+    a, b = EntityRef(type="Union", name="甲市总工会"), EntityRef(type="Program", name="乙行动")
+    evidence = tuple(
+        EvidenceRecord(doc_id=f"d{i}", sentence=f"甲市总工会第{i}次开展乙行动", start=0, end=9, extractor="t", confidence=0.9)
+        for i in range(7)
+    )
+    g = GraphData(
+        nodes=(NodeRecord(type="Union", name=a.name), NodeRecord(type="Program", name=b.name)),
+        rels=(RelRecord(subject=a, predicate="RUNS", object=b, confidence=0.9, evidence=evidence),),
+    )
+    capped = page_data(to_html(g, evidence_limit=5))["edges"][0]
+    assert [ev["doc_id"] for ev in capped["evidence"]] == ["d0", "d1", "d2", "d3", "d4"]
+    assert capped["evidence_count"] == 7
+    full = page_data(to_html(g))["edges"][0]
+    assert len(full["evidence"]) == full["evidence_count"] == 7
+
+
 def test_diagram_html_escapes_names_that_look_like_markup(evil_graph: GraphData) -> None:
     page = to_html(evil_graph, title=EVIL)
     # only the page's own three script elements close; the data cannot end one early

@@ -134,6 +134,19 @@ def test_inventory_xlsx_has_two_sheets(inv: Inventory, tmp_path: Path) -> None:
     wb.close()
 
 
+def test_inventory_xlsx_header_is_bold_and_frozen_and_long_text_wraps(inv: Inventory, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    ws = load_workbook(write_inventory(inv, tmp_path / "inventory.xlsx"))[SHEETS[0]]
+    assert ws.freeze_panes == "A2"
+    assert all(cell.font.b for cell in ws[1])
+    evidence = list(COLUMNS).index("evidence") + 1
+    assert ws.cell(row=2, column=evidence).alignment.wrap_text and not ws.cell(row=2, column=1).alignment.wrap_text
+    widest = max(len(str(ws.cell(row=r, column=evidence).value or "")) for r in range(1, ws.max_row + 1))
+    assert ws.column_dimensions[get_column_letter(evidence)].width == min(60, 2 * widest + 2)
+
+
 # --------------------------------------------------------------------------- CLI
 
 

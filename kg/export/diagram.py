@@ -94,14 +94,18 @@ def diagram_data(
     *,
     title: str = "union-kg",
     betweenness: Mapping[str, float] | None = None,
+    evidence_limit: int | None = None,
 ) -> dict[str, Any]:
     """Nodes, edges, documents and legend of *graph*, as plain JSON-ready data.
 
     *betweenness* maps node ids (``Type:name``) to values computed elsewhere;
-    without it, small graphs get their own and large ones none.
+    without it, small graphs get their own and large ones none. With
+    *evidence_limit*, each edge carries its first that many evidence entries;
+    its ``evidence_count`` is always the number of them all.
     """
     onto = load_ontology()
-    G = to_networkx(graph, centrality=betweenness is None and len(graph.nodes) <= BETWEENNESS_IN_DIAGRAM)
+    G = to_networkx(graph, centrality=betweenness is None and len(graph.nodes) <= BETWEENNESS_IN_DIAGRAM,
+                    evidence_limit=evidence_limit)
     if betweenness is not None:
         for v in G.nodes:
             G.nodes[v]["betweenness"] = betweenness.get(v)
@@ -148,6 +152,7 @@ def diagram_data(
                 "curated": d.get("provenance") == "curated",  # added by curation: drawn dashed, said in the panel
                 "first_date": d.get("first_date") or "",
                 "last_date": d.get("last_date") or "",
+                "evidence_count": d["evidence_count"],
                 "evidence": [
                     {
                         "doc_id": e["doc_id"],
@@ -186,14 +191,18 @@ def _script_json(obj: object) -> str:
     return text
 
 
-def to_html(graph: GraphData, *, title: str = "union-kg", betweenness: Mapping[str, float] | None = None) -> str:
+def to_html(graph: GraphData, *, title: str = "union-kg", betweenness: Mapping[str, float] | None = None,
+            evidence_limit: int | None = None) -> str:
     """A self-contained interactive page: vis-network, the page's script and the data inlined, no URL loaded.
+
+    With *evidence_limit*, a relationship's panel shows that many evidence
+    sentences and says how many more there are (:func:`diagram_data`).
 
     >>> page = to_html(GraphData(), title="空图")
     >>> "<title>空图</title>" in page and "src=" not in page.split("<script", 1)[0]
     True
     """
-    data = diagram_data(graph, title=title, betweenness=betweenness)
+    data = diagram_data(graph, title=title, betweenness=betweenness, evidence_limit=evidence_limit)
     for item in (*data["nodes"], *data["legend"]):
         item["shape"] = _VIS_SHAPES.get(item["shape"], item["shape"])
     template = package_data("templates", "diagram.html").read_text(encoding="utf-8")
@@ -310,8 +319,11 @@ def render(
     *,
     title: str = "union-kg",
     betweenness: Mapping[str, float] | None = None,
+    evidence_limit: int | None = None,
 ) -> Path:
     """Draw *graph* into *out*; the suffix (.html, .svg, .png, .mmd) picks the format.
+
+    *evidence_limit* caps the evidence sentences per relationship in the HTML page (:func:`to_html`).
 
     The file is written atomically. Raises :class:`OutputError` for an unknown
     suffix, a missing graphviz (.svg/.png) or an unwritable path.
@@ -319,7 +331,7 @@ def render(
     out = Path(out)
     suffix = out.suffix.lower()
     makers: dict[str, Callable[[], bytes]] = {
-        ".html": lambda: to_html(graph, title=title, betweenness=betweenness).encode("utf-8"),
+        ".html": lambda: to_html(graph, title=title, betweenness=betweenness, evidence_limit=evidence_limit).encode("utf-8"),
         ".mmd": lambda: to_mermaid(graph, title=title).encode("utf-8"),
         ".svg": lambda: run_graphviz(to_dot(graph, title=title), "svg", engine=_engine(graph)),
         ".png": lambda: run_graphviz(to_dot(graph, title=title), "png", engine=_engine(graph)),

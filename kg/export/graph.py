@@ -39,7 +39,7 @@ __all__ = [
     "write_node_link",
 ]
 
-def to_networkx(graph: GraphData, *, centrality: bool = True) -> nx.MultiDiGraph:
+def to_networkx(graph: GraphData, *, centrality: bool = True, evidence_limit: int | None = None) -> nx.MultiDiGraph:
     """Build a ``MultiDiGraph`` with entity attributes, evidence on edges and centrality.
 
     Node attributes: ``type, name, aliases, doc_count, doc_ids, province, city,
@@ -52,7 +52,9 @@ def to_networkx(graph: GraphData, *, centrality: bool = True) -> nx.MultiDiGraph
     ``{doc_id, sentence, start, end, extractor, confidence}``), ``first_date``,
     ``last_date`` (of the evidence articles) and ``provenance`` (``curated`` for
     facts curation added; nodes carry it too). ``G.graph["documents"]``
-    maps doc ids to ``{title, date, source, path}``.
+    maps doc ids to ``{title, date, source, path}``. With *evidence_limit*, an
+    edge's ``evidence`` holds its first that many entries only (``evidence_count``
+    still counts them all).
 
     >>> from kg.models import EntityRef, RelRecord, EvidenceRecord
     >>> a, b = EntityRef(type="Union", name="甲工会"), EntityRef(type="Program", name="乙行动")
@@ -81,7 +83,7 @@ def to_networkx(graph: GraphData, *, centrality: bool = True) -> nx.MultiDiGraph
             confidence=r.confidence,
             evidence_count=len(r.evidence),
             attrs=dict(r.attrs),
-            evidence=[e.model_dump() for e in r.evidence],
+            evidence=[e.model_dump() for e in r.evidence[:evidence_limit]],
             first_date=r.first_date,
             last_date=r.last_date,
             provenance=r.provenance,

@@ -13,6 +13,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable
+from typing import Any
 from pathlib import Path
 
 from kg.errors import InputError, OutputError
@@ -330,28 +331,40 @@ def write_inventory_csv(inv: Inventory, path: Path) -> Path:
 
 
 def write_inventory_xlsx(inv: Inventory, path: Path) -> Path:
-    """Write an Excel workbook with two sheets: 项目清单 (rows) and 跨地区项目."""
+    """Write an Excel workbook with two sheets: 项目清单 (rows) and 跨地区项目.
+
+    In openpyxl's write-only mode: the rows go to the file as they are added,
+    instead of a cell object per value held until the end (0.15 GB at 100k articles).
+    """
     from openpyxl import Workbook  # lazy: only the xlsx writer needs openpyxl
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
-    sheets = [(wb.active, COLUMNS, [_row_cells(r) for r in inv.rows]), (wb.create_sheet(), MULTI_REGION_COLUMNS, [_multi_cells(m) for m in inv.multi_region])]
-    for (ws, columns, body), title in zip(sheets, SHEETS):
-        ws.title = title
-        ws.append(list(columns.values()))
-        for cells in body:
-            ws.append(cells)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
+    wb = Workbook(write_only=True)
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    tables = [(COLUMNS, [_row_cells(r) for r in inv.rows]),
+              (MULTI_REGION_COLUMNS, [_multi_cells(m) for m in inv.multi_region])]
+    for (columns, body), title in zip(tables, SHEETS):
+        ws = wb.create_sheet(title)
         ws.freeze_panes = "A2"
-        for i, field in enumerate(columns, 1):
-            letter = ws.cell(row=1, column=i).column_letter
-            width = max([len(str(ws.cell(row=r, column=i).value or "")) for r in range(1, ws.max_row + 1)] + [4])
-            ws.column_dimensions[letter].width = min(60, 2 * width + 2)
-            if field in ("evidence", "beneficiaries", "regions", "organisers"):
-                for r in range(2, ws.max_row + 1):
-                    ws.cell(row=r, column=i).alignment = Alignment(wrap_text=True, vertical="top")
+        header = list(columns.values())
+        for i, field in enumerate(columns):  # widths go before the rows in write-only mode
+            width = max([len(str(v or "")) for v in (header[i], *(cells[i] for cells in body))] + [4])
+            ws.column_dimensions[get_column_letter(i + 1)].width = min(60, 2 * width + 2)
+        wrapped = [field in ("evidence", "beneficiaries", "regions", "organisers") for field in columns]
+        ws.append([_styled(ws, h, font=bold) for h in header])
+        for cells in body:
+            ws.append([_styled(ws, v, alignment=wrap) if w else v for v, w in zip(cells, wrapped)])
     return atomic_write(Path(path), wb.save)
+
+
+def _styled(ws: Any, value: object, **style: Any) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=value)
+    for name, v in style.items():
+        setattr(cell, name, v)
+    return cell
 
 
 def write_inventory(inv: Inventory, path: Path) -> Path:

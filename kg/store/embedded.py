@@ -288,15 +288,15 @@ def _copy_statement(
 
 
 def _db_options(read_only: bool) -> dict[str, Any]:
-    """ladybug settings: a build checkpoints once at the end, not after every COPY.
+    """ladybug settings: a build checkpoints once at the end, not after every COPY, on one thread.
 
-    Checkpointing after each of the ~80 COPY statements of a build costs more
-    than the data itself; with it off, dirty pages stay in the buffer pool, so
-    that must be sized explicitly (ladybug's default pool filled up here).
+    Checkpointing after each of the ~80 COPY statements of a build costs more than the data itself; with it off,
+    dirty pages stay in the buffer pool, so that must be sized explicitly (ladybug's default pool filled up here).
+    One thread: as fast beside `kg build`'s other work, and 0.04 GB less at 20k articles.
     """
     if read_only:
         return {}
-    return {"auto_checkpoint": False, "buffer_pool_size": _BUILD_BUFFER_POOL}
+    return {"auto_checkpoint": False, "buffer_pool_size": _BUILD_BUFFER_POOL, "max_num_threads": 1}
 
 
 #: What ladybug says when the file is damaged, missing or of another storage

@@ -74,14 +74,14 @@
   var edges = new vis.DataSet(data.edges.map(function (e) {
     return {
       id: e.id, from: e.from, to: e.to, label: e.predicate, arrows: "to",
-      width: 1 + Math.min(e.evidence.length, 6) * 0.5,
+      width: 1 + Math.min(e.evidence_count, 6) * 0.5,
       font: { size: 10, align: "middle", color: "#555555", strokeWidth: 3 },
       color: e.curated ? { color: "#b8860b", highlight: "#ff7f0e", hover: "#8b6508" }
                        : { color: "#9a9a9a", highlight: "#ff7f0e", hover: "#555555" },
       dashes: e.curated,
       smooth: e.nth === 0 ? { enabled: true, type: "continuous", roundness: 0.2 }
                           : { enabled: true, type: e.nth % 2 ? "curvedCW" : "curvedCCW", roundness: 0.15 * Math.ceil(e.nth / 2) + 0.1 },
-      title: e.predicate + " · " + e.evidence.length + " evidence" + (e.curated ? " · curated" : "")
+      title: e.predicate + " · " + e.evidence_count + " evidence" + (e.curated ? " · curated" : "")
     };
   }));
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, {
@@ -139,7 +139,7 @@
     details.appendChild(el("div", { className: "title" },
       link(byId[e.from].name, function () { selectNode(e.from); }), " —" + e.predicate + "→ ",
       link(byId[e.to].name, function () { selectNode(e.to); })));
-    var pairs = [["confidence", e.confidence], ["evidence", e.evidence.length],
+    var pairs = [["confidence", e.confidence], ["evidence", e.evidence_count],
                  ["provenance", e.curated ? "curated" : "extracted"],
                  ["reported", e.first_date === e.last_date ? e.first_date : e.first_date + " – " + e.last_date]];
     Object.keys(e.attrs).forEach(function (k) { pairs.push([k, e.attrs[k]]); });
@@ -150,6 +150,11 @@
         el("p", { className: "sentence", text: ev.sentence }),
         el("div", { className: "source", text: [ev.doc_id, ev.title, ev.date].filter(function (x) { return x; }).join(" · ") })));
     });
+    var more = e.evidence_count - e.evidence.length;  // a large build's overview carries the first few only
+    if (more > 0) {
+      details.appendChild(el("p", { className: "more",
+        text: "另有 " + more + " 条证据 · " + more + " more evidence: graph.json, graph.db, or kg diagram --focus for this part" }));
+    }
   }
   function selectNode(id) { network.selectNodes([id]); network.focus(id, { scale: 1.2, animation: false }); showNode(id); }
   function selectEdge(id) { network.selectEdges([id]); showEdge(id); }
