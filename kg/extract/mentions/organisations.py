@@ -211,7 +211,7 @@ def _union_prefix_ok(prefix: str, tokens: list[Token], start: int) -> bool:
         and all(t.tag in ("n", "nz", "j") and t.text not in lexicon().generic_prefixes for t in industry)
 
 
-# a troupe or team is named by what it does (职工权益律师团, 劳动者艺术团): common words name it
+# a troupe or team is named by what it does (职工权益律师团, 职工书画团): common words name it
 _TROUPE = re.compile(r"(?<!集)(团|队)$")
 _BUREAU = re.compile(r"(?:分|([一二三四五六七八九十]公?))局$")
 _FOUNDED_BEFORE = re.compile(r"(?:建成|成立|新建|组建|创建|建立)了?(?:全市|全省|全区|全县|首家|首个|一个|一家|一批)*$")
