@@ -28,6 +28,11 @@ class Lexicon:
         return sorted(pairs, key=lambda p: -len(p[0]))
 
     @cached_property
+    def facility_heads(self) -> tuple[str, ...]:
+        """The heads of the Facility type, longest first."""
+        return tuple(h for h, t in self.heads if t == "Facility")
+
+    @cached_property
     def head_type(self) -> dict[str, str]:
         return {h: t for h, t in reversed(self.heads)}
 

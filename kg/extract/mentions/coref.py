@@ -39,7 +39,7 @@ _MAX_BACK = 12
 
 @lru_cache(maxsize=1)
 def _facility_head_re() -> re.Pattern[str]:
-    heads = sorted((h for h, t in lexicon().heads if t == "Facility"), key=len, reverse=True)
+    heads = lexicon().facility_heads
     return re.compile(r"((?:劳模|工匠|职工|劳模工匠|爱心|户外劳动者)?(?:" + "|".join(map(re.escape, heads)) + "))")
 
 

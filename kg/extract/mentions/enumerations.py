@@ -26,7 +26,7 @@ def enumeration_candidates(sent: Sentence, tokens: list[Token], text: str) -> li
         fac_head = ""
         counted = bool(re.search(r"[0-9一二三四五六七八九十两]", m.group(2)))
         for k in range(0, 7 if counted else 1):
-            fac_head = next((after[:k] + h for h, t in lex.heads if t == "Facility" and after[k:].startswith(h)), "")
+            fac_head = next((after[:k] + h for h in lex.facility_heads if after[k:].startswith(h)), "")
             if fac_head or (k < len(after) and not re.match(r"[\u4e00-\u9fff]", after[k : k + 1])):
                 break
         company = bool(_COMPANIES.match(after)) if counted else after.startswith(("企业", "公司", "单位"))

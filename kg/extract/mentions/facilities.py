@@ -66,8 +66,7 @@ def host_facility_candidates(sent: Sentence, tokens: list[Token], text: str) -> 
 
 @lru_cache(maxsize=1)
 def _fac_sibling_re() -> re.Pattern[str]:
-    heads = sorted((h for h, t in lexicon().heads if t == "Facility"), key=len, reverse=True)
-    return re.compile(r"、(" + "|".join(map(re.escape, heads)) + r")(?=[，。；、和及]|$)")
+    return re.compile(r"、(" + "|".join(map(re.escape, lexicon().facility_heads)) + r")(?=[，。；、和及]|$)")
 
 
 def sibling_facility_candidates(sent: Sentence, text: str, cands: list[Cand]) -> list[Cand]:
@@ -171,7 +170,7 @@ def person_facility_candidates(sent: Sentence, text: str, cands: list[Cand]) -> 
 @lru_cache(maxsize=1)
 def _owned_re() -> re.Pattern[str]:
     """A host's unnamed facility: 某公司建设的职工之家, 某社区的“惠工小站”."""
-    heads = _fac_heads()
+    heads = lexicon().facility_heads
     return re.compile(r"((?:建设|建成|新建|打造|设立|创建|组建)?的)?([“\"]?)([\u4e00-\u9fff]{0,6}?(?:" + "|".join(map(re.escape, heads)) + r"))[”\"]?"
                       r"(?![\u4e00-\u9fff]{0,2}(?:站|店|点|室|馆|所)(?:[，,。；;、]|$))")
 
@@ -219,14 +218,9 @@ def owned_facility_candidates(sent: Sentence, text: str, cands: list[Cand]) -> l
     return out
 
 
-@lru_cache(maxsize=1)
-def _fac_heads() -> tuple[str, ...]:
-    return tuple(sorted((h for h, t in lexicon().heads if t == "Facility"), key=len, reverse=True))
-
-
 def _fac_head(phrase: str) -> str:
     """The longest facility head *phrase* ends with (it ends with one)."""
-    return next(h for h in _fac_heads() if phrase.endswith(h))
+    return next(h for h in lexicon().facility_heads if phrase.endswith(h))
 
 
 # a visit to a body or place, then what the visitors saw there: 来到某公司…参观了职工书屋、职工之家
@@ -236,7 +230,7 @@ _SAW = re.compile(r"(?:参观|察看|查看|考察|观摩|走进)了?")
 
 @lru_cache(maxsize=1)
 def _bare_list_re() -> re.Pattern[str]:
-    heads = _fac_heads()
+    heads = lexicon().facility_heads
     return re.compile(r"[“\"]?([\u4e00-\u9fff]{0,8}?(?:" + "|".join(map(re.escape, heads)) + r"))[”\"]?(?=[、，,。；;和及等后]|$)")
 
 
