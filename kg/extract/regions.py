@@ -358,3 +358,13 @@ def region_prefix(name: str, known: frozenset[str] = frozenset()) -> tuple[str, 
     if best is None or written == name:
         return "", "", None
     return written, canon, best
+
+
+def after_region(name: str) -> str | None:
+    """What *name* holds after the chain of divisions it starts with (:func:`region_prefix`); None when it starts with none.
+
+    >>> after_region("南京市分行"), after_region("分行")
+    ('分行', None)
+    """
+    written, _, div = region_prefix(name)
+    return None if div is None else name[len(written) :]

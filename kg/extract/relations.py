@@ -14,7 +14,7 @@ from collections.abc import Callable
 from kg.extract.lexicon import lexicon
 from kg.extract.mentions.base import Cand, longest_prefix_in
 from kg.extract.mentions.subunits import regional_branch
-from kg.extract.regions import branch_place, lookup, region_prefix
+from kg.extract.regions import after_region, branch_place, lookup, region_prefix
 from kg.extract.relations_base import (
     BODY,
     Doc,
@@ -282,8 +282,8 @@ _OWNED = re.compile(r"(?:与|和)?(?:所属|下属|旗下)(?:的)?")
 
 def _regional_office(rest: str) -> bool:
     """“…总局” + “宁川省税务局”: the office of a national body in a place (PART_OF it)."""
-    written, _, div = region_prefix(rest)
-    return div is not None and len(written) >= 2 and bool(re.fullmatch(r"[\u4e00-\u9fff]{0,6}(局|厅|委|院|署|办)", rest[len(written) :]))
+    office = after_region(rest)
+    return office is not None and bool(re.fullmatch(r"[\u4e00-\u9fff]{0,6}(局|厅|委|院|署|办)", office))
 
 
 def rule_hosts(doc: Doc) -> list[RawTriple]:

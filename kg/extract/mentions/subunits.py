@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from kg.extract.lexicon import lexicon
 from kg.extract.mentions.base import Cand, is_stop, tokens_of
-from kg.extract.regions import region_prefix
+from kg.extract.regions import after_region
 from kg.extract.segment import Sentence
 
 _PARENT_TYPES = ("Enterprise", "Organization", "Union")
@@ -85,8 +85,7 @@ _COMPANY = re.compile(r"[\u4e00-\u9fff（）()]{2,12}?" + "(" + _COMPANY_HEAD.pa
 
 def regional_branch(unit: str) -> bool:
     """*unit* is a place and a branch head (宁川市分行, 安远分公司, 某县支行): a company's regional branch."""
-    written, _, div = region_prefix(unit)
-    return div is not None and len(written) >= 2 and unit[len(written) :] in ("分公司", "分行", "支行", "公司")
+    return after_region(unit) in ("分公司", "分行", "支行", "公司")
 
 
 def _post_follows(text: str, end: int, head: str) -> bool:
