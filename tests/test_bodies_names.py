@@ -18,12 +18,12 @@ def _analyse(text: str):
     ("text", "entity"),
     [
         # an odd character jieba splits off inside a name (a verb, a measure word) does not end it
-        ("一行来到宜春周子醉食品有限公司，实地查看生产线。", ("Enterprise", "宜春周子醉食品有限公司")),
-        ("慰问组来到甘肃天元铝业集团，了解职工生产生活情况。", ("Enterprise", "甘肃天元铝业集团")),
+        ("一行来到吉安李记醉食品有限公司，实地查看生产线。", ("Enterprise", "吉安李记醉食品有限公司")),
+        ("慰问组来到青海公斤镁业集团，了解职工生产生活情况。", ("Enterprise", "青海公斤镁业集团")),
         # a two-character short name at the start of a clause
-        ("活动由市总工会主办，中天电缆集团承办。", ("Enterprise", "中天电缆集团")),
+        ("比赛由市总工会主办，中亿电缆集团承办。", ("Enterprise", "中亿电缆集团")),
         # a trade jieba tags a verb, right before the legal form
-        ("武功县鼎丰种牛育种有限公司获评先进。", ("Enterprise", "武功县鼎丰种牛育种有限公司")),
+        ("武功县金穗小麦育种有限公司获评先进。", ("Enterprise", "武功县金穗小麦育种有限公司")),
         # an ordinal after a place: the place's numbered hospital
         ("陕西省武功县第二人民医院开展义诊。", ("Organization", "陕西省武功县第二人民医院")),
         ("湖北省荆门市总工会召开会议。市第一人民医院护士长李红出席。", ("Organization", "荆门市第一人民医院")),

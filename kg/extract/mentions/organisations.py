@@ -71,7 +71,7 @@ def _proper_prefix(tokens: list[Token], a: int, b: int) -> bool:
     return b - a <= 3 and words[0].text == "中" and all(t.tag in ("f", "n", "j", "nz", "") for t in words)
 
 
-# single characters and short words jieba splits off inside names (周子醉, 中天, 天元, 鑫顺万通)
+# single characters and short words jieba splits off inside names (李记醉, 中亿, 公斤, 鑫顺万通)
 _ODD_TAGS = ("v", "m", "a", "q", "vg", "ag", "mq", "zg", "f", "ng")
 _NOT_ODD = set("一二三四五六七八九十百千两几数多是有在到来去让使给被把将对向为从与和及或等的了着过也都就还又"
                "任进赴至访入驻回于获由经")
@@ -97,13 +97,13 @@ def _odd(t: Token) -> bool:
         return False
     if len(t.text) == 1:
         return t.tag in _ODD_TAGS and t.text not in _NOT_ODD
-    return len(t.text) == 2 and t.tag == "q" and not set(t.text) & _NOT_ODD  # 天元 (tagged a measure word)
+    return len(t.text) == 2 and t.tag == "q" and not set(t.text) & _NOT_ODD  # 公斤 (a measure word inside a name)
 
 
 def _bridge_odd(tokens: list[Token], start: int, sent_start: int, *, ordinal_only: bool = False) -> int:
     """Walk on left over what ended the walk inside a name: one or two odd characters between
-    name words (宜春周子醉食品, 鑫顺万通物流, 天元铝业), an ordinal after a place (某市第二人民医院),
-    or a two-character short name at the start of a clause (，中天电缆集团)."""
+    name words (吉安李记醉食品, 鑫顺万通物流, 青海公斤镁业), an ordinal after a place (某市第二人民医院),
+    or a two-character short name at the start of a clause (，中亿电缆集团)."""
     for _ in range(3):
         i = _token_ending_at(tokens, start)
         if i < 0:
@@ -141,7 +141,7 @@ def _bridge_odd(tokens: list[Token], start: int, sent_start: int, *, ordinal_onl
             if j < 0 or tokens[j].end <= sent_start or PUNCT.search(tokens[j].text) \
                     or len(tokens[j].text) == 1 and tokens[j].tag in ("p", "c"):
                 if len(run) >= 2 or run == "中":
-                    return tokens[j + 1].start  # the whole short name: 中天, 中(石油)
+                    return tokens[j + 1].start  # the whole short name: 中亿, 中(石油)
                 return start
             left = tokens[j]
             if left.tag not in _NAME_TAGS or len(left.text) < 2 or is_stop(left) \
