@@ -9,18 +9,14 @@ from kg.extract.analysis import Analysis
 from kg.extract.analysis import analyse as analyse_document
 from kg.extract.mentions.base import Cand
 from kg.extract.mentions.coref import coref_candidates
-from kg.extract.extractors import run_rules as analyse  # the rules alone: these test rule stages
 from kg.extract.segment import Sentence
 from kg.models import Document
+
+from helpers_rules import rule_facts
 
 
 def _analysis(text: str) -> Analysis:
     return analyse_document(Document(doc_id="t", text=text))
-
-
-def _analyse(text: str):
-    ents, trips = analyse(Document(doc_id="t", text=text))
-    return {(e.type, e.name) for e in ents}, {(t.subject.name, t.predicate, t.object.name) for t in trips}
 
 
 @pytest.mark.parametrize(
@@ -84,7 +80,7 @@ def _analyse(text: str):
     ],
 )
 def test_bodies_entity_found_or_not(text, entity, found):
-    ents, _ = _analyse(text)
+    ents, _ = rule_facts(text)
     assert (entity in ents) == found, ents
 
 
@@ -107,7 +103,7 @@ def test_bodies_entity_found_or_not(text, entity, found):
     ],
 )
 def test_bodies_sub_unit_is_part_of_its_parent(text, unit, parent):
-    ents, trips = _analyse(text)
+    ents, trips = rule_facts(text)
     assert unit in ents
     assert (unit[1], "PART_OF", parent) in trips
 
@@ -123,20 +119,20 @@ def test_bodies_sub_unit_is_part_of_its_parent(text, unit, parent):
     ],
 )
 def test_bodies_no_sub_unit(text):
-    ents, trips = _analyse(text)
+    ents, trips = rule_facts(text)
     assert not [t for t in trips if t[1] == "PART_OF"]
     assert not [n for _, n in ents if n.startswith("江河") and not n.endswith(("有限公司", "集团"))]
 
 
 def test_bodies_branch_hosts_its_facility():
-    ents, trips = _analyse("江河银行城东支行职工驿站正式启用。")
+    ents, trips = rule_facts("江河银行城东支行职工驿站正式启用。")
     assert ("Facility", "江河银行城东支行职工驿站") in ents
     assert ("江河银行城东支行职工驿站", "LOCATED_AT", "江河银行城东支行") in trips
     assert ("江河银行城东支行", "PART_OF", "江河银行") in trips
 
 
 def test_bodies_owned_body_is_part_of_its_owner():
-    _, trips = _analyse("江河市总工会与所属江河市职工发展基金会捐赠物资。")
+    _, trips = rule_facts("江河市总工会与所属江河市职工发展基金会捐赠物资。")
     assert ("江河市职工发展基金会", "PART_OF", "江河市总工会") in trips
 
 
@@ -153,14 +149,14 @@ def test_bodies_owned_body_is_part_of_its_owner():
     ],
 )
 def test_bodies_industry_union_after_a_locality(text, found):
-    ents, _ = _analyse(text)
+    ents, _ = rule_facts(text)
     unions = [n for t, n in ents if t == "Union"]
     assert bool(unions) == found, unions
 
 
 def test_bodies_pronoun_stands_for_the_body_named_before():
     text = "江河重工集团有限公司位于云溪区。今年，该公司职工书屋获评全国示范书屋。"
-    ents, trips = _analyse(text)
+    ents, trips = rule_facts(text)
     assert ("Facility", "江河重工集团有限公司职工书屋") in ents
     assert ("江河重工集团有限公司职工书屋", "LOCATED_AT", "江河重工集团有限公司") in trips
     assert ("江河重工集团有限公司职工书屋", "AWARDED", "全国示范书屋") in trips
@@ -191,7 +187,7 @@ def test_bodies_pronoun_stays_in_its_article():
 
 
 def test_bodies_listed_hosts_share_the_facility_opened():
-    ents, trips = _analyse("云溪区总工会驻江河律师事务所、云溪区司法局职工法律援助站日前揭牌。")
+    ents, trips = rule_facts("云溪区总工会驻江河律师事务所、云溪区司法局职工法律援助站日前揭牌。")
     for fac, host in (("江河律师事务所职工法律援助站", "江河律师事务所"),
                       ("云溪区司法局职工法律援助站", "云溪区司法局")):
         assert ("Facility", fac) in ents
@@ -212,7 +208,7 @@ def test_bodies_listed_hosts_share_the_facility_opened():
     ],
 )
 def test_bodies_establishes(text, triple, found):
-    _, trips = _analyse(text)
+    _, trips = rule_facts(text)
     assert (triple in trips) == found, trips
 
 
@@ -224,12 +220,12 @@ def test_bodies_establishes(text, triple, found):
     ],
 )
 def test_bodies_studio_named_after_a_person_is_at_the_host_before_it(text, studio, host):
-    ents, trips = _analyse(text)
+    ents, trips = rule_facts(text)
     assert ("Facility", studio) in ents
     assert (studio, "LOCATED_AT", host) in trips
     assert not [n for t, n in ents if t == "Facility" and n != studio]
 
 
 def test_bodies_studio_of_a_host_and_generic_words_keeps_the_host():
-    ents, trips = _analyse("江河气缸套劳模工匠创新工作室获评先进。")
+    ents, trips = rule_facts("江河气缸套劳模工匠创新工作室获评先进。")
     assert ("Facility", "江河气缸套劳模工匠创新工作室") in ents

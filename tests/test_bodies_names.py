@@ -5,13 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extract.extractors import run_rules as analyse  # the rules alone: these test rule stages
-from kg.models import Document
-
-
-def _analyse(text: str):
-    ents, trips = analyse(Document(doc_id="t", text=text))
-    return {(e.type, e.name) for e in ents}, {(t.subject.name, t.predicate, t.object.name) for t in trips}
+from helpers_rules import rule_facts
 
 
 @pytest.mark.parametrize(
@@ -32,7 +26,7 @@ def _analyse(text: str):
     ],
 )
 def test_bodies_names_whole_name_found(text, entity):
-    ents, _ = _analyse(text)
+    ents, _ = rule_facts(text)
     assert entity in ents
 
 
@@ -48,7 +42,7 @@ def test_bodies_names_whole_name_found(text, entity):
     ],
 )
 def test_bodies_names_unit_is_part_of_its_body(text, unit, parent):
-    ents, trips = _analyse(text)
+    ents, trips = rule_facts(text)
     assert any(name == unit for _, name in ents)
     assert (unit, "PART_OF", parent) in trips
 
@@ -63,7 +57,7 @@ def test_bodies_names_unit_is_part_of_its_body(text, unit, parent):
     ],
 )
 def test_bodies_names_no_part_of(text, unit, parent):
-    _, trips = _analyse(text)
+    _, trips = rule_facts(text)
     assert (unit, "PART_OF", parent) not in trips
 
 
@@ -85,16 +79,16 @@ def test_bodies_names_regional_office():
     ],
 )
 def test_bodies_names_bureau_inside_a_word(text, entity):
-    ents, _ = _analyse(text)
+    ents, _ = rule_facts(text)
     assert entity in ents
 
 
 @pytest.mark.parametrize("text", ["要服务发展大局。", "开创工会工作新局面。", "优化工会驿站布局。"])
 def test_bodies_names_no_bureau_in_common_words(text):
-    ents, _ = _analyse(text)
+    ents, _ = rule_facts(text)
     assert not any(t == "Organization" for t, _ in ents)
 
 
 def test_bodies_names_troupe_named_by_what_it_does():
-    ents, _ = _analyse("市总工会组建职工权益律师团，为职工提供法律服务。")
+    ents, _ = rule_facts("市总工会组建职工权益律师团，为职工提供法律服务。")
     assert ("Organization", "职工权益律师团") in ents

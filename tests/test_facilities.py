@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extract.extractors import run_rules as analyse  # the rules alone: these test rule stages
-from kg.models import Document
-
-
-def _analyse(text: str):
-    ents, trips = analyse(Document(doc_id="t", text=text))
-    return {(e.type, e.name) for e in ents}, {(t.subject.name, t.predicate, t.object.name) for t in trips}
+from helpers_rules import rule_facts
 
 
 @pytest.mark.parametrize(
@@ -37,7 +31,7 @@ def _analyse(text: str):
     ],
 )
 def test_facilities_found(text, entity):
-    ents, _ = _analyse(text)
+    ents, _ = rule_facts(text)
     assert entity in ents
 
 
@@ -50,7 +44,7 @@ def test_facilities_found(text, entity):
     ],
 )
 def test_facilities_not_found(text, entity):
-    ents, _ = _analyse(text)
+    ents, _ = rule_facts(text)
     assert entity not in ents
 
 
@@ -70,24 +64,24 @@ def test_facilities_not_found(text, entity):
     ],
 )
 def test_facilities_relation_found(text, triple):
-    _, trips = _analyse(text)
+    _, trips = rule_facts(text)
     assert triple in trips
 
 
 def test_facilities_lead_word_does_not_make_a_visitor_the_leader():
     text = ("6月11日，区总工会主席张小红一行来到王志强工匠人才创新工作室调研，张小红在王志强工匠人才创新工作室查看了建设情况，"
             "听取了创新工作室领衔人王志强的汇报。")
-    _, trips = _analyse(text)
+    _, trips = rule_facts(text)
     assert ("张小红", "LEADS", "王志强工匠人才创新工作室") not in trips
 
 
 def test_facilities_visited_town_facility_is_not_located_by_the_visit():
     text = "在大湾镇，调研组察看了镇职工驿站、职工书屋等场所。"
-    _, trips = _analyse(text)
+    _, trips = rule_facts(text)
     assert not any(p == "LOCATED_AT" and s == "大湾镇职工书屋" for s, p, _ in trips)
 
 
 def test_facilities_union_facility_is_not_at_the_neighbourhood():
     # 某社区工会联合会职工之家 belongs to the union, not (by its name) to the neighbourhood
-    _, trips = _analyse("近日，东风街道向阳社区工会联合会职工之家正式启用，为户外劳动者提供服务。")
+    _, trips = rule_facts("近日，东风街道向阳社区工会联合会职工之家正式启用，为户外劳动者提供服务。")
     assert not any(p == "LOCATED_AT" and o == "向阳社区" for _, p, o in trips)
