@@ -63,6 +63,17 @@ def sentence_or_none(doc: Doc, start: int) -> Sentence | None:
     return _sentences(doc).get(start)
 
 
+def previous_sentence(doc: Doc, sent: Sentence) -> Sentence | None:
+    """The sentence before *sent* in the document, if there is one (looked up, like :func:`sentence_at`)."""
+    order = doc._index.get("order")
+    if order is None:
+        order = doc._index["order"] = {}
+        for i, s in enumerate(doc.sentences):
+            order.setdefault(s.start, i)
+    i = order.get(sent.start, 0)
+    return _sentences(doc)[doc.sentences[i - 1].start] if i > 0 else None
+
+
 def cands_starting(doc: Doc, start: int) -> list[Cand]:
     """The candidates that start at *start*, in the order of ``doc.cands``."""
     index = doc._index.get("start")

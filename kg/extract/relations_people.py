@@ -16,6 +16,7 @@ from kg.extract.relations_base import (
     RawTriple,
     awards_ending_by,
     people_named,
+    previous_sentence,
     sent_cands,
     sentence_at,
     sentence_or_none,
@@ -450,7 +451,7 @@ def _joined_list(doc: Doc, sent: Sentence, cs: list[Cand]) -> list[RawTriple]:
         at = sent.start + m.start()
         named = [c for c in cs if c.type == "Award" and c.end <= at]
         if not named:
-            prev = sentence_or_none(doc, _previous_start(doc, sent))
+            prev = previous_sentence(doc, sent)
             if prev is None or prev.article != sent.article:
                 continue
             named = [c for c in sent_cands(doc, prev) if c.type == "Award"]
@@ -461,11 +462,6 @@ def _joined_list(doc: Doc, sent: Sentence, cs: list[Cand]) -> list[RawTriple]:
         for r in recipients_before(doc, cs, lo, at):
             out.append(RawTriple(r, "AWARDED", award, sent, "pattern:awarded", 0.75))
     return out
-
-
-def _previous_start(doc: Doc, sent: Sentence) -> int:
-    i = next((i for i, s in enumerate(doc.sentences) if s.start == sent.start), 0)
-    return doc.sentences[i - 1].start if i > 0 else -1
 
 
 # What may close the line of an honour roll's heading: 获得者, 名单, a count, a colon.
