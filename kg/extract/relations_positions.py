@@ -95,12 +95,36 @@ def rule_positions(doc: Doc) -> list[RawTriple]:
                         tm = re.match(r"((?:第[一二三四五六七八九十0-9]+届[\u4e00-\u9fff]{0,5})?)(" + "|".join(map(re.escape, titles)) + ")", rest)
                         if tm:
                             found.append((org, tm.group(1) + tm.group(2)))
+            found = [_employer(doc, cs, org, title) for org, title in found]
             if found:
                 held[id(p)] = found[0]
             for org, title in found:
                 attrs = {"title": title} if title else {}
                 out.append(RawTriple(p, "HOLDS_POSITION", org, sent, "pattern:position", 0.85, attrs))
     return out
+
+
+# A body that employs people, whose own units (workshops, departments, teams, branches) hold posts in it.
+_EMPLOYER = re.compile(r"(?:公司|厂|医院|研究院)$")
+# A group (集团, 集团有限公司): its member companies, plants and institutes are bodies of their own.
+_GROUP = re.compile(r"集团(?:股份有限公司|有限责任公司|有限公司|公司)?$")
+# A unit of an employer, written between its name and a post (研发中心, 二分厂总装一班, 井下作业分公司).
+_INNER_UNIT = re.compile(r"[\u4e00-\u9fffA-Za-z0-9（）()]{0,24}?"
+                         r"(?:车间|作业区|工区|工段|分厂|厂|中心|事业部|项目部|部|研究室|研究所|室|班组|班|组|科|处|分公司)")
+
+
+def _employer(doc: Doc, cs: list[Cand], org: Cand, title: str) -> tuple[Cand, str]:
+    """A post in a unit of a company is a post in the company, the unit written into the title:
+    “某某有限公司研发中心主任张三” → 某某有限公司 {title: 研发中心主任}; “某某集团某某厂厂长” stays with the plant."""
+    if not title:
+        return org, title
+    inner = sorted((c for c in cs if c.type in BODY and c.start == org.start and c.end < org.end
+                    and _EMPLOYER.search(c.name) and not _GROUP.search(c.name)), key=lambda c: -c.end)
+    for c in inner:
+        unit = doc.text[c.end : org.end]
+        if _INNER_UNIT.fullmatch(unit) and "集团" not in unit:
+            return c, unit + title
+    return org, title
 
 
 # A department between a body and a title: 机关党委, 党组, 经审委, 组织部, 办公室.
