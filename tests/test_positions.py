@@ -22,3 +22,31 @@ def test_positions_post_in_a_unit_of_a_company_is_held_in_the_company():
 def test_positions_plant_of_a_group_keeps_the_post():
     got = positions("宁川重工集团有限公司锻压厂锻工班班长李春华获评“宁川工匠”。")
     assert ("李春华", "宁川重工集团有限公司锻压厂") in got
+
+
+def test_positions_bare_union_after_an_organ_of_a_place_is_the_place_union():
+    got = positions("青禾街道党工委副书记、总工会主席周明远一行走访了远帆新材料有限公司。")
+    assert got[("周明远", "青禾街道党工委")] == "副书记"
+    assert got[("周明远", "青禾街道总工会")] == "主席"
+
+
+def test_positions_bare_union_after_a_company_names_no_union():
+    got = positions("远帆新材料有限公司党委副书记、工会主席周明远介绍了情况。")
+    assert got == {("周明远", "远帆新材料有限公司"): "党委副书记"}
+
+
+def test_positions_post_without_a_name_before_a_comma_goes_with_the_next_name():
+    got = positions("宁川市青禾区人大常委会副主任，区总工会党组书记、主席周海平出席活动。")
+    assert got[("周海平", "宁川市青禾区人大常委会")] == "副主任"
+    assert any(person == "周海平" and body.endswith("区总工会") for person, body in got)
+
+
+def test_positions_named_people_are_not_carried_over_a_comma():
+    got = positions("青禾区委书记周明远，区委副书记李春华出席会议。")
+    assert sorted(person for person, _ in got) == ["周明远", "李春华"]
+
+
+def test_positions_elected_to_a_post_besides_the_post_before_the_name():
+    got = positions("青禾新区党工委副书记周明远当选为宁川市青禾新区总工会主席。")
+    assert got[("周明远", "宁川市青禾新区总工会")] == "主席"
+    assert got[("周明远", "青禾新区党工委")] == "副书记"

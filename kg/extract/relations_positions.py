@@ -27,6 +27,8 @@ def rule_positions(doc: Doc) -> list[RawTriple]:
             bodies = [b for b in cs if b.type in BODY and b.end <= p.start]
             pos = p.start
             found: list[tuple[Cand, str]] = []
+            pending: tuple[int, int, str] | None = None  # a bare 总工会 whose place the body before it names
+            after_comma = False
             # Org Title(、Title) Name, repeated with 、
             while True:
                 txt = doc.text[sent.start : pos].rstrip(" ")
@@ -51,6 +53,12 @@ def rule_positions(doc: Doc) -> list[RawTriple]:
                     break
                 end = sent.start + len(txt)
                 org = next((b for b in reversed(bodies) if b.end == end), None)
+                bare = _BARE_UNION.search(txt) if org is None and tl and pending is None and not after_comma else None
+                if bare is not None:
+                    # “某街道党工委副书记、总工会主席张三”: the union of the place the body before names
+                    pending = (sent.start + bare.start(1), sent.start + bare.end(1), "、".join(tl))
+                    pos = sent.start + bare.start(1) - 1
+                    continue
                 if org is None and tl:
                     # “某某纸业（某地）有限公司焊工班长张三”: a short occupation before the title
                     for k in (1, 2, 3):
@@ -61,12 +69,22 @@ def rule_positions(doc: Doc) -> list[RawTriple]:
                                 tl[0] = occ + tl[0]
                                 end -= k
                                 break
-                if org is None or (not tl and end != pos):
+                if org is None or (not tl and (end != pos or after_comma)):
                     break
                 found.append((org, "、".join(tl)))
+                if pending is not None:
+                    union = _union_of_place(doc, sent, org, pending[0], pending[1])
+                    if union is not None:
+                        found.insert(len(found) - 1, (union, pending[2]))
+                    pending = None
                 pos = org.start
                 if doc.text[pos - 1 : pos] == _TITLE_SEP:
                     pos -= 1
+                    continue
+                if doc.text[pos - 1 : pos] in ("，", ",") and pos - 1 > sent.start:
+                    # “某区人大常委会副主任，区总工会主席张三”: a post without a name goes with the next one's
+                    pos -= 1
+                    after_comma = True
                     continue
                 break
             if not found and not p.extra.get("studio"):
@@ -84,17 +102,20 @@ def rule_positions(doc: Doc) -> list[RawTriple]:
                         found.append((org, title if title in titles or title == "领导" else ""))
             if not found:
                 found = _carried(doc, cs, p, held, titles) or _occupied(doc, sent, p, bodies)
-            if not found:
-                # “张三当选为开发区总工会第二届委员会主席”, “张三担任X公司总经理”
-                m = re.match(r"(当选为|当选|担任|出任|任)", doc.text[p.end : p.end + 3])
-                if m:
-                    after = p.end + m.end()
-                    org = next((b for b in cs if b.type in BODY and b.start == after), None)
-                    if org is not None:
-                        rest = doc.text[org.end : org.end + 16]
-                        tm = re.match(r"((?:第[一二三四五六七八九十0-9]+届[\u4e00-\u9fff]{0,5})?)(" + "|".join(map(re.escape, titles)) + ")", rest)
-                        if tm:
-                            found.append((org, tm.group(1) + tm.group(2)))
+            # “张三当选为开发区总工会第二届委员会主席”, “张三、李四当选新一届某总工会副主席”, “张三担任X公司总经理”
+            last = p
+            while doc.text[last.end : last.end + 1] == "、":
+                nxt = next((q for q in cs if q.type == "Person" and q.start == last.end + 1), None)
+                if nxt is None:
+                    break
+                last = nxt
+            m = re.match(r"(当选为|当选|担任|出任|任)(新一届|新一任|新任)?", doc.text[last.end : last.end + 6])
+            org = next((b for b in cs if b.type in BODY and b.start == last.end + m.end()), None) if m else None
+            if org is not None:
+                rest = doc.text[org.end : org.end + 16]
+                tm = re.match(r"((?:第[一二三四五六七八九十0-9]+届[\u4e00-\u9fff]{0,5})?)(" + "|".join(map(re.escape, titles)) + ")", rest)
+                if tm and all(o is not org for o, _ in found):
+                    found.append((org, tm.group(1) + tm.group(2)))
             found = [_employer(doc, cs, org, title) for org, title in found]
             if found:
                 held[id(p)] = found[0]
@@ -102,6 +123,24 @@ def rule_positions(doc: Doc) -> list[RawTriple]:
                 attrs = {"title": title} if title else {}
                 out.append(RawTriple(p, "HOLDS_POSITION", org, sent, "pattern:position", 0.85, attrs))
     return out
+
+
+# A bare union in a run of posts (“某街道党工委副书记、总工会主席”): the union of the place named before.
+_BARE_UNION = re.compile(r"[、，,](总工会|工会)$")
+# The organs of a place whose name leaves the place when they are cut off.
+_ORGAN = re.compile(r"(?:党工委|党委|人大常委会|人大|人民政府|政府|政协|委员会|办事处|管委会)$")
+_PLACE_END = ("街道", "镇", "乡", "区", "县", "市", "省", "旗", "州", "自治区")
+
+
+def _union_of_place(doc: Doc, sent: Sentence, org: Cand, start: int, end: int) -> Cand | None:
+    """The union of the place *org* is an organ of (某街道党工委 → 某街道总工会), for a bare 总工会
+    written at *start*..*end*; None when *org* is no organ of a place."""
+    organ = _ORGAN.search(org.name)
+    place = org.name[: organ.start()] if organ else ""
+    if len(place) < 2 or not place.endswith(_PLACE_END):
+        return None
+    return Cand("Union", start, end, doc.text[start:end], "context", name=place + "总工会", sentence=sent.start,
+                extra={"context": True, "resolved_from": doc.text[start:end]})
 
 
 # A body that employs people, whose own units (workshops, departments, teams, branches) hold posts in it.
