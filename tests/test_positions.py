@@ -50,3 +50,32 @@ def test_positions_elected_to_a_post_besides_the_post_before_the_name():
     got = positions("青禾新区党工委副书记周明远当选为宁川市青禾新区总工会主席。")
     assert got[("周明远", "宁川市青禾新区总工会")] == "主席"
     assert got[("周明远", "青禾新区党工委")] == "副书记"
+
+
+def test_positions_bare_company_before_a_post_is_the_company_just_named():
+    got = positions("青禾区总工会主席王海平一行赴远帆新材料有限公司调研，公司董事长周海平，党支部书记李春华参加座谈。")
+    assert got[("周海平", "远帆新材料有限公司")] == "董事长"
+    assert got[("李春华", "远帆新材料有限公司")] == "党支部书记"
+
+
+def test_positions_head_of_a_government_holds_a_post_in_the_government_the_article_names():
+    got = positions("青禾县人民政府与县总工会召开联席会议。县委副书记、县长周海平，副县长李春华出席会议。")
+    assert got[("周海平", "青禾县人民政府")] == "县长"
+    assert got[("李春华", "青禾县人民政府")] == "副县长"
+
+
+def test_positions_leader_of_a_body_before_the_name():
+    assert ("周海平", "宁川市总工会") in positions("宁川市总工会领导周海平一行来我站调研。")
+
+
+def test_positions_profile_opening_with_the_name():
+    got = positions("表彰大会在宁川召开。\n周海平，远帆家政服务有限公司高级家政培训师，宁川市优秀农民工。")
+    assert got == {("周海平", "远帆家政服务有限公司"): "高级家政培训师"}
+
+
+def test_positions_profile_needs_a_post_after_the_body():
+    assert positions("表彰大会在宁川召开。\n周海平，远帆家政服务有限公司的老朋友，常来看望。") == {}
+
+
+def test_positions_employee_come_from_a_company():
+    assert ("周海平", "远帆新材料有限公司") in positions("来自远帆新材料有限公司的周海平是首发团的一员。")

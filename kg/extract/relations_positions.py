@@ -69,6 +69,12 @@ def rule_positions(doc: Doc) -> list[RawTriple]:
                                 tl[0] = occ + tl[0]
                                 end -= k
                                 break
+                if org is None and tl and not found and not after_comma:
+                    # “…赴某某有限公司调研，公司董事长张三陪同”: the company just named
+                    ref = _company_referent(doc, sent, cs, txt)
+                    if ref is not None:
+                        found.append((ref, "、".join(tl)))
+                        break
                 if org is None or (not tl and (end != pos or after_comma)):
                     break
                 found.append((org, "、".join(tl)))
@@ -96,12 +102,17 @@ def rule_positions(doc: Doc) -> list[RawTriple]:
                     if doc.text[q.end : prev_person_chain] in ("、", "和"):
                         prev_person_chain = q.start
                 org = next((b for b in reversed(bodies) if doc.text[b.end : prev_person_chain] in gap_ok), None)
+                led = next((b for b in reversed(bodies) if doc.text[b.end : p.start] == "领导"), None)
+                if org is None and led is not None:
+                    org, title = led, "领导"  # “某市总工会领导张三一行”
                 if org is not None and (title in ("领导", "") or title in titles):
                     line_tail = doc.text[p.end : p.end + 2]
                     if title or line_tail[:1] in ("\n", "") or line_tail.startswith(("领导", "等")):
                         found.append((org, title if title in titles or title == "领导" else ""))
             if not found:
-                found = _carried(doc, cs, p, held, titles) or _occupied(doc, sent, p, bodies)
+                found = _carried(doc, cs, p, held, titles) or _occupied(doc, sent, p, bodies) \
+                    or _profiled(doc, sent, cs, p, titles) or _from(doc, bodies, p)
+            found += _government(doc, p, found)
             # “张三当选为开发区总工会第二届委员会主席”, “张三、李四当选新一届某总工会副主席”, “张三担任X公司总经理”
             last = p
             while doc.text[last.end : last.end + 1] == "、":
@@ -141,6 +152,70 @@ def _union_of_place(doc: Doc, sent: Sentence, org: Cand, start: int, end: int) -
         return None
     return Cand("Union", start, end, doc.text[start:end], "context", name=place + "总工会", sentence=sent.start,
                 extra={"context": True, "resolved_from": doc.text[start:end]})
+
+
+# A company referred to by a bare word before a post: “公司董事长”, “该企业负责人”.
+_COMPANY_WORD = re.compile(r"(?:^|(?<=[，,、；;：:\s了]))(?:该公司|公司|该企业|企业)$")
+
+
+def _company_referent(doc: Doc, sent: Sentence, cs: list[Cand], txt: str) -> Cand | None:
+    """The company a bare 公司/该企业 at the end of *txt* (the sentence up to a post) refers to: the
+    last one the sentence names before it, else the company the article is about."""
+    word = _COMPANY_WORD.search(txt)
+    if word is None:
+        return None
+    at = sent.start + word.start()
+    named = [c for c in cs if c.type == "Enterprise" and c.end <= at and not c.extra.get("inside")]
+    if named:
+        return named[-1]
+    body = doc.main_body.get(sent.article)
+    return body if body is not None and body.type == "Enterprise" else None
+
+
+# The head of a government (县长, 常务副市长): a post in the government of that level the article names.
+_GOVERNMENT_HEAD = re.compile(r"(?:常务)?副?(省|市|区|县|州|镇|乡)长")
+_GOVERNMENT = re.compile(r"(省|市|区|县|州|镇|乡)(?:人民)?政府$")
+
+
+def _government(doc: Doc, p: Cand, found: list[tuple[Cand, str]]) -> list[tuple[Cand, str]]:
+    """“县委副书记、县长张三” → the one county government the article names (某某县政府)."""
+    posts = [t for _, title in found for t in title.split(_TITLE_SEP)] + [p.extra.get("title", "")]
+    head = next((m for m in map(_GOVERNMENT_HEAD.fullmatch, posts) if m), None)
+    if head is None:
+        return []
+    govs = {}
+    for c in doc.cands:
+        g = _GOVERNMENT.search(c.name) if c.type == "Organization" and not c.extra.get("inside") else None
+        if g and g.group(1) == head.group(1):
+            govs.setdefault(c.name, c)
+    if len(govs) != 1 or any(o.name in govs for o, _ in found):
+        return []
+    return [(next(iter(govs.values())), head.group(0))]
+
+
+def _profiled(doc: Doc, sent: Sentence, cs: list[Cand], p: Cand, titles: tuple[str, ...]) -> list[tuple[Cand, str]]:
+    """A profile that opens with the name: “张三，某某有限公司锻造车间班长、高级技师，…”."""
+    if doc.text[sent.start : p.start].strip() or doc.text[p.end : p.end + 1] not in ("，", ","):
+        return []
+    b = max((c for c in cs if c.type in BODY and c.start == p.end + 1 and not c.extra.get("inside")),
+            key=lambda c: c.end, default=None)
+    if b is None:
+        return []
+    post = re.match(r"[^，,。；;：:]{1,24}", doc.text[b.end : sent.end])
+    if post is None or not re.search(r"[，,。；;]", doc.text[b.end + post.end() : b.end + post.end() + 1] or "。"):
+        return []
+    first = post.group(0).split(_TITLE_SEP)[0]
+    if _NOT_OCCUPATION.search(first) or not (first.endswith(titles) or first[-1] in "工员师长手监厨任理记席"):
+        return []
+    return [(b, post.group(0))]
+
+
+def _from(doc: Doc, bodies: list[Cand], p: Cand) -> list[tuple[Cand, str]]:
+    """“来自某某有限公司的张三”: an employee of the company."""
+    if doc.text[p.start - 1 : p.start] != "的":
+        return []
+    b = next((b for b in reversed(bodies) if b.end == p.start - 1 and doc.text[b.start - 2 : b.start] == "来自"), None)
+    return [(b, "")] if b is not None else []
 
 
 # A body that employs people, whose own units (workshops, departments, teams, branches) hold posts in it.

@@ -163,6 +163,19 @@ def person_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Ca
                 if len(part) > size and looks_like_name(nm, False) and (not word_freq(nm) or pos_tags().get(nm, '')[:2] == 'nr'):
                     add(part_end - size, nm, "", "person:leads", strict=False)
                     break
+    # 1c. a profile that opens with the name: “张三，某某有限公司锻造车间班长、高级技师，…”
+    opener = _PROFILE.match(s)
+    if opener and lex.head_re.search(opener.group(2)) and (
+            opener.group(2).endswith(tuple(titles)) or opener.group(2)[-1] in _OCCUPATION_END):
+        add(base + opener.start(1), opener.group(1), "", "person:profile")
+    # 1d. an employee named by where they come from: “来自某某有限公司的张三”
+    for m in re.finditer(r"来自([^，,。；;、的]{4,30})的", s):
+        if lex.head_re.search(m.group(1)):
+            a = base + m.end()
+            nm = _name_at(text, a, sent.end)
+            nxt = text[a + len(nm) : a + len(nm) + 1]
+            if nm and (nxt in _AFTER_NAME or PUNCT.match(nxt or "。")):
+                add(a, nm, "", "person:from")
     # 2. a name (token) followed by a speech verb / 领导 / 等 / a title
     for i, tk in enumerate(tokens):
         w = tk.text
@@ -256,6 +269,8 @@ def _listed_names(s: str) -> list[tuple[int, str]]:
     return out
 
 
+# A name opening a sentence, a comma, and a body with a post or an occupation (up to the next break).
+_PROFILE = re.compile(r"\s*([\u4e00-\u9fff]{2,3})[，,]([^，,。；;：:、]{4,30})")
 # The last character of an occupation that may stand before a name (钳工, 技术员, 工程师, 班长, 总监, 行政总厨).
 _OCCUPATION_END = set("工员师长手监厨任理记席")
 
