@@ -79,3 +79,9 @@ def test_positions_profile_needs_a_post_after_the_body():
 
 def test_positions_employee_come_from_a_company():
     assert ("周海平", "远帆新材料有限公司") in positions("来自远帆新材料有限公司的周海平是首发团的一员。")
+
+
+def test_positions_less_common_surnames_after_a_title():
+    got = positions("宁川市总工会副主席洪海平、青禾区交通运输局副局长卿晓峰出席活动。")
+    assert got[("洪海平", "宁川市总工会")] == "副主席"
+    assert got[("卿晓峰", "青禾区交通运输局")] == "副局长"
