@@ -90,3 +90,8 @@ def test_positions_less_common_surnames_after_a_title():
 def test_positions_three_character_name_before_a_verb_of_leading():
     # “林带” is a word, but “带领” after the name shows the clause goes on after 林
     assert positions("宁川市总工会副主席李春林带领慰问组来到青禾区。") == {("李春林", "宁川市总工会"): "副主席"}
+
+
+def test_positions_long_department_between_two_titles():
+    got = positions("会上，远帆路桥建设有限公司党委副书记、青禾大桥项目部经理周海平获得表彰。")
+    assert got == {("周海平", "远帆路桥建设有限公司"): "党委副书记、青禾大桥项目部经理"}

@@ -242,7 +242,7 @@ def _employer(doc: Doc, cs: list[Cand], org: Cand, title: str) -> tuple[Cand, st
 
 
 # A department between a body and a title: 机关党委, 党组, 经审委, 组织部, 办公室.
-_DEPT = re.compile(r"(?:机关党委|党委|党组|党总支|机关|[\u4e00-\u9fff]{1,4}?(?:部|委|办|办公室|处|科|室|组|中心))$")
+_DEPT = re.compile(r"(?:机关党委|党委|党组|党总支|机关|[\u4e00-\u9fff]{1,6}?(?:部|委|办|办公室|处|科|室|组|中心))$")
 
 
 def _dept(txt: str, title: str) -> re.Match[str] | None:
