@@ -95,3 +95,8 @@ def test_positions_three_character_name_before_a_verb_of_leading():
 def test_positions_long_department_between_two_titles():
     got = positions("会上，远帆路桥建设有限公司党委副书记、青禾大桥项目部经理周海平获得表彰。")
     assert got == {("周海平", "远帆路桥建设有限公司"): "党委副书记、青禾大桥项目部经理"}
+
+
+def test_positions_company_union_before_a_post_is_the_union_of_the_company_just_named():
+    got = positions("在远帆新材料有限公司职工书屋，公司工会负责人周海平接受了赠书。")
+    assert got == {("周海平", "远帆新材料有限公司工会"): "负责人"}

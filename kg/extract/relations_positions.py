@@ -9,7 +9,13 @@ import re
 
 from kg.extract.lexicon import lexicon
 from kg.extract.mentions.base import Cand
-from kg.extract.relations_base import BODY, Doc, RawTriple, sent_cands
+from kg.extract.relations_base import (
+    BODY,
+    Doc,
+    RawTriple,
+    previous_sentence,
+    sent_cands,
+)
 from kg.extract.segment import Sentence
 
 _sent_cands = sent_cands
@@ -155,21 +161,29 @@ def _union_of_place(doc: Doc, sent: Sentence, org: Cand, start: int, end: int) -
 
 
 # A company referred to by a bare word before a post: “公司董事长”, “该企业负责人”.
-_COMPANY_WORD = re.compile(r"(?:^|(?<=[，,、；;：:\s了]))(?:该公司|公司|该企业|企业)$")
+_COMPANY_WORD = re.compile(r"(?:^|(?<=[，,、；;：:\s了]))(?:该公司|公司|该企业|企业)(工会)?$")
 
 
 def _company_referent(doc: Doc, sent: Sentence, cs: list[Cand], txt: str) -> Cand | None:
     """The company a bare 公司/该企业 at the end of *txt* (the sentence up to a post) refers to: the
-    last one the sentence names before it, else the company the article is about."""
+    last one the sentence names before it, else the last one the sentence before names; for
+    “公司工会主席” the union of that company (某某有限公司工会)."""
     word = _COMPANY_WORD.search(txt)
     if word is None:
         return None
     at = sent.start + word.start()
-    named = [c for c in cs if c.type == "Enterprise" and c.end <= at and not c.extra.get("inside")]
-    if named:
-        return named[-1]
-    body = doc.main_body.get(sent.article)
-    return body if body is not None and body.type == "Enterprise" else None
+    named = [c for c in cs if c.type == "Enterprise" and c.end <= at]
+    prev = previous_sentence(doc, sent)
+    if not named and prev is not None and prev.article == sent.article:
+        named = [c for c in sent_cands(doc, prev) if c.type == "Enterprise"]
+    if not named:
+        return None
+    company = named[-1]
+    if not word.group(1):
+        return company
+    a, b = at, sent.start + word.end()
+    return Cand("Union", a, b, doc.text[a:b], "context", name=company.name + "工会", sentence=sent.start,
+                extra={"context": True, "resolved_from": doc.text[a:b]})
 
 
 # The head of a government (县长, 常务副市长): a post in the government of that level the article names.
