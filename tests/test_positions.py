@@ -100,3 +100,8 @@ def test_positions_long_department_between_two_titles():
 def test_positions_company_union_before_a_post_is_the_union_of_the_company_just_named():
     got = positions("在远帆新材料有限公司职工书屋，公司工会负责人周海平接受了赠书。")
     assert got == {("周海平", "远帆新材料有限公司工会"): "负责人"}
+
+
+def test_positions_expert_is_a_post_before_a_name():
+    got = positions("宁川市总工会邀请远帆石油集团公司技能专家周海平、青禾电力公司检修专家李春华组成宣讲团。")
+    assert got[("周海平", "远帆石油集团公司")] == "技能专家"
