@@ -25,14 +25,14 @@ def test_positions_plant_of_a_group_keeps_the_post():
 
 
 def test_positions_bare_union_after_an_organ_of_a_place_is_the_place_union():
-    got = positions("青禾街道党工委副书记、总工会主席周明远一行走访了远帆新材料有限公司。")
-    assert got[("周明远", "青禾街道党工委")] == "副书记"
-    assert got[("周明远", "青禾街道总工会")] == "主席"
+    got = positions("青禾镇党委委员、总工会副主席周明远一行走访了远帆新材料有限公司。")
+    assert got[("周明远", "青禾镇党委")] == "委员"
+    assert got[("周明远", "青禾镇总工会")] == "副主席"
 
 
 def test_positions_bare_union_after_a_company_names_no_union():
-    got = positions("远帆新材料有限公司党委副书记、工会主席周明远介绍了情况。")
-    assert got == {("周明远", "远帆新材料有限公司"): "党委副书记"}
+    got = positions("远帆新材料有限公司党委委员、工会副主席周明远介绍了情况。")
+    assert got == {("周明远", "远帆新材料有限公司"): "党委委员"}
 
 
 def test_positions_post_without_a_name_before_a_comma_goes_with_the_next_name():
@@ -69,8 +69,8 @@ def test_positions_leader_of_a_body_before_the_name():
 
 
 def test_positions_profile_opening_with_the_name():
-    got = positions("表彰大会在宁川召开。\n周海平，远帆家政服务有限公司高级家政培训师，宁川市优秀农民工。")
-    assert got == {("周海平", "远帆家政服务有限公司"): "高级家政培训师"}
+    got = positions("表彰大会在宁川召开。\n周海平，远帆保洁有限公司高级保洁培训师，宁川市优秀农民工。")
+    assert got == {("周海平", "远帆保洁有限公司"): "高级保洁培训师"}
 
 
 def test_positions_profile_needs_a_post_after_the_body():

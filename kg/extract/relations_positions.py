@@ -61,7 +61,7 @@ def rule_positions(doc: Doc) -> list[RawTriple]:
                 org = next((b for b in reversed(bodies) if b.end == end), None)
                 bare = _BARE_UNION.search(txt) if org is None and tl and pending is None and not after_comma else None
                 if bare is not None:
-                    # “某街道党工委副书记、总工会主席张三”: the union of the place the body before names
+                    # “某镇党委委员、总工会副主席张三”: the union of the place the body before names
                     pending = (sent.start + bare.start(1), sent.start + bare.end(1), "、".join(tl))
                     pos = sent.start + bare.start(1) - 1
                     continue
@@ -142,7 +142,7 @@ def rule_positions(doc: Doc) -> list[RawTriple]:
     return out
 
 
-# A bare union in a run of posts (“某街道党工委副书记、总工会主席”): the union of the place named before.
+# A bare union in a run of posts (“某镇党委委员、总工会副主席”): the union of the place named before.
 _BARE_UNION = re.compile(r"[、，,](总工会|工会)$")
 # The organs of a place whose name leaves the place when they are cut off.
 _ORGAN = re.compile(r"(?:党工委|党委|人大常委会|人大|人民政府|政府|政协|委员会|办事处|管委会)$")
