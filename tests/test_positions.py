@@ -105,3 +105,19 @@ def test_positions_company_union_before_a_post_is_the_union_of_the_company_just_
 def test_positions_expert_is_a_post_before_a_name():
     got = positions("宁川市总工会邀请远帆石油集团公司技能专家周海平、青禾电力公司检修专家李春华组成宣讲团。")
     assert got[("周海平", "远帆石油集团公司")] == "技能专家"
+
+
+def test_positions_brand_in_brackets_between_the_body_and_the_post():
+    got = positions("宁川远帆科技有限公司（远帆出行）司机周海平接过会员证。")
+    assert got == {("周海平", "宁川远帆科技有限公司"): "司机"}
+
+
+def test_positions_two_posts_in_two_bodies_with_an_occupation_before_the_first():
+    got = positions("宁川市总工会邀请远帆油田建设公司管工高级技师、青禾石油集团公司技能专家周海平作报告。")
+    assert got[("周海平", "远帆油田建设公司")] == "管工高级技师"
+    assert got[("周海平", "青禾石油集团公司")] == "技能专家"
+
+
+def test_positions_profile_post_with_a_number():
+    got = positions("表彰大会在宁川召开。\n周海平，远帆重工有限公司锻压厂锻3班班长、高级技师，扎根一线二十年。")
+    assert ("周海平", "远帆重工有限公司") in got

@@ -65,6 +65,10 @@ def rule_positions(doc: Doc) -> list[RawTriple]:
                     pending = (sent.start + bare.start(1), sent.start + bare.end(1), "、".join(tl))
                     pos = sent.start + bare.start(1) - 1
                     continue
+                alias = re.search(r"[（(][^（）()，,。、]{1,12}[）)]$", txt) if org is None and tl else None
+                if alias is not None:
+                    # “某某科技有限公司（某某出行）司机张三”: a brand in brackets after the body
+                    org = next((b for b in reversed(bodies) if b.end == end - len(alias.group(0))), None)
                 if org is None and tl:
                     # “某某纸业（某地）有限公司焊工班长张三”: a short occupation before the title
                     for k in (1, 2, 3):
@@ -218,8 +222,8 @@ def _profiled(doc: Doc, sent: Sentence, cs: list[Cand], p: Cand, titles: tuple[s
     post = re.match(r"[^，,。；;：:]{1,24}", doc.text[b.end : sent.end])
     if post is None or not re.search(r"[，,。；;]", doc.text[b.end + post.end() : b.end + post.end() + 1] or "。"):
         return []
-    first = post.group(0).split(_TITLE_SEP)[0]
-    if _NOT_OCCUPATION.search(first) or not (first.endswith(titles) or first[-1] in "工员师长手监厨任理记席"):
+    first = re.sub(r"[0-9０-９A-Za-z]", "", post.group(0).split(_TITLE_SEP)[0])  # “锻9班班长”
+    if not first or _NOT_OCCUPATION.search(first) or not (first.endswith(titles) or first[-1] in "工员师长手监厨任理记席"):
         return []
     return [(b, post.group(0))]
 
