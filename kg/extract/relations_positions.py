@@ -21,6 +21,7 @@ from kg.extract.segment import Sentence
 _sent_cands = sent_cands
 _TITLE_SEP = "、"
 
+
 def rule_positions(doc: Doc) -> list[RawTriple]:
     """“区总工会主席张三”, “某省政协副主席、省总工会主席李四”, “王五、赵六领导”, bylines."""
     lex = lexicon()
