@@ -1,4 +1,5 @@
-"""Relations about people and honours: positions (HOLDS_POSITION) and awards (AWARDED).
+"""Relations about people and honours: awards (AWARDED) here, positions (HOLDS_POSITION) in
+:mod:`kg.extract.relations_positions` (re-exported).
 
 Rules of :data:`kg.extract.relations.RULES`, kept apart from the rules about
 what bodies do.
@@ -8,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.lexicon import lexicon
 from kg.extract.mentions.base import Cand
 from kg.extract.relations_base import (
     BODY,
@@ -21,165 +21,12 @@ from kg.extract.relations_base import (
     sentence_at,
     sentence_or_none,
 )
+from kg.extract.relations_positions import rule_positions
 from kg.extract.segment import Sentence
 
+__all__ = ["recipients_before", "rule_awarded", "rule_positions"]
+
 _sent_cands = sent_cands
-_TITLE_SEP = "、"
-
-
-def rule_positions(doc: Doc) -> list[RawTriple]:
-    """“区总工会主席张三”, “某省政协副主席、省总工会主席李四”, “王五、赵六领导”, bylines."""
-    lex = lexicon()
-    titles = tuple(sorted(set(lex.titles) | set(lex.raw["lists"]["descriptors"]), key=len, reverse=True))
-    out = []
-    for sent in doc.sentences:
-        cs = _sent_cands(doc, sent)
-        held: dict[int, tuple[Cand, str]] = {}  # person → the first body and title found for them
-        for p in (c for c in cs if c.type == "Person"):
-            bodies = [b for b in cs if b.type in BODY and b.end <= p.start]
-            pos = p.start
-            found: list[tuple[Cand, str]] = []
-            # Org Title(、Title) Name, repeated with 、
-            while True:
-                txt = doc.text[sent.start : pos].rstrip(" ")
-                tl = []
-                body_ends = {b.end - sent.start for b in bodies}
-                while True:
-                    fits = [t for t in titles if txt.endswith(t)]
-                    # prefer the title that leaves a body right before it (“党工委书记” vs “书记”)
-                    t = next((t for t in fits if len(txt) - len(t) in body_ends), fits[0] if fits else None)
-                    if not t:
-                        break
-                    tl.insert(0, t)
-                    txt = txt[: -len(t)]
-                    dept = _dept(txt, t) if len(txt) not in body_ends else None
-                    if dept and (len(txt) - len(dept.group(0)) in body_ends or _after_title(txt[: dept.start()], titles)):
-                        # “总工会党组成员、机关纪委书记”, “某公司工会办公室主任”: a department before the title
-                        tl[0] = dept.group(0) + tl[0]
-                        txt = txt[: dept.start()]
-                    if txt.endswith(_TITLE_SEP) and any(txt[:-1].endswith(t2) for t2 in titles):
-                        txt = txt[:-1]
-                        continue
-                    break
-                end = sent.start + len(txt)
-                org = next((b for b in reversed(bodies) if b.end == end), None)
-                if org is None and tl:
-                    # “某某纸业（某地）有限公司焊工班长张三”: a short occupation before the title
-                    for k in (1, 2, 3):
-                        occ = txt[-k:] if len(txt) > k else ""
-                        if occ and re.fullmatch(r"[\u4e00-\u9fff]+", occ):
-                            org = next((b for b in reversed(bodies) if b.end == end - k), None)
-                            if org is not None:
-                                tl[0] = occ + tl[0]
-                                end -= k
-                                break
-                if org is None or (not tl and end != pos):
-                    break
-                found.append((org, "、".join(tl)))
-                pos = org.start
-                if doc.text[pos - 1 : pos] == _TITLE_SEP:
-                    pos -= 1
-                    continue
-                break
-            if not found and not p.extra.get("studio"):
-                # Org Name 领导 / Org Name (byline) / Org、Name、Name 领导
-                title = p.extra.get("title", "")
-                gap_ok = {"", " ", "、"}
-                prev_person_chain = p.start
-                for q in reversed([c for c in cs if c.type == "Person" and c.end <= p.start]):
-                    if doc.text[q.end : prev_person_chain] in ("、", "和"):
-                        prev_person_chain = q.start
-                org = next((b for b in reversed(bodies) if doc.text[b.end : prev_person_chain] in gap_ok), None)
-                if org is not None and (title in ("领导", "") or title in titles):
-                    line_tail = doc.text[p.end : p.end + 2]
-                    if title or line_tail[:1] in ("\n", "") or line_tail.startswith(("领导", "等")):
-                        found.append((org, title if title in titles or title == "领导" else ""))
-            if not found:
-                found = _carried(doc, cs, p, held, titles) or _occupied(doc, sent, p, bodies)
-            if not found:
-                # “张三当选为开发区总工会第二届委员会主席”, “张三担任X公司总经理”
-                m = re.match(r"(当选为|当选|担任|出任|任)", doc.text[p.end : p.end + 3])
-                if m:
-                    after = p.end + m.end()
-                    org = next((b for b in cs if b.type in BODY and b.start == after), None)
-                    if org is not None:
-                        rest = doc.text[org.end : org.end + 16]
-                        tm = re.match(r"((?:第[一二三四五六七八九十0-9]+届[\u4e00-\u9fff]{0,5})?)(" + "|".join(map(re.escape, titles)) + ")", rest)
-                        if tm:
-                            found.append((org, tm.group(1) + tm.group(2)))
-            if found:
-                held[id(p)] = found[0]
-            for org, title in found:
-                attrs = {"title": title} if title else {}
-                out.append(RawTriple(p, "HOLDS_POSITION", org, sent, "pattern:position", 0.85, attrs))
-    return out
-
-
-# A department between a body and a title: 机关党委, 党组, 经审委, 组织部, 办公室.
-_DEPT = re.compile(r"(?:机关党委|党委|党组|党总支|机关|[\u4e00-\u9fff]{1,4}?(?:部|委|办|办公室|处|科|室|组|中心))$")
-
-
-def _dept(txt: str, title: str) -> re.Match[str] | None:
-    """The department written before *title* at the end of *txt* (组织部长: 组织 before 部长)."""
-    if title.lstrip("副") in ("部长", "处长", "科长"):
-        return re.search(r"[\u4e00-\u9fff]{2}$", txt)
-    return _DEPT.search(txt)
-# What a title run may follow when it takes the body of the person before it: “，副主席”, “以及党组成员、”.
-_CARRY_GAP = re.compile(r"^(?:[，,、；;]?(?:以及|和|及)?|[，,、；;])$")
-# The head of a government (副市长, 县长) belongs to no body named before.
-_HEAD_OF_DIVISION = re.compile(r"(省|市|区|县|州|镇|乡)长$")
-# Characters that end a clause or mark it as more than an occupation.
-_NOT_OCCUPATION = re.compile(r"[^\u4e00-\u9fff]|[的在和与及为是了等被把将从向对由]")
-
-
-def _after_title(txt: str, titles: tuple[str, ...]) -> bool:
-    return txt.endswith(_TITLE_SEP) and any(txt[:-1].endswith(t) for t in titles)
-
-
-def _carried(doc: Doc, cs: list[Cand], p: Cand, held: dict[int, tuple[Cand, str]],
-             titles: tuple[str, ...]) -> list[tuple[Cand, str]]:
-    """The body of the person listed before: “某总工会副主席张三、李四”, “某总工会主席张三，副主席李四”,
-    “…以及党组成员、三级调研员王五”, “某总工会副主席张三、经审委主任李四”."""
-    prev = next((q for q in reversed(cs) if q.type == "Person" and q.end <= p.start), None)
-    if prev is None or id(prev) not in held:
-        return []
-    org, title = held[id(prev)]
-    gap = doc.text[prev.end : p.start]
-    if gap == "、":
-        return [(org, title)]
-    # a run of titles (each perhaps after a department) right before the name
-    rest, tl = gap, []
-    while True:
-        t = next((t for t in titles if rest.endswith(t)), None)
-        if t is None:
-            break
-        rest = rest[: -len(t)]
-        dept = _dept(rest, t)
-        if dept and (_CARRY_GAP.match(rest[: dept.start()]) or _after_title(rest[: dept.start()], titles)):
-            t = dept.group(0) + t
-            rest = rest[: dept.start()]
-        tl.insert(0, t)
-        if _after_title(rest, titles):
-            rest = rest[:-1]
-            continue
-        break
-    if tl and _CARRY_GAP.match(rest) and not _HEAD_OF_DIVISION.search(tl[-1]) \
-            and not any(b.type in BODY for b in cs if prev.end <= b.start < p.start):
-        return [(org, "、".join(tl))]
-    return []
-
-
-def _occupied(doc: Doc, sent: Sentence, p: Cand, bodies: list[Cand]) -> list[tuple[Cand, str]]:
-    """A body, an occupation and a name, in one item: “某有限公司数控铣工张三”, “某医院护士长李四”."""
-    near = [b for b in bodies if 0 < p.start - b.end <= 10]
-    if not near:
-        return []
-    b = max(near, key=lambda b: (b.end, b.end - b.start))
-    gap = doc.text[b.end : p.start]
-    if _NOT_OCCUPATION.search(gap) or gap[-1] not in "工员师长手监厨任理记席官" \
-            or any(c.type == "Person" and b.end <= c.start < p.start for c in doc.by_sentence.get(sent.start, [])):
-        return []
-    return [(b, gap)]
 
 
 # Words between the recipients and the verb of an honour: “A公司先后荣获”, “A、B均被评为”.

@@ -57,7 +57,8 @@ def looks_like_name(w: str, strict: bool = True) -> bool:
 _AFTER_NAME = set("出表在说等和与为带介指强讲致同先女一的领来对到参代率陪向作是也还走深调看慰了将现当亲分共首要已就又坐刚接获被任主")
 _AFTER_DESCRIBED = set("感告笑激高开坦兴深动家")
 # Words that go on after a name (so a character before them belongs to the name).
-_GOES_ON = {"出席", "陪同", "分别", "一行", "带队", "表示", "介绍", "指出", "讲话", "主持", "参加", "等人", "等领", "同志", "先后"}
+_GOES_ON = {"出席", "陪同", "分别", "一行", "带队", "表示", "介绍", "指出", "讲话", "主持", "参加", "等人", "等领", "同志", "先后",
+            "带领", "率领", "率队", "走访", "慰问", "看望", "调研", "深入", "前往", "来到"}
 _SPEECH = ("说", "表示", "介绍", "感慨", "感慨道", "指出", "强调", "讲话", "致辞", "坦言", "告诉", "带队", "一行", "同志",
            "先生", "女士", "领导", "为领头人", "等", "出席", "当选", "担任", "获评", "荣获", "分享", "带领", "主持")
 
@@ -163,6 +164,19 @@ def person_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Ca
                 if len(part) > size and looks_like_name(nm, False) and (not word_freq(nm) or pos_tags().get(nm, '')[:2] == 'nr'):
                     add(part_end - size, nm, "", "person:leads", strict=False)
                     break
+    # 1c. a profile that opens with the name: “张三，某某有限公司锻造车间班长、高级技师，…”
+    opener = _PROFILE.match(s)
+    if opener and lex.head_re.search(opener.group(2)) and (
+            opener.group(2).endswith(tuple(titles)) or opener.group(2)[-1] in _OCCUPATION_END):
+        add(base + opener.start(1), opener.group(1), "", "person:profile")
+    # 1d. an employee named by where they come from: “来自某某有限公司的张三”
+    for m in re.finditer(r"来自([^，,。；;、的]{4,30})的", s):
+        if lex.head_re.search(m.group(1)):
+            a = base + m.end()
+            nm = _name_at(text, a, sent.end)
+            nxt = text[a + len(nm) : a + len(nm) + 1]
+            if nm and (nxt in _AFTER_NAME or PUNCT.match(nxt or "。")):
+                add(a, nm, "", "person:from")
     # 2. a name (token) followed by a speech verb / 领导 / 等 / a title
     for i, tk in enumerate(tokens):
         w = tk.text
@@ -256,6 +270,8 @@ def _listed_names(s: str) -> list[tuple[int, str]]:
     return out
 
 
+# A name opening a sentence, a comma, and a body with a post or an occupation (up to the next break).
+_PROFILE = re.compile(r"\s*([\u4e00-\u9fff]{2,3})[，,]([^，,。；;：:、]{4,30})")
 # The last character of an occupation that may stand before a name (钳工, 技术员, 工程师, 班长, 总监, 行政总厨).
 _OCCUPATION_END = set("工员师长手监厨任理记席")
 
