@@ -38,7 +38,7 @@ def test_learn_scored_predicates_read_from_meta():
     assert scored_predicates(_with(models, sorted(every), every)) == every
 
 
-def test_learn_unscored_predicates_keep_rule_facts_and_scored_probabilities(repo_dir):
+def test_learn_only_instances_that_may_add_a_fact_are_scored(repo_dir):
     models = load_models()
     every = frozenset(load_ontology().predicates)
     full_models, some_models = _with(models, sorted(every), every), _with(models, ["RUNS", "SUPPORTS"], every)
@@ -54,13 +54,14 @@ def test_learn_unscored_predicates_keep_rule_facts_and_scored_probabilities(repo
 
         probs = {key(r): p for r, p in full[1]}
         for r, p in some[1]:
-            if r.p in ("RUNS", "SUPPORTS"):
+            fact = some_view.rule_facts.get((r.s.name, r.p, r.o.name))
+            if fact is not None:
+                assert p == fact.confidence and key(r) in probs  # a rule fact stands whatever its score
+                unscored += 1
+            else:
+                assert r.p in ("RUNS", "SUPPORTS")
                 assert probs[key(r)] == p  # the same instance, the same features, the same probability
                 compared += 1
-            else:
-                fact = some_view.rule_facts[(r.s.name, r.p, r.o.name)]
-                assert p == fact.confidence and key(r) in probs
-                unscored += 1
         # every instance of a scored predicate, and every rule fact's, is still there
         kept = {key(r) for r, _ in some[1]}
         assert {key(r) for r, _ in full[1] if r.p in ("RUNS", "SUPPORTS")

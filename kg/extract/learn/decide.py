@@ -9,8 +9,8 @@
 3. A fact is kept when the best of its instances clears its predicate's
    threshold; an entity when it clears its type's threshold or a kept fact
    uses it. Evidence is the sentence of that best instance. Only the
-   predicates the model may add facts to are scored (:func:`scored_predicates`);
-   the rule facts of the others stand with the rule's confidence.
+   instances that may add a fact are scored (:func:`score_document`): a rule
+   fact that stands keeps the rule's confidence.
 """
 
 from __future__ import annotations
@@ -97,18 +97,22 @@ def _run_one(doc: Document, models: Models) -> tuple[list[Entity], list[Triple]]
 def score_document(view: DocView, models: Models) -> Scored:
     """The probability of every entity candidate and relation instance of one document.
 
-    Only the predicates of :func:`scored_predicates` are scored; a fact a rule states of any other
-    predicate stands as one instance with the rule's confidence (it would stand whatever its score).
+    Only the instances that can add a fact are scored: those of the predicates of :func:`scored_predicates`
+    whose fact no rule states (or whose rule facts do not stand as they are). An instance of a fact a rule
+    states that stands whatever its score has the rule's confidence; of the other predicates, only those
+    instances are generated.
     """
     ents = view.entity_candidates()
     pe = models.entities.probabilities([entity_features(view, e) for e in ents])
     scored = scored_predicates(models)
     rels = view.relation_instances(scored)
     prepare_relations(view, rels, {(e.type, e.name): float(p) for e, p in zip(ents, pe, strict=True)})
-    live = [r for r in rels if r.p in scored]
-    probs = iter(map(float, models.relations.predict_rows(*relation_columns(view, live, models.relations.live_columns))))
-    facts = view.rule_facts
-    pr = [next(probs) if r.p in scored else facts[(r.s.name, r.p, r.o.name)].confidence for r in rels]
+    facts, stand = view.rule_facts, models.relations.passthrough
+    stated = [r.p in stand and (r.s.name, r.p, r.o.name) in facts for r in rels]
+    live = [r for r, known in zip(rels, stated, strict=True) if not known]
+    probs = iter(models.relations.predict_rows(*relation_columns(view, live, models.relations.live_columns)).tolist())
+    pr = [facts[(r.s.name, r.p, r.o.name)].confidence if known else next(probs)
+          for r, known in zip(rels, stated, strict=True)]
     return list(zip(ents, map(float, pe), strict=True)), list(zip(rels, pr, strict=True))
 
 
