@@ -73,16 +73,14 @@ def cues(text: str) -> set[str]:
 
 
 @lru_cache(maxsize=1)
-def _heads() -> tuple[frozenset[str], tuple[int, ...]]:
-    """The lexicon's heads, and their lengths from the longest."""
+def _heads() -> tuple[frozenset[str], tuple[int, ...]]:  # the lexicon's heads, their lengths longest first
     heads = frozenset(h for h, _ in lexicon().heads if h)
     return heads, tuple(sorted({len(h) for h in heads}, reverse=True))
 
 
 @lru_cache(maxsize=4096)
 def head_of(name: str) -> str:
-    """The longest lexicon head *name* ends with ('' when none): one look-up per head length, not a scan of
-    every head (two heads of one length cannot both end a name).
+    """The longest lexicon head *name* ends with ('' when none): one look-up per head length.
 
     >>> head_of("甲乙有限公司"), head_of("甲乙")
     ('有限公司', '')
