@@ -11,6 +11,9 @@
 3. Thresholds: per type and per predicate, from the inner folds' out-of-fold
    probabilities: the best F1 whose precision stays at or above
    :attr:`TrainConfig.precision_floor`.
+4. Scored predicates: where every rule fact stands, the predicates whose
+   out-of-fold added facts (no rule states them) raise their F1; the extractor
+   scores the instances of those only (:func:`choose_scored`).
 
 Same gold, corpus and code give the same files, byte for byte: inputs are
 sorted, folds are hashes of document ids, and LightGBM runs deterministic on
@@ -31,6 +34,7 @@ from pathlib import Path
 from kg.errors import InputError
 from kg.evaluate import GoldIndex
 from kg.extract.analysis import analyse, segment_document
+from kg.extract.learn.decide import RELATION_CUTS
 from kg.extract.learn.features import MIN_FEATURE_DOCS, entity_features, prepare_relations, relation_features, spells_text
 from kg.extract.learn.instances import DocView, view_of
 from kg.extract.learn.model import FORMAT, META_FILE, SPANS_FILE, Scorer, extractor_fingerprint
@@ -38,7 +42,7 @@ from kg.extract.learn.spans import SpanTagger, project_gold, train_tagger
 from kg.models import Document, GoldRecord
 from kg.ontology import load_ontology
 
-__all__ = ["TrainConfig", "TrainReport", "fold_of", "pair_gold_with_documents", "train"]
+__all__ = ["TrainConfig", "TrainReport", "choose_scored", "fold_of", "pair_gold_with_documents", "train"]
 
 Row = tuple[str, str, dict[str, float], int, tuple]  # doc id, label (type/predicate), features, y, key
 
@@ -103,6 +107,7 @@ class TrainReport:
     folder: str
     files: list[str] = field(default_factory=list)
     default_thresholds: dict[str, float] = field(default_factory=dict)  # the cut of labels without their own
+    scored_predicates: list[str] = field(default_factory=list)  # the predicates whose instances are scored
 
 
 def fold_of(doc_id: str, k: int, salt: str = "") -> int:
@@ -339,6 +344,20 @@ def choose_passthrough(by_label: dict[str, list[tuple[float, int, bool]]], thres
     return sorted(chosen)
 
 
+def choose_scored(by_label: dict[str, list[tuple[float, int, bool]]], cut: Callable[[str], float]) -> list[str]:
+    """The labels whose facts no rule states, kept at probability >= ``cut(label)``, give a strictly better
+    out-of-fold F1 than what the rules state alone (every rule fact stands either way).
+
+    >>> scored = {"A": [(0.9, 1, False), (0.8, 1, True), (0.1, 0, False)],
+    ...           "B": [(0.9, 0, False), (0.2, 1, True)], "C": [(0.9, 1, True), (0.3, 1, False)]}
+    >>> choose_scored(scored, lambda label: 0.5)
+    ['A']
+    """
+    positives = {label: sum(y for _, y, _ in facts) for label, facts in by_label.items()}
+    return sorted(label for label, facts in by_label.items()
+                  if _f1(*_kept(facts, cut(label), True), positives[label]) > _f1(*_kept(facts, 2.0, True), positives[label]))
+
+
 def _fact_scores(rows: Sequence[Row], probs: Sequence[float], rule_feature: str) -> dict[str, list[tuple[float, int, bool]]]:
     """Rows aggregated into facts: per label, (best probability, right, stated by a rule) per key and document."""
     best: dict[tuple[str, tuple], tuple[float, int, str, bool]] = {}
@@ -424,8 +443,12 @@ def train(
         probability[row[0]][row[4]] = p
     rel_rows = relation_rows(views, probability)
     thresholds["relations"], passthrough["relations"] = {}, []
+    scored = sorted(load_ontology().predicates)
     if config.rule_facts_stand and not config.learn_thresholds:
         passthrough["relations"] = sorted(load_ontology().predicates)
+        rel_probs = out_of_fold(rel_rows, inner, k, config, step, "relations")
+        scored = choose_scored(_fact_scores(rel_rows, rel_probs, "rule"),
+                               lambda p: min(config.relation_threshold, RELATION_CUTS.get(p, config.relation_threshold)))
     elif config.learn_thresholds or config.rule_passthrough:
         rel_probs = out_of_fold(rel_rows, inner, k, config, step, "relations")
         thresholds["relations"], passthrough["relations"] = _decisions(rel_rows, rel_probs, config, "rule")
@@ -440,6 +463,7 @@ def train(
                        "entity_default": config.default_threshold, "relation_default": config.relation_threshold if config.rule_facts_stand and not config.learn_thresholds
                        else config.default_threshold},
         "rule_passthrough": passthrough,
+        "scored_predicates": scored,
         "files": [SPANS_FILE, "entities.lgb", "entities.features.json", "relations.lgb", "relations.features.json"],
     }
     (out_dir / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
@@ -454,6 +478,7 @@ def train(
         rule_passthrough=passthrough,
         default_thresholds={"entities": meta["thresholds"]["entity_default"],
                             "relations": meta["thresholds"]["relation_default"]},
+        scored_predicates=scored,
         seconds=time.perf_counter() - started,
         folder=str(out_dir),
         files=[*meta["files"], META_FILE],

@@ -206,6 +206,7 @@ def test_learn_thresholds_learned_on_inner_folds(learn_set, tmp_path):
     gold, docs = learn_set
     train(gold, docs, tmp_path, config=TrainConfig(inner_folds=2, rounds=30, crf_iterations=20, learn_thresholds=True))
     thresholds = read_meta(tmp_path)["thresholds"]
+    assert read_meta(tmp_path)["scored_predicates"] == sorted(load_ontology().predicates)
     for part in ("entities", "relations"):
         assert thresholds[part] and all(0.0 < t < 1.0 for t in thresholds[part].values())
     default = tmp_path / "default"
@@ -215,6 +216,8 @@ def test_learn_thresholds_learned_on_inner_folds(learn_set, tmp_path):
     assert (meta["thresholds"]["entity_default"], meta["thresholds"]["relation_default"]) == (0.5, 0.7)
     # every fact a rule states stands; the relation model adds to them
     assert meta["rule_passthrough"]["relations"] == sorted(load_ontology().predicates)
+    # the relation model scores the predicates whose out-of-fold added facts paid
+    assert set(meta["scored_predicates"]) <= set(load_ontology().predicates)
 
 
 def test_learn_trained_models_extract_with_evidence(learn_set, trained):

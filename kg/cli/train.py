@@ -73,6 +73,7 @@ def train_command(
             cut = _cut_text(values, report.default_thresholds[kind], RELATION_CUTS if kind == "relations" else {})
             kept = report.rule_passthrough.get(kind) or []
             say(f"{kind}: kept at probability >= {cut}" + (f"; what the rules state is kept for {', '.join(kept)}" if kept else ""))
+        say(f"relation instances scored for {', '.join(report.scored_predicates) or 'no predicate'}")
         say(f"written to {report.folder}")
 
 

@@ -82,19 +82,28 @@ class DocView:
             groups.setdefault((m.type, m.name), []).append(m)
         return [EntityCandidate(t, n, ms) for (t, n), ms in groups.items()]
 
-    def relation_instances(self) -> list[RelationInstance]:
-        """Every relation instance of the document (computed once: the feature caches key on its mentions)."""
-        cached = self.memo.get("instances")
+    def relation_instances(self, predicates: frozenset[str] | None = None) -> list[RelationInstance]:
+        """Every relation instance of the document (computed once: the feature caches key on its mentions).
+
+        With *predicates*, the instances of those predicates and, of the others, only those of the facts a
+        rule states (by name, as :attr:`rule_facts`): each kept instance stands as among all instances, in
+        the same order.
+        """
+        key = "instances" if predicates is None else ("instances", predicates)
+        cached = self.memo.get(key)
         if cached is None:
-            cached = self.memo["instances"] = self._relation_instances()
+            cached = self.memo[key] = self._relation_instances(predicates)
         return cached
 
-    def _relation_instances(self) -> list[RelationInstance]:
+    def _relation_instances(self, predicates: frozenset[str] | None) -> list[RelationInstance]:
         allowed = _allowed()
         seen: set[tuple] = set()
         out: list[RelationInstance] = []
+        facts = self.rule_facts
 
         def add(p: str, s: Mention, o: Mention) -> None:
+            if predicates is not None and p not in predicates and (s.name, p, o.name) not in facts:
+                return
             key = (s.name, p, o.name, s.start, o.start, s.virtual)
             if key not in seen and s.name != o.name and s.name.strip() and o.name.strip():
                 seen.add(key)
