@@ -64,3 +64,25 @@ def test_help_features_a_person_visited_at_home_and_an_official():
     official = [v for (s, o, _), v in rows.items() if o == "周立新"]
     assert all(v["SUPPORTS|person_official"] for v in official)
 
+
+def _rule_help(text: str) -> set[tuple[str, str]]:
+    from helpers_rules import rule_facts
+
+    return {(s, o) for s, p, o in rule_facts(text)[1] if p == "SUPPORTS"}
+
+
+def test_help_rule_the_union_helps_not_the_officials_other_post():
+    helped = _rule_help("1月8日，溪口县人大常委会副主任、溪口县总工会主席周立新带队慰问了部分困难职工，送去慰问金。")
+    assert ("溪口县总工会", "困难职工") in helped
+    assert not {s for s, _ in helped if s.endswith("人大常委会")}
+
+
+def test_help_rule_the_person_is_helped_not_the_class_that_describes_them():
+    helped = _rule_help("溪口县总工会还看望了明远机械有限公司单亲困难女职工吴海平。")
+    assert ("溪口县总工会", "吴海平") in helped
+    assert not {o for _, o in helped if o.endswith("职工")}
+
+
+def test_help_rule_wei_of_being_is_no_help():
+    assert not _rule_help("溪口县总工会作为户外劳动者的娘家人，为他们提供了帮助。")
+    assert ("溪口县总工会", "户外劳动者") in _rule_help("溪口县总工会为户外劳动者送去防暑用品。")
