@@ -29,7 +29,7 @@ from kg.extract.relations_base import (
 )
 from kg.extract.relations_people import rule_awarded, rule_positions
 from kg.extract.relations_runs import co_subjects_of, rule_organisers
-from kg.extract.relations_support import SUPPORT_VERBS, beneficiaries
+from kg.extract.relations_support import SUPPORT_VERBS, acting_helper, beneficiaries
 from kg.extract.relations_visits import rule_visits
 from kg.extract.segment import Sentence
 
@@ -175,6 +175,7 @@ def rule_runs_supports(doc: Doc) -> list[RawTriple]:
         if objs:
             vpos = min(sent.start + m.start(), cue_at) if m else cue_at
             subj, conf = _subject_for(doc, sent, min([o.start for o in objs] + [vpos]))
+            subj = acting_helper(cs, subj, vpos)
             if subj is not None:
                 attrs = {}
                 if programs:

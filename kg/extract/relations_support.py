@@ -47,8 +47,27 @@ def beneficiaries(doc: Doc, sent: Sentence, cs: list[Cand]) -> tuple[list[Cand],
             objs.append(c)
     # a class named by its head alone (侨胞职工) is a beneficiary only as often as not: left to learned scoring;
     # an example before 等<class> is none of its own
-    objs = [o for o in objs if not o.extra.get("class") and not _example(doc, cs, o)]
+    objs = [o for o in objs if not o.extra.get("class") and not _example(doc, cs, o) and not _describes(cs, o)]
     return sorted(objs, key=lambda c: c.start), min(first, cue_at)
+
+
+def _describes(cs: list[Cand], o: Cand) -> bool:
+    """*o* is the class of the person named right after it (困难职工张三): the person is the one helped."""
+    return o.type == "Group" and any(c.type == "Person" and c.start == o.end for c in cs)
+
+
+# Party and government bodies: in a help sentence they name an official's post beside the union's
+# (某市政协副主席、市总工会主席张三带队看望…, 某区党委书记…、区总工会主席…看望): the union helps.
+_POLITICAL = re.compile(r"(党委|党工委|党组|人大常委会|人民政府|政府|政协|纪委)$")
+
+
+def acting_helper(cs: list[Cand], subj: Cand | None, before: int) -> Cand | None:
+    """The helper of a help sentence: *subj*, or the union named before the help when *subj* is a
+    party or government body."""
+    if subj is None or subj.type == "Union" or not _POLITICAL.search(subj.name):
+        return subj
+    union = next((c for c in cs if c.type == "Union" and not c.extra.get("inside") and c.end <= before), None)
+    return union or subj
 
 
 def _helped(doc: Doc, sent: Sentence, g: Cand, cs: list[Cand], cue: re.Pattern[str] | None = None) -> bool:
@@ -69,7 +88,12 @@ def _helped(doc: Doc, sent: Sentence, g: Cand, cs: list[Cand], cue: re.Pattern[s
         if stripped == before:
             break
         before = stripped
-    return bool((cue or _HELP_CUE).search(before))
+    m = (cue or _HELP_CUE).search(before)
+    # 作为/成为/因为…: 为 of being, not of benefit (作为新业态劳动者的一员, 成为户外劳动者信赖的…)
+    return m is not None and not (m.group(0) == "为" and _NOT_FOR.search(before, 0, m.start()))
+
+
+_NOT_FOR = re.compile(r"(以|认|作|成|因|称|更|最|行|较)$")
 
 
 # “为全县困难职工家庭、技术工人、生产一线职工、农民工等群体，发放…”: a clause that
@@ -131,7 +155,7 @@ def _example(doc: Doc, cs: list[Cand], o: Cand) -> bool:
     for g in cs:
         if g.type == "Group" and g.start > o.end and g.start - o.end <= 24:
             between = doc.text[o.end : g.start]
-            if not re.search(r"[，。；,;：:！？]", between) and re.search(r"等[\u4e00-\u9fff]{0,4}$", between):
+            if not re.search(r"[，。；,;：:！？]", between) and re.search(r"等[\u4e00-\u9fff]{0,6}$", between):
                 return True
     return False
 

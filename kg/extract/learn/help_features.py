@@ -4,7 +4,10 @@ A help article (慰问, 送温暖, 送清凉, 帮扶) names its beneficiaries wh
 organiser goes (来到某公司, 走访了甲公司、乙公司) and states the help in the
 same clause, later in the sentence, in the next sentence or only in the title.
 These features read those cues at clause, sentence and article level, the
-object's type against them, and whether the subject is the article's organiser
+object's type against them, whether the subject is the article's organiser or
+a union at all (an official's party or government post names no helper), and
+who a group or person is to the help (an example before 等 and its class, a
+person named by a class or visited at home, an official)
 — trigger words, types and structure, never names.
 """
 
@@ -12,8 +15,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from kg.extract.learn.instances import HELP_WORDS, DocView, Mention, RelationInstance
+from kg.extract.lexicon import lexicon
 
 __all__ = ["help_features"]
 
@@ -104,8 +109,71 @@ def _object(v: DocView, o: Mention, span: Span) -> list[str]:
     local = any(x.startswith("help_clause") or x == "help_sentence_after" for x in names)
     if "go_before" in names and (local or "help_next_sentence" in names or title):
         names.append("go_help")
+    names += _class_cues(v, o)
     v.memo[key] = names
     return names
+
+
+#: the class a list of examples stands for: “环卫工、快递员等户外劳动者”
+_EXAMPLES_OF = re.compile(r"(?:(?!以及)[^，,；;。：:！？“”]){0,20}?等[\u4e00-\u9fff]{0,4}$")
+#: a person named by a class (困难职工张三, 劳模李四), or visited at home (在张三家中, 来到李四家里)
+_CLASS_BEFORE = re.compile(r"(职工|劳模|工人|员工|家属|骑手|司机|快递员|环卫工|农民工|劳动模范|老党员|老干部|会员)$")
+_AT_HOME = re.compile(r"的?家|一家")
+
+
+def _class_cues(v: DocView, o: Mention) -> list[str]:
+    """Who a group or person is to the help: an example of the class after 等 (no beneficiary of its own;
+    the class is), a person named by a class or visited at home, or an official."""
+    if o.type not in ("Group", "Person"):
+        return []
+    text = v.a.ct.text
+    names = []
+    sent = v.a.sentences[o.sent]
+    for m in v.by_sentence.get(o.sent, ()):
+        if m.type == "Group" and not m.inside and m.start >= o.end and m.start - o.end <= 26 \
+                and _EXAMPLES_OF.fullmatch(text, o.end, m.start):
+            names.append("example_of_class")
+            break
+    if o.type == "Person":
+        if _CLASS_BEFORE.search(text[max(sent.start, o.start - 6) : o.start]):
+            names.append("person_of_class")
+        if _AT_HOME.match(text, o.end):
+            names.append("person_at_home")
+        if o.name in _officials(v):
+            names.append("person_official")  # one who holds a post acts for a body, no beneficiary
+    if o.type == "Group" and re.search(r"等[\u4e00-\u9fff]{0,4}$", text[max(sent.start, o.start - 5) : o.start]):
+        names.append("class_after_examples")
+    return names
+
+
+def _officials(v: DocView) -> frozenset[str]:
+    """The people a rule ties to a body by a position."""
+    found = v.memo.get("help_officials")
+    if found is None:
+        found = v.memo["help_officials"] = frozenset(s for s, p, _o in v.rule_facts if p == "HOLDS_POSITION")
+    return found
+
+
+def _subject(v: DocView, s: Mention, o: Mention) -> list[str]:
+    """What the helper is: a union, or a body that only names an official's other post
+    (某市政协副主席、市总工会主席张三带队看望…: the union helps, not the other body)."""
+    names = ["s_union" if s.type == "Union" else "s_not_union"]
+    free = [m for m in v.by_sentence.get(o.sent, ()) if not m.inside and m.type == "Union" and m.name != s.name]
+    if free and s.type != "Union":
+        names.append("other_union_in_sentence")
+    if s.virtual:
+        return names
+    text = v.a.ct.text
+    after = text[s.end : s.end + 16]
+    title = next((t for t in _titles() if after.startswith(t)), "")
+    if title and any(m.type == "Union" and s.end < m.start <= s.end + len(title) + 3 for m in free):
+        names.append("s_dual_post")  # the body's title, then a union's: the official acts for the union
+    return names
+
+
+@lru_cache(maxsize=1)
+def _titles() -> tuple[str, ...]:
+    return lexicon().titles
 
 
 def help_features(v: DocView, r: RelationInstance, span: Span):
@@ -118,6 +186,9 @@ def help_features(v: DocView, r: RelationInstance, span: Span):
     n, _first, _title = _article(v, r.o.sent)
     yield p + "|help_article_sentences", min(n, 10)
     for name in names:
+        yield f"{p}|{name}", 1.0
+        yield f"{p}|ot={r.o.type}|{name}", 1.0
+    for name in _subject(v, r.s, r.o):
         yield f"{p}|{name}", 1.0
         yield f"{p}|ot={r.o.type}|{name}", 1.0
     actor = _main_actor(v, r.o.sent)

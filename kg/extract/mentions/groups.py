@@ -33,7 +33,7 @@ def _class_re() -> re.Pattern[str]:
     heads = sorted(set(lists["group_heads"]) | set(lists["group_bare_heads"]), key=len, reverse=True)
     # a class head ends the noun phrase: a break, a particle, or a verb of receiving follows
     follow = (r"(?=[^\u4e00-\u9fff]|$|等|和|及|与|、|的|们|子女|家庭|群体|代表|送|提供|发放|进行|开展|免费|参加|参与|在|"
-              r"是|也|都|纷纷|表示|说|感|手中|家中|朋友|兄弟|姐妹|过|度过|领取|享受|获得|入会|加入)")
+              r"捐|是|也|都|纷纷|表示|说|感|手中|家中|朋友|兄弟|姐妹|过|度过|领取|享受|获得|入会|加入)")
     return re.compile("(" + "|".join(map(re.escape, heads)) + ")" + follow)
 
 
@@ -48,6 +48,9 @@ _STOP = re.compile(r"[^\u4e00-\u9fff]|[的和及与为向给对等了在是把�
 _CUT_AFTER = re.compile(r"(慰问|帮扶|关爱|关心|服务|看望|走访|送|发放|提供|组织|开展|带领|动员|引导|鼓励|号召|吸引|参加|参与|"
                         r"培训|表彰|评选|选树|推荐|覆盖|惠及|帮助|救助|资助|询问|包括|面向|满足|解决|以上|以下|级)")
 
+# Modifiers that name no class: every line of work (各条战线职工, 各行业劳动者).
+_NO_CLASS = re.compile(r"行业|战线|各行各业|各行业|各界|各岗位|岗位")
+
 
 def _class_at(s: str, head_start: int, head: str) -> tuple[int, str] | None:
     """(start, name) of the class whose head starts at *head_start*, or None."""
@@ -56,6 +59,8 @@ def _class_at(s: str, head_start: int, head: str) -> tuple[int, str] | None:
         lo -= 1
     if lo > 0 and head_start - lo == 8 and not _STOP.match(s[lo - 1]):
         return None  # no break within reach: where the class starts is unknown
+    if lo > 0 and s[lo - 1] == "以" and s[lo : lo + 1] in ("上", "下"):
+        lo += 1  # 省部级以上困难劳模: the class starts after 以上
     mod = s[lo:head_start]
     cut = None
     for m in [*_CUT_AFTER.finditer(mod), *lexicon().head_re.finditer(mod)]:
@@ -76,6 +81,8 @@ def _class_at(s: str, head_start: int, head: str) -> tuple[int, str] | None:
         else:
             break
     bare = head in lexicon().raw["lists"]["group_bare_heads"]
+    if _NO_CLASS.fullmatch(mod):
+        return None  # 各条战线职工, 各行业劳动者: every worker, no class
     if len(mod) < 2 and not (bare and not mod):
         return None  # “职工”, “人员” alone name no class, nor does a single character before them
     return lo, mod + head
