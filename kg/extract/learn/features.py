@@ -27,7 +27,7 @@ __all__ = ["ENTITY_FEATURES", "FEATURE_VERSION", "MIN_FEATURE_DOCS", "RELATION_F
            "entity_features", "relation_features", "relation_row"]
 
 #: bump when a feature function changes what it computes
-FEATURE_VERSION = 9
+FEATURE_VERSION = 10
 #: a feature whose name spells out text is kept only when this many training documents have it
 MIN_FEATURE_DOCS = 3
 
