@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -377,6 +378,26 @@ def region_prefix(name: str, known: frozenset[str] = frozenset()) -> tuple[str, 
     if best is None or written == name:
         return "", "", None
     return written, canon, best
+
+
+_ZONE_NAME = re.compile(r"[\u4e00-\u9fff]{0,8}?(开发区|园区|新区|示范区|产业园|街道|社区|镇)")
+
+
+def fullest_chains(names: Iterable[tuple[str, bool]]) -> dict[str, str]:
+    """Deepest division → the fullest chain of divisions among *names*: (name, is a region mention) pairs,
+    a body's name counting for the chain it starts with (a zone's name does not name its county).
+
+    >>> fullest_chains([("宿迁市宿豫区", True), ("宿豫区总工会", False), ("宿豫高新区总工会", False)])
+    {'宿豫区': '宿迁市宿豫区'}
+    """
+    canon: dict[str, str] = {}
+    for name, region in names:
+        written, full, div = region_prefix(name + "·") if region else region_prefix(name)
+        if div is None or _ZONE_NAME.match(name[len(written) :]):
+            continue
+        if len(full) > len(canon.get(div.name, "")):
+            canon[div.name] = full
+    return canon
 
 
 def after_region(name: str) -> str | None:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from kg.extract.lexicon import lexicon
 from kg.extract.mentions.base import Cand, longest_prefix_in
 from kg.extract.mentions.subunits import regional_branch
-from kg.extract.regions import after_region, branch_place, lookup, region_prefix
+from kg.extract.regions import after_region, branch_place, fullest_chains, lookup, region_prefix
 from kg.extract.relations_base import (
     BODY,
     Doc,
@@ -128,19 +128,18 @@ def _region_canon(doc: Doc) -> dict[str, str]:
     on its own: it does not lengthen the name of the place elsewhere."""
     canon = doc._index.get("region_canon")
     if canon is None:
-        canon = doc._index["region_canon"] = {}
-        for c in doc.cands:
-            written, full, div = region_prefix(c.name + "·") if c.type == "Region" else region_prefix(c.name)
-            if div is None:
-                continue
-            short = c.surface[: len(written)] != full if c.type == "Region" else written != full
-            if short and (c.type != "Region" or c.extra.get("inside")):
-                continue
-            if re.match(r"[\u4e00-\u9fff]{0,8}?(开发区|园区|新区|示范区|产业园|街道|社区|镇)", c.name[len(written):]):
-                continue  # a zone's name (某某高新技术产业园区) does not name the county
-            if len(full) > len(canon.get(div.name, "")):
-                canon[div.name] = full
+        canon = doc._index["region_canon"] = fullest_chains(
+            (c.name, c.type == "Region") for c in doc.cands if not _short_chain_in_name(c))
     return canon
+
+
+def _short_chain_in_name(c: Cand) -> bool:
+    """*c* writes a chain of divisions short (甘泉宁川) inside or at the start of a body's name."""
+    if c.type == "Region":
+        written, full, _ = region_prefix(c.name + "·")
+        return bool(c.extra.get("inside")) and c.surface[: len(written)] != full
+    written, full, _ = region_prefix(c.name)
+    return written != full
 
 
 def _inner_region(doc: Doc, c: Cand) -> Cand | None:
