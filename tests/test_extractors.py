@@ -223,9 +223,10 @@ def test_extractors_in_region_of_a_branch_named_by_city_and_district():
     assert ("宁川银行股份有限公司南京江宁支行", "IN_REGION", "南京市江宁区") in trips
 
 
-@pytest.mark.parametrize("text", ["来源|中江县总工会", "来源|于都县总工会"])
+@pytest.mark.parametrize("text", ["来源|上高县总工会", "来源|全南县总工会"])
 def test_extractors_body_name_starts_where_its_division_starts(text):
-    """jieba splits a character off a county's name (中/江县, 于都/县): the union's name still starts at the county."""
+    """jieba splits a character off a county's name whose rest is a county too (上/高县): the union's name
+    still starts at the longer county."""
     ents, trips = rule_facts(text)
     union = text.split("|")[1]
     assert ("Union", union) in ents

@@ -53,15 +53,17 @@ def _cut_at_region(text: str, tokens: list[Token], start: int, head_start: int) 
     return start
 
 
-def _whole_division_start(text: str, lo: int, start: int, hs: int) -> int:
-    """A name never starts inside the name of a division: the walk left may stop in one (…|东/宁川县总工会,
-    来源|宁/川县总工会, where jieba splits a character off), the name then starts where the division does."""
-    for k in (1, 2, 3):
-        if start - k < lo or not re.fullmatch(r"[\u4e00-\u9fff]+", text[start - k : start]):
-            break
-        for m in range(1, min(6, hs - start) + 1):
+def _whole_division_start(text: str, lo: int, start: int) -> int:
+    """A name that starts with a division whose name ends another one (宁川县 in 东宁川县) starts at the
+    longer division when it is written: the walk left may stop inside it (来源|东/宁川县总工会)."""
+    for m in (2, 3, 4):
+        tail = text[start : start + m]
+        if not any(d.name == tail for d in lookup(tail)):
+            continue
+        for k in (2, 1):
             whole = text[start - k : start + m]
-            if len(whole) >= 3 and any(d.name == whole for d in lookup(whole)):
+            if start - k >= lo and re.fullmatch(r"[\u4e00-\u9fff]+", text[start - k : start]) \
+                    and any(d.name == whole for d in lookup(whole)):
                 return start - k
     return start
 
@@ -287,7 +289,7 @@ def head_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand
         if etype != "Facility":  # 远帆（宿迁）有限责任公司, 青峰新区(东湖街道)总工会 — but not 劳模（工匠）工作室
             start = _over_bracket(text, tokens, start, hs)
         start = _cut_at_region(text, tokens, start, hs)
-        start = _whole_division_start(text, sent.start, start, hs)
+        start = _whole_division_start(text, sent.start, start)
         if etype == "Facility" and _HONOUR.search(text, start, hs):
             continue  # “先进职工小家”, “模范职工之家”: an honour, found by the award family
         if etype == "Facility":
