@@ -13,6 +13,8 @@ import pytest
 from kg.extract.extractors import run_rules as analyse  # the rules alone: these test rule stages
 from kg.models import Document
 
+from helpers_rules import rule_facts
+
 TEXT = (Path(__file__).parent / "data" / "article_yunxi.txt").read_text(encoding="utf-8")
 
 
@@ -192,3 +194,40 @@ def test_programs_quoted_name_of_what_a_body_organises():
     # 由…主办的“某某”: the quoted name is what they organise, whatever follows it
     runs = _runs("4月2日，由东岭市总工会、东岭市人力资源和社会保障局主办，东岭市技师学院承办的“春风暖心”2025年东岭市职工技能比武开幕。")
     assert ("东岭市总工会", "春风暖心") in runs
+
+
+def test_extractors_in_region_from_a_division_inside_the_name():
+    """A body whose name holds its place after a brand word (某某宁川电机有限公司) is in that place."""
+    _, trips = rule_facts("近日，市里表彰了一批先进集体。中车苏州轨道电机有限公司获评先进单位。")
+    assert ("中车苏州轨道电机有限公司", "IN_REGION", "苏州市") in trips
+
+
+def test_extractors_in_region_of_a_standalone_unit_not_of_a_department():
+    """A branch, plant or institute named after its parent is in the place the name starts with;
+    a department is not given one."""
+    _, trips = rule_facts("会上，山西焦煤集团东曲煤矿获得表彰，南京星河机械有限公司设备维修部获得表彰。")
+    assert ("山西焦煤集团东曲煤矿", "IN_REGION", "山西省") in trips
+    assert not any(s == "南京星河机械有限公司设备维修部" and p == "IN_REGION" for s, p, _ in trips)
+
+
+def test_extractors_in_region_short_chain_inside_a_name_does_not_lengthen_the_place():
+    """A chain written short inside a body's name (某某甘肃张掖分公司) does not lengthen the city's other bodies' place."""
+    _, trips = rule_facts("近日，张掖市总工会联合远航物流甘肃张掖分公司开展慰问。张掖市人社局参加活动。")
+    assert ("张掖市人社局", "IN_REGION", "张掖市") in trips
+    assert ("张掖市总工会", "IN_REGION", "张掖市") in trips
+
+
+def test_extractors_in_region_of_a_branch_named_by_city_and_district():
+    """A branch named by its city and a district's short form (某银行南京江宁支行) is in the district, named in full."""
+    _, trips = rule_facts("近日，宁川银行股份有限公司南京江宁支行获评先进集体。")
+    assert ("宁川银行股份有限公司南京江宁支行", "IN_REGION", "南京市江宁区") in trips
+
+
+@pytest.mark.parametrize("text", ["来源|上高县总工会", "来源|全南县总工会"])
+def test_extractors_body_name_starts_where_its_division_starts(text):
+    """jieba splits a character off a county's name whose rest is a county too (上/高县): the union's name
+    still starts at the longer county."""
+    ents, trips = rule_facts(text)
+    union = text.split("|")[1]
+    assert ("Union", union) in ents
+    assert (union, "IN_REGION", union[:3]) in trips

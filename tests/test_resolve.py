@@ -17,6 +17,10 @@ from kg.extract.resolve import resolve_names
         ("淮安市清江浦区总工会", "淮安市清江浦区", "淮安市清江浦区"),
         ("长沙路街道总工会", "", ""),  # a street named after a city is not the city
         ("温泉酒店", "", ""),  # a bare county short form is too ambiguous
+        ("浙江湖州明远丝绸有限公司", "浙江湖州", "浙江省湖州市"),  # 湖 starts the next division, no lake
+        ("湖南山岚泵业有限公司", "湖南", "湖南省"),  # no word 湖南山: the province, then the name
+        ("洪泽湖渔业有限公司", "", ""),  # a lake named after a place is not the place
+        ("河北远帆机械有限公司", "河北", "河北省"),  # the province, not a district named 河北区 elsewhere
     ],
 )
 def test_resolve_region_prefix(name, written, canonical):

@@ -12,9 +12,11 @@ from __future__ import annotations
 import csv
 import importlib.util
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from kg.extract.lexicon import word_freq
 from kg.models import Frozen
 
 # Suffixes a short form may drop (“宿豫区” ↔ “宿豫”, “江苏省” ↔ “江苏”).
@@ -117,6 +119,8 @@ def division_of(form: str) -> Division | None:
     '张掖市'
     >>> division_of("朝阳") is None
     True
+    >>> division_of("河北").name
+    '河北省'
     """
     cands = lookup(form)
     if len(cands) <= 1:
@@ -125,6 +129,9 @@ def division_of(form: str) -> Division | None:
     if all(c.adcode.startswith(_prefix(top)) for c in cands):
         same = [c for c in cands if c.name == form]
         return same[0] if len(same) == 1 else top
+    if form != top.name and [c.level for c in cands].count(top.level) == 1 and (
+            top.level == 1 or top.level == 2 and len(cands) <= 3):
+        return top  # 河北, 西安: the province or city, not a district of that name elsewhere (河北区, 西安区)
     return None
 
 
@@ -223,10 +230,13 @@ _BRANCH_BODY = re.compile(r"(?:工会.*|党委|党总支|党支部|团委)?$")  
 def branch_place(name: str, known: frozenset[str] = frozenset()) -> tuple[int, int, Division] | None:
     """The division a branch inside a body's name is named after: ``(start, end, division)`` of the last one.
 
-    A county's short form counts only when *known* names the county in full.
+    A county's short form counts only when *known* names the county in full, or when its city is
+    written right before it (the place is then the chain).
 
     >>> branch_place("明远机械有限公司张掖分公司")[2].name
     '张掖市'
+    >>> branch_place("宁川银行南京江宁支行")
+    (4, 8, Division(adcode='320115', name='江宁区', level=3))
     >>> branch_place("张掖明远机械有限公司") is None
     True
     """
@@ -238,8 +248,13 @@ def branch_place(name: str, known: frozenset[str] = frozenset()) -> tuple[int, i
         m = _BRANCH.match(name, end + 1)
         if d is None or a == 0 or m is None or not _BRANCH_BODY.match(name[m.end() :]):
             continue  # a name that starts with its place is region_prefix's; a unit of a branch is not the branch
-        if d.level == 3 and form != d.name and d.name not in known:
+        up = parent(d)
+        chained = up is not None and name[:a].endswith((up.name, up.short))  # 南京江宁支行: 江宁 after its city
+        bare = d.level == 3 and form != d.name and d.name not in known
+        if bare and not chained:
             continue
+        if bare and up is not None:
+            a -= len(up.name) if name[:a].endswith(up.name) else len(up.short)  # the chain names the place
         if best is None or a > best[0] or (a == best[0] and end + 1 > best[1]):
             best = (a, end + 1, d)
     return best
@@ -330,6 +345,8 @@ def region_prefix(name: str, known: frozenset[str] = frozenset()) -> tuple[str, 
                     # a name several divisions share (永定区): the one in a city or province the text names
                     placed = [c for c in cands if any(a.name in known for a in chain(c)[:-1])]
                     if len(placed) != 1:
+                        placed = [d] if (d := division_of(piece)) is not None else []  # 河北: the province
+                    if len(placed) != 1:
                         continue
                     top = placed[0]
                     cands = (top,)
@@ -339,8 +356,11 @@ def region_prefix(name: str, known: frozenset[str] = frozenset()) -> tuple[str, 
                 continue  # a bare county short form (“温泉”) is too ambiguous, unless the article names it in full
             rest = name[pos + size :]
             if not piece.endswith(("省", "市", "区", "县", "州", "盟", "旗")) and (
-                    rest[:1] and rest[0] in "路街巷道村镇乡湾湖山河江桥门港岛园" or _ZONE_AFTER.match(rest)):
-                continue  # “酒泉路街道”, “某某新区”: a street or a zone named after a place, not the place
+                    rest[:1] and rest[0] in "路街巷道村镇乡" or _ZONE_AFTER.match(rest)
+                    or rest[:1] and rest[0] in "湾湖山河江桥门港岛园" and word_freq(piece + rest[0]) > 0):
+                # “酒泉路街道”, “某某新区”, “洪泽湖”: a street, a zone or a lake named after a place, not the
+                # place; “浙江湖州”, “湖南山某公司” are the place (no word 浙江湖 or 湖南山)
+                continue
             # a short form must not eat the head of the name (“南京市” vs “南京” + “市…”)
             rest = name[pos + size :]
             if size == 2 and rest[:1] in "省市区县" and lookup(piece + rest[:1]):
@@ -358,6 +378,26 @@ def region_prefix(name: str, known: frozenset[str] = frozenset()) -> tuple[str, 
     if best is None or written == name:
         return "", "", None
     return written, canon, best
+
+
+_ZONE_NAME = re.compile(r"[\u4e00-\u9fff]{0,8}?(开发区|园区|新区|示范区|产业园|街道|社区|镇)")
+
+
+def fullest_chains(names: Iterable[tuple[str, bool]]) -> dict[str, str]:
+    """Deepest division → the fullest chain of divisions among *names*: (name, is a region mention) pairs,
+    a body's name counting for the chain it starts with (a zone's name does not name its county).
+
+    >>> fullest_chains([("宿迁市宿豫区", True), ("宿豫区总工会", False), ("宿豫高新区总工会", False)])
+    {'宿豫区': '宿迁市宿豫区'}
+    """
+    canon: dict[str, str] = {}
+    for name, region in names:
+        written, full, div = region_prefix(name + "·") if region else region_prefix(name)
+        if div is None or _ZONE_NAME.match(name[len(written) :]):
+            continue
+        if len(full) > len(canon.get(div.name, "")):
+            canon[div.name] = full
+    return canon
 
 
 def after_region(name: str) -> str | None:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from kg.extract.lexicon import lexicon
 from kg.extract.mentions.base import Cand, longest_prefix_in
 from kg.extract.mentions.subunits import regional_branch
-from kg.extract.regions import after_region, branch_place, lookup, region_prefix
+from kg.extract.regions import after_region, branch_place, fullest_chains, lookup, region_prefix
 from kg.extract.relations_base import (
     BODY,
     Doc,
@@ -64,15 +64,17 @@ def _status(doc: Doc, sent: Sentence, upto: int) -> dict[str, str]:
 def rule_in_region(doc: Doc) -> list[RawTriple]:
     out = []
     seen = set()
+    canon_of = _region_canon(doc)
     for c in doc.cands:
         if c.type not in BODY or c.name[:1] in "省市区县" or c.rule == "union-dept":
             continue  # a context form left as written has no place; a union's department is in its union
-        if c.rule == "sub-unit" and branch_place(c.name, doc.known_divisions) is None:
-            continue  # a department lies in its parent's region (a branch named after a place is in that place)
+        if c.rule == "sub-unit" and not c.extra.get("standalone") \
+                and branch_place(c.name, doc.known_divisions) is None:
+            continue  # a department lies in its parent's region (a branch, plant or mine is a body of its own)
         bracket = re.search(r"[（(]([\u4e00-\u9fff]{2,4})[）)]", c.name) if c.type == "Enterprise" else None
         if bracket and not region_prefix(c.name)[2]:
             divs = [d for d in lookup(bracket.group(1)) if d.level <= 2 or d.name in doc.known_divisions]
-            if len(divs) == 1:
+            if len({d.name for d in divs}) == 1:  # 重庆 is one name (the municipality and its city level)
                 sent = sentence_at(doc, c.sentence)
                 region = Cand("Region", c.start, c.end, bracket.group(1), "region-of-name", name=divs[0].name,
                               sentence=c.sentence)
@@ -82,16 +84,25 @@ def rule_in_region(doc: Doc) -> list[RawTriple]:
         if branch is not None:  # 某某公司西林分公司 is in 西林县, wherever its parent company is
             a, b, d = branch
             region = Cand("Region", c.start + a, c.start + b, c.name[a:b], "region-of-name",
-                          name=doc.region_canon.get(d.name, d.name), sentence=c.sentence)
+                          name=canon_of.get(d.name, region_prefix(c.name[a:b] + "·")[1] or d.name),
+                          sentence=c.sentence)
             out.append(RawTriple(c, "IN_REGION", region, sentence_at(doc, c.sentence),
                                  "name:region", 0.85))
             continue
         written, canon, div = region_prefix(c.name, doc.known_divisions)
         zone = _ZONE.match(c.name[len(written):]) if div is not None or _ZONE.match(c.name) else None
+        if zone is not None and lexicon().head_re.search(zone.group(1)):
+            zone = None  # 某市公安局某某经济区检查站: a body's unit in a zone, not the zone's own name
         if div is None and zone is None:
+            inner = _inner_region(doc, c)
+            if inner is not None and (c.name, inner.name) not in seen:
+                seen.add((c.name, inner.name))
+                region = Cand("Region", inner.start, inner.end, inner.surface, "region-of-name",
+                              name=canon_of.get(inner.name, inner.name), sentence=c.sentence)
+                out.append(RawTriple(c, "IN_REGION", region, sentence_at(doc, c.sentence), "name:region", 0.8))
             continue
         if div is not None:
-            canon = doc.region_canon.get(div.name, canon)
+            canon = canon_of.get(div.name, canon)
         if zone is not None and len(re.sub(_ZONE_WORDS, "", zone.group(1))) < 2 and not div:
             continue  # “经济开发区(某某镇)总工会”: a zone with no name of its own
         if zone is not None and len(written) + zone.end() < len(c.name):
@@ -109,6 +120,38 @@ def rule_in_region(doc: Doc) -> list[RawTriple]:
         sent = sentence_at(doc, c.sentence)
         out.append(RawTriple(c, "IN_REGION", region, sent, "name:region", 0.9))
     return out
+
+
+def _region_canon(doc: Doc) -> dict[str, str]:
+    """Deepest division → the fullest chain the document writes for it, as :attr:`Doc.region_canon`, but a
+    chain written short inside a body's name (某某公司甘泉宁川分公司, 甘泉宁川市某某公司) names each division
+    on its own: it does not lengthen the name of the place elsewhere."""
+    canon = doc._index.get("region_canon")
+    if canon is None:
+        canon = doc._index["region_canon"] = fullest_chains(
+            (c.name, c.type == "Region") for c in doc.cands if not _short_chain_in_name(c))
+    return canon
+
+
+def _short_chain_in_name(c: Cand) -> bool:
+    """*c* writes a chain of divisions short (甘泉宁川) inside or at the start of a body's name."""
+    if c.type == "Region":
+        written, full, _ = region_prefix(c.name + "·")
+        return bool(c.extra.get("inside")) and c.surface[: len(written)] != full
+    written, full, _ = region_prefix(c.name)
+    return written != full
+
+
+def _inner_region(doc: Doc, c: Cand) -> Cand | None:
+    """The division a body's name holds after its first word (远帆宁川电机有限公司, 某大宁川研究院): the
+    first region mention inside the name that the place finder took for a division, not at its start."""
+    if c.type not in ("Enterprise", "Organization", "Union") or c.extra.get("context"):
+        return None
+    for r in sent_cands(doc, sentence_at(doc, c.sentence)):
+        if r.type == "Region" and c.start + 2 <= r.start and r.end < c.end and r.extra.get("division") \
+                and lookup(r.name):
+            return r
+    return None
 
 
 _ZONE = re.compile(r"^([\u4e00-\u9fff()（）]{2,12}?)(?:经济技术开发区|经济开发区|高新技术产业开发区|高新区|开发区|新区|示范区|"

@@ -53,6 +53,21 @@ def _cut_at_region(text: str, tokens: list[Token], start: int, head_start: int) 
     return start
 
 
+def _whole_division_start(text: str, lo: int, start: int) -> int:
+    """A name that starts with a division whose name ends another one (宁川县 in 东宁川县) starts at the
+    longer division when it is written: the walk left may stop inside it (来源|东/宁川县总工会)."""
+    for m in (2, 3, 4):
+        tail = text[start : start + m]
+        if not any(d.name == tail for d in lookup(tail)):
+            continue
+        for k in (2, 1):
+            whole = text[start - k : start + m]
+            if start - k >= lo and re.fullmatch(r"[\u4e00-\u9fff]+", text[start - k : start]) \
+                    and any(d.name == whole for d in lookup(whole)):
+                return start - k
+    return start
+
+
 def _abbreviation(tokens: list[Token], a: int, b: int) -> bool:
     """``text[a:b]`` is one short word jieba does not know as a common word (国网, 中铁): part of a name."""
     words = [t for t in tokens if a <= t.start and t.end <= b]
@@ -274,6 +289,7 @@ def head_candidates(sent: Sentence, tokens: list[Token], text: str) -> list[Cand
         if etype != "Facility":  # 远帆（宿迁）有限责任公司, 青峰新区(东湖街道)总工会 — but not 劳模（工匠）工作室
             start = _over_bracket(text, tokens, start, hs)
         start = _cut_at_region(text, tokens, start, hs)
+        start = _whole_division_start(text, sent.start, start)
         if etype == "Facility" and _HONOUR.search(text, start, hs):
             continue  # “先进职工小家”, “模范职工之家”: an honour, found by the award family
         if etype == "Facility":
