@@ -196,9 +196,9 @@ def _products(folder: Path, files: dict[str, str], problems: Sequence[InputProbl
     """Every product of the extraction written in *folder*, assembled from its files as they stream by."""
     _copy_curation(folder, files, curation)
     stage("assembling" if curation is None else "assembling and curating")
-    # the graph's evidence stays in a file in *folder*, and the graph is let go on the way
-    graph = assemble_folders([folder], curation=curation, problems=problems, evidence_dir=folder)
-    report = _write_outputs([graph], folder, stage=stage, title=title)
+    # the graph's evidence stays in a file in *folder*; no name here holds the graph, which is let go on the way
+    held = [assemble_folders([folder], curation=curation, problems=problems, evidence_dir=folder)]
+    report = _write_outputs(held, folder, stage=stage, title=title)
     known = set(problems)
     return report.model_copy(
         update={
