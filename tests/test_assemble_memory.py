@@ -7,6 +7,9 @@ import json
 import pickle
 from pathlib import Path
 
+import pytest
+
+from kg.errors import OutputError
 from kg.extract.assemble import assemble_folders
 from kg.extract.identity import resolve_identity
 from kg.models import (
@@ -105,6 +108,9 @@ def test_evidence_kept_on_disk_reads_back_the_same_records(tmp_path: Path) -> No
         assert a.evidence + () == b.evidence  # as curation extends it
     assert (on_disk.nodes, on_disk.mentions, on_disk.documents) == (in_memory.nodes, in_memory.mentions,
                                                                    in_memory.documents)
+
+    with pytest.raises(OutputError, match="cannot write the evidence file in .*choose another output folder"):
+        assemble_folders([folder], evidence_dir=tmp_path / "missing")
 
 
 def test_identity_lean_map_answers_as_the_full_one() -> None:

@@ -20,6 +20,7 @@ from typing import Any, TypeVar, overload
 
 from pydantic import BaseModel
 
+from kg.errors import OutputError
 from kg.models import EvidenceRecord
 
 M = TypeVar("M", bound=BaseModel)
@@ -34,9 +35,18 @@ class _File:
     """An unnamed temporary file, written through a buffer and read at any place (``os.pread``, thread-safe)."""
 
     def __init__(self, folder: Path | None) -> None:
-        fd, name = tempfile.mkstemp(prefix=".kg-evidence-", dir=folder)
+        self.folder = folder
+        try:
+            fd, name = tempfile.mkstemp(prefix=".kg-evidence-", dir=folder)
+        except OSError as exc:
+            raise self._cannot(exc) from exc
         os.unlink(name)
         self.fd, self.size, self._buffer, self._buffered = fd, 0, [], 0
+
+    def _cannot(self, exc: OSError) -> OutputError:
+        where = self.folder or tempfile.gettempdir()
+        return OutputError(f"cannot write the evidence file in {where} ({exc.strerror or exc}); "
+                           "free disk space there or choose another output folder")
 
     def write(self, data: bytes) -> int:
         """Append *data*; its place (offset and length, packed)."""
@@ -51,14 +61,17 @@ class _File:
     def flush(self) -> None:
         data, self._buffer, self._buffered = b"".join(self._buffer), [], 0
         view = memoryview(data)
-        while view:
-            view = view[os.write(self.fd, view):]
+        try:
+            while view:
+                view = view[os.write(self.fd, view):]
+        except OSError as exc:
+            raise self._cannot(exc) from exc
 
     def read(self, place: int) -> bytes:
         offset, length = place >> 32, place & 0xFFFFFFFF
         data = os.pread(self.fd, length, offset)
         if len(data) != length:
-            raise OSError(f"evidence file cut short at {offset + len(data)}; check free disk space and build again")
+            raise OutputError(f"the evidence file in {self.folder} was cut short; build again")
         return data
 
     def __del__(self) -> None:
