@@ -10,6 +10,8 @@ saved query on the dev corpus is one line.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -46,3 +48,19 @@ def _canon(value: Any) -> Any:
 def normalise_rows(rows: list[dict[str, Any]]) -> list[str]:
     """Rows as sorted canonical JSON strings: order-insensitive, list order-insensitive."""
     return sorted(json.dumps({k: _canon(v) for k, v in r.items()}, ensure_ascii=False, sort_keys=True) for r in rows)
+
+
+class _MarkedFolder:
+    def __init__(self, db_dir: Path) -> None:
+        self.db_dir = Path(db_dir)
+
+    def load(self) -> None:
+        self.db_dir.mkdir(parents=True)
+        (self.db_dir / "kg-embedded.json").write_text("{}", encoding="utf-8")
+
+
+@contextmanager
+def no_database(_graph: object, db_dir: Path) -> Iterator[_MarkedFolder]:
+    """A stand-in for ``kg.store.embedded.stage_embedded`` whose load makes an empty marked folder:
+    for build tests that do not check the embedded database (it has its own tests and takes a second)."""
+    yield _MarkedFolder(db_dir)

@@ -7,6 +7,9 @@ import json
 import pickle
 from pathlib import Path
 
+import pytest
+
+from kg.errors import OutputError
 from kg.extract.assemble import assemble_folders
 from kg.extract.identity import resolve_identity
 from kg.models import (
@@ -85,6 +88,29 @@ def test_assembled_records_are_what_pydantic_makes(tmp_path: Path) -> None:
     works = next(r for r in graph.rels if r.predicate == "HOLDS_POSITION")
     assert works.evidence[0].confidence == 0.0 and type(works.evidence[0].confidence) is float
     assert list(graph.mentions) == sorted(graph.mentions) and ("Union", "市总工会 [p2]", "p2", 1) in graph.mentions
+
+
+def test_evidence_kept_on_disk_reads_back_the_same_records(tmp_path: Path) -> None:
+    (tmp_path / "x").mkdir()
+    folder = _folder(tmp_path / "x")
+    in_memory = assemble_folders([folder])
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    on_disk = assemble_folders([folder], evidence_dir=spill)
+    assert not list(spill.iterdir()), "the evidence files have no name"
+    assert [r.key for r in on_disk.rels] == [r.key for r in in_memory.rels]
+    for a, b in zip(on_disk.rels, in_memory.rels):
+        assert type(a.evidence) is not tuple and len(a.evidence) == len(b.evidence)
+        assert tuple(a.evidence) == b.evidence and a.evidence == b.evidence
+        assert a.evidence[:1] == b.evidence[:1] and a.evidence[-1] == b.evidence[-1]
+        assert [e.model_dump() for e in a.evidence] == [e.model_dump() for e in b.evidence]
+        assert (a.confidence, a.first_date, a.last_date, a.attrs) == (b.confidence, b.first_date, b.last_date, b.attrs)
+        assert a.evidence + () == b.evidence  # as curation extends it
+    assert (on_disk.nodes, on_disk.mentions, on_disk.documents) == (in_memory.nodes, in_memory.mentions,
+                                                                   in_memory.documents)
+
+    with pytest.raises(OutputError, match="cannot write the evidence file in .*choose another output folder"):
+        assemble_folders([folder], evidence_dir=tmp_path / "missing")
 
 
 def test_identity_lean_map_answers_as_the_full_one() -> None:

@@ -18,6 +18,8 @@ from kg.errors import OutputError
 from kg.extract.assemble import read_extraction
 from kg.models import ExtractionResult, InputProblem
 
+from helpers_graph import no_database
+
 PRODUCTS = ("graph.graphml", "graph.json", "inventory.csv", "inventory.xlsx", "overview.html")
 
 
@@ -32,12 +34,7 @@ def _fast_embedded_database(request, monkeypatch) -> None:
     except in the tests named ``*real_database*``, an empty marked folder stands in for it."""
     if "real_database" in request.node.name:
         return
-
-    def stand_in(_graph: object, db_dir: Path) -> None:
-        Path(db_dir).mkdir(parents=True)
-        (Path(db_dir) / "kg-embedded.json").write_text("{}", encoding="utf-8")
-
-    monkeypatch.setattr(kg.build, "build_embedded", stand_in)
+    monkeypatch.setattr(kg.build, "stage_embedded", no_database)
 
 
 def test_build_from_extraction_writes_every_product_with_a_real_database(

@@ -19,18 +19,15 @@ from kg.extract.cache import CACHE_DIR, CACHE_FILE, extractor_version
 from kg.extract.extractors import _learned_from, run_learned, run_rules
 from kg.extract.learn.model import default_model_dir
 
+from helpers_graph import no_database
+
 COMPARED = ("documents.jsonl", "entities.jsonl", "triples.jsonl", "graph.json", "graph.graphml", "inventory.csv")
 
 
 @pytest.fixture(autouse=True)
 def _fast_products(monkeypatch: pytest.MonkeyPatch) -> None:
     """The embedded database and the SVG drawing have their own tests; here a marked folder stands in."""
-
-    def stand_in(_graph: object, db_dir: Path) -> None:
-        Path(db_dir).mkdir(parents=True)
-        (Path(db_dir) / "kg-embedded.json").write_text("{}", encoding="utf-8")
-
-    monkeypatch.setattr(kg.build, "build_embedded", stand_in)
+    monkeypatch.setattr(kg.build, "stage_embedded", no_database)
     monkeypatch.setattr(kg.build, "graphviz_available", lambda: False)
 
 
@@ -108,10 +105,10 @@ def test_cache_version_follows_the_extractor_and_its_models(tmp_path: Path) -> N
 def test_cache_failed_build_into_a_new_folder_leaves_no_folder(tmp_path: Path, monkeypatch) -> None:
     src = corpus(tmp_path / "corpus", 2)
 
-    def broken(_graph: object, _folder: Path, **_k: object) -> None:
+    def broken(_held: object, _folder: Path, **_k: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(kg.build, "write_graph_outputs", broken)
+    monkeypatch.setattr(kg.build, "_write_outputs", broken)
     with pytest.raises(OSError):
         build([src], tmp_path / "new", analyse=run_rules)
     assert not (tmp_path / "new").exists()

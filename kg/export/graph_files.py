@@ -83,11 +83,12 @@ def _graphml_node(n: NodeRecord, degree: int, centrality: float) -> list[tuple[s
 
 
 def _graphml_edge(r: RelRecord) -> list[tuple[str, Any]]:
+    evidence = tuple(r.evidence)  # (read once: it may be on disk, kg.extract.assemble_evidence)
     flat: list[tuple[str, Any]] = [("label", r.predicate), ("predicate", r.predicate), ("confidence", r.confidence),
-                                   ("evidence_count", len(r.evidence))]
+                                   ("evidence_count", len(evidence))]
     flat += [(f"attr_{a}", str(b)) for a, b in r.attrs.items()]
-    flat.append(("ev_sentences", " | ".join(e.sentence for e in r.evidence)))
-    flat.append(("ev_doc_ids", " | ".join(dict.fromkeys(e.doc_id for e in r.evidence))))
+    flat.append(("ev_sentences", " | ".join(e.sentence for e in evidence)))
+    flat.append(("ev_doc_ids", " | ".join(dict.fromkeys(e.doc_id for e in evidence))))
     flat += [(k, v) for k, v in (("first_date", r.first_date), ("last_date", r.last_date),
                                  ("provenance", r.provenance)) if v is not None]
     return flat

@@ -21,6 +21,8 @@ from pydantic import BaseModel, ValidationError
 
 from kg.dates import iso_date
 from kg.errors import InputError
+from kg.extract.assemble_evidence import EvidenceSpill
+from kg.extract.assemble_evidence import record as _record
 from kg.extract.curation import apply_curation, fact_dates
 from kg.extract.curation_file import find_curation, read_curation
 from kg.extract.identity import resolve_identity
@@ -290,17 +292,20 @@ def assemble(results: Iterable[ExtractionResult], *, curation: CurationFile | No
 
 
 def assemble_folders(folders: Iterable[Path], *, curation: CurationFile | None = None,
-                     problems: Sequence[InputProblem] = ()) -> GraphData:
+                     problems: Sequence[InputProblem] = (), evidence_dir: Path | None = None) -> GraphData:
     """:func:`assemble` of extraction folders, read record by record from their files (twice).
 
     Memory holds the graph (and the documents), never every entity and triple
     of the corpus at once. *problems* (of the extraction that wrote the
     folders) come first in the graph's problems, as with :func:`assemble`.
+    With *evidence_dir*, the facts' evidence stays in an unnamed file there
+    (:mod:`kg.extract.assemble_evidence`), read back each time it is walked:
+    the same records, a third less memory at 100k articles.
     """
     parts = [_Part(folder=f) for f in folders]
     if parts:
         parts[0].problems[:0] = problems
-    return _assemble(parts, curation)
+    return _assemble(parts, curation, None if evidence_dir is None else EvidenceSpill(evidence_dir))
 
 
 @contextmanager
@@ -316,9 +321,9 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _assemble(results: list[_Part], curation: CurationFile | None) -> GraphData:
+def _assemble(results: list[_Part], curation: CurationFile | None, spill: EvidenceSpill | None = None) -> GraphData:
     with _no_gc():
-        return _assemble_parts(results, curation)
+        return _assemble_parts(results, curation, spill)
 
 
 class _Strings(dict[str, str]):
@@ -327,8 +332,9 @@ class _Strings(dict[str, str]):
     sentence is the evidence of every fact it states. Likewise one object for each evidence offset and
     confidence (ints and floats apart: 1 == 1.0 in a dict; 0.0 is left alone, -0.0 == 0.0)."""
 
-    def __init__(self, *args: Any) -> None:
+    def __init__(self, *args: Any, sentences: bool = True) -> None:
         super().__init__(*args)
+        self.sentences = sentences  # (not when the evidence goes to a file: each is written once there)
         self.ints: dict[int, int] = {}
         self.floats: dict[float, float] = {}
 
@@ -340,17 +346,23 @@ class _Strings(dict[str, str]):
 
     def triples(self, results: list[_Part]) -> Iterator[_Fact]:
         s, i, f = self.setdefault, self.ints.setdefault, self.floats.setdefault
+        sentence = s if self.sentences else _same
         for r in results:
             for t in r.triples():
                 (st, sn), (ot, on), c = t.subject, t.object, t.confidence
                 yield _Fact(s(t.doc_id, t.doc_id), _Ref(s(st, st), s(sn, sn)), s(t.predicate, t.predicate),
-                            _Ref(s(ot, ot), s(on, on)), t.attrs, s(t.sentence, t.sentence), i(t.start, t.start),
+                            _Ref(s(ot, ot), s(on, on)), t.attrs, sentence(t.sentence, t.sentence), i(t.start, t.start),
                             i(t.end, t.end), f(c, c) if c else c, s(t.extractor, t.extractor))
 
 
-def _assemble_parts(results: list[_Part], curation: CurationFile | None) -> GraphData:
+def _same(value: str, _default: str) -> str:
+    return value
+
+
+def _assemble_parts(results: list[_Part], curation: CurationFile | None, spill: EvidenceSpill | None) -> GraphData:
     onto = load_ontology()
-    strings = _Strings((d.doc_id, d.doc_id) for r in results for d in r.documents)  # the documents' own id strings
+    # the documents' own id strings
+    strings = _Strings(((d.doc_id, d.doc_id) for r in results for d in r.documents), sentences=spill is None)
     identity = resolve_identity(
         (e for e in strings.entities(results) if e.name.strip() and e.type in onto.types),  # type: ignore[misc]
         (t for t in strings.triples(results) if t.subject.name.strip() and t.object.name.strip()),  # type: ignore[misc]
@@ -362,7 +374,8 @@ def _assemble_parts(results: list[_Part], curation: CurationFile | None) -> Grap
     refs: dict[tuple[str, str], EntityRef] = {}
     mentions: dict[tuple[str, str, str], int] = {}
     # per fact: attrs, evidence by (doc_id, start, end) (what EvidenceRecord.key writes), ends, predicate
-    rels: dict[tuple[str, str, str, str, str], tuple[dict[str, str], dict[tuple[str, int, int], EvidenceRecord],
+    # (with a spill, the evidence is its place in the spill's file)
+    rels: dict[tuple[str, str, str, str, str], tuple[dict[str, str], dict[tuple[str, int, int], EvidenceRecord | int],
                                                        EntityRef, EntityRef, str]] = {}
     problems: list[InputProblem] = []
 
@@ -427,10 +440,13 @@ def _assemble_parts(results: list[_Part], curation: CurationFile | None) -> Grap
             attrs, evidence = r[0], r[1]
             ev_key = (doc_id, t.start, t.end)
             if ev_key not in evidence:
-                evidence[ev_key] = _record(EvidenceRecord, {
-                    "doc_id": doc_id, "sentence": t.sentence, "start": t.start, "end": t.end,
-                    "extractor": t.extractor, "confidence": t.confidence,
-                })
+                if spill is not None:
+                    evidence[ev_key] = spill.put((doc_id, t.sentence, t.start, t.end, t.extractor, t.confidence))
+                else:
+                    evidence[ev_key] = _record(EvidenceRecord, {
+                        "doc_id": doc_id, "sentence": t.sentence, "start": t.start, "end": t.end,
+                        "extractor": t.extractor, "confidence": t.confidence,
+                    })
             for k, v in t.attrs.items():
                 attrs.setdefault(k, v)
 
@@ -453,14 +469,17 @@ def _assemble_parts(results: list[_Part], curation: CurationFile | None) -> Grap
     doc_dates = {d.doc_id: iso_date(d.date) for d in documents.values()}
     for rkey in sorted(rels):
         attrs, by_key, subject, obj, predicate = rels.pop(rkey)
-        evidence = tuple(by_key.values())
-        first, last = fact_dates(evidence, doc_dates)
+        evidence = tuple(by_key.values()) if spill is None else spill.records(by_key.values())  # type: ignore[arg-type]
+        first, last = fact_dates(evidence, doc_dates)  # type: ignore[arg-type]
         rel_records.append(_record(RelRecord, {
             "subject": subject, "predicate": predicate, "object": obj,
-            "confidence": max(e.confidence for e in evidence), "attrs": attrs, "evidence": evidence,
+            "confidence": max(e.confidence for e in evidence),  # type: ignore[union-attr]
+            "attrs": attrs, "evidence": evidence if spill is None else spill.keep(evidence),  # type: ignore[arg-type]
             "first_date": first, "last_date": last, "provenance": "extracted",
         }))
     del rels
+    if spill is not None:
+        spill.done()
     graph = _record(GraphData, {
         "documents": tuple(documents.values()),
         "nodes": tuple(node_records),
@@ -485,27 +504,6 @@ def _mention_records(mentions: dict[tuple[str, str, str], int]) -> tuple[Mention
         k, v = items.pop()
         out.append(MentionRecord(*k, v))
     return tuple(out)
-
-
-_FIELDS_SET: dict[type, set[str]] = {}
-
-
-def _record(cls: type[M], values: dict[str, Any]) -> M:
-    """``cls(**values)`` for *values* already of the fields' types, every field given, in field order.
-
-    What pydantic's ``model_construct`` makes, with one fields-set shared by every record of *cls*
-    (every field is set in each; pydantic copies the set before it changes a copy's): a set of nine
-    names is larger than the record's values, and a graph of 100k articles holds a million records.
-    """
-    fields_set = _FIELDS_SET.get(cls)
-    if fields_set is None:
-        fields_set = _FIELDS_SET[cls] = set(cls.model_fields)
-    obj = cls.__new__(cls)
-    object.__setattr__(obj, "__dict__", values)
-    object.__setattr__(obj, "__pydantic_fields_set__", fields_set)
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
-    return obj
 
 
 def assemble_dirs(dirs: Iterable[Path], *, curation: Path | None = None, discover: bool = True) -> GraphData:

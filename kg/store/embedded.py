@@ -27,10 +27,8 @@ reads the graph is a saved query of ``queries/``.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
-import re
 import shutil
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -40,9 +38,18 @@ from typing import Any
 
 from kg.version import __version__
 from kg.errors import IncompatibleStore, OutputError, StoreError
-from kg.models import EmbeddedBuildReport, GraphData, QueryRows, RelRecord, SavedQuery
+from kg.models import EmbeddedBuildReport, GraphData, QueryRows, SavedQuery
 from kg.ontology import Ontology, load_ontology
 from kg.publish import publish, staging
+from kg.store.embedded_csv import (
+    DOC_COLUMNS,
+    MENTION_COLUMNS,
+    Staged,
+    node_columns,
+    quoted,
+    rel_columns,
+    stage_graph,
+)
 from kg.store.queries import bind_params, get_query
 
 __all__ = [
@@ -51,6 +58,7 @@ __all__ = [
     "MARKER_FILE",
     "SCHEMA_VERSION",
     "EmbeddedDB",
+    "StagedDatabase",
     "build_embedded",
     "find_database",
     "open_embedded",
@@ -58,6 +66,7 @@ __all__ = [
     "run_query",
     "run_saved",
     "schema_statements",
+    "stage_embedded",
 ]
 
 ENGINE = "ladybug"
@@ -68,84 +77,29 @@ SCHEMA_VERSION = 4  # 4: provenance on nodes and relationships, first_date/last_
 DB_FILE = "graph.lbug"
 MARKER_FILE = "kg-embedded.json"
 
-# Lists travel through CSV as one field: items joined by the unit separator,
-# each item prefixed with "i" so that empty items survive (ladybug's
-# string_split drops empty pieces). The separator is removed from the data.
-_SEP = "\x1f"
 _BUILD_BUFFER_POOL = 2 << 30  # bytes; address space, only used as pages are written
 _CHECKPOINT_ROWS = 1_000_000  # a build checkpoints after about this many loaded rows
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-_NODE_COLUMNS = (
-    ("name", "STRING"),
-    ("type", "STRING"),
-    ("aliases", "STRING[]"),
-    ("doc_count", "INT64"),
-    ("province", "STRING"),
-    ("city", "STRING"),
-    ("district", "STRING"),
-    ("scope", "STRING"),
-    ("unresolved", "BOOLEAN"),
-    ("provenance", "STRING"),
-)
-#: Derived node properties that saved queries read instead of joining at query
-#: time; Neo4j gets the same from loaders/derive_<what>.cypher after a load.
-_DERIVED_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
-    # programs_across_regions (loaders/derive_program_regions.cypher)
-    "Program": (("region_count", "INT64"), ("regions", "STRING[]"), ("region_organisers", "STRING[]")),
-}
-_DOC_COLUMNS = (("id", "STRING"), ("title", "STRING"), ("date", "STRING"), ("source", "STRING"), ("path", "STRING"))
-_REL_COLUMNS = (
-    ("predicate", "STRING"),
-    ("confidence", "DOUBLE"),
-    ("evidence_count", "INT64"),
-    ("ev_keys", "STRING[]"),
-    ("ev_doc_ids", "STRING[]"),
-    ("ev_sentences", "STRING[]"),
-    ("ev_starts", "INT64[]"),
-    ("ev_ends", "INT64[]"),
-    ("ev_extractors", "STRING[]"),
-    ("first_date", "STRING"),
-    ("last_date", "STRING"),
-    ("provenance", "STRING"),
-)
-_MENTION_COLUMNS = (("mentions", "INT64"),)
 
 
 # --------------------------------------------------------------------------- schema
 
 
-def _q(name: str) -> str:
-    """Back-quote an ontology name (``Union`` is reserved in ladybug)."""
-    if not _IDENT.match(name):
-        raise StoreError(f"ontology name {name!r} cannot be a table name; use letters, digits and _")
-    return f"`{name}`"
-
-
-def _rel_columns(onto: Ontology) -> tuple[tuple[str, str], ...]:
-    return _REL_COLUMNS + tuple((a, "STRING") for a in onto.attrs)
-
-
-def _node_columns(type_: str) -> tuple[tuple[str, str], ...]:
-    return _NODE_COLUMNS + _DERIVED_COLUMNS.get(type_, ())
-
-
 def _columns_ddl(columns: Iterable[tuple[str, str]]) -> str:
-    return ", ".join(f"{_q(c)} {t}" for c, t in columns)
+    return ", ".join(f"{quoted(c)} {t}" for c, t in columns)
 
 
 def schema_statements(onto: Ontology | None = None) -> list[str]:
     """The DDL that creates an empty graph of *onto* (generated from its names only)."""
     onto = onto or load_ontology()
     stmts = [
-        f"CREATE NODE TABLE {_q(t)}({_columns_ddl(_node_columns(t))}, PRIMARY KEY (name))" for t in onto.types
+        f"CREATE NODE TABLE {quoted(t)}({_columns_ddl(node_columns(t))}, PRIMARY KEY (name))" for t in onto.types
     ]
-    stmts.append(f"CREATE NODE TABLE Document({_columns_ddl(_DOC_COLUMNS)}, PRIMARY KEY (id))")
+    stmts.append(f"CREATE NODE TABLE Document({_columns_ddl(DOC_COLUMNS)}, PRIMARY KEY (id))")
     for p in onto.predicates.values():
-        pairs = ", ".join(f"FROM {_q(s)} TO {_q(o)}" for s in p.domain for o in p.range)
-        stmts.append(f"CREATE REL TABLE {_q(p.name)}({pairs}, {_columns_ddl(_rel_columns(onto))})")
-    pairs = ", ".join(f"FROM {_q(t)} TO Document" for t in onto.types)
-    stmts.append(f"CREATE REL TABLE MENTIONED_IN({pairs}, {_columns_ddl(_MENTION_COLUMNS)})")
+        pairs = ", ".join(f"FROM {quoted(s)} TO {quoted(o)}" for s in p.domain for o in p.range)
+        stmts.append(f"CREATE REL TABLE {quoted(p.name)}({pairs}, {_columns_ddl(rel_columns(onto))})")
+    pairs = ", ".join(f"FROM {quoted(t)} TO Document" for t in onto.types)
+    stmts.append(f"CREATE REL TABLE MENTIONED_IN({pairs}, {_columns_ddl(MENTION_COLUMNS)})")
     return stmts
 
 
@@ -182,106 +136,6 @@ def _marker(onto: Ontology) -> dict[str, Any]:
         "ontology": _ontology_fingerprint(onto),
         "kg_version": __version__,
     }
-
-
-# --------------------------------------------------------------------------- CSV staging
-
-
-def _str(value: str | None) -> str | None:
-    return value if value is None or _SEP not in value else value.replace(_SEP, " ")
-
-
-def _list(items: Iterable[Any]) -> str | None:
-    """A list as one CSV field (None for an empty list); see ``_SEP``.
-
-    >>> _list(["a", "", "b"]) == "ia\x1fi\x1fib"
-    True
-    """
-    items = [str(v) for v in items]
-    if not items:
-        return None
-    joined = "\x1fi".join(items)
-    if joined.count(_SEP) != len(items) - 1:  # the data itself holds a separator
-        joined = "\x1fi".join(v.replace(_SEP, " ") for v in items)
-    return "i" + joined
-
-
-def _write_csv(path: Path, rows: Iterable[Iterable[Any]]) -> int:
-    """Write rows (already encoded with :func:`_list`/:func:`_str`); None and "" both load as null."""
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        n = 0
-        for row in rows:
-            w.writerow(row)
-            n += 1
-    return n
-
-
-class _Tables:
-    """Staged CSV files, one per key, written row by row as :func:`_write_csv` writes them: no row is
-    held in memory (the facts' rows carry every evidence sentence of the corpus once more)."""
-
-    def __init__(self, stage: Path, name: str) -> None:
-        self.stage, self.name = stage, name
-        self.counts: dict[Any, int] = {}
-        self._files: dict[Any, Any] = {}
-        self._writers: dict[Any, Any] = {}
-
-    def path(self, key: Any) -> Path:
-        return self.stage / self.name.format(*(key if isinstance(key, tuple) else (key,)))
-
-    def add(self, key: Any, row: Iterable[Any]) -> None:
-        w = self._writers.get(key)
-        if w is None:
-            fh = self._files[key] = self.path(key).open("w", encoding="utf-8", newline="")
-            w = self._writers[key] = csv.writer(fh, lineterminator="\n")
-            self.counts[key] = 0
-        w.writerow(row)
-        self.counts[key] += 1
-
-    def close(self) -> dict[Any, int]:
-        """Rows written per key, in the order the keys came; every file closed."""
-        for fh in self._files.values():
-            fh.close()
-        self._files.clear()
-        self._writers.clear()
-        return self.counts
-
-
-def _copy_statement(
-    table: str, columns: tuple[tuple[str, str], ...], path: Path, *, endpoints: tuple[str, str] | None
-) -> str:
-    """``COPY table FROM (LOAD ... RETURN ...)`` for a staged CSV (names from the ontology only)."""
-    load_cols = []
-    exprs = []
-    if endpoints is not None:
-        load_cols += ["`_from` STRING", "`_to` STRING"]
-        exprs += ["`_from`", "`_to`"]
-    for i, (_, typ) in enumerate(columns):
-        c = f"c{i}"
-        if typ.endswith("[]"):
-            load_cols.append(f"{c} STRING")
-            # substring(x, 2, size(x)) inside the lambda returns '' on some rows in
-            # ladybug 0.22 (size() in a lambda misbehaves across vectors); a constant
-            # length longer than any field avoids it.
-            item = "substring(x, 2, 1000000000)"
-            if typ == "INT64[]":
-                item = f"CAST({item} AS INT64)"
-            exprs.append(
-                f"CASE WHEN {c} IS NULL THEN CAST([] AS {typ}) "
-                f"ELSE list_transform(string_split({c}, '{_SEP}'), x -> {item}) END"
-            )
-        else:
-            load_cols.append(f"{c} {typ}")
-            exprs.append(c)
-    literal = str(path).replace("\\", "\\\\").replace("'", "\\'")
-    stmt = (
-        f"COPY {_q(table)} FROM (LOAD WITH HEADERS ({', '.join(load_cols)}) FROM '{literal}' "
-        f"(header=false, parallel=false) RETURN {', '.join(exprs)})"
-    )
-    if endpoints is not None:
-        stmt += f" (from='{endpoints[0]}', to='{endpoints[1]}')"
-    return stmt
 
 
 # --------------------------------------------------------------------------- build
@@ -346,6 +200,19 @@ def build_embedded(graph: GraphData, db_dir: Path) -> EmbeddedBuildReport:
     unknown types and relationships outside the ontology's domain/range are
     skipped (``kg.extract.assemble`` has already dropped them with a problem entry).
     """
+    with stage_embedded(graph, db_dir) as staged:
+        return staged.load()
+
+
+@contextmanager
+def stage_embedded(graph: GraphData, db_dir: Path) -> Iterator[StagedDatabase]:
+    """:func:`build_embedded` in two steps: *graph* written as CSV files here, the database made by
+    ``load()`` of what this yields, from those files alone.
+
+    The files hold all the database needs and nothing of *graph* is kept, so a caller can let the
+    graph go before ladybug's copy, which takes about 0.6 GB at 100k articles. Leaving the block
+    removes the files, and the database when ``load()`` was not called or failed.
+    """
     started = time.perf_counter()
     db_dir = Path(db_dir)
     onto = load_ontology()
@@ -354,20 +221,39 @@ def build_embedded(graph: GraphData, db_dir: Path) -> EmbeddedBuildReport:
             f"{db_dir} exists and is not a kg embedded database; choose another folder or remove it"
         )
     with staging(db_dir.parent, prefix=f".{db_dir.name}.building-") as tmp:
+        stage = tmp / db_dir.name / "_stage"
         try:
-            counts = _load(graph, tmp / db_dir.name, onto)
-            marker = json.dumps(_marker(onto) | counts, ensure_ascii=False, indent=1)
-            (tmp / db_dir.name / MARKER_FILE).write_text(marker, encoding="utf-8")
+            stage.mkdir(parents=True)
+            staged = stage_graph(graph, stage, onto)
         except OSError as exc:
             raise OutputError(f"cannot write {db_dir}: {exc.strerror or exc}; choose a writable folder") from exc
-        publish(tmp, db_dir.parent, [db_dir.name])  # the old database is swapped out, or kept on failure
-    return EmbeddedBuildReport(
-        db_dir=str(db_dir),
-        engine=ENGINE,
-        engine_version=_ladybug().__version__,
-        seconds=round(time.perf_counter() - started, 3),
-        **counts,
-    )
+        del graph  # (this frame lives as long as the block)
+        yield StagedDatabase(db_dir, tmp, staged, onto, started)
+
+
+class StagedDatabase:
+    """A graph staged by :func:`stage_embedded`, to :meth:`load` into its database once."""
+
+    def __init__(self, db_dir: Path, tmp: Path, staged: Staged, onto: Ontology, started: float) -> None:
+        self.db_dir, self._tmp, self._staged, self._onto, self._started = db_dir, tmp, staged, onto, started
+
+    def load(self) -> EmbeddedBuildReport:
+        """Make the database from the staged files and swap it into place (the old one is kept on failure)."""
+        db_dir, counts = self.db_dir, self._staged.counts
+        try:
+            _copy(self._staged.statements, self._tmp / db_dir.name, self._onto)
+            marker = json.dumps(_marker(self._onto) | counts, ensure_ascii=False, indent=1)
+            (self._tmp / db_dir.name / MARKER_FILE).write_text(marker, encoding="utf-8")
+        except OSError as exc:
+            raise OutputError(f"cannot write {db_dir}: {exc.strerror or exc}; choose a writable folder") from exc
+        publish(self._tmp, db_dir.parent, [db_dir.name])
+        return EmbeddedBuildReport(
+            db_dir=str(db_dir),
+            engine=ENGINE,
+            engine_version=_ladybug().__version__,
+            seconds=round(time.perf_counter() - self._started, 3),
+            **counts,
+        )
 
 
 def _replaceable(db_dir: Path) -> bool:
@@ -377,68 +263,8 @@ def _replaceable(db_dir: Path) -> bool:
     return not entries or MARKER_FILE in entries
 
 
-def _load(graph: GraphData, folder: Path, onto: Ontology) -> dict[str, int]:
-    stage = folder / "_stage"
-    try:
-        stage.mkdir(parents=True)
-    except OSError as exc:
-        raise OutputError(f"cannot write {folder}: {exc.strerror or exc}; choose a writable folder") from exc
-    keys = {(n.type, n.name) for n in graph.nodes if n.type in onto.types}
-    rel_columns = _rel_columns(onto)
-    statements: list[tuple[str, int]] = []  # (COPY statement, rows it loads)
-
-    program_regions = _derived_program_regions(graph, onto, keys) if "Program" in onto.types else {}
-    by_type = _Tables(stage, "node_{}.csv")
-    for n in graph.nodes:
-        if n.type in onto.types:
-            row: tuple = (_str(n.name), n.type, _list(a for a in n.aliases if a), len(n.doc_ids),
-                          _str(n.province), _str(n.city), _str(n.district), _str(n.scope),
-                          "true" if n.unresolved else "false", n.provenance)
-            if n.type == "Program":
-                regions, organisers = program_regions.get(n.name, ((), ()))
-                row += (len(regions), _list(_str(r) for r in regions), _list(_str(o) for o in organisers))
-            by_type.add(n.type, row)
-    for t, n_rows in by_type.close().items():
-        statements.append((_copy_statement(t, _node_columns(t), by_type.path(t), endpoints=None), n_rows))
-
-    docs = {d.doc_id: d for d in graph.documents}
-    if docs:
-        path = stage / "documents.csv"
-        n = _write_csv(path, ((_str(d.doc_id), _str(d.title), _str(d.date), _str(d.source), _str(d.path))
-                              for d in docs.values()))
-        statements.append((_copy_statement("Document", _DOC_COLUMNS, path, endpoints=None), n))
-
-    groups = _Tables(stage, "rel_{}_{}_{}.csv")
-    skipped = 0
-    for r in graph.rels:
-        if not _loadable(r, onto, keys):
-            skipped += 1
-            continue
-        s, o = r.subject, r.object
-        ev = r.evidence
-        row = (
-            _str(s.name), _str(o.name), r.predicate, float(r.confidence), len(ev),
-            _list(f"{e.doc_id}:{e.start}:{e.end}" for e in ev), _list(e.doc_id for e in ev),
-            _list(e.sentence for e in ev), _list(e.start for e in ev), _list(e.end for e in ev),
-            _list(e.extractor for e in ev), r.first_date, r.last_date, r.provenance,
-            *(_str(r.attrs.get(a)) for a in onto.attrs),
-        )
-        groups.add((r.predicate, s.type, o.type), row)
-    n_rels = 0
-    for (p, st, ot), n in sorted(groups.close().items()):
-        n_rels += n
-        statements.append((_copy_statement(p, rel_columns, groups.path((p, st, ot)), endpoints=(st, ot)), n))
-
-    mention_groups = _Tables(stage, "mentioned_{}.csv")
-    for m in graph.mentions:
-        if (m.type, m.name) in keys and m.doc_id in docs:
-            mention_groups.add(m.type, (_str(m.name), _str(m.doc_id), m.mentions))
-    n_mentions = 0
-    for t, n in sorted(mention_groups.close().items()):
-        n_mentions += n
-        statements.append((_copy_statement("MENTIONED_IN", _MENTION_COLUMNS, mention_groups.path(t),
-                                            endpoints=(t, "Document")), n))
-
+def _copy(statements: list[tuple[str, int]], folder: Path, onto: Ontology) -> None:
+    """Create the schema in *folder*'s database and run the ``COPY`` statements, then drop the staged files."""
     with _connection(folder / DB_FILE, read_only=False) as conn:
         since_checkpoint = 0
         try:
@@ -459,49 +285,7 @@ def _load(graph: GraphData, folder: Path, onto: Ontology) -> dict[str, int]:
             except RuntimeError as exc:
                 raise StoreError(f"embedded load failed ({str(exc).splitlines()[0]}); report this as a bug") from exc
         conn.execute("CHECKPOINT")
-    shutil.rmtree(stage, ignore_errors=True)
-    return {
-        "nodes": sum(by_type.counts.values()),
-        "relationships": n_rels,
-        "documents": len(docs),
-        "mentions": n_mentions,
-        "skipped": skipped,
-    }
-
-
-def _loadable(r: RelRecord, onto: Ontology, keys: set[tuple[str, str]]) -> bool:
-    """A relationship the build loads: the ontology allows it and both ends are loaded nodes."""
-    s, o = r.subject, r.object
-    return onto.allows(s.type, r.predicate, o.type) and (s.type, s.name) in keys and (o.type, o.name) in keys
-
-
-def _derived_program_regions(
-    graph: GraphData, onto: Ontology, keys: set[tuple[str, str]]
-) -> dict[str, tuple[list[str], list[str]]]:
-    """Per program name: (regions, region_organisers), both sorted, as loaders/derive_program_regions.cypher.
-
-    Regions are the Region nodes its organisers (subjects of RUNS into it) are
-    IN_REGION of; region_organisers the names of the organisers with at least
-    one. Only relationships the build loads count (in the ontology, both ends
-    loaded).
-    """
-    regions_of: dict[tuple[str, str], set[str]] = {}
-    organisers_of: dict[str, set[tuple[str, str]]] = {}
-    for r in graph.rels:
-        if r.predicate == "IN_REGION" and r.object.type == "Region" and _loadable(r, onto, keys):
-            regions_of.setdefault((r.subject.type, r.subject.name), set()).add(r.object.name)
-        elif r.predicate == "RUNS" and r.object.type == "Program" and _loadable(r, onto, keys):
-            organisers_of.setdefault(r.object.name, set()).add((r.subject.type, r.subject.name))
-    out: dict[str, tuple[list[str], list[str]]] = {}
-    for program, organisers in organisers_of.items():
-        regions: set[str] = set()
-        names: set[str] = set()
-        for o in organisers:
-            if regions_of.get(o):
-                regions |= regions_of[o]
-                names.add(o[1])
-        out[program] = (sorted(regions), sorted(names))
-    return out
+    shutil.rmtree(folder / "_stage", ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- open and query
