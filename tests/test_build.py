@@ -16,6 +16,8 @@ from kg.build import OUTPUTS, build_from_extraction
 from kg.cli import app
 from kg.errors import OutputError
 from kg.extract.assemble import read_extraction
+from kg.extract.identity import context_bound, identity_key
+from kg.extract.regions import region_prefix
 from kg.models import ExtractionResult, InputProblem
 
 from helpers_graph import no_database
@@ -65,6 +67,26 @@ def test_build_report_counts_documents_entities_and_triples(extraction: Extracti
     assert report.nodes["Union"] == 4 and sum(report.nodes.values()) == 19
     assert report.relationships["SUPPORTS"] == 3 and sum(report.relationships.values()) == 22
     assert report.problems == () and report.skipped_files == ()
+
+
+def test_build_products_get_a_graph_without_texts_and_no_remembered_names(
+    extraction: ExtractionResult, tmp_path: Path, monkeypatch
+) -> None:
+    """Assembling fills the name caches and reads the texts; neither is kept while the products are made."""
+    seen: dict[str, object] = {}
+    real = kg.build._write_outputs
+
+    def spy(held, folder, **kw):
+        seen["texts"] = {d.text for d in held[0].documents}
+        seen["names"] = (identity_key.cache_info().currsize, context_bound.cache_info().currsize,
+                         region_prefix.cache_info().currsize)
+        return real(held, folder, **kw)
+
+    monkeypatch.setattr(kg.build, "_write_outputs", spy)
+    report = build_from_extraction(extraction, tmp_path / "out")
+    assert all(d.text for d in extraction.documents)
+    assert seen == {"texts": {""}, "names": (0, 0, 0)}
+    assert report.documents == 2 and sum(report.nodes.values()) == 19
 
 
 def test_build_overview_svg_only_with_graphviz(extraction: ExtractionResult, tmp_path: Path, monkeypatch) -> None:

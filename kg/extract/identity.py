@@ -137,6 +137,17 @@ def _ambiguous_place(name: str) -> bool:
     return len(parents) > 1
 
 
+def clear_name_caches() -> None:
+    """Forget the names :func:`context_bound`, :func:`identity_key` and the region split have seen.
+
+    They are filled while a graph is assembled and would outlive it: at 100k articles their entries
+    hold freed heap pages that the process could otherwise give back (``kg build`` calls this after assembling).
+    """
+    context_bound.cache_clear()
+    identity_key.cache_clear()
+    region_prefix.cache_clear()
+
+
 @lru_cache(maxsize=1 << 16)  # pure; a corpus writes the same names in many documents
 def context_bound(etype: str, name: str) -> bool:
     """True when *name* depends on its article: its own node there, never merged across articles.
