@@ -89,7 +89,7 @@ def _helped(doc: Doc, sent: Sentence, g: Cand, cs: list[Cand], cue: re.Pattern[s
             break
         before = stripped
     m = (cue or _HELP_CUE).search(before)
-    # 作为/成为/因为…: 为 of being, not of benefit (作为新业态劳动者的一员, 成为户外劳动者信赖的…)
+    # 作为/成为/因为…: 为 of being, not of benefit (作为一名快递员, 成为骑手们信赖的…)
     return m is not None and not (m.group(0) == "为" and _NOT_FOR.search(before, 0, m.start()))
 
 
