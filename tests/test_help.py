@@ -19,7 +19,7 @@ def _groups(text: str) -> set[str]:
 @pytest.mark.parametrize(
     ("text", "group", "absent"),
     [
-        ("市总工会对186名省级以上困难劳模进行救助。", "困难劳模", "上困难劳模"),
+        ("市总工会给省级以上困难劳模发放补助金。", "困难劳模", "上困难劳模"),
         ("向一线职工和护林员、消防员捐赠了棉衣。", "消防员", ""),
     ],
 )
@@ -40,7 +40,7 @@ def _support_rows(text: str) -> dict[tuple[str, str, bool], dict[str, float]]:
 
 
 def test_help_features_tell_examples_from_the_class_they_stand_for():
-    rows = _support_rows("溪口县总工会开展送清凉活动。溪口县总工会慰问了部分环卫工、快递员等户外劳动者，送去防暑用品。")
+    rows = _support_rows("溪口县总工会开展送清凉活动。溪口县总工会看望了环卫工、快递员等户外劳动者，送去防暑用品。")
     example = rows[("溪口县总工会", "环卫工", False)]
     cls = rows[("溪口县总工会", "户外劳动者", False)]
     assert example["SUPPORTS|example_of_class"] and "SUPPORTS|class_after_examples" not in example
@@ -78,7 +78,7 @@ def test_help_rule_the_union_helps_not_the_officials_other_post():
 
 
 def test_help_rule_the_person_is_helped_not_the_class_that_describes_them():
-    helped = _rule_help("溪口县总工会还看望了明远机械有限公司单亲困难女职工吴海平。")
+    helped = _rule_help("溪口县总工会还看望了明远机械有限公司患病困难女职工吴海平。")
     assert ("溪口县总工会", "吴海平") in helped
     assert not {o for _, o in helped if o.endswith("职工")}
 

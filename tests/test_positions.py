@@ -13,9 +13,9 @@ def positions(text: str) -> dict[tuple[str, str], str]:
 
 
 def test_positions_post_in_a_unit_of_a_company_is_held_in_the_company():
-    got = positions("宁川市远帆新材料有限公司研发中心主任周明远、青禾光电科技有限公司二分厂总装一班班长李春华获评“宁川工匠”。")
+    got = positions("宁川市远帆新材料有限公司研发中心主任周明远、青禾光电科技有限公司三分厂装配二班班长李春华获评“宁川工匠”。")
     assert got[("周明远", "宁川市远帆新材料有限公司")] == "研发中心主任"
-    assert got[("李春华", "青禾光电科技有限公司")] == "二分厂总装一班班长"
+    assert got[("李春华", "青禾光电科技有限公司")] == "三分厂装配二班班长"
     assert not any(body.endswith(("中心", "一班", "分厂")) for _, body in got)
 
 
@@ -97,8 +97,8 @@ def test_positions_company_union_before_a_post_is_the_union_of_the_company_just_
 
 
 def test_positions_expert_is_a_post_before_a_name():
-    got = positions("宁川市总工会邀请远帆石油集团公司技能专家周海平、青禾电力公司检修专家李春华组成宣讲团。")
-    assert got[("周海平", "远帆石油集团公司")] == "技能专家"
+    got = positions("宁川市总工会请来远帆化工集团公司技能专家周海平、青禾电力公司检修专家李春华一起授课。")
+    assert got[("周海平", "远帆化工集团公司")] == "技能专家"
 
 
 def test_positions_brand_in_brackets_between_the_body_and_the_post():
@@ -107,9 +107,9 @@ def test_positions_brand_in_brackets_between_the_body_and_the_post():
 
 
 def test_positions_two_posts_in_two_bodies_with_an_occupation_before_the_first():
-    got = positions("宁川市总工会邀请远帆油田建设公司管工高级技师、青禾石油集团公司技能专家周海平作报告。")
-    assert got[("周海平", "远帆油田建设公司")] == "管工高级技师"
-    assert got[("周海平", "青禾石油集团公司")] == "技能专家"
+    got = positions("宁川市总工会请来远帆管道工程公司焊工高级技师、青禾化工集团公司技能专家周海平讲课。")
+    assert got[("周海平", "远帆管道工程公司")] == "焊工高级技师"
+    assert got[("周海平", "青禾化工集团公司")] == "技能专家"
 
 
 def test_positions_profile_post_with_a_number():

@@ -71,7 +71,7 @@ def rule_positions(doc: Doc) -> list[RawTriple]:
                     # “某某科技有限公司（某某出行）司机张三”: a brand in brackets after the body
                     org = next((b for b in reversed(bodies) if b.end == end - len(alias.group(0))), None)
                 if org is None and tl:
-                    # “某某纸业（某地）有限公司焊工班长张三”: a short occupation before the title
+                    # “某某电器（某地）有限公司钳工组长张三”: a short occupation before the title
                     for k in (1, 2, 3):
                         occ = txt[-k:] if len(txt) > k else ""
                         if occ and re.fullmatch(r"[\u4e00-\u9fff]+", occ):
@@ -124,7 +124,7 @@ def rule_positions(doc: Doc) -> list[RawTriple]:
                 found = _carried(doc, cs, p, held, titles) or _occupied(doc, sent, p, bodies) \
                     or _profiled(doc, sent, cs, p, titles) or _from(doc, bodies, p)
             found += _government(doc, p, found)
-            # “张三当选为开发区总工会第二届委员会主席”, “张三、李四当选新一届某总工会副主席”, “张三担任X公司总经理”
+            # “张三当选为某镇总工会主席”, “张三、李四当选新一届某总工会副主席”, “张三担任X公司总经理”
             last = p
             while doc.text[last.end : last.end + 1] == "、":
                 nxt = next((q for q in cs if q.type == "Person" and q.start == last.end + 1), None)
@@ -241,7 +241,7 @@ def _from(doc: Doc, bodies: list[Cand], p: Cand) -> list[tuple[Cand, str]]:
 _EMPLOYER = re.compile(r"(?:公司|厂|医院|研究院)$")
 # A group (集团, 集团有限公司): its member companies, plants and institutes are bodies of their own.
 _GROUP = re.compile(r"集团(?:股份有限公司|有限责任公司|有限公司|公司)?$")
-# A unit of an employer, written between its name and a post (研发中心, 二分厂总装一班, 井下作业分公司).
+# A unit of an employer, written between its name and a post (研发中心, 三分厂装配二班, 某某作业分公司).
 _INNER_UNIT = re.compile(r"[\u4e00-\u9fffA-Za-z0-9（）()]{0,24}?"
                          r"(?:车间|作业区|工区|工段|分厂|厂|中心|事业部|项目部|部|研究室|研究所|室|班组|班|组|科|处|分公司)")
 
