@@ -14,7 +14,6 @@ body each article is about, and the best raw triple of every rule fact.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -22,7 +21,7 @@ from kg.extract.clean import CleanText, clean
 from kg.extract.mentions.base import Cand
 from kg.extract.mentions.find import find_candidates
 from kg.extract.mentions.programs import head_proposals, quoted_proposals
-from kg.extract.regions import lookup, region_prefix
+from kg.extract.regions import fullest_chains, lookup, region_prefix
 from kg.extract.relations import RULES, Doc, RawTriple
 from kg.extract.resolve import resolve_names
 from kg.extract.segment import Sentence, split_articles, split_sentences
@@ -156,17 +155,16 @@ def _main_bodies(cands: list[Cand], sentences: list[Sentence], article_of: dict[
 
 
 def _region_canon(cands: list[Cand]) -> dict[str, str]:
-    """Deepest division → the fullest chain the document writes for it (suffixes restored)."""
-    canon: dict[str, str] = {}
-    for c in cands:
-        if c.type == "Region":
-            written, full, div = region_prefix(c.name + "·")
-        else:
-            written, full, div = region_prefix(c.name)
-        if div is None:
-            continue
-        if re.match(r"[\u4e00-\u9fff]{0,8}?(开发区|园区|新区|示范区|产业园|街道|社区|镇)", c.name[len(written):]):
-            continue  # a zone's name (某某高新技术产业园区) does not name the county
-        if len(full) > len(canon.get(div.name, "")):
-            canon[div.name] = full
-    return canon
+    """Deepest division → the fullest chain the document writes for it (suffixes restored); a chain
+    written short inside a body's name (某某公司甘泉宁川分公司, 甘泉宁川市某某公司) names each division on its
+    own: it does not lengthen the name of the place elsewhere."""
+    return fullest_chains((c.name, c.type == "Region") for c in cands if not _short_chain_in_name(c))
+
+
+def _short_chain_in_name(c: Cand) -> bool:
+    """*c* writes a chain of divisions short (甘泉宁川) inside or at the start of a body's name."""
+    if c.type == "Region":
+        written, full, _ = region_prefix(c.name + "·")
+        return bool(c.extra.get("inside")) and c.surface[: len(written)] != full
+    written, full, _ = region_prefix(c.name)
+    return written != full

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from kg.extract.lexicon import lexicon
 from kg.extract.mentions.base import Cand, longest_prefix_in
 from kg.extract.mentions.subunits import regional_branch
-from kg.extract.regions import after_region, branch_place, fullest_chains, lookup, region_prefix
+from kg.extract.regions import after_region, branch_place, lookup, region_prefix
 from kg.extract.relations_base import (
     BODY,
     Doc,
@@ -64,7 +64,7 @@ def _status(doc: Doc, sent: Sentence, upto: int) -> dict[str, str]:
 def rule_in_region(doc: Doc) -> list[RawTriple]:
     out = []
     seen = set()
-    canon_of = _region_canon(doc)
+    canon_of = doc.region_canon
     for c in doc.cands:
         if c.type not in BODY or c.name[:1] in "省市区县" or c.rule == "union-dept":
             continue  # a context form left as written has no place; a union's department is in its union
@@ -120,26 +120,6 @@ def rule_in_region(doc: Doc) -> list[RawTriple]:
         sent = sentence_at(doc, c.sentence)
         out.append(RawTriple(c, "IN_REGION", region, sent, "name:region", 0.9))
     return out
-
-
-def _region_canon(doc: Doc) -> dict[str, str]:
-    """Deepest division → the fullest chain the document writes for it, as :attr:`Doc.region_canon`, but a
-    chain written short inside a body's name (某某公司甘泉宁川分公司, 甘泉宁川市某某公司) names each division
-    on its own: it does not lengthen the name of the place elsewhere."""
-    canon = doc._index.get("region_canon")
-    if canon is None:
-        canon = doc._index["region_canon"] = fullest_chains(
-            (c.name, c.type == "Region") for c in doc.cands if not _short_chain_in_name(c))
-    return canon
-
-
-def _short_chain_in_name(c: Cand) -> bool:
-    """*c* writes a chain of divisions short (甘泉宁川) inside or at the start of a body's name."""
-    if c.type == "Region":
-        written, full, _ = region_prefix(c.name + "·")
-        return bool(c.extra.get("inside")) and c.surface[: len(written)] != full
-    written, full, _ = region_prefix(c.name)
-    return written != full
 
 
 def _inner_region(doc: Doc, c: Cand) -> Cand | None:

@@ -37,7 +37,7 @@ class Doc:
     cands: list[Cand]
     by_sentence: dict[int, list[Cand]]
     main_body: dict[int, Cand | None]  # article → the body the article is about
-    region_canon: dict[str, str]  # deepest division name → fullest chain written in the document
+    region_canon: dict[str, str]  # deepest division name → fullest chain written in the document (not from short chains inside names)
     known_divisions: frozenset[str] = frozenset()  # divisions the document names in full
     #: lookups built on first use (:func:`sentence_at`, :func:`cands_starting`, :func:`people_named`)
     _index: dict[str, dict] = field(default_factory=dict, repr=False, compare=False)  # type: ignore[type-arg]
